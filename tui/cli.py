@@ -1,0 +1,125 @@
+"""The `nemo-tui` command: parse arguments, pick cloud / --local / serve / --web, start things.
+
+Heavy modules (Textual, httpx, the engine) are imported only once the chosen mode needs
+them, so ``nemo-tui --version`` and ``--help`` are instant and import no Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from tui import __version__
+
+EPILOG = """\
+modes:
+  nemo-tui                 the full-screen app against the NemoVideo cloud (or NEMO_API_URL)
+  nemo-tui --local         the same app against the embedded engine on this machine
+  nemo-tui serve           run the embedded engine alone (for other clients or an SSH tunnel)
+  nemo-tui --web           the app in a browser through textual-serve
+
+environment:
+  NEMO_TOKEN, NEMO_API_URL, NEMO_WEB_URL, NEMO_CLIENT_ID, NEMO_DOWNLOAD_DIR,
+  NEMO_CONFIG_DIR, NEMO_DATA_DIR
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nemo-tui",
+        description="Drive the NemoVideo AI video agent from a terminal.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"nemo-tui {__version__}")
+    parser.add_argument("--local", action="store_true", help="use the embedded engine on this machine")
+    parser.add_argument("--api-url", metavar="URL", help="the backend to talk to (default: the cloud)")
+    parser.add_argument("--data-dir", metavar="DIR", type=Path, help="where sessions and media are stored")
+    parser.add_argument("--download-dir", metavar="DIR", type=Path, help="where exported videos go")
+    parser.add_argument("--resume", action="store_true", help="resume the last session without asking")
+    parser.add_argument("--web", action="store_true", help="serve the app to a browser (textual-serve)")
+    parser.add_argument("--host", default="127.0.0.1", help="address for --web / serve (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port for --web / serve")
+
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = sub.add_parser("serve", help="run the embedded engine alone")
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1, loopback only)")
+    serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    serve.add_argument("--data-dir", metavar="DIR", type=Path, help="engine storage (default: the user data dir)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from tui.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(
+            api_url=args.api_url.rstrip("/") if args.api_url else None,
+            data_dir=args.data_dir,
+            download_dir=getattr(args, "download_dir", None),
+        )
+    except ConfigError as exc:
+        print(f"nemo-tui: {exc}", file=sys.stderr)
+        return 2
+
+    if args.command == "serve":
+        return _serve(args, settings)
+    if args.web:
+        return _web(args, settings)
+    return _app(args, settings)
+
+
+def _missing_engine() -> int:
+    print(
+        "nemo-tui: the embedded engine is not installed. Install it with:\n"
+        "    pip install 'nemo-tui[local]'   (or, from a checkout: pip install '.[local]')",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def _serve(args: argparse.Namespace, settings) -> int:
+    try:
+        from tui.engine.server import serve
+    except ImportError:
+        return _missing_engine()
+    serve(host=args.host, port=args.port, data_dir=(args.data_dir or settings.data_dir) / "engine")
+    return 0
+
+
+def _web(args: argparse.Namespace, settings) -> int:
+    try:
+        from tui.ui.web import serve_web
+    except ImportError:
+        print("nemo-tui: browser mode needs textual-serve: pip install 'nemo-tui[web]'", file=sys.stderr)
+        return 2
+    argv = [a for a in sys.argv[1:] if a not in ("--web",)]
+    serve_web(host=args.host, port=args.port or 8000, app_args=argv)
+    return 0
+
+
+def _app(args: argparse.Namespace, settings) -> int:
+    engine = None
+    if args.local:
+        try:
+            from tui.engine.embedded import EmbeddedEngine
+        except ImportError:
+            return _missing_engine()
+        engine = EmbeddedEngine(data_dir=settings.data_dir / "engine")
+        # The cloud token (NEMO_TOKEN) means nothing to the local engine: it issues its own.
+        settings = replace(settings, api_url=engine.start(), token=None)
+    try:
+        from tui.ui.app import run_app
+
+        run_app(settings, backend="local" if args.local else "cloud", resume=args.resume)
+    finally:
+        if engine is not None:
+            engine.stop()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
