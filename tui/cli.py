@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--web", action="store_true", help="serve the app to a browser (textual-serve)")
     parser.add_argument("--host", default="127.0.0.1", help="address for --web / serve (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port for --web / serve")
+    # Used by --web: each browser tab's app process attaches to the engine the server started.
+    parser.add_argument("--attach-local", metavar="URL", help=argparse.SUPPRESS)
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = sub.add_parser("serve", help="run the embedded engine alone")
@@ -96,14 +98,27 @@ def _web(args: argparse.Namespace, settings) -> int:
     except ImportError:
         print("nemo-tui: browser mode needs textual-serve: pip install 'nemo-tui[web]'", file=sys.stderr)
         return 2
-    argv = [a for a in sys.argv[1:] if a not in ("--web",)]
-    serve_web(host=args.host, port=args.port or 8000, app_args=argv)
+    app_args: list[str] = []
+    for flag, value in (("--api-url", args.api_url), ("--data-dir", args.data_dir), ("--download-dir", args.download_dir)):
+        if value:
+            app_args += [flag, str(value)]
+    if args.resume:
+        app_args.append("--resume")
+    serve_web(
+        host=args.host,
+        port=args.port or 8000,
+        app_args=app_args,
+        local=args.local,
+        engine_data_dir=settings.data_dir / "engine",
+    )
     return 0
 
 
 def _app(args: argparse.Namespace, settings) -> int:
     engine = None
-    if args.local:
+    if args.attach_local:
+        settings = replace(settings, api_url=args.attach_local.rstrip("/"), token=None)
+    elif args.local:
         try:
             from tui.engine.embedded import EmbeddedEngine
         except ImportError:
@@ -114,7 +129,7 @@ def _app(args: argparse.Namespace, settings) -> int:
     try:
         from tui.ui.app import run_app
 
-        run_app(settings, backend="local" if args.local else "cloud", resume=args.resume)
+        run_app(settings, backend="local" if (args.local or args.attach_local) else "cloud", resume=args.resume)
     finally:
         if engine is not None:
             engine.stop()
