@@ -6,6 +6,6 @@ nothing from Starlette or Textual. Heavy modules (yt_dlp) are imported lazily.
 
 from __future__ import annotations
 
-from .errors import IngestError, MediaError, RenderCancelled, RenderError
+from .errors import IngestCancelled, IngestError, MediaError, RenderCancelled, RenderError
 
-__all__ = ["IngestError", "MediaError", "RenderCancelled", "RenderError"]
+__all__ = ["IngestCancelled", "IngestError", "MediaError", "RenderCancelled", "RenderError"]

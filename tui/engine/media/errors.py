@@ -21,3 +21,7 @@ class RenderError(MediaError):
 
 class RenderCancelled(MediaError):
     """The render was cancelled; the partial output was removed."""
+
+
+class IngestCancelled(IngestError):
+    """The download was cancelled; nothing was left behind."""

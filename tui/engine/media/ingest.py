@@ -1,0 +1,263 @@
+"""Downloading a URL at the highest available resolution into an MP4 (yt-dlp as a library).
+
+The best video and the best audio are merged by the bundled ffmpeg; formats are ranked by
+resolution, then frame rate, with H.264/AAC preferred on ties. Works for pages yt-dlp knows,
+direct media links and HLS master playlists (the highest variant wins). Everything is
+downloaded into a hidden temporary folder inside dest_dir and moved into place only once
+complete and probed as playable, so a failed or cancelled download leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import ffmpeg as _ff
+from .errors import IngestCancelled, IngestError, MediaError
+from .probe import probe
+
+ProgressFn = Callable[[dict[str, Any]], None]
+
+# Video files are remuxed into MP4; audio-only links keep a fitting audio container.
+_REMUX_RULES = "mp3>mp3/m4a>m4a/aac>m4a/opus>opus/ogg>ogg/wav>wav/flac>flac/mp4"
+_PROGRESS_INTERVAL = 0.1  # seconds between two download progress reports (about 10 a second)
+
+
+class _Logger:
+    """Keeps yt-dlp quiet and remembers its errors and warnings for the message to the user."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def debug(self, msg: str) -> None:
+        pass
+
+    def info(self, msg: str) -> None:
+        pass
+
+    def warning(self, msg: str) -> None:
+        self.warnings.append(str(msg))
+
+    def error(self, msg: str) -> None:
+        self.errors.append(str(msg))
+
+
+def _clean(message: str) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(message))
+    text = re.sub(r"^(ERROR|WARNING):\s*", "", text.strip())
+    text = re.sub(r"^\[[\w:.-]+\]\s*(\S+:\s*)?", "", text)
+    return text.strip()
+
+
+def plain_error(message: str) -> str:
+    """yt-dlp's error text turned into plain words (exposed for tests and the server)."""
+    text = _clean(message)
+    low = text.lower()
+    code = re.search(r"HTTP Error (\d{3})", text)
+    if code:
+        status = int(code.group(1))
+        if status == 404:
+            return "Nothing was found at this link (HTTP 404). Check the URL."
+        if status in (401, 403):
+            return f"The site refused the download (HTTP {status}): the video may be private or need a login."
+        if status == 429:
+            return "The site is rate-limiting downloads (HTTP 429). Try again later."
+        return f"The site answered with an error (HTTP {status}). Try again later or check the URL."
+    if "unsupported url" in low:
+        return "No video was found at this link: the site is not supported or the page has no video."
+    if "requested format is not available" in low or "no video formats found" in low:
+        return "No downloadable video was found at this link."
+    if any(s in low for s in ("connection refused", "name or service not known", "nodename nor servname",
+                              "temporary failure in name resolution", "network is unreachable",
+                              "no route to host", "failed to resolve", "getaddrinfo failed",
+                              "connection reset", "remote end closed connection")):
+        return "Could not reach the site: check the network connection and the URL."
+    if "timed out" in low or "timeout" in low:
+        return "The site did not answer in time: check the network connection and try again."
+    if "sign in" in low or "login" in low or "private" in low:
+        return "This video is private or needs a login, so it cannot be downloaded."
+    if "no space left" in low:
+        return "The disk is full: free some space and try again."
+    if "is not a valid url" in low or "invalid url" in low:
+        return "That is not a valid link."
+    return f"The download failed: {text[:300]}" if text else "The download failed."
+
+
+def _check_url(url: str) -> str:
+    if not isinstance(url, str) or not url.strip():
+        raise IngestError("That is not a valid link.")
+    url = url.strip()
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise IngestError("That is not a valid link: only http:// and https:// links can be downloaded.")
+    return url
+
+
+def _unique(dest_dir: Path, name: str) -> Path:
+    target = dest_dir / name
+    stem, suffix = target.stem, target.suffix
+    n = 2
+    while target.exists():
+        target = dest_dir / f"{stem} ({n}){suffix}"
+        n += 1
+    return target
+
+
+def _final_file(info: dict[str, Any] | None, tmp: Path) -> Path | None:
+    for item in (info or {}).get("requested_downloads") or []:
+        path = item.get("filepath") or item.get("_filename")
+        if path and Path(path).is_file():
+            return Path(path)
+    files = [p for p in tmp.rglob("*") if p.is_file() and not p.name.endswith((".part", ".ytdl"))]
+    files.sort(key=lambda p: p.stat().st_size, reverse=True)
+    return files[0] if files else None
+
+
+def ingest_url(
+    url: str,
+    dest_dir: Path,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    max_height: int | None = None,
+) -> Path:
+    """Download url into dest_dir as an MP4 at the highest resolution; return the file's path.
+
+    progress receives dicts {"stage": "download"|"merge", "label", "bytes", "total", "speed",
+    "eta", "percent"} (total/speed/eta/percent may be None), at most about ten a second.
+    Setting cancel stops the download (IngestCancelled). Any failure raises IngestError in
+    plain words, and nothing is left in dest_dir.
+    """
+    url = _check_url(url)
+    try:
+        import yt_dlp
+        from yt_dlp.utils import DownloadCancelled, DownloadError, YoutubeDLError
+    except ImportError as exc:
+        raise IngestError("Downloading links needs yt-dlp: install nemo-tui[local].") from exc
+    try:
+        ffmpeg = _ff.ffmpeg_exe()
+    except MediaError as exc:
+        raise IngestError(exc.message) from exc
+
+    class Cancelled(DownloadCancelled):
+        msg = "The download was cancelled."
+
+    dest_dir = Path(dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".ingest-", dir=dest_dir))
+    logger = _Logger()
+    last_report = [0.0]
+
+    def emit(stage: str, label: str, done: Any = None, total: Any = None, speed: Any = None,
+             eta: Any = None, percent: Any = None) -> None:
+        if progress is None:
+            return
+        progress({"stage": stage, "label": label,
+                  "bytes": int(done) if isinstance(done, (int, float)) else None,
+                  "total": int(total) if isinstance(total, (int, float)) and total > 0 else None,
+                  "speed": float(speed) if isinstance(speed, (int, float)) else None,
+                  "eta": float(eta) if isinstance(eta, (int, float)) else None,
+                  "percent": round(float(percent), 1) if isinstance(percent, (int, float)) else None})
+
+    def label_of(d: dict[str, Any]) -> str:
+        info = d.get("info_dict") or {}
+        title = str(info.get("title") or Path(str(d.get("filename") or "video")).stem)
+        return f"{title[:80]}.mp4" if info.get("vcodec") != "none" else f"{title[:80]}.{info.get('ext', 'm4a')}"
+
+    def on_download(d: dict[str, Any]) -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        status = d.get("status")
+        if status not in ("downloading", "finished"):
+            return
+        now = time.monotonic()
+        if status == "downloading" and now - last_report[0] < _PROGRESS_INTERVAL:
+            return
+        last_report[0] = now
+        done = d.get("downloaded_bytes")
+        total = d.get("total_bytes") or d.get("total_bytes_estimate")
+        percent = None
+        if status == "finished":
+            percent, total = 100.0, total or done
+        elif total and isinstance(done, (int, float)):
+            percent = min(100.0, 100.0 * done / total)
+        elif d.get("fragment_count"):
+            percent = min(100.0, 100.0 * (d.get("fragment_index") or 0) / d["fragment_count"])
+        emit("download", label_of(d), done, total, d.get("speed"), d.get("eta"), percent)
+
+    def on_postprocess(d: dict[str, Any]) -> None:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        if d.get("status") == "started":
+            emit("merge" if d.get("postprocessor") == "Merger" else "remux", label_of(d))
+
+    format_sort = ["res", "fps", "vcodec:h264", "acodec:aac"]
+    if max_height:
+        format_sort[0] = f"res:{int(max_height)}"
+    opts: dict[str, Any] = {
+        "format": "bv*+ba/b",
+        "format_sort": format_sort,
+        "merge_output_format": "mp4",
+        "postprocessors": [{"key": "FFmpegVideoRemuxer", "preferedformat": _REMUX_RULES}],
+        "ffmpeg_location": ffmpeg,
+        "noplaylist": True,
+        "quiet": True,
+        "no_warnings": True,
+        "noprogress": True,
+        "logger": logger,
+        "progress_hooks": [on_download],
+        "postprocessor_hooks": [on_postprocess],
+        "paths": {"home": str(tmp), "temp": str(tmp)},
+        "outtmpl": {"default": "%(title).80B.%(ext)s"},
+        "windowsfilenames": True,
+        "cachedir": False,
+        "socket_timeout": 20,
+        "retries": 2,
+        "fragment_retries": 3,
+        "extractor_retries": 1,
+        "overwrites": True,
+        "color": {"stdout": "never", "stderr": "never"},
+    }
+    try:
+        if cancel is not None and cancel.is_set():
+            raise IngestCancelled("The download was cancelled.")
+        try:
+            with yt_dlp.YoutubeDL(opts) as ydl:
+                info = ydl.extract_info(url, download=True)
+        except DownloadCancelled as exc:
+            raise IngestCancelled("The download was cancelled.") from exc
+        except (DownloadError, YoutubeDLError) as exc:
+            raise IngestError(plain_error(logger.errors[-1] if logger.errors else str(exc))) from None
+        except OSError as exc:
+            raise IngestError(plain_error(str(exc))) from None
+        if cancel is not None and cancel.is_set():
+            raise IngestCancelled("The download was cancelled.")
+        if info is None:
+            raise IngestError(plain_error(logger.errors[-1] if logger.errors else ""))
+        produced = _final_file(info, tmp)
+        if produced is None:
+            raise IngestError("The download finished but produced no file.")
+        emit("probe", produced.name)
+        try:
+            media = probe(produced)
+        except MediaError:
+            raise IngestError("The link did not lead to a playable video or audio file.") from None
+        if media.kind == "image":
+            raise IngestError("The link leads to a picture, not a video or audio file.")
+        target = _unique(dest_dir, produced.name.lstrip(".") or f"video{produced.suffix}")
+        produced.replace(target)
+        return target
+    except Exception as exc:
+        if isinstance(exc, IngestError):
+            raise
+        raise IngestError(plain_error(str(exc))) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
