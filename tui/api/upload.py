@@ -1,0 +1,119 @@
+"""Checks before an upload, and a streamed multipart body (constant memory, known length)."""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+import os
+import uuid
+from pathlib import Path
+from typing import AsyncIterator, Callable, Sequence
+
+from tui.config import ACCEPTED_EXTENSIONS, AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, MAX_UPLOAD_BYTES, VIDEO_EXTENSIONS
+
+from .errors import FileTooLarge, InvalidFile, UnsupportedFileType
+
+CHUNK = 1024 * 1024
+UploadProgress = Callable[[Path, int, int], None]
+
+_MIME = {
+    "mp4": "video/mp4", "mov": "video/quicktime", "avi": "video/x-msvideo", "webm": "video/webm",
+    "mkv": "video/x-matroska", "jpg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+    "webp": "image/webp", "mp3": "audio/mpeg", "wav": "audio/wav", "m4a": "audio/mp4", "aac": "audio/aac",
+}
+
+
+def accepted_formats() -> str:
+    return (
+        f"video {' '.join(sorted(VIDEO_EXTENSIONS))}; image {' '.join(sorted(IMAGE_EXTENSIONS))}; "
+        f"audio {' '.join(sorted(AUDIO_EXTENSIONS))}"
+    )
+
+
+def check_file(path: Path) -> int:
+    """Raise a plain-words error if ``path`` cannot be uploaded; return its size."""
+    name = path.name
+    if not path.exists():
+        raise InvalidFile(f"The file {name!r} does not exist ({path}).", "Check the path and try again.")
+    if path.is_dir():
+        raise InvalidFile(f"{name!r} is a folder, not a file.", "Give the path of a video, image or audio file inside it.")
+    ext = path.suffix.lower().lstrip(".")
+    if ext not in ACCEPTED_EXTENSIONS:
+        raise UnsupportedFileType(
+            f"{name!r} is not a supported file type ({'.' + ext if ext else 'no extension'}).",
+            f"Accepted formats: {accepted_formats()}.",
+            code=4001,
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InvalidFile(f"Cannot read {name!r}: {exc.strerror or exc}.", "Check the file's permissions.") from exc
+    if size > MAX_UPLOAD_BYTES:
+        raise FileTooLarge(
+            f"{name!r} is {size / 1024 / 1024:.0f} MB, over the {MAX_UPLOAD_BYTES // 1024 // 1024} MB upload limit.",
+            "Compress it or trim it to a shorter clip, then upload again.",
+            code=4002,
+        )
+    if not os.access(path, os.R_OK):
+        raise InvalidFile(f"Cannot read {name!r}: permission denied.", "Check the file's permissions.")
+    return size
+
+
+def _quote(name: str) -> str:
+    return name.replace("\\", "\\\\").replace('"', "%22").replace("\r", " ").replace("\n", " ")
+
+
+class MultipartFiles:
+    """A multipart/form-data body of ``files`` fields, read from disk chunk by chunk.
+
+    ``len(body)`` is known up front (Content-Length); iterate ``body.stream()`` to send it.
+    Each call to ``stream()`` starts over (a retried request re-reads the files).
+    """
+
+    def __init__(self, paths: Sequence[Path], sizes: Sequence[int], progress: UploadProgress | None = None,
+                 field: str = "files", chunk_size: int = CHUNK) -> None:
+        self.boundary = "nemotui" + uuid.uuid4().hex
+        self.paths = list(paths)
+        self.sizes = list(sizes)
+        self.progress = progress
+        self.chunk_size = chunk_size
+        self._heads = []
+        for path in self.paths:
+            ext = path.suffix.lower().lstrip(".")
+            mime = _MIME.get(ext) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            head = (
+                f"--{self.boundary}\r\n"
+                f'Content-Disposition: form-data; name="{field}"; filename="{_quote(path.name)}"\r\n'
+                f"Content-Type: {mime}\r\n\r\n"
+            ).encode("utf-8", "replace")
+            self._heads.append(head)
+        self._end = f"--{self.boundary}--\r\n".encode()
+
+    @property
+    def content_type(self) -> str:
+        return f"multipart/form-data; boundary={self.boundary}"
+
+    def __len__(self) -> int:
+        return sum(len(h) + s + 2 for h, s in zip(self._heads, self.sizes)) + len(self._end)
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        for head, path, size in zip(self._heads, self.paths, self.sizes):
+            yield head
+            sent = 0
+            if self.progress:
+                self.progress(path, 0, size)
+            fh = await asyncio.to_thread(open, path, "rb")
+            try:
+                while sent < size:
+                    chunk = await asyncio.to_thread(fh.read, min(self.chunk_size, size - sent))
+                    if not chunk:
+                        raise InvalidFile(f"{path.name!r} got shorter while it was being uploaded.",
+                                          "Wait until the file is complete, then upload again.")
+                    sent += len(chunk)
+                    yield chunk
+                    if self.progress:
+                        self.progress(path, sent, size)
+            finally:
+                fh.close()
+            yield b"\r\n"
+        yield self._end
