@@ -1,0 +1,100 @@
+"""Fixtures for the UI tests: a steady cursor (deterministic snapshots), the scripted fake
+backend, an app factory and ``wait_until``."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from textual.widgets import Input, TextArea
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from ui_fakes import FakeBackend  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch):
+    """No blinking cursor: snapshots and screen text do not depend on timing."""
+    for cls in (Input, TextArea):
+        original = cls.__init__
+
+        def init(self, *args, __original=original, __cls=cls, **kwargs):
+            __original(self, *args, **kwargs)
+            self.set_reactive(__cls.cursor_blink, False)
+
+        monkeypatch.setattr(cls, "__init__", init)
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def backend() -> FakeBackend:
+    return FakeBackend()
+
+
+@pytest.fixture
+def make_app(backend, clock):
+    """make_app(**overrides) -> a NemoApp wired to the fake backend, a fake clock, a fixed
+    wall clock and instant recovery sleeps."""
+    from tui.config import load_settings
+    from tui.ui.app import NemoApp
+
+    def make(**overrides):
+        settings = overrides.pop("settings", None) or load_settings()
+        options = dict(
+            backend="cloud",
+            transport=backend.transport,
+            clock=clock,
+            wall_clock=lambda: "12:00:00",
+            tick_interval=0.02,
+            recovery_sleep=_no_sleep,
+            retry_wait=0.0,
+        )
+        options.update(overrides)
+        return NemoApp(settings, **options)
+
+    return make
+
+
+async def _no_sleep(seconds: float) -> None:
+    await asyncio.sleep(0)
+
+
+async def wait_until(condition: Callable[[], object], timeout: float = 5.0, interval: float = 0.02) -> None:
+    """Poll ``condition`` until it is true; fail the test with a clear message on timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if condition():
+                return
+        except Exception:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s: {getattr(condition, '__doc__', None) or condition}")
+        await asyncio.sleep(interval)
+
+
+def screen_text(app) -> str:
+    """Everything visible on the screen as plain text, line by line."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

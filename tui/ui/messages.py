@@ -1,0 +1,97 @@
+"""Typed messages the workers post to the app; the app's handlers own state and widgets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+
+class ConnectionChanged(Message):
+    def __init__(self, state: str) -> None:
+        super().__init__()
+        self.state = state  # connecting / connected / reconnecting / offline
+
+
+class SessionOpened(Message):
+    def __init__(self, session: Any, *, resumed: bool = False, replaced: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.resumed = resumed
+        self.replaced = replaced  # a 1002 made us start a new one
+
+
+class CreditsLoaded(Message):
+    def __init__(self, credits: Any) -> None:
+        super().__init__()
+        self.credits = credits
+
+
+class StateLoaded(Message):
+    def __init__(self, state: Any) -> None:
+        super().__init__()
+        self.state = state
+
+
+class ChatNote(Message):
+    """A system note in the chat (info / success / warning / error)."""
+
+    def __init__(self, text: str, kind: str = "info") -> None:
+        super().__init__()
+        self.text = text
+        self.kind = kind
+
+
+class ApiFailure(Message):
+    """An API error to show in plain words (with its next step) and react to (2001, 1002…)."""
+
+    def __init__(self, error: BaseException, doing: str = "") -> None:
+        super().__init__()
+        self.error = error
+        self.doing = doing
+
+
+class SseReceived(Message):
+    def __init__(self, event: Any) -> None:
+        super().__init__()
+        self.event = event
+
+
+class RunStarted(Message):
+    pass
+
+
+class RunStatus(Message):
+    """A short "working: <tool>" status for the live indicator."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class AgentChunk(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class AgentText(Message):
+    """The whole text of the reply being shown (replaces the streamed chunks)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class RunFinished(Message):
+    def __init__(self, outcome: str) -> None:
+        super().__init__()
+        self.outcome = outcome  # done / silent / cancelled / error / timeout / cut
+
+
+class ExportProgress(Message):
+    def __init__(self, text: str, fraction: float | None = None, *, done: bool = False) -> None:
+        super().__init__()
+        self.text = text
+        self.fraction = fraction
+        self.done = done

@@ -1,0 +1,187 @@
+"""The chat pane: user messages, the agent's streamed Markdown replies, system notes,
+a live "working…" line and the input line with history."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Markdown, Static
+
+NOTE_KINDS = ("info", "success", "warning", "error")
+
+
+class UserMessage(Static):
+    """What the user typed."""
+
+    DEFAULT_CSS = """
+    UserMessage {
+        margin: 1 0 0 6;
+        padding: 0 1;
+        background: $primary 15%;
+        border-left: outer $primary;
+    }
+    """
+
+    def __init__(self, text: str, **kwargs) -> None:
+        super().__init__(text, markup=False, **kwargs)
+        self.text = text
+
+
+class AgentMessage(Markdown):
+    """One reply of the agent, streamed as Markdown."""
+
+    DEFAULT_CSS = """
+    AgentMessage {
+        margin: 1 4 0 0;
+        padding: 0 1;
+        background: $boost;
+        border-left: outer $success;
+    }
+    AgentMessage > MarkdownBlock:last-child { margin-bottom: 0; }
+    """
+
+    def __init__(self, text: str = "", **kwargs) -> None:
+        super().__init__(text, **kwargs)
+        self.text = text
+
+
+class SystemNote(Static):
+    """A line from the app itself: progress notes, what an edit changed, errors."""
+
+    DEFAULT_CSS = """
+    SystemNote {
+        margin: 1 2 0 2;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    SystemNote.-success { color: $text-success; }
+    SystemNote.-warning { color: $text-warning; }
+    SystemNote.-error { color: $text-error; background: $error 10%; }
+    """
+
+    def __init__(self, text: str, kind: str = "info", **kwargs) -> None:
+        super().__init__(text, markup=False, **kwargs)
+        self.text = text
+        self.kind = kind if kind in NOTE_KINDS else "info"
+        self.add_class(f"-{self.kind}")
+
+
+class ChatLog(VerticalScroll):
+    """The conversation; anchored at the bottom while new content arrives."""
+
+    DEFAULT_CSS = """
+    ChatLog {
+        height: 1fr;
+        padding: 0 1 1 1;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    async def add_user(self, text: str) -> UserMessage:
+        widget = UserMessage(text)
+        await self.mount(widget)
+        self.anchor()
+        return widget
+
+    async def add_agent(self, text: str = "") -> AgentMessage:
+        widget = AgentMessage(text)
+        await self.mount(widget)
+        self.anchor()
+        return widget
+
+    async def add_note(self, text: str, kind: str = "info") -> SystemNote:
+        widget = SystemNote(text, kind)
+        await self.mount(widget)
+        self.anchor()
+        return widget
+
+    def transcript(self) -> list[tuple[str, str]]:
+        """(role, text) for every message, in order: what the user would read."""
+        lines: list[tuple[str, str]] = []
+        for child in self.children:
+            if isinstance(child, UserMessage):
+                lines.append(("user", child.text))
+            elif isinstance(child, AgentMessage):
+                lines.append(("agent", child.text))
+            elif isinstance(child, SystemNote):
+                lines.append(("note", child.text))
+        return lines
+
+
+class WorkingIndicator(Static):
+    """``⠿ working… 1m 12s · edit_multitrack`` while a run is active; hidden otherwise."""
+
+    DEFAULT_CSS = """
+    WorkingIndicator {
+        height: 1;
+        padding: 0 1;
+        color: $text-warning;
+        display: none;
+    }
+    WorkingIndicator.-active { display: block; }
+    """
+
+    def show_elapsed(self, seconds: float, status: str = "") -> None:
+        text = f"⏳ working… {format_elapsed(seconds)}"
+        if status:
+            text += f" · {status}"
+        text += "  (Esc cancels)"
+        self.update(text)
+        self.add_class("-active")
+
+    def hide(self) -> None:
+        self.remove_class("-active")
+        self.update("")
+
+
+def format_elapsed(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}m {seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+class HistoryInput(Input):
+    """The input line; up/down walk through what was sent before."""
+
+    BINDINGS = [
+        Binding("up", "history_previous", "Previous message", show=False, id="history_previous"),
+        Binding("down", "history_next", "Next message", show=False, id="history_next"),
+    ]
+
+    def __init__(self, *args, max_history: int = 200, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.history: list[str] = []
+        self._max_history = max_history
+        self._position: int | None = None  # index into history while browsing
+        self._draft = ""
+
+    def remember(self, text: str) -> None:
+        text = text.strip()
+        if text and (not self.history or self.history[-1] != text):
+            self.history.append(text)
+            del self.history[: -self._max_history]
+        self._position = None
+        self._draft = ""
+
+    def action_history_previous(self) -> None:
+        if not self.history:
+            return
+        if self._position is None:
+            self._draft = self.value
+            self._position = len(self.history) - 1
+        elif self._position > 0:
+            self._position -= 1
+        self.value = self.history[self._position]
+        self.cursor_position = len(self.value)
+
+    def action_history_next(self) -> None:
+        if self._position is None:
+            return
+        if self._position < len(self.history) - 1:
+            self._position += 1
+            self.value = self.history[self._position]
+        else:
+            self._position = None
+            self.value = self._draft
+        self.cursor_position = len(self.value)

@@ -1,0 +1,127 @@
+"""The live SSE log: one line per event (time, kind tag, summary), filterable, bounded,
+throttled (a flood of events is drawn about ten times a second, never line by line)."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from rich.text import Text
+from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import RichLog, Static
+
+from tui.api.errors import redact
+
+# kind -> (tag shown, style). The tag is text, so the kind is readable without colour.
+KIND_STYLES: dict[str, tuple[str, str]] = {
+    "partial": ("partial", "cyan"),
+    "text": ("text", "bold green"),
+    "thought": ("thought", "dim italic"),
+    "call": ("call", "bold yellow"),
+    "result": ("result", "blue"),
+    "state": ("state", "magenta"),
+    "heartbeat": ("heartbeat", "dim"),
+    "error": ("error", "bold red"),
+    "raw": ("raw", "white"),
+}
+ALL_KINDS: tuple[str, ...] = tuple(KIND_STYLES)
+FLUSH_INTERVAL = 0.1  # seconds: at most ~10 redraws a second
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One received event and the wall-clock time it arrived (HH:MM:SS)."""
+
+    number: int
+    time: str
+    kind: str
+    summary: str
+    raw: str
+
+
+def entry_from_event(number: int, time: str, event: Any) -> LogEntry:
+    kind = str(getattr(event, "kind", "raw"))
+    try:
+        summary = event.summary()
+    except Exception:  # a summary must never break the log
+        summary = getattr(event, "text", "") or ""
+    summary = " ".join(redact(str(summary)).split())
+    raw = redact(str(getattr(event, "raw", "") or ""))
+    return LogEntry(number, time, kind, summary, raw)
+
+
+def format_entry(entry: LogEntry, width: int | None = None) -> Text:
+    tag, style = KIND_STYLES.get(entry.kind, (entry.kind, ""))
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append(f"{entry.time} ", style="dim")
+    line.append(f"{tag:<9} ", style=style)
+    line.append(entry.summary)
+    if width:
+        line.truncate(width, overflow="ellipsis")
+    return line
+
+
+class SseLogView(Vertical):
+    """The log pane. ``add(event, time)``; ``hidden_kinds`` filters; ``entries`` for the raw view."""
+
+    DEFAULT_CSS = """
+    SseLogView { height: 1fr; }
+    SseLogView > #sse-log-title { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    SseLogView > RichLog { height: 1fr; background: $surface; scrollbar-size-vertical: 1; }
+    """
+
+    def __init__(self, *, max_lines: int = 500, keep: int = 500, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.max_lines = max_lines
+        self.entries: deque[LogEntry] = deque(maxlen=keep)
+        self.hidden_kinds: frozenset[str] = frozenset()
+        self.received = 0
+        self._pending: deque[LogEntry] = deque(maxlen=max_lines)
+        self._flush_timer: Timer | None = None
+
+    def compose(self):
+        yield Static(self._title(), id="sse-log-title", markup=False)
+        yield RichLog(max_lines=self.max_lines, markup=False, wrap=False, id="sse-log")
+
+    @property
+    def rich_log(self) -> RichLog:
+        return self.query_one("#sse-log", RichLog)
+
+    def _title(self) -> str:
+        shown = "all kinds" if not self.hidden_kinds else "hiding " + ", ".join(sorted(self.hidden_kinds))
+        return f"SSE log · {shown} · {self.received} events"
+
+    def add(self, event: Any, time: str) -> LogEntry:
+        self.received += 1
+        entry = entry_from_event(self.received, time, event)
+        self.entries.append(entry)
+        if entry.kind not in self.hidden_kinds:
+            self._pending.append(entry)
+        if self._flush_timer is None:
+            self._flush_timer = self.set_timer(FLUSH_INTERVAL, self.flush)
+        return entry
+
+    def flush(self) -> None:
+        self._flush_timer = None
+        if not self.is_mounted:
+            return
+        log = self.rich_log
+        width = max(20, log.scrollable_content_region.width or 80)
+        while self._pending:
+            log.write(format_entry(self._pending.popleft(), width), width=width)
+        self.query_one("#sse-log-title", Static).update(self._title())
+
+    def set_hidden_kinds(self, kinds: Iterable[str]) -> None:
+        """Show only the kinds not in ``kinds``; the lines already kept are redrawn."""
+        self.hidden_kinds = frozenset(kinds)
+        self._pending.clear()
+        log = self.rich_log
+        log.clear()
+        self._pending.extend(e for e in self.entries if e.kind not in self.hidden_kinds)
+        self.flush()
+
+    def visible_lines(self) -> list[str]:
+        """The lines as plain text (what the user reads), oldest first."""
+        return [strip.text for strip in self.rich_log.lines]

@@ -1,0 +1,208 @@
+"""The timeline pane: the one-line summary, a proportional bar per track, and the draft as a
+Tree (draft → tracks → segments) updated in place so expanded nodes and the cursor survive."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from rich.text import Text
+from textual.containers import Vertical
+from textual.widgets import Static, Tree
+from textual.widgets.tree import TreeNode
+
+from tui.core.timeline import format_ms, format_span, ruler, track_bars
+
+EMPTY_HINT = "No timeline yet: paste a video URL in the chat or upload a file (ctrl+u)."
+BAR_STYLES = {"Video": "cyan", "Audio": "magenta", "Text": "yellow", "Other": "white"}
+
+
+def draft_label(draft: Any) -> str:
+    meta = getattr(draft, "meta", None) or {}
+    if not isinstance(meta, dict):
+        meta = getattr(meta, "__dict__", {}) or {}
+    title = meta.get("title") or "Draft"
+    parts = [str(title), format_ms(getattr(draft, "duration_ms", 0) or 0)]
+    if meta.get("width") and meta.get("height"):
+        parts.append(f"{meta['width']}×{meta['height']}")
+    if meta.get("mute"):
+        parts.append("source muted")
+    return " · ".join(parts)
+
+
+def track_label(track: Any) -> str:
+    kind = getattr(track, "kind", "Other")
+    name = getattr(track, "name", "") or kind
+    count = len(getattr(track, "segments", []) or [])
+    plural = "segment" if count == 1 else "segments"
+    return f"{kind}: {name} ({count} {plural})"
+
+
+def segment_label(segment: Any) -> str:
+    start = getattr(segment, "start_ms", 0) or 0
+    duration = getattr(segment, "duration_ms", 0) or 0
+    text = getattr(segment, "text", None)
+    name = getattr(segment, "name", None) or getattr(segment, "source", None) or "segment"
+    label = f'"{text}"' if text else str(name)
+    label += f"  {format_span(start, start + duration)}"
+    volume = getattr(segment, "volume", None)
+    if volume is not None:
+        label += "  muted" if volume == 0 else f"  vol {volume:g}%"
+    return label
+
+
+def _keys(items: list[Any]) -> list[str]:
+    """A stable key per item: its id, or its position; duplicates made unique."""
+    keys: list[str] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        key = str(getattr(item, "id", None) or f"#{index}")
+        if key in seen:
+            key = f"{key}#{index}"
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+class TimelineTree(Tree):
+    DEFAULT_CSS = """
+    TimelineTree { height: 1fr; background: $surface; }
+    """
+
+
+class TimelineView(Vertical):
+    """``show_draft(draft)``: draft is a ``tui.api.models.Draft`` (or None before the first state)."""
+
+    DEFAULT_CSS = """
+    TimelineView { height: 1fr; }
+    TimelineView > #timeline-summary { height: auto; max-height: 4; padding: 0 1; color: $text; }
+    TimelineView > #timeline-bars { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self, bars: Callable[[Any, int], list[tuple[str, str]]] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._bars_fn = bars
+        self.draft: Any = None
+        self._track_nodes: dict[str, TreeNode] = {}
+        self._segment_nodes: dict[str, dict[str, TreeNode]] = {}
+        self.summary_text = EMPTY_HINT
+
+    def compose(self):
+        yield Static(EMPTY_HINT, id="timeline-summary", markup=False)
+        yield Static("", id="timeline-bars", markup=False)
+        tree: TimelineTree = TimelineTree("Draft (not loaded)", id="timeline-tree")
+        tree.show_root = True
+        tree.root.expand()
+        yield tree
+
+    @property
+    def tree(self) -> TimelineTree:
+        return self.query_one("#timeline-tree", TimelineTree)
+
+    # ---- data in -------------------------------------------------------------------
+    def show_draft(self, draft: Any) -> None:
+        self.draft = draft
+        tracks = list(getattr(draft, "tracks", None) or []) if draft is not None else []
+        if draft is None or not tracks:
+            self.summary_text = EMPTY_HINT
+        else:
+            try:
+                self.summary_text = draft.summary()
+            except Exception:
+                self.summary_text = f"Timeline ({len(tracks)} tracks)"
+        self.query_one("#timeline-summary", Static).update(self.summary_text)
+        self._update_tree(draft, tracks)
+        self._draw_bars()
+
+    def on_resize(self) -> None:
+        self._draw_bars()
+
+    # ---- bars ----------------------------------------------------------------------
+    def _draw_bars(self) -> None:
+        bars_widget = self.query_one("#timeline-bars", Static)
+        tracks = list(getattr(self.draft, "tracks", None) or []) if self.draft is not None else []
+        if not tracks:
+            bars_widget.update("")
+            bars_widget.display = False
+            return
+        bars_widget.display = True
+        width = max(10, (self.size.width or 40) - 2)
+        rows = self._bars(width)
+        label_width = min(12, max((len(label) for label, _ in rows), default=0))
+        bar_width = max(4, width - label_width - 3)
+        if bar_width != width:
+            rows = self._bars(bar_width)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for index, (label, bar) in enumerate(rows):
+            kind = getattr(tracks[index], "kind", "Other") if index < len(tracks) else "Other"
+            if index:
+                text.append("\n")
+            text.append(f"{label[:label_width]:<{label_width}} ", style="bold")
+            text.append("▕", style="dim")
+            text.append(bar[:bar_width], style=BAR_STYLES.get(kind, "white"))
+            text.append("▏", style="dim")
+        text.append("\n" + " " * (label_width + 2) + ruler(self.draft, bar_width), style="dim")
+        bars_widget.update(text)
+
+    def _bars(self, width: int) -> list[tuple[str, str]]:
+        fn = self._bars_fn or track_bars
+        try:
+            return list(fn(self.draft, width))
+        except Exception:
+            return []
+
+    # ---- tree, updated in place -------------------------------------------------------
+    def _update_tree(self, draft: Any, tracks: list[Any]) -> None:
+        tree = self.tree
+        root = tree.root
+        root.set_label(draft_label(draft) if draft is not None else "Draft (not loaded)")
+        keys = _keys(tracks)
+        # Drop tracks that are gone.
+        for key in list(self._track_nodes):
+            if key not in keys:
+                self._track_nodes.pop(key).remove()
+                self._segment_nodes.pop(key, None)
+        existing_order = [k for k in self._track_nodes]
+        if [k for k in keys if k in self._track_nodes] != existing_order:
+            # The order changed: rebuild the level, keeping which tracks were expanded.
+            expanded = {k for k, n in self._track_nodes.items() if n.is_expanded}
+            for node in self._track_nodes.values():
+                node.remove()
+            self._track_nodes.clear()
+            self._segment_nodes.clear()
+        else:
+            expanded = None
+        for index, (track, key) in enumerate(zip(tracks, keys)):
+            node = self._track_nodes.get(key)
+            if node is None:
+                position = index if index < len(root.children) else None
+                node = root.add(track_label(track), data=("track", key), before=position)
+                if expanded is None or key in expanded:
+                    node.expand()
+                self._track_nodes[key] = node
+                self._segment_nodes[key] = {}
+            else:
+                node.set_label(track_label(track))
+            self._update_segments(node, self._segment_nodes[key], list(getattr(track, "segments", None) or []))
+        self._track_nodes = {k: self._track_nodes[k] for k in keys}
+        if not root.is_expanded:
+            root.expand()
+
+    def _update_segments(self, parent: TreeNode, nodes: dict[str, TreeNode], segments: list[Any]) -> None:
+        keys = _keys(segments)
+        for key in list(nodes):
+            if key not in keys:
+                nodes.pop(key).remove()
+        if [k for k in keys if k in nodes] != list(nodes):
+            for node in nodes.values():
+                node.remove()
+            nodes.clear()
+        for index, (segment, key) in enumerate(zip(segments, keys)):
+            node = nodes.get(key)
+            if node is None:
+                position = index if index < len(parent.children) else None
+                nodes[key] = parent.add_leaf(segment_label(segment), data=("segment", key), before=position)
+            else:
+                node.set_label(segment_label(segment))
+        ordered = {k: nodes[k] for k in keys}
+        nodes.clear()
+        nodes.update(ordered)
