@@ -1,0 +1,163 @@
+"""Render jobs: a bounded pool of worker threads calls the media layer's render_draft.
+
+Status lives in the database (pending → processing → completed | failed) so it survives a
+restart; renders that were processing when the server stopped are queued again at startup.
+Progress is kept in memory while a job runs and written to the database at most twice a second.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from tui.engine.storage import Storage
+
+log = logging.getLogger("tui.engine.renders")
+
+CANCELLED = "Cancelled by the user."
+
+
+def resolve_sources(store: Storage, user_id: str, draft: dict[str, Any]) -> tuple[dict[str, Path], list[str]]:
+    """Map every segment's ``src`` (an upload id) to the user's file; also the ids not found."""
+    sources: dict[str, Path] = {}
+    missing: list[str] = []
+    for track in draft.get("t") or []:
+        for seg in track.get("sg") or []:
+            src = seg.get("src") or seg.get("source")
+            if not src or src in sources or src in missing:
+                continue
+            row = store.upload(str(src), user_id)
+            if row is None or not Path(row["path"]).exists():
+                missing.append(str(src))
+            else:
+                sources[str(src)] = Path(row["path"])
+    return sources, missing
+
+
+class RenderPool:
+    def __init__(self, store: Storage, media_getter: Callable[[], Any], workers: int = 1):
+        self.store = store
+        self._media = media_getter
+        self.workers = max(1, int(workers))
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._cancel: dict[str, threading.Event] = {}
+        self._progress: dict[str, float] = {}
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+
+    # --- lifecycle ----------------------------------------------------------------------
+    def start(self) -> None:
+        # a render cannot survive a restart: whatever was running starts again from scratch
+        for row in self.store.renders_with_status("processing"):
+            self.store.update_render(row["render_id"], status="pending", progress=5)
+        for row in self.store.renders_with_status("pending"):
+            self._queue.put(row["render_id"])
+        for i in range(self.workers):
+            t = threading.Thread(target=self._worker, name=f"nemo-render-{i}", daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the workers; a running ffmpeg is killed and its job stays 'processing' so the
+        next start queues it again."""
+        self._stopping.set()
+        with self._lock:
+            for ev in self._cancel.values():
+                ev.set()
+        for _ in self._threads:
+            self._queue.put(None)
+        for t in self._threads:
+            t.join(timeout)
+        self._threads.clear()
+
+    # --- API ----------------------------------------------------------------------------
+    def submit(self, render_id: str) -> None:
+        self._queue.put(render_id)
+
+    def progress(self, render_id: str) -> float | None:
+        return self._progress.get(render_id)
+
+    def cancel(self, render_id: str) -> str:
+        """Cancel a job; returns its status afterwards."""
+        row = self.store.render(render_id)
+        if row is None:
+            return "unknown"
+        if row["status"] == "pending":
+            self.store.update_render(render_id, status="failed", error=CANCELLED)
+            return "failed"
+        if row["status"] == "processing":
+            with self._lock:
+                ev = self._cancel.get(render_id)
+            if ev is not None:
+                ev.set()
+            self.store.update_render(render_id, status="failed", error=CANCELLED)
+            return "failed"
+        return row["status"]
+
+    # --- the worker ---------------------------------------------------------------------
+    def _worker(self) -> None:
+        while True:
+            render_id = self._queue.get()
+            if render_id is None or self._stopping.is_set():
+                return
+            try:
+                self._run(render_id)
+            except Exception:  # never let a worker die
+                log.exception("render %s crashed", render_id)
+                self.store.update_render(render_id, status="failed", error="The render crashed.")
+
+    def _run(self, render_id: str) -> None:
+        row = self.store.render(render_id)
+        if row is None or row["status"] != "pending":
+            return
+        cancel = threading.Event()
+        with self._lock:
+            self._cancel[render_id] = cancel
+        self.store.update_render(render_id, status="processing", progress=5)
+        self._progress[render_id] = 5.0
+        draft = json.loads(row["draft"])
+        sources, missing = resolve_sources(self.store, row["user_id"], draft)
+        if missing:
+            self.store.update_render(render_id, status="failed", error=f"Media not found: {', '.join(missing)}")
+            return
+        out_path = self.store.renders_dir / row["user_id"] / f"{render_id}.mp4"
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        last_write = [0.0]
+
+        def on_progress(pct: float) -> None:
+            value = max(5.0, min(99.0, float(pct)))
+            self._progress[render_id] = value
+            now = time.monotonic()
+            if now - last_write[0] > 0.5:
+                last_write[0] = now
+                if not cancel.is_set():
+                    self.store.update_render(render_id, progress=value)
+
+        try:
+            self._media().render_draft(draft, sources, out_path, progress=on_progress, cancel=cancel)
+        except Exception as exc:
+            out_path.unlink(missing_ok=True)
+            if self._stopping.is_set():
+                return  # left 'processing': queued again at the next start
+            if cancel.is_set():
+                self.store.update_render(render_id, status="failed", error=CANCELLED)
+            else:
+                message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+                self.store.update_render(render_id, status="failed", error=message[-2000:])
+            return
+        finally:
+            with self._lock:
+                self._cancel.pop(render_id, None)
+            self._progress.pop(render_id, None)
+        if cancel.is_set():
+            out_path.unlink(missing_ok=True)
+            if not self._stopping.is_set():
+                self.store.update_render(render_id, status="failed", error=CANCELLED)
+            return
+        self.store.update_render(render_id, status="completed", progress=100, path=str(out_path))

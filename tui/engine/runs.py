@@ -1,0 +1,159 @@
+"""One /run_sse run: the agent's plan executed on the session, streamed as ADK events.
+
+``AgentRun.produce(emit)`` is the producer: it emits event dicts; the server's stream sends
+them, adds heartbeats while nothing else is sent, and cancels the run if the client hangs up
+(frozen credits are then released).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from tui.engine import adk, agent
+from tui.engine import draft as drafts
+from tui.engine.intents import parse
+
+Emit = Callable[[dict[str, Any]], None]
+
+
+class AgentRun:
+    def __init__(self, engine, user_id: str, session_id: str, text: str):
+        self.engine = engine
+        self.store = engine.store
+        self.user_id = user_id
+        self.session_id = session_id
+        self.text = text
+        self.request = parse(text)
+        self.invocation_id = adk.new_invocation_id()
+        self.cancel = threading.Event()
+        self.frozen = False
+        self.new_urls: list[str] = []
+
+    async def db(self, fn, *args, **kwargs):
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def prepare(self) -> tuple[bool, int]:
+        """Decide whether this is an edit run; freeze its cost. Returns (ok, cost): ok is False
+        when the user has too few credits (nothing was frozen)."""
+        uploads = await self.db(self.store.uploads, self.session_id)
+        known = {u["source_url"] for u in uploads if u.get("source_url")}
+        self.new_urls = [u for u in self.request.urls if u not in known]
+        self.is_edit = bool(self.new_urls) or any(i.kind in agent.EDIT_KINDS for i in self.request.intents)
+        cost = self.engine.edit_cost if self.is_edit else 0
+        if cost:
+            ok = await self.db(self.store.freeze, self.user_id, cost, self.invocation_id)
+            if not ok:
+                return False, cost
+            self.frozen = True
+        return True, cost
+
+    async def say(self, emit: Emit, text: str) -> None:
+        for piece in adk.chunks(text):
+            emit(adk.text_event(self.invocation_id, piece, partial=True))
+            await asyncio.sleep(self.engine.chunk_delay)
+        emit(adk.text_event(self.invocation_id, text))
+
+    async def produce(self, emit: Emit) -> None:
+        await self.db(self.store.add_message, self.session_id, "user", self.text, self.invocation_id)
+        try:
+            reply = await self._produce(emit)
+        except asyncio.CancelledError:
+            self.cancel.set()
+            if self.frozen:
+                await asyncio.shield(self.db(self.store.release, self.user_id, self.invocation_id))
+                self.frozen = False
+            raise
+        except Exception as exc:  # the agent itself failed: ADK's error frame
+            if self.frozen:
+                await self.db(self.store.release, self.user_id, self.invocation_id)
+                self.frozen = False
+            emit({"error": f"{type(exc).__name__}: {exc}",
+                  "error_details": {"error_type": type(exc).__name__, "error_message": str(exc)}})
+            return
+        await self.db(self.store.add_message, self.session_id, "agent", reply, self.invocation_id)
+
+    async def _produce(self, emit: Emit) -> str:
+        req = self.request
+        draft, _version = await self.db(self.store.latest_draft, self.session_id)
+        uploads = await self.db(self.store.uploads, self.session_id)
+        if not self.is_edit:
+            p = agent.plan(req, draft, uploads)
+            text = p.reply or "\n".join(p.notes) or agent.HELP_TEXT
+            await self.say(emit, text)
+            return text
+
+        run_no = await self.db(self.store.next_edit_run, self.session_id)
+        ratio = self.engine.silent_ratio
+        silent = int((run_no + 1) * ratio) > int(run_no * ratio)
+
+        first_plan = agent.plan(req, draft, uploads)
+        if not silent:
+            intro = agent.intro_text(first_plan.calls, self.new_urls)
+            if intro:
+                await self.say(emit, intro)
+
+        done: list[str] = []
+        failed: list[str] = []
+        # 1. links not in the session yet: fetch them (progress as heartbeats)
+        for url in self.new_urls:
+            call_id = adk.new_call_id()
+            emit(adk.call_event(self.invocation_id, call_id, agent.INGEST_TOOL, {"url": url, "format": "mp4",
+                                                                                  "resolution": "highest"}))
+            try:
+                row, version = await self.engine.ingest(self.user_id, self.session_id, url,
+                                                        progress=lambda p: emit(adk.heartbeat(p)),
+                                                        cancel=self.cancel)
+            except Exception as exc:  # IngestError and friends: plain words
+                message = getattr(exc, "message", None) or str(exc)
+                emit(adk.response_event(self.invocation_id, call_id, agent.INGEST_TOOL,
+                                        {"status": "error", "message": message}))
+                failed.append(message)
+                continue
+            emit(adk.response_event(
+                self.invocation_id, call_id, agent.INGEST_TOOL,
+                {"status": "success", "upload_id": row["upload_id"], "message": f"Fetched {row['filename']}",
+                 "duration": row["duration"], "width": row["width"], "height": row["height"]},
+                state_delta={"draft_version": version}))
+            done.append(f"fetched {row['filename']} ({row['width']}x{row['height']})"
+                        if row.get("width") else f"fetched {row['filename']}")
+
+        # 2. the edits, planned on the draft as it is now
+        draft, _version = await self.db(self.store.latest_draft, self.session_id)
+        uploads = await self.db(self.store.uploads, self.session_id)
+        infos = self.engine.infos(uploads)
+        the_plan = agent.plan(req, draft, uploads)
+        for call in the_plan.calls:
+            call_id = adk.new_call_id()
+            emit(adk.call_event(self.invocation_id, call_id, call.name, call.args))
+            if self.engine.tool_delay:
+                await asyncio.sleep(self.engine.tool_delay)  # the tool "works": heartbeats go out meanwhile
+            try:
+                new_draft, result = agent.apply_call(draft, infos, call)
+            except drafts.EditError as exc:
+                emit(adk.response_event(self.invocation_id, call_id, call.name,
+                                        {"status": "error", "message": str(exc)}))
+                failed.append(str(exc))
+                continue
+            version = await self.db(self.store.save_draft, self.session_id, new_draft, call.args.get("operation", ""))
+            draft = new_draft
+            emit(adk.response_event(self.invocation_id, call_id, call.name, result,
+                                    state_delta={"draft_version": version}))
+            done.append(result.get("message", call.label))
+
+        # 3. credits: charged when something was done, else released
+        if self.frozen:
+            if done:
+                await self.db(self.store.charge, self.user_id, self.invocation_id)
+            else:
+                await self.db(self.store.release, self.user_id, self.invocation_id)
+            self.frozen = False
+
+        final = agent.final_text(done, failed, the_plan.notes, draft)
+        if silent and not failed and not the_plan.notes and done:
+            return "(completed silently) " + "; ".join(done)
+        if final:
+            await self.say(emit, final)
+        return final

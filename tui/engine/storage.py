@@ -1,0 +1,311 @@
+"""The engine's storage: one SQLite file (WAL) in the data dir, media files beside it.
+
+Tables: clients, users, tokens (7-day expiry), ledger (credits: every grant, freeze, release
+and charge is a row; balances are sums), sessions, drafts (every change is a new version row),
+uploads (metadata; files under ``media/<user>/<session>/``), renders (files under ``renders/``),
+messages (the chat history per session).
+
+One connection shared by the server's threads behind a lock: every method is short, and the
+server calls the slow ones from a worker thread so the event loop never waits on the disk.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from tui.engine import draft as drafts
+
+TOKEN_TTL = 7 * 24 * 3600
+NEW_USER_CREDITS = 100
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    user_id TEXT PRIMARY KEY, kind TEXT NOT NULL, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS clients (
+    client_id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(user_id),
+    ip TEXT, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(user_id), client_id TEXT,
+    created_at REAL NOT NULL, expires_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS tokens_client ON tokens(client_id, expires_at);
+CREATE TABLE IF NOT EXISTS ledger (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, kind TEXT NOT NULL,
+    d_available INTEGER NOT NULL, d_frozen INTEGER NOT NULL, ref TEXT, note TEXT, created_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS ledger_user ON ledger(user_id);
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id TEXT PRIMARY KEY, task_id TEXT NOT NULL, user_id TEXT NOT NULL, task_name TEXT,
+    language TEXT, edit_runs INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS drafts (
+    session_id TEXT NOT NULL, version INTEGER NOT NULL, draft TEXT NOT NULL, reason TEXT,
+    created_at REAL NOT NULL, PRIMARY KEY (session_id, version));
+CREATE TABLE IF NOT EXISTS uploads (
+    upload_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, user_id TEXT NOT NULL, filename TEXT NOT NULL,
+    path TEXT NOT NULL, file_type TEXT NOT NULL, size INTEGER, duration REAL, width INTEGER, height INTEGER,
+    fps REAL, vcodec TEXT, acodec TEXT, has_audio INTEGER, hash TEXT, source_url TEXT, created_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS uploads_session ON uploads(session_id);
+CREATE TABLE IF NOT EXISTS renders (
+    render_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, session_id TEXT, status TEXT NOT NULL,
+    progress REAL NOT NULL DEFAULT 0, draft TEXT NOT NULL, output TEXT, path TEXT, error TEXT,
+    created_at REAL NOT NULL, updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, role TEXT NOT NULL, text TEXT NOT NULL,
+    invocation_id TEXT, created_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS messages_session ON messages(session_id);
+"""
+
+
+def _digits(n: int) -> str:
+    first = str(secrets.randbelow(9) + 1)
+    return first + "".join(str(secrets.randbelow(10)) for _ in range(n - 1))
+
+
+class Storage:
+    def __init__(self, data_dir: Path, *, token_ttl: float = TOKEN_TTL, clock=time.time):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.media_dir = self.data_dir / "media"
+        self.renders_dir = self.data_dir / "renders"
+        self.media_dir.mkdir(exist_ok=True)
+        self.renders_dir.mkdir(exist_ok=True)
+        self.token_ttl = token_ttl
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.data_dir / "engine.db", check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- low level ----------------------------------------------------------------------
+    def _one(self, sql: str, args: tuple = ()) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(sql, args).fetchone()
+        return dict(row) if row else None
+
+    def _all(self, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(r) for r in self._db.execute(sql, args).fetchall()]
+
+    def _tx(self, fn):
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                out = fn(self._db)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            return out
+
+    # --- auth -----------------------------------------------------------------------------
+    def client_exists(self, client_id: str) -> bool:
+        return self._one("SELECT 1 AS x FROM clients WHERE client_id=?", (client_id,)) is not None
+
+    def anonymous_token(self, client_id: str, ip: str | None) -> dict[str, Any]:
+        """The client's valid token (the same one within its 7 days), else a new one.
+        A new client id gets a new anonymous user with the starting credits."""
+        now = self.clock()
+
+        def run(db: sqlite3.Connection) -> dict[str, Any]:
+            client = db.execute("SELECT user_id FROM clients WHERE client_id=?", (client_id,)).fetchone()
+            if client is None:
+                user_id = "anon_" + secrets.token_hex(6)
+                db.execute("INSERT INTO users VALUES (?,?,?)", (user_id, "anonymous", now))
+                db.execute("INSERT INTO clients VALUES (?,?,?,?)", (client_id, user_id, ip, now))
+                db.execute("INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
+                           "VALUES (?,?,?,?,?,?,?)", (user_id, "grant", NEW_USER_CREDITS, 0, None,
+                                                       "welcome credits", now))
+            else:
+                user_id = client["user_id"]
+            tok = db.execute("SELECT token, expires_at FROM tokens WHERE client_id=? AND expires_at>? "
+                             "ORDER BY expires_at DESC LIMIT 1", (client_id, now)).fetchone()
+            if tok is None:
+                token = "nmv_usr_" + secrets.token_urlsafe(24)
+                expires = now + self.token_ttl
+                db.execute("INSERT INTO tokens VALUES (?,?,?,?,?)", (token, user_id, client_id, now, expires))
+            else:
+                token, expires = tok["token"], tok["expires_at"]
+            return {"token": token, "user_id": user_id, "expires_at": expires}
+
+        return self._tx(run)
+
+    def user_for_token(self, token: str) -> str | None:
+        row = self._one("SELECT user_id, expires_at FROM tokens WHERE token=?", (token,))
+        if row is None or row["expires_at"] <= self.clock():
+            return None
+        return row["user_id"]
+
+    # --- credits ----------------------------------------------------------------------------
+    def balance(self, user_id: str) -> dict[str, int]:
+        row = self._one("SELECT COALESCE(SUM(d_available),0) AS a, COALESCE(SUM(d_frozen),0) AS f "
+                        "FROM ledger WHERE user_id=?", (user_id,))
+        a, f = int(row["a"]), int(row["f"])
+        return {"available": a, "frozen": f, "total": a + f}
+
+    def freeze(self, user_id: str, amount: int, ref: str) -> bool:
+        """Reserve credits for a run; False when the user has too few."""
+        now = self.clock()
+
+        def run(db):
+            a = db.execute("SELECT COALESCE(SUM(d_available),0) FROM ledger WHERE user_id=?", (user_id,)).fetchone()[0]
+            if a < amount:
+                return False
+            db.execute("INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
+                       "VALUES (?,?,?,?,?,?,?)", (user_id, "freeze", -amount, amount, ref, "edit run", now))
+            return True
+
+        return self._tx(run)
+
+    def _settle(self, user_id: str, ref: str, kind: str) -> int:
+        now = self.clock()
+
+        def run(db):
+            rows = db.execute("SELECT kind, d_frozen FROM ledger WHERE user_id=? AND ref=?", (user_id, ref)).fetchall()
+            frozen = sum(r["d_frozen"] for r in rows)
+            if frozen <= 0:
+                return 0
+            d_avail = frozen if kind == "release" else 0
+            db.execute("INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
+                       "VALUES (?,?,?,?,?,?,?)", (user_id, kind, d_avail, -frozen, ref, None, now))
+            return frozen
+
+        return self._tx(run)
+
+    def charge(self, user_id: str, ref: str) -> int:
+        return self._settle(user_id, ref, "charge")
+
+    def release(self, user_id: str, ref: str) -> int:
+        return self._settle(user_id, ref, "release")
+
+    def ledger(self, user_id: str) -> list[dict[str, Any]]:
+        return self._all("SELECT * FROM ledger WHERE user_id=? ORDER BY id", (user_id,))
+
+    def release_stale_freezes(self) -> int:
+        """At startup: a run cannot survive a restart, so whatever it froze goes back."""
+        rows = self._all("SELECT user_id, ref, SUM(d_frozen) AS f FROM ledger WHERE ref IS NOT NULL "
+                         "GROUP BY user_id, ref HAVING f > 0")
+        for r in rows:
+            self.release(r["user_id"], r["ref"])
+        return len(rows)
+
+    # --- sessions and drafts -------------------------------------------------------------
+    def create_session(self, user_id: str, task_name: str = "project", language: str | None = None) -> dict[str, Any]:
+        now = self.clock()
+
+        def run(db):
+            while True:
+                sid = _digits(19)
+                if db.execute("SELECT 1 FROM sessions WHERE session_id=?", (sid,)).fetchone() is None:
+                    break
+            task_id = "task_" + secrets.token_hex(8)
+            db.execute("INSERT INTO sessions (session_id, task_id, user_id, task_name, language, created_at) "
+                       "VALUES (?,?,?,?,?,?)", (sid, task_id, user_id, task_name, language, now))
+            db.execute("INSERT INTO drafts VALUES (?,?,?,?,?)",
+                       (sid, 1, json.dumps(drafts.new_draft(task_name or "project")), "created", now))
+            return {"task_id": task_id, "session_id": sid, "user_id": user_id}
+
+        return self._tx(run)
+
+    def session(self, session_id: str, user_id: str) -> dict[str, Any] | None:
+        """The session if it exists AND belongs to the user (else None: never visible)."""
+        return self._one("SELECT * FROM sessions WHERE session_id=? AND user_id=?", (session_id, user_id))
+
+    def next_edit_run(self, session_id: str) -> int:
+        """Count an edit run on the session; returns its 0-based number."""
+        def run(db):
+            n = db.execute("SELECT edit_runs FROM sessions WHERE session_id=?", (session_id,)).fetchone()[0]
+            db.execute("UPDATE sessions SET edit_runs=edit_runs+1 WHERE session_id=?", (session_id,))
+            return int(n)
+
+        return self._tx(run)
+
+    def latest_draft(self, session_id: str) -> tuple[dict[str, Any], int]:
+        row = self._one("SELECT draft, version FROM drafts WHERE session_id=? ORDER BY version DESC LIMIT 1",
+                        (session_id,))
+        if row is None:
+            return drafts.new_draft(), 0
+        return json.loads(row["draft"]), int(row["version"])
+
+    def draft_version(self, session_id: str, version: int) -> dict[str, Any] | None:
+        row = self._one("SELECT draft FROM drafts WHERE session_id=? AND version=?", (session_id, version))
+        return json.loads(row["draft"]) if row else None
+
+    def draft_history(self, session_id: str) -> list[dict[str, Any]]:
+        return self._all("SELECT version, reason, created_at FROM drafts WHERE session_id=? ORDER BY version",
+                         (session_id,))
+
+    def save_draft(self, session_id: str, draft: dict[str, Any], reason: str) -> int:
+        """Store a new version (never overwrite); returns its number."""
+        now = self.clock()
+
+        def run(db):
+            v = db.execute("SELECT COALESCE(MAX(version),0) FROM drafts WHERE session_id=?", (session_id,)).fetchone()[0]
+            db.execute("INSERT INTO drafts VALUES (?,?,?,?,?)", (session_id, v + 1, json.dumps(draft), reason, now))
+            return v + 1
+
+        return self._tx(run)
+
+    # --- uploads ----------------------------------------------------------------------------
+    def media_folder(self, user_id: str, session_id: str) -> Path:
+        folder = self.media_dir / user_id / session_id
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def add_upload(self, row: dict[str, Any]) -> None:
+        row = {**row, "created_at": self.clock()}
+        cols = ",".join(row)
+        with self._lock:
+            self._db.execute(f"INSERT INTO uploads ({cols}) VALUES ({','.join('?' * len(row))})", tuple(row.values()))
+
+    def uploads(self, session_id: str) -> list[dict[str, Any]]:
+        return self._all("SELECT * FROM uploads WHERE session_id=? ORDER BY created_at, rowid", (session_id,))
+
+    def upload(self, upload_id: str, user_id: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM uploads WHERE upload_id=? AND user_id=?", (upload_id, user_id))
+
+    # --- renders ----------------------------------------------------------------------------
+    def render(self, render_id: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM renders WHERE render_id=?", (render_id,))
+
+    def create_render(self, render_id: str, user_id: str, session_id: str | None, draft: dict, output: dict) -> bool:
+        now = self.clock()
+        try:
+            with self._lock:
+                self._db.execute("INSERT INTO renders (render_id, user_id, session_id, status, progress, draft, output,"
+                                 " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                                 (render_id, user_id, session_id, "pending", 5, json.dumps(draft),
+                                  json.dumps(output), now, now))
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def update_render(self, render_id: str, **fields: Any) -> None:
+        fields["updated_at"] = self.clock()
+        sets = ",".join(f"{k}=?" for k in fields)
+        with self._lock:
+            self._db.execute(f"UPDATE renders SET {sets} WHERE render_id=?", (*fields.values(), render_id))
+
+    def renders_with_status(self, *statuses: str) -> list[dict[str, Any]]:
+        marks = ",".join("?" * len(statuses))
+        return self._all(f"SELECT * FROM renders WHERE status IN ({marks}) ORDER BY created_at", statuses)
+
+    # --- chat history -----------------------------------------------------------------------
+    def add_message(self, session_id: str, role: str, text: str, invocation_id: str | None = None) -> None:
+        with self._lock:
+            self._db.execute("INSERT INTO messages (session_id, role, text, invocation_id, created_at) "
+                             "VALUES (?,?,?,?,?)", (session_id, role, text, invocation_id, self.clock()))
+
+    def messages(self, session_id: str) -> list[dict[str, Any]]:
+        return self._all("SELECT role, text, invocation_id, created_at FROM messages WHERE session_id=? ORDER BY id",
+                         (session_id,))
