@@ -52,6 +52,7 @@ class MediaInfo:
     pix_fmt: str | None = None
     container: str = ""
     sample_rate: int | None = None
+    channels: int | None = None
     size_bytes: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,6 +88,18 @@ def _parse_fps(rest: str) -> float | None:
     if fps is None or fps <= 0 or fps > 1000:
         return None
     return round(fps, 3)
+
+
+def _channels(layout: str) -> int | None:
+    layout = layout.split("(")[0].strip().lower()
+    named = {"mono": 1, "stereo": 2, "2.1": 3, "3.0": 3, "quad": 4, "4.0": 4}
+    if layout in named:
+        return named[layout]
+    m = re.fullmatch(r"(\d+) channels", layout)
+    if m:
+        return int(m.group(1))
+    m = re.fullmatch(r"(\d+)\.(\d+)", layout)
+    return int(m.group(1)) + int(m.group(2)) if m else None
 
 
 def parse_ffmpeg_header(stderr: str) -> dict[str, Any]:
@@ -127,7 +140,8 @@ def parse_ffmpeg_header(stderr: str) -> dict[str, Any]:
                 }
             elif kind == "Audio" and info["audio"] is None:
                 hz = _HZ_RE.search(rest)
-                info["audio"] = {"codec": codec, "sample_rate": int(hz.group(1)) if hz else None}
+                info["audio"] = {"codec": codec, "sample_rate": int(hz.group(1)) if hz else None,
+                                 "channels": _channels(parts[2]) if len(parts) > 2 else None}
             continue
         if current is not None:
             m = _ROTATION_RE.search(line)
@@ -222,6 +236,7 @@ def probe(path: Path | str) -> MediaInfo:
         pix_fmt=video["pix_fmt"] if video is not None else None,
         container=container,
         sample_rate=audio["sample_rate"] if audio is not None else None,
+        channels=audio["channels"] if audio is not None else None,
         size_bytes=st.st_size,
     )
     with _cache_lock:

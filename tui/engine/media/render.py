@@ -284,8 +284,10 @@ def _num(x: float) -> str:
     return f"{x:.6f}".rstrip("0").rstrip(".") or "0"
 
 
-def _audio_format() -> str:
-    return f"aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
+def _audio_format(info: MediaInfo) -> str:
+    # A mono source goes to both speakers at full level (the default upmix lowers it by 3 dB).
+    upmix = "pan=stereo|c0=c0|c1=c0," if info.channels == 1 else ""
+    return f"{upmix}aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
 
 
 def _title_filter(text: str, start: float, end: float, width: int, height: int) -> str:
@@ -351,7 +353,7 @@ def _encode_command(plan: _Plan, out: Path) -> list[str]:
                 index += 1
             volume = "" if abs(clip.vol - 1.0) < 1e-6 else f"volume={_num(clip.vol)},"
             graph.append(
-                f"[{audio_index}:a:0]asetpts=PTS-STARTPTS,{_audio_format()},{volume}"
+                f"[{audio_index}:a:0]asetpts=PTS-STARTPTS,{_audio_format(clip.info)},{volume}"
                 f"apad=whole_dur={D},atrim=duration={D}[a{n}]"
             )
         else:
@@ -379,7 +381,7 @@ def _encode_command(plan: _Plan, out: Path) -> list[str]:
         delay = int(round(clip.start_s * 1000))
         volume = "" if abs(clip.vol - 1.0) < 1e-6 else f"volume={_num(clip.vol)},"
         graph.append(
-            f"[{index}:a:0]asetpts=PTS-STARTPTS,{_audio_format()},{volume}"
+            f"[{index}:a:0]asetpts=PTS-STARTPTS,{_audio_format(clip.info)},{volume}"
             f"atrim=duration={_num(clip.dur_s)},adelay=delays={delay}:all=1[m{k}]"
         )
         music_labels.append(f"[m{k}]")
@@ -504,7 +506,10 @@ def render_draft(
         remux = plan.remux and allow_remux
         if cancel is not None and cancel.is_set():
             raise RenderCancelled("The render was cancelled.")
-        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RenderError(f"Cannot write the render to {out.parent}: {exc.strerror or exc}.") from exc
         tmp = out.with_name(f".{out.stem}.{uuid.uuid4().hex[:8]}.partial.mp4")
         body = _remux_command(plan, tmp) if remux else _encode_command(plan, tmp)
         cmd = _ff.ffmpeg_command(*body[:-1], "-progress", "pipe:1", "-nostats", body[-1])
