@@ -1,0 +1,210 @@
+"""Where a line typed in the chat goes: a local action or the agent.
+
+The seed's keyword table (English and Chinese) is handled here, without the network:
+
+| the user says                                          | action    |
+|--------------------------------------------------------|-----------|
+| "export" / "导出" / "download" / "send me the video"   | export    |
+| "credits" / "积分" / "balance" / "余额"                | credits   |
+| "status" / "状态" / "show tracks"                      | status    |
+| "upload" / "上传"                                      | upload    |
+| anything with a URL in it                              | agent (the URLs are uploaded first) |
+| everything else                                        | agent     |
+
+The rule that keeps edit requests away from the local actions: a line is a command only
+when it is short and *every* word in it is either a keyword of one action or a filler word
+("please", "it", "the video", "now", "帮我", "一下", ...). So "download it", "export please",
+"how many credits do I have?" and "导出视频" are commands, while "add a title that says
+download now" or "export the first 10 seconds as a GIF" go to the agent, because "add",
+"title", "first", "GIF" are neither keywords nor fillers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Action = Literal["export", "credits", "status", "upload", "agent"]
+ACTIONS: tuple[str, ...] = ("export", "credits", "status", "upload", "agent")
+
+MAX_COMMAND_WORDS = 12  # longer lines are conversation, whatever words they contain
+MAX_COMMAND_CHARS = 120
+
+# --- URLs -------------------------------------------------------------------------------
+
+# A URL runs until whitespace, a quote/bracket that cannot end a URL here, or CJK text/punct.
+_URL_RE = re.compile(
+    r"""(?i)\bhttps?://[^\s<>"'`\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"""
+)
+_TRAILING = ".,;:!?…'\"`*_~>"
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+
+
+def _clean_url(url: str) -> str:
+    """Strip sentence punctuation after a URL, keeping balanced brackets (wiki-style URLs)."""
+    while url:
+        last = url[-1]
+        if last in _TRAILING:
+            url = url[:-1]
+        elif last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def extract_urls(text: str) -> list[str]:
+    """Every http(s) URL in ``text``, in order, without duplicates or trailing punctuation."""
+    seen: list[str] = []
+    for match in _URL_RE.finditer(text or ""):
+        url = _clean_url(match.group(0))
+        scheme_end = url.find("://") + 3
+        if len(url) <= scheme_end:  # "http://" and nothing after it
+            continue
+        host = url[scheme_end:].split("/", 1)[0]
+        if not host.strip("."):
+            continue
+        if url not in seen:
+            seen.append(url)
+    return seen
+
+
+# --- keywords ---------------------------------------------------------------------------
+
+_EN_KEYWORDS: dict[str, str] = {
+    "export": "export",
+    "exports": "export",
+    "download": "export",
+    "send": "export",  # "send me the video", "send it"
+    "credits": "credits",
+    "credit": "credits",
+    "balance": "credits",
+    "status": "status",
+    "state": "status",
+    "tracks": "status",
+    "track": "status",
+    "timeline": "status",
+    "upload": "upload",
+}
+
+# Words that never change the meaning of a short command.
+_EN_FILLERS = frozenset(
+    """
+    please pls plz kindly now right away asap go ahead just ok okay k hey hi hello yo
+    thanks thank thx ty you u can could would will shall i we me us my our your it its
+    this that these those the a an to for of in on as at into with and then
+    video videos clip file files media movie project result output final finished current
+    whole entire full mp4 again let lets let's want wanna need would like
+    show display view see check get give tell what what's whats is are how much many
+    do does have has got left remaining available there here my account
+    start begin me
+    """.split()
+)
+
+# Chinese: longest match first.
+_ZH_KEYWORDS: dict[str, str] = {
+    "导出": "export",
+    "下载": "export",
+    "发给我": "export",
+    "积分": "credits",
+    "余额": "credits",
+    "额度": "credits",
+    "状态": "status",
+    "轨道": "status",
+    "时间线": "status",
+    "上传": "upload",
+}
+_ZH_FILLERS = tuple(
+    sorted(
+        """
+        请 帮我 帮忙 麻烦 给我 我要 我想 想要 一下 下 吧 呢 吗 啊 了 的 把 这个 那个 我的 当前 现在
+        视频 影片 文件 素材 项目 工程 成片 查看 看看 看一下 看 查询 查 显示 多少 还有 剩余 剩下 有
+        还 我 你 能 可以 好 好的 谢谢 立即 马上 开始 一个 个 些 全部 所有
+        """.split(),
+        key=len,
+        reverse=True,
+    )
+)
+_ZH_KEYS = tuple(sorted(_ZH_KEYWORDS, key=len, reverse=True))
+
+_TOKEN_RE = re.compile(r"[a-z0-9']+|[\u3400-\u9fff]+|[^\s]")
+_IGNORABLE_PUNCT = set(".,;:!?…'\"`~-—–()[]{}<>，。；：！？、“”‘’（）【】《》「」…/\\*#")
+
+
+@dataclass(frozen=True)
+class Route:
+    action: str  # one of ACTIONS
+    text: str  # the message, stripped (what the agent receives when action == "agent")
+    urls: list[str] = field(default_factory=list)
+
+
+def _zh_actions(chunk: str) -> set[str] | None:
+    """Actions named by a run of CJK characters, or None if it says anything else."""
+    found: set[str] = set()
+    i = 0
+    while i < len(chunk):
+        for key in _ZH_KEYS:
+            if chunk.startswith(key, i):
+                found.add(_ZH_KEYWORDS[key])
+                i += len(key)
+                break
+        else:
+            for filler in _ZH_FILLERS:
+                if chunk.startswith(filler, i):
+                    i += len(filler)
+                    break
+            else:
+                return None
+    return found
+
+
+def command_action(text: str) -> str | None:
+    """The local action a short command-like line asks for, or None (then: the agent)."""
+    line = (text or "").strip().lower()
+    if line.startswith("/"):  # "/export" works too
+        line = line[1:]
+    if not line or len(line) > MAX_COMMAND_CHARS:
+        return None
+    tokens = _TOKEN_RE.findall(line)
+    words = 0
+    found: set[str] = set()
+    for token in tokens:
+        if token in _IGNORABLE_PUNCT:
+            continue
+        words += 1
+        if "\u3400" <= token[0] <= "\u9fff":
+            zh = _zh_actions(token)
+            if zh is None:
+                return None
+            found |= zh
+            words += len(token) // 4  # a long Chinese run counts as several words
+            continue
+        word = token.strip("'")
+        if word in _EN_KEYWORDS:
+            found.add(_EN_KEYWORDS[word])
+        elif word in _EN_FILLERS or not word:
+            continue
+        else:
+            return None
+    if words > MAX_COMMAND_WORDS or len(found) != 1:
+        return None
+    (action,) = found
+    if action == "export" and "send" in tokens and "export" not in tokens and "download" not in tokens:
+        # "send" alone is only a command in "send me the video" / "send it (to me)".
+        if not ({"me", "it", "video", "file", "result", "mp4"} & set(tokens)):
+            return None
+    return action
+
+
+def route(text: str) -> Route:
+    """Decide what a line typed in the chat does (never raises)."""
+    message = (text or "").strip()
+    urls = extract_urls(message)
+    if urls:
+        return Route("agent", message, urls)
+    action = command_action(message)
+    return Route(action or "agent", message, [])
+
+
+__all__ = ["ACTIONS", "Route", "command_action", "extract_urls", "route"]
