@@ -98,3 +98,10 @@ async def wait_until(condition: Callable[[], object], timeout: float = 5.0, inte
 def screen_text(app) -> str:
     """Everything visible on the screen as plain text, line by line."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def region_text(app, widget) -> str:
+    """The text shown inside one widget's region of the screen."""
+    region = widget.region
+    lines = [strip.text for strip in app.screen._compositor.render_strips()]
+    return "\n".join(line[region.x : region.x + region.width] for line in lines[region.y : region.y + region.height])

@@ -58,7 +58,23 @@ class SseReceived(Message):
 
 
 class RunStarted(Message):
-    pass
+    def __init__(self, run: Any, text: str) -> None:
+        super().__init__()
+        self.run = run  # the tui.core.chat.ChatRun (read-only here: the live indicator)
+        self.text = text
+
+
+class AgentFinished(Message):
+    """The agent message being streamed is complete; the next chunk starts a new one."""
+
+
+class StateCheck(Message):
+    """Fetch the state; with ``before`` set, say in the chat what changed."""
+
+    def __init__(self, reason: str, before: Any) -> None:
+        super().__init__()
+        self.reason = reason
+        self.before = before
 
 
 class RunStatus(Message):
@@ -84,9 +100,12 @@ class AgentText(Message):
 
 
 class RunFinished(Message):
-    def __init__(self, outcome: str) -> None:
+    def __init__(self, outcome: str, check: str | None, before: Any, text: str) -> None:
         super().__init__()
-        self.outcome = outcome  # done / silent / cancelled / error / timeout / cut
+        self.outcome = outcome  # finished / error / timeout / cut / cancelled / api_error
+        self.check = check  # None, or the state check due: silent / timeout / cut / cancelled
+        self.before = before  # the draft before the run
+        self.text = text  # what the user sent (for a manual retry, never automatic)
 
 
 class ExportProgress(Message):
@@ -95,3 +114,11 @@ class ExportProgress(Message):
         self.text = text
         self.fraction = fraction
         self.done = done
+
+
+class TranscriptRestored(Message):
+    """The lines of a resumed session, from the local store: (role, text)."""
+
+    def __init__(self, lines: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.lines = lines

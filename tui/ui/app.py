@@ -1,0 +1,916 @@
+"""The full-screen app: chat, live SSE log, credits, timeline.
+
+Network work runs in named exclusive async workers ("connect", "chat", "credits", "state",
+"upload", "export") that post typed messages (tui.ui.messages); the handlers here own the
+state and touch the widgets. What to do with a message, an SSE event or an error is decided
+in tui.core (router, ChatRun, recovery, timeline) and tui.api (errors): this file only shows
+and asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Markdown, ProgressBar, Static, Tab, Tabs
+
+from tui.config import Settings
+from tui.ui import messages as m
+from tui.ui.clipboard import copy_text
+from tui.ui.widgets.chat import AgentMessage, ChatLog, HistoryInput, WorkingIndicator
+from tui.ui.widgets.credits import CreditsWidget
+from tui.ui.widgets.header import StatusHeader
+from tui.ui.widgets.sse_log import SseLogView
+from tui.ui.widgets.timeline import TimelineView
+
+COMPACT_WIDTH = 100
+COMPACT_HEIGHT = 30
+TABS = ("chat", "timeline", "log")
+
+
+def _wall_time() -> str:
+    return datetime.now().strftime("%H:%M:%S")
+
+
+class NemoApp(App[None]):
+    """``NemoApp(settings, backend="local"|"cloud")``; tests pass ``transport=`` (an httpx
+    transport for NemoClient) or ``client_factory=`` (a callable returning a client), and
+    ``clock``/``tick_interval``/``recovery_sleep`` to run the heartbeat rules in seconds."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "nemo-tui"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("ctrl+e,f5", "export", "Export", id="export", priority=True),
+        Binding("ctrl+u", "upload", "Upload", id="upload", priority=True),
+        Binding("ctrl+l", "add_url", "Add URL", id="add_url", priority=True),
+        Binding("ctrl+r", "refresh", "Refresh", id="refresh", priority=True),
+        Binding("ctrl+y", "copy", "Copy", id="copy", priority=True),
+        Binding("ctrl+n", "new_session", "New session", id="new_session", priority=True, show=False),
+        Binding("ctrl+t", "retry", "Retry", id="retry", priority=True, show=False),
+        Binding("escape", "cancel", "Cancel", id="cancel", show=False),
+        Binding("f2", "show_tab('chat')", "Chat", id="tab_chat", show=False),
+        Binding("f3", "show_tab('timeline')", "Timeline", id="tab_timeline", show=False),
+        Binding("f4", "show_tab('log')", "Log", id="tab_log", show=False),
+        Binding("f6", "raw_events", "Raw events", id="raw_events", show=False),
+        Binding("f7", "log_filter", "Log filter", id="log_filter", show=False),
+        Binding("ctrl+p", "command_palette", "Palette", id="command_palette", priority=True, show=False),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    # name, help, action (the command palette lists every action)
+    PALETTE: tuple[tuple[str, str, str], ...] = (
+        ("Export", "Render the current draft to MP4 and download it (ctrl+e / F5)", "export"),
+        ("Upload files", "Upload video, image or audio files to this session (ctrl+u)", "upload"),
+        ("Add URL", "Add a video by its link (ctrl+l)", "add_url"),
+        ("Refresh", "Reload the project state and credits (ctrl+r)", "refresh"),
+        ("Copy", "Copy the last link or the timeline summary (ctrl+y)", "copy"),
+        ("New session", "Start a new editing session (ctrl+n)", "new_session"),
+        ("Cancel", "Cancel the running job; nothing is sent again (Esc)", "cancel"),
+        ("Retry", "Send the last failed message again, on purpose (ctrl+t)", "retry"),
+        ("Show chat", "Show the chat pane (F2)", "show_tab('chat')"),
+        ("Show timeline", "Show the timeline and credits (F3)", "show_tab('timeline')"),
+        ("Show SSE log", "Show the live SSE log (F4)", "show_tab('log')"),
+        ("Raw events", "Read the raw JSON of recent SSE events (F6)", "raw_events"),
+        ("Filter the log", "Choose which kinds of SSE event the log shows (F7)", "log_filter"),
+        ("Quit", "Quit nemo-tui (ctrl+q)", "quit"),
+    )
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        backend: str = "cloud",
+        resume: bool = False,
+        client_factory: Callable[[], Any] | None = None,
+        transport: Any = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], str] = _wall_time,
+        tick_interval: float = 1.0,
+        note_every: float = 120.0,
+        run_timeout: float = 600.0,
+        recovery_sleep: Callable[[float], Any] | None = None,
+        retry_wait: float = 30.0,
+        connect: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.backend = backend
+        self.resume = resume
+        self._client_factory = client_factory
+        self._transport = transport
+        self.clock = clock
+        self.wall_clock = wall_clock
+        self.tick_interval = tick_interval
+        self.note_every = note_every
+        self.run_timeout = run_timeout
+        self.recovery_sleep = recovery_sleep
+        self.retry_wait = retry_wait
+        self._auto_connect = connect
+        if settings.theme:
+            self.theme = settings.theme
+
+        self.client: Any = None
+        self.session: Any = None
+        self.token_info: Any = None
+        self.draft: Any = None
+        self.credits: Any = None
+        self.connection = "connecting"
+        self.last_link: str | None = None
+        self.store: Any = None
+        self.run: Any = None
+        self.run_active = False
+        self.retry_text: str | None = None
+        self._working_timer: Timer | None = None
+        self._reply: AgentMessage | None = None
+        self._reply_text = ""
+        self._stream: Any = None
+        self.tab = "chat"
+
+    # ---- layout ----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        detail = "" if self.backend == "local" else _host(self.settings.api_url)
+        yield StatusHeader(self.backend, detail, id="header")
+        yield Tabs(
+            Tab("Chat F2", id="tab-chat"),
+            Tab("Timeline F3", id="tab-timeline"),
+            Tab("Log F4", id="tab-log"),
+            id="tabs",
+        )
+        with Horizontal(id="body"):
+            with Vertical(id="chat-pane"):
+                yield ChatLog(id="chat-log")
+                yield WorkingIndicator(id="working")
+                with Horizontal(id="export-row"):
+                    yield Static("", id="export-status", markup=False)
+                    yield ProgressBar(total=100, show_eta=False, id="export-bar")
+                yield HistoryInput(
+                    placeholder="Paste a video link or say what you want · Enter sends",
+                    id="chat-input",
+                )
+            with Vertical(id="side"):
+                yield CreditsWidget(id="credits")
+                yield TimelineView(id="timeline")
+                yield SseLogView(id="sse-log-view")
+        yield Footer()
+
+    @property
+    def chat(self) -> ChatLog:
+        return self.query_one("#chat-log", ChatLog)
+
+    @property
+    def header(self) -> StatusHeader:
+        return self.query_one("#header", StatusHeader)
+
+    @property
+    def sse_log(self) -> SseLogView:
+        return self.query_one("#sse-log-view", SseLogView)
+
+    @property
+    def timeline(self) -> TimelineView:
+        return self.query_one("#timeline", TimelineView)
+
+    @property
+    def credits_widget(self) -> CreditsWidget:
+        return self.query_one("#credits", CreditsWidget)
+
+    @property
+    def session_id(self) -> str | None:
+        return getattr(self.session, "session_id", None)
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+        self._apply_size(self.size.width, self.size.height)
+        self.action_show_tab("chat")
+        self.query_one("#chat-input").focus()
+        if self._auto_connect:
+            # After the first paint: the screen never waits on the network.
+            self.call_after_refresh(self.start_connect)
+
+    def on_resize(self, event) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        self.screen.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
+
+    def action_show_tab(self, name: str) -> None:
+        if name not in TABS:
+            return
+        self.tab = name
+        screen = self.screen
+        for tab in TABS:
+            screen.set_class(tab == name, f"-tab-{tab}")
+        tabs = self.query_one("#tabs", Tabs)
+        if tabs.active != f"tab-{name}":
+            tabs.active = f"tab-{name}"
+        if name == "chat":
+            self.query_one("#chat-input").focus()
+        elif name == "timeline" and screen.has_class("-compact"):
+            self.timeline.tree.focus()
+
+    @on(Tabs.TabActivated, "#tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        name = (event.tab.id or "tab-chat").removeprefix("tab-")
+        if name != self.tab:
+            self.action_show_tab(name)
+
+    # ---- the command palette ---------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for title, help_text, action in self.PALETTE:
+            yield SystemCommand(title, help_text, lambda action=action: self.run_action(action))
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The app's ctrl-keys are priority bindings: while a modal is open they must not fire.
+        if isinstance(self.screen, ModalScreen) and action in {
+            "export", "upload", "add_url", "refresh", "copy", "new_session", "retry", "raw_events", "log_filter"
+        }:
+            return False
+        return True
+
+    # ---- the client ------------------------------------------------------------------
+    def _make_client(self) -> Any:
+        if self._client_factory is not None:
+            return self._client_factory()
+        from tui.api.client import NemoClient
+
+        return NemoClient(self.settings, transport=self._transport, retry_wait=self.retry_wait)
+
+    def _open_store(self) -> Any:
+        if self.store is None:
+            try:
+                from tui.core.store import LocalStore
+
+                self.store = LocalStore(self.settings.data_dir)
+            except Exception:  # the record on disk is a help, never a reason not to start
+                self.store = None
+        return self.store
+
+    async def on_unmount(self) -> None:
+        await self._close_client()
+        if self.store is not None:
+            try:
+                self.store.close()
+            except Exception:
+                pass
+
+    async def _close_client(self) -> None:
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                await client.aclose()
+            except Exception:
+                pass
+
+    # ---- start-up --------------------------------------------------------------------
+    def start_connect(self) -> None:
+        self.connect_worker()
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect_worker(self) -> None:
+        from tui.api.errors import ApiError
+
+        self.post_message(m.ConnectionChanged("connecting"))
+        try:
+            if self.client is None:
+                self.client = self._make_client()
+            self.token_info = await self.client.connect()
+            session, resumed = await self._open_session()
+            self.post_message(m.SessionOpened(session, resumed=resumed))
+            await self._load_credits_and_state(session.session_id)
+            self.post_message(m.ConnectionChanged("connected"))
+            where = "this machine's engine" if self.backend == "local" else "NemoVideo"
+            verb = "Resumed" if resumed else "Ready"
+            self.post_message(
+                m.ChatNote(
+                    f"{verb}: connected to {where}, session {session.session_id}. "
+                    "Paste a video link or say what you want (ctrl+p lists every action).",
+                    "success",
+                )
+            )
+        except ApiError as error:
+            self.post_message(m.ConnectionChanged("offline"))
+            self.post_message(m.ApiFailure(error, "connecting"))
+        except Exception as error:  # never crash on start-up: say it, offer the retry
+            self.post_message(m.ConnectionChanged("offline"))
+            self.post_message(m.ChatNote(f"Could not start: {_plain(error)}. Press ctrl+r to try again.", "error"))
+
+    async def _open_session(self) -> tuple[Any, bool]:
+        from tui.api.errors import SessionNotFound
+        from tui.api.models import SessionInfo
+
+        store = self._open_store()
+        if self.resume and store is not None:
+            last = store.last_session(self.settings.api_url)
+            if last is not None:
+                try:
+                    await self.client.state(last.session_id)
+                except SessionNotFound:
+                    self.post_message(
+                        m.ChatNote("The last session no longer exists on the server; starting a new one.", "warning")
+                    )
+                else:
+                    store.touch_session(self.settings.api_url, last.session_id)
+                    lines = store.transcript(last.session_id, limit=50)
+                    self.post_message(m.TranscriptRestored([(line.role, line.text) for line in lines]))
+                    info = SessionInfo(session_id=last.session_id, task_id=last.task_id or "", user_id=last.user_id)
+                    return info, True
+        session = await self.client.create_session(language=self.settings.language)
+        self._record_session(session)
+        return session, False
+
+    def _record_session(self, session: Any) -> None:
+        store = self._open_store()
+        if store is None:
+            return
+        try:
+            store.save_session(
+                self.settings.api_url, session.session_id, task_id=session.task_id, user_id=session.user_id
+            )
+        except Exception:  # the record is a help; a full disk must not stop the chat
+            pass
+
+    async def _load_credits_and_state(self, session_id: str) -> None:
+        from tui.api.errors import ApiError
+
+        credits, state = await asyncio.gather(
+            self.client.credits(), self.client.state(session_id), return_exceptions=True
+        )
+        for result, doing in ((credits, "loading credits"), (state, "loading the project state")):
+            if isinstance(result, ApiError):
+                self.post_message(m.ApiFailure(result, doing))
+            elif isinstance(result, BaseException):
+                raise result
+        if not isinstance(credits, BaseException):
+            self.post_message(m.CreditsLoaded(credits))
+        if not isinstance(state, BaseException):
+            self.post_message(m.StateLoaded(state))
+
+    # ---- message handlers: the only place widgets change -------------------------------
+    def on_connection_changed(self, message: m.ConnectionChanged) -> None:
+        self.connection = message.state
+        self.header.connection = message.state
+
+    def on_session_opened(self, message: m.SessionOpened) -> None:
+        self.session = message.session
+        self.header.session_id = message.session.session_id
+        try:
+            self.last_link = self.client.web_link(message.session.task_id, message.session.session_id)
+        except Exception:
+            self.last_link = None
+
+    def on_credits_loaded(self, message: m.CreditsLoaded) -> None:
+        self.credits = message.credits
+        widget = self.credits_widget
+        widget.show_credits(message.credits)
+        if widget.is_low:
+            self.notify("Credits are low: an edit may not go through.", severity="warning", timeout=6)
+
+    def on_state_loaded(self, message: m.StateLoaded) -> None:
+        self.draft = getattr(message.state, "draft", None)
+        if self.connection == "reconnecting":
+            self.connection = self.header.connection = "connected"
+        self.timeline.show_draft(self.draft)
+
+    async def on_chat_note(self, message: m.ChatNote) -> None:
+        await self.chat.add_note(message.text, message.kind)
+        self._record_line("error" if message.kind == "error" else "note", message.text)
+
+    async def on_transcript_restored(self, message: m.TranscriptRestored) -> None:
+        if not message.lines:
+            return
+        await self.chat.add_note(f"Earlier in this session ({len(message.lines)} lines):")
+        for role, text in message.lines:
+            if role == "user":
+                await self.chat.add_user(text)
+            elif role == "agent":
+                await self.chat.add_agent(text)
+            else:
+                await self.chat.add_note(text, "error" if role == "error" else "info")
+
+    async def on_api_failure(self, message: m.ApiFailure) -> None:
+        """Every API error as plain words with the next step; 2001 and 1002 also act."""
+        from tui.api.errors import NetworkError, OutOfCredits, SessionNotFound
+        from tui.core.errors_text import error_note
+
+        error = message.error
+        user_id = getattr(self.client, "user_id", None) if self.client is not None else None
+        anonymous = None if not user_id else str(user_id).startswith("anon")
+        link = None
+        if isinstance(error, OutOfCredits):
+            link = getattr(error, "bind_url", None)
+            if not link and anonymous is not False and self.client is not None:
+                try:
+                    link = self.client.bind_url(user_id)
+                except Exception:
+                    link = None
+            self.credits_widget.show_out_of_credits(link if anonymous is not False else None)
+        text = error_note(error, anonymous=anonymous, bind_url=link)
+        if isinstance(error, SessionNotFound) and message.doing != "connecting" and self.client is not None:
+            await self.chat.add_note(text, "warning")
+            self._record_line("note", text)
+            self.new_session_worker(replaced=True)
+            return
+        if isinstance(error, NetworkError) and message.doing == "connecting":
+            text += f" Press {self._key_for('refresh')} to try again."
+        if message.doing:
+            text = f"While {message.doing}: {text}"
+        await self.chat.add_note(text, "error")
+        self._record_line("error", text)
+
+    def on_sse_received(self, message: m.SseReceived) -> None:
+        self.sse_log.add(message.event, self.wall_clock())
+
+    # ---- the chat --------------------------------------------------------------------
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "chat-input":
+            return
+        text = event.value.strip()
+        if not text:
+            return
+        box = self.query_one("#chat-input", HistoryInput)
+        box.remember(text)
+        box.value = ""
+        await self.handle_text(text)
+
+    async def handle_text(self, text: str) -> None:
+        from tui.core.router import route
+
+        decision = route(text)
+        await self.chat.add_user(text)
+        self._record_line("user", text)
+        action = decision.action
+        if action == "export":
+            self.action_export()
+        elif action == "credits":
+            if self._need_connection():
+                self.credits_worker(announce=True)
+        elif action == "status":
+            if self._need_connection():
+                self.state_worker(announce=True)
+                self.action_show_tab("timeline") if self.screen.has_class("-compact") else None
+        elif action == "upload":
+            self.action_upload()
+        else:
+            if not self._need_connection():
+                return
+            if self.run_active:
+                await self.chat.add_note(
+                    "The agent is still working on the last message: wait for it, or press Esc to cancel it.",
+                    "warning",
+                )
+                return
+            self.chat_worker(decision.text or text, list(decision.urls or []))
+
+    def _need_connection(self) -> bool:
+        if self.client is not None and self.session is not None:
+            return True
+        note = "Not connected yet: wait for \u201cReady\u201d" + (
+            ", or press ctrl+r to try again." if self.connection == "offline" else "."
+        )
+        self.call_later(self.chat.add_note, note, "warning")
+        return False
+
+    def _record_line(self, role: str, text: str) -> None:
+        store = self.store
+        if store is None or self.session_id is None:
+            return
+        try:
+            store.add_line(self.session_id, role, text)
+        except Exception:
+            pass
+
+    @work(exclusive=True, group="chat", exit_on_error=False)
+    async def chat_worker(self, text: str, urls: list[str]) -> None:
+        from tui.ui.chat_driver import drive_run
+
+        await drive_run(self, text, urls)
+
+    # run lifecycle (handlers)
+    def on_run_started(self, message: m.RunStarted) -> None:
+        self.run = message.run
+        self.run_active = True
+        self.retry_text = None
+        self._update_working()
+        if self._working_timer is None:
+            # A timer only while a run is active: an idle screen never repaints.
+            self._working_timer = self.set_interval(1.0, self._update_working)
+
+    def on_run_status(self, message: m.RunStatus) -> None:
+        self._update_working()
+
+    def _update_working(self) -> None:
+        if self.run_active and self.run is not None:
+            self.query_one("#working", WorkingIndicator).show_text(self.run.indicator(self.clock()))
+
+    async def on_agent_chunk(self, message: m.AgentChunk) -> None:
+        if self._reply is None:
+            self._reply = await self.chat.add_agent("")
+            self._reply_text = ""
+            self._stream = Markdown.get_stream(self._reply)
+        self._reply_text += message.text
+        self._reply.text = self._reply_text
+        await self._stream.write(message.text)
+
+    async def on_agent_text(self, message: m.AgentText) -> None:
+        """The whole text of the open message (the aggregate, or a translated final)."""
+        self._reply_text = message.text
+        if self._reply is None:
+            self._reply = await self.chat.add_agent(message.text)
+        self._reply.text = message.text
+
+    async def on_agent_finished(self, message: m.AgentFinished) -> None:
+        await self._finish_reply()
+
+    async def _finish_reply(self) -> None:
+        reply, stream, full = self._reply, self._stream, self._reply_text
+        self._reply, self._stream, self._reply_text = None, None, ""
+        if reply is None:
+            return
+        try:
+            if stream is not None:
+                await stream.stop()
+        finally:
+            # One full update: a half-streamed code fence can otherwise lose text.
+            reply.text = full
+            await reply.update(full)
+        if full:
+            self._record_line("agent", full)
+
+    async def on_run_finished(self, message: m.RunFinished) -> None:
+        await self._finish_reply()
+        self.run_active = False
+        if self._working_timer is not None:
+            self._working_timer.stop()
+            self._working_timer = None
+        self.query_one("#working", WorkingIndicator).hide()
+        if message.outcome in ("cut", "timeout", "error", "api_error", "cancelled"):
+            self.retry_text = message.text
+        if self.client is None or self.session is None:
+            return
+        self.credits_worker()  # credits after every run
+        if message.check == "cut":
+            self.recovery_worker(message.before, message.text)
+        elif message.check is not None:
+            self.check_state_worker(message.check, message.before)
+        else:
+            self.state_worker()
+
+    def on_state_check(self, message: m.StateCheck) -> None:
+        if self.client is not None and self.session is not None:
+            self.state_worker()
+
+    @work(exclusive=True, group="state", exit_on_error=False)
+    async def check_state_worker(self, reason: str, before: Any) -> None:
+        """After a silent, timed-out or cancelled run: what did the agent change?"""
+        from tui.api.errors import ApiError
+        from tui.api.models import Draft
+        from tui.core.timeline import describe_changes
+
+        try:
+            state = await self.client.state(self.session_id)
+        except ApiError as error:
+            self.post_message(m.ApiFailure(error, "checking what the agent changed"))
+            return
+        self.post_message(m.StateLoaded(state))
+        lines = describe_changes(before if before is not None else Draft(), state.draft)
+        if lines:
+            self.post_message(m.ChatNote("\n".join(lines), "success"))
+        elif reason == "silent":
+            self.post_message(m.ChatNote("The agent finished without a reply, and the timeline did not change."))
+        else:
+            self.post_message(m.ChatNote("The timeline did not change."))
+
+    @work(exclusive=True, group="recovery", exit_on_error=False)
+    async def recovery_worker(self, before: Any, text: str) -> None:
+        """The stream broke: poll the state (30 s, then every 60 s, up to 5 times); no re-send."""
+        from tui.api.models import Draft
+        from tui.core.recovery import recover_after_cut
+
+        self.post_message(m.ConnectionChanged("reconnecting"))
+        reachable = [False]
+
+        async def fetch() -> Any:
+            state = await self.client.state(self.session_id)
+            reachable[0] = True
+            self.post_message(m.StateLoaded(state))
+            return state
+
+        result = await recover_after_cut(
+            before if before is not None else Draft(),
+            fetch,
+            sleep=self.recovery_sleep or asyncio.sleep,
+        )
+        self.post_message(m.ConnectionChanged("connected" if reachable[0] else "offline"))
+        if result.changed:
+            self.post_message(m.ChatNote(result.message, "success"))
+        else:
+            retry = self._key_for("retry")
+            self.post_message(m.ChatNote(f"{result.message} ({retry} sends it again.)", "error"))
+
+    def action_retry(self) -> None:
+        """Send the last failed message again: only ever on the user's request."""
+        if not self.retry_text:
+            self.notify("Nothing to retry: the last message went through.", timeout=3)
+            return
+        if self.run_active or not self._need_connection():
+            return
+        text, self.retry_text = self.retry_text, None
+        self.call_later(self._resend, text)
+
+    async def _resend(self, text: str) -> None:
+        await self.chat.add_user(text)
+        self._record_line("user", text)
+        self.chat_worker(text, [])
+
+    def _key_for(self, binding_id: str) -> str:
+        keys = self._keymap.get(binding_id) if getattr(self, "_keymap", None) else None
+        if not keys:
+            keys = next((b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id), "")
+        return keys.split(",")[0]
+
+    # ---- credits / state workers -------------------------------------------------------
+    @work(exclusive=True, group="credits", exit_on_error=False)
+    async def credits_worker(self, announce: bool = False) -> None:
+        from tui.api.errors import ApiError
+
+        try:
+            credits = await self.client.credits()
+        except ApiError as error:
+            self.post_message(m.ApiFailure(error, "loading credits"))
+            return
+        self.post_message(m.CreditsLoaded(credits))
+        if announce:
+            self.post_message(
+                m.ChatNote(
+                    f"Credits: {credits.available:,} available · {credits.frozen:,} frozen · {credits.total:,} total.",
+                )
+            )
+
+    @work(exclusive=True, group="state", exit_on_error=False)
+    async def state_worker(self, announce: bool = False) -> None:
+        from tui.api.errors import ApiError
+
+        try:
+            state = await self.client.state(self.session_id)
+        except ApiError as error:
+            self.post_message(m.ApiFailure(error, "loading the project state"))
+            return
+        self.post_message(m.StateLoaded(state))
+        if announce:
+            draft = state.draft
+            summary = draft.summary() if getattr(draft, "tracks", None) else "The timeline is empty: nothing uploaded yet."
+            self.post_message(m.ChatNote(summary))
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def new_session_worker(self, replaced: bool = False) -> None:
+        from tui.api.errors import ApiError
+
+        try:
+            session = await self.client.create_session(language=self.settings.language)
+        except ApiError as error:
+            self.post_message(m.ApiFailure(error, "starting a new session"))
+            return
+        self._record_session(session)
+        self.post_message(m.SessionOpened(session, replaced=replaced))
+        if replaced:
+            note = (
+                f"Started a new session ({session.session_id}); the conversation above is kept here. "
+                "Nothing was re-sent: send your last message again if you still want it."
+            )
+        else:
+            note = f"New session {session.session_id}: the timeline starts empty."
+        self.post_message(m.ChatNote(note, "success"))
+        await self._load_credits_and_state(session.session_id)
+
+    # ---- actions -----------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        if self.client is None or self.session is None:
+            self.start_connect()
+            return
+        self.credits_worker()
+        self.state_worker()
+        self.notify("Refreshing the project state and credits…", timeout=2)
+
+    def action_new_session(self) -> None:
+        if self._need_connection():
+            if self.run_active:
+                self.workers.cancel_group(self, "chat")
+            self.new_session_worker()
+
+    def action_cancel(self) -> None:
+        if self.run_active:
+            self.workers.cancel_group(self, "chat")
+        elif any(w.is_running for w in self.workers if w.group == "export"):
+            self.workers.cancel_group(self, "export")
+            self.post_message(m.ExportProgress("Export cancelled.", None, done=True))
+
+    def action_copy(self) -> None:
+        text, what = None, ""
+        if self.last_link:
+            text, what = self.last_link, "the link"
+        elif self.timeline.draft is not None and getattr(self.timeline.draft, "tracks", None):
+            text, what = self.timeline.summary_text, "the timeline summary"
+        if not text:
+            self.notify("Nothing to copy yet: no link and an empty timeline.", severity="warning")
+            return
+        copy_text(self, text, what)
+
+    def action_raw_events(self) -> None:
+        from tui.ui.screens.modals import RawEventScreen
+
+        self.push_screen(RawEventScreen(self.sse_log.entries))
+
+    def action_log_filter(self) -> None:
+        from tui.ui.screens.modals import LogFilterScreen
+
+        def apply(hidden: frozenset[str] | None) -> None:
+            if hidden is not None:
+                self.sse_log.set_hidden_kinds(hidden)
+
+        self.push_screen(LogFilterScreen(self.sse_log.hidden_kinds), apply)
+
+    def action_add_url(self) -> None:
+        from tui.ui.screens.modals import UrlPromptScreen
+
+        def added(url: str | None) -> None:
+            if url and self._need_connection():
+                self.upload_urls_worker([url])
+
+        self.push_screen(UrlPromptScreen(), added)
+
+    def action_upload(self) -> None:
+        from tui.ui.screens.modals import UploadPromptScreen, check_upload_paths
+
+        def chosen(value: str | None) -> None:
+            if not value or not self._need_connection():
+                return
+            paths, error = check_upload_paths(value)
+            if error:
+                self.notify(error, severity="error")
+                return
+            self.upload_files_worker(paths)
+
+        self.push_screen(UploadPromptScreen(), chosen)
+
+    @work(exclusive=True, group="upload", exit_on_error=False)
+    async def upload_urls_worker(self, urls: list[str]) -> None:
+        from tui.api.errors import ApiError
+
+        self.post_message(m.ChatNote(f"Adding {', '.join(urls)} to the session…"))
+        try:
+            result = await self.client.upload_urls(self.session_id, urls)
+        except ApiError as error:
+            self.post_message(m.ApiFailure(error, "adding the link"))
+            return
+        self.post_message(m.ChatNote(uploaded_words(result), "success"))
+        await self._refresh_state_quietly()
+
+    @work(exclusive=True, group="upload", exit_on_error=False)
+    async def upload_files_worker(self, paths: list[Path]) -> None:
+        from tui.api.errors import ApiError
+
+        names = ", ".join(p.name for p in paths)
+        self.post_message(m.ChatNote(f"Uploading {names}…"))
+        last_shown = [0.0]
+
+        def progress(path: Path, sent: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last_shown[0] >= 0.1 or sent >= total:
+                last_shown[0] = now
+                fraction = sent / total if total else None
+                self.post_message(m.ExportProgress(f"Uploading {Path(path).name}", fraction))
+
+        try:
+            result = await self.client.upload_files(self.session_id, paths, progress=progress)
+        except ApiError as error:
+            self.post_message(m.ExportProgress("", None, done=True))
+            self.post_message(m.ApiFailure(error, "uploading"))
+            return
+        self.post_message(m.ExportProgress("", None, done=True))
+        self.post_message(m.ChatNote(uploaded_words(result), "success"))
+        await self._refresh_state_quietly()
+
+    async def _refresh_state_quietly(self) -> Any:
+        from tui.api.errors import ApiError
+
+        try:
+            state = await self.client.state(self.session_id)
+        except ApiError as error:
+            self.post_message(m.ApiFailure(error, "loading the project state"))
+            return None
+        self.post_message(m.StateLoaded(state))
+        return state
+
+    # ---- export ------------------------------------------------------------------------
+    def action_export(self) -> None:
+        if not self._need_connection():
+            return
+        draft = self.draft
+        if draft is None or not getattr(draft, "ready_to_export", bool(getattr(draft, "tracks", None))):
+            self.call_later(
+                self.chat.add_note, "Nothing to export yet: upload a file (ctrl+u) or add a link (ctrl+l) first.", "warning"
+            )
+            return
+        self.export_worker()
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def export_worker(self) -> None:
+        from tui.api.errors import ApiError
+
+        try:
+            from tui.core.export import export_draft
+        except ImportError:
+            self.post_message(m.ChatNote("Export from the app is coming next; the draft is kept.", "warning"))
+            return
+        self.post_message(m.ExportProgress("Export: submitting the render…", 0.0))
+
+        def on_status(job: Any) -> None:
+            status = getattr(job, "status", "") or ""
+            progress = getattr(job, "progress", None)
+            fraction = (progress or 0) / 100 if isinstance(progress, (int, float)) else None
+            words = f"Export: {status}" + (f" {progress:.0f}%" if isinstance(progress, (int, float)) else "")
+            self.post_message(m.ExportProgress(words, fraction))
+
+        def on_download(received: int, total: int | None) -> None:
+            fraction = received / total if total else None
+            size = f"{received / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
+            self.post_message(m.ExportProgress(f"Downloading {size}", fraction))
+
+        try:
+            path = await export_draft(
+                self.client,
+                self.session_id,
+                self.draft,
+                self.settings.download_dir,
+                on_status=on_status,
+                on_download=on_download,
+            )
+        except ApiError as error:
+            self.post_message(m.ExportProgress("", None, done=True))
+            self.post_message(m.ApiFailure(error, "exporting"))
+            return
+        self.post_message(m.ExportProgress("", None, done=True))
+        self.last_link = str(path)
+        self.post_message(m.ChatNote(f"✅ Exported: {path}  (ctrl+y copies the path)", "success"))
+
+    def on_export_progress(self, message: m.ExportProgress) -> None:
+        row = self.query_one("#export-row")
+        if message.done:
+            row.remove_class("-active")
+            return
+        row.add_class("-active")
+        self.query_one("#export-status", Static).update(message.text)
+        bar = self.query_one("#export-bar", ProgressBar)
+        if message.fraction is None:
+            bar.update(total=None)
+        else:
+            bar.update(total=100, progress=max(0.0, min(1.0, message.fraction)) * 100)
+
+
+# ---- helpers ----------------------------------------------------------------------------
+def _host(url: str) -> str:
+    return url.split("://", 1)[-1].split("/", 1)[0]
+
+
+def _plain(error: BaseException) -> str:
+    from tui.api.errors import redact
+
+    text = str(error) or type(error).__name__
+    return redact(text)
+
+
+def uploaded_words(result: Any) -> str:
+    files = list(getattr(result, "files", None) or [])
+    if not files:
+        return "✅ Added to the session."
+    parts = []
+    for f in files:
+        words = f"{getattr(f, 'filename', None) or 'file'}"
+        details = []
+        if getattr(f, "duration", None):
+            details.append(f"{f.duration:.1f}s")
+        if getattr(f, "width", None) and getattr(f, "height", None):
+            details.append(f"{f.width}×{f.height}")
+        if details:
+            words += f" ({', '.join(details)})"
+        parts.append(words)
+    return "✅ Added " + ", ".join(parts) + ". It is in the timeline now."
+
+
+def run_app(settings: Settings, backend: str = "cloud", resume: bool = False) -> None:
+    """Run the full-screen app until the user quits."""
+    NemoApp(settings, backend=backend, resume=resume).run()
