@@ -123,7 +123,8 @@ RES_RE = re.compile(
     r"|(?P<hi>\bhighest\b|\bbest\b|\bmax(?:imum)?\b|\boriginal\s+(?:quality|resolution)\b|\bsource\s+(?:quality|resolution)\b|最高|原画|最清晰)",
     re.I,
 )
-MP4_RE = re.compile(r"\bmp4\b|\bconvert\b|\bre-?encode\b|\btranscode\b|\bresolution\b|\bquality\b|分辨率|格式|转换", re.I)
+MP4_RE = re.compile(r"\bmp4\b|\bresolution\b|\bquality\b|分辨率", re.I)
+CONVERT_WORD_RE = re.compile(r"\bconvert\b|\bre-?encode\b|\btranscode\b|格式|转换", re.I)  # alone: MP4
 ASPECT_RE = re.compile(r"\b(16\s*:\s*9|9\s*:\s*16|1\s*:\s*1|4\s*:\s*3|3\s*:\s*4)\b")
 ASPECT_WORDS = [
     (re.compile(r"\b(vertical|portrait|tiktok|reels?|shorts|story|stories)\b|竖屏|竖版", re.I), "9:16"),
@@ -329,6 +330,8 @@ def parse(text: str) -> Request:
     intents.extend(i for i in (aspect, mute) if i)
     intents.extend(removals)
     intents.extend(i for i in (music, title) if i)
+    if not intents and CONVERT_WORD_RE.search(work):
+        intents.append(Intent("convert", {"resolution": "highest", "format": "mp4"}))
     if DESCRIBE_RE.search(work) and not intents:
         intents.append(Intent("describe"))
     if HELP_RE.search(work) and not intents:

@@ -1,0 +1,110 @@
+"""The draft edits and the agent's planning, without a server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.engine import agent
+from tui.engine import draft as d
+from tui.engine.intents import parse
+
+INFOS = {
+    "upl_v1": {"kind": "video", "duration_ms": 10000, "width": 1920, "height": 1080, "fps": 30, "name": "city.mp4"},
+    "upl_v2": {"kind": "video", "duration_ms": 4000, "width": 1280, "height": 720, "fps": 25, "name": "b.mp4"},
+    "upl_a1": {"kind": "audio", "duration_ms": 30000, "name": "lofi.mp3"},
+    "upl_i1": {"kind": "image", "duration_ms": 5000, "width": 800, "height": 800, "name": "logo.png"},
+}
+UPLOADS = [{"upload_id": k, "filename": v["name"], "file_type": v["kind"]} for k, v in INFOS.items()]
+
+
+def build(*ids: str) -> dict:
+    draft = d.new_draft()
+    for i in ids:
+        draft, _ = d.add_media(draft, i, INFOS)
+    return draft
+
+
+def test_uploads_become_segments_back_to_back():
+    draft = build("upl_v1", "upl_v2", "upl_i1", "upl_a1")
+    video = d.tracks_of(draft, d.VIDEO)[0]["sg"]
+    assert [(s["src"], s["s"], s["d"]) for s in video] == [("upl_v1", 0, 10000), ("upl_v2", 10000, 4000),
+                                                           ("upl_i1", 14000, 5000)]
+    music = d.tracks_of(draft, d.AUDIO)[0]["sg"]
+    assert music[0]["src"] == "upl_a1" and music[0]["s"] == 0 and music[0]["d"] == 19000  # clamped to the video
+    assert draft["d"] == 19000
+    assert (draft["m"]["width"], draft["m"]["height"], draft["m"]["fps"]) == (1920, 1080, 30)
+
+
+def test_the_input_draft_is_never_changed():
+    draft = build("upl_v1")
+    before = repr(draft)
+    d.trim(draft, INFOS, start_ms=0, end_ms=3000)
+    d.add_text(draft, INFOS, text="X")
+    assert repr(draft) == before
+
+
+def test_trim_and_cut_over_two_clips_keep_titles_in_place():
+    draft = build("upl_v1", "upl_v2")
+    draft, _ = d.add_text(draft, INFOS, text="Late", start_ms=12000, duration_ms=1000)
+    cut, _ = d.cut(draft, INFOS, start_ms=8000, end_ms=11000)
+    video = d.tracks_of(cut, d.VIDEO)[0]["sg"]
+    assert [(s["src"], s["s"], s["d"], s["in"]) for s in video] == [("upl_v1", 0, 8000, 0), ("upl_v2", 8000, 3000, 1000)]
+    title = d.tracks_of(cut, d.TEXT)[0]["sg"][0]
+    assert (title["s"], title["d"]) == (9000, 1000)  # moved back with the video it sits on
+    trimmed, result = d.trim(draft, INFOS, start_ms=9000, end_ms=13000)
+    assert trimmed["d"] == 4000 and result["message"] == "Trimmed to 9-13 s"
+    assert [(s["src"], s["in"], s["d"]) for s in d.tracks_of(trimmed, d.VIDEO)[0]["sg"]] == [
+        ("upl_v1", 9000, 1000), ("upl_v2", 0, 3000)]
+
+
+@pytest.mark.parametrize("call", [
+    lambda dr: d.trim(dr, INFOS, start_ms=20000, end_ms=30000),
+    lambda dr: d.cut(dr, INFOS, start_ms=0, end_ms=10000),
+    lambda dr: d.add_text(dr, INFOS, text="X", start_ms=60000),
+    lambda dr: d.remove_track(dr, INFOS, track_type=d.TEXT),
+    lambda dr: d.remove_track(dr, INFOS, index=5),
+    lambda dr: d.set_aspect(dr, INFOS, aspect="2:1"),
+])
+def test_impossible_edits_say_why(call):
+    with pytest.raises(d.EditError) as exc:
+        call(build("upl_v1"))
+    assert str(exc.value)
+
+
+@pytest.mark.parametrize("resolution, aspect, size", [
+    ("highest", None, (1920, 1080)), ("720p", None, (1280, 720)), ("2160p", None, (3840, 2160)),
+    ("highest", "9:16", (1080, 1920)), ("1080p", "1:1", (1080, 1080)), ("720p", "9:16", (720, 1280)),
+])
+def test_output_size(resolution, aspect, size):
+    assert d.output_size(resolution, aspect, (1920, 1080)) == size
+
+
+def test_mute_music_and_summary_format():
+    draft = build("upl_v1", "upl_a1")
+    draft, _ = d.set_music(draft, INFOS, src="upl_a1", volume=35)
+    draft, _ = d.add_text(draft, INFOS, text="Urban Dreams")
+    draft, _ = d.set_mute(draft, INFOS, mute=True)
+    assert draft["m"]["mute"] is True and d.tracks_of(draft, d.VIDEO)[0]["sg"][0]["vol"] == 0
+    assert d.summary(draft) == ('Timeline (3 tracks): 1. Video: city.mp4 (0-10s) 2. BGM: lofi.mp3 (0-10s, 35%) '
+                                '3. Title: "Urban Dreams" (0-3s)')
+
+
+def test_plan_turns_a_request_into_tool_calls():
+    draft = build("upl_v1", "upl_a1")
+    p = agent.plan(parse("trim to 0-6 s, add music at 35% and add the title 'Hi' from 1s to 2s"), draft, UPLOADS)
+    assert [c.args["operation"] for c in p.calls] == ["trim", "add_audio", "add_text"]
+    assert all(c.name == agent.EDIT_TOOL for c in p.calls)
+    for call in p.calls:
+        draft, _ = agent.apply_call(draft, INFOS, call)
+    assert draft["d"] == 6000
+    assert d.tracks_of(draft, d.AUDIO)[0]["sg"][0]["vol"] == 35
+    assert d.tracks_of(draft, d.TEXT)[0]["sg"][0] == {**d.tracks_of(draft, d.TEXT)[0]["sg"][0], "s": 1000, "d": 1000}
+
+
+def test_plan_explains_what_is_missing():
+    p = agent.plan(parse("add music at 35%"), build("upl_v1"), [UPLOADS[0]])
+    assert not p.calls and "upload an audio file" in p.notes[0]
+    p = agent.plan(parse("trim to 0-3 s"), d.new_draft(), [])
+    assert not p.calls and "no video" in p.notes[0]
+    p = agent.plan(parse("what is this?"), d.new_draft(), [])
+    assert not p.is_edit and "trim" in p.reply and "title" in p.reply
