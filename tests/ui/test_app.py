@@ -100,3 +100,135 @@ async def test_error_event_and_agent_crash_are_plain_words(make_app, backend: Fa
         assert "errorCode" not in text and "error_details" not in text
         assert agent_texts(app) == ["Working on it"]
         assert backend.count("/run_sse") == 2
+
+
+HEARTBEAT = b'data: {"type":"heartbeat"}\n\n'
+
+
+async def test_heartbeats_show_working_notes_then_time_out_without_resending(make_app, backend: FakeBackend, clock):
+    import asyncio
+
+    gate = asyncio.Event()
+    backend.script_run(HEARTBEAT, ("wait", gate))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, "generate a clip of a sunset")
+        await wait_until(lambda: app.run_active and "working… 0s" in screen_text(app))
+        clock.advance(72)
+        await wait_until(lambda: "working… 1m 12s" in screen_text(app))
+        clock.advance(50)  # 2 min 2 s of heartbeats only
+        await wait_until(lambda: "⏳ Still working… (2 min)" in notes(app))
+        clock.advance(120)
+        await wait_until(lambda: "⏳ Still working… (4 min)" in notes(app))
+        clock.advance(370)  # past 10 minutes
+        await wait_until(lambda: not app.run_active)
+        await wait_until(lambda: any("stopped waiting" in n for n in notes(app)))
+        await wait_until(lambda: "The timeline did not change." in notes(app))
+        assert backend.streams_closed == 1  # the app hung up
+        assert backend.count("/run_sse") == 1  # and never sent it again
+        assert not app.query_one("#working").display or "Esc cancels" not in screen_text(app)
+
+
+async def test_escape_cancels_the_run_and_nothing_is_resent(make_app, backend: FakeBackend):
+    import asyncio
+
+    from ui_fakes import fixture
+
+    gate = asyncio.Event()
+    first_partial = fixture("cut-after-two-events.sse").split(b"\n\n")[0] + b"\n\n"
+    backend.script_run(first_partial, ("wait", gate))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, "add a title Cut Short")
+        await wait_until(lambda: "Sure! Adding the title" in region_text(app, app.chat))
+        await pilot.press("escape")
+        await wait_until(lambda: not app.run_active)
+        await wait_until(lambda: any(n.startswith("Stopped. Nothing was re-sent") for n in notes(app)))
+        assert agent_texts(app) == ["Sure! Adding the title "]
+        assert backend.count("/run_sse") == 1
+        assert backend.streams_closed == 1
+
+
+async def test_cut_stream_polls_the_state_and_reports_the_change(make_app, backend: FakeBackend):
+    from ui_fakes import VIDEO_ONLY, fixture, with_title
+
+    backend.set_draft(VIDEO_ONLY)
+    backend.script_run(fixture("cut-after-two-events.sse"), ("draft", with_title(VIDEO_ONLY, "Cut Short")))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, "add a title Cut Short")
+        await wait_until(lambda: any("connection dropped" in n for n in notes(app)))
+        await wait_until(lambda: any("Cut Short" in n and "✅" in n for n in notes(app)))
+        assert backend.count("/run_sse") == 1
+        assert "connected · cloud" in screen_text(app)
+
+
+async def test_cut_stream_with_no_change_reports_failure_and_retry_is_manual(make_app, backend: FakeBackend):
+    from ui_fakes import fixture
+
+    backend.script_run(fixture("cut-after-two-events.sse"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        states_before = backend.count("/api/state/")
+        await send(pilot, "add a title Cut Short")
+        await wait_until(lambda: any(n.startswith("❌") and "ctrl+t sends it again" in n for n in notes(app)))
+        assert backend.count("/api/state/") - states_before == 5  # five unchanged polls
+        assert backend.count("/run_sse") == 1  # never automatic
+        await pilot.press("ctrl+t")
+        await wait_until(lambda: backend.count("/run_sse") == 2 and not app.run_active)
+        assert backend.run_bodies[1]["new_message"]["parts"][0]["text"] == "add a title Cut Short"
+
+
+async def test_session_not_found_starts_a_new_session_and_keeps_the_transcript(make_app, backend: FakeBackend):
+    backend.fail_once("/run_sse", 404, {"detail": "Session not found: 5529798706024415232"})
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, "hello there")
+        await wait_until(lambda: app.session_id == "7700000000000000001")
+        await wait_until(lambda: any("Started a new session (7700000000000000001)" in n for n in notes(app)))
+        assert ("user", "hello there") in app.chat.transcript()
+        assert any("1002" in n for n in notes(app))
+        assert "…00000001" in screen_text(app)
+        assert backend.count("/run_sse") == 1
+
+
+async def test_out_of_credits_shows_the_registration_link(make_app, backend: FakeBackend):
+    backend.fail_once("/run_sse", 200, {"code": 2001, "message": "insufficient credits"})
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, "add a title Money")
+        link = "https://nemovideo.com/?bind=anon_abc123"
+        await wait_until(lambda: any("Out of credits" in n and link in n for n in notes(app)))
+        assert link in app.credits_widget.text
+
+
+async def test_local_commands_never_reach_the_agent(make_app, backend: FakeBackend):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, "credits")
+        await wait_until(lambda: any(n.startswith("Credits: 25,000 available") for n in notes(app)))
+        await send(pilot, "状态")
+        await wait_until(lambda: any("timeline is empty" in n for n in notes(app)))
+        await send(pilot, "export")
+        await wait_until(lambda: any(n.startswith("Nothing to export yet") for n in notes(app)))
+        assert backend.count("/run_sse") == 0
+
+
+async def test_a_message_with_a_url_uploads_the_url_then_asks_the_agent(make_app, backend: FakeBackend):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, "download https://example.com/v/clip in MP4 at the highest resolution")
+        await wait_until(lambda: backend.count("/run_sse") == 1 and not app.run_active)
+        paths = [r.url.path for r in backend.requests]
+        assert paths.index("/api/upload-video/nemo_agent/me/5529798706024415232") < paths.index("/run_sse")
+        assert b"https://example.com/v/clip" in backend.uploads[0]
+        await wait_until(lambda: "video.mp4" in screen_text(app))
+        assert any("Added video.mp4" in n for n in notes(app))

@@ -559,6 +559,8 @@ class NemoApp(App[None]):
         self.query_one("#working", WorkingIndicator).hide()
         if message.outcome in ("cut", "timeout", "error", "api_error", "cancelled"):
             self.retry_text = message.text
+        elif message.outcome == "finished":
+            self.credits_widget.clear_hint()
         if self.client is None or self.session is None:
             return
         self.credits_worker()  # credits after every run
@@ -655,9 +657,7 @@ class NemoApp(App[None]):
         self.post_message(m.CreditsLoaded(credits))
         if announce:
             self.post_message(
-                m.ChatNote(
-                    f"Credits: {credits.available:,} available · {credits.frozen:,} frozen · {credits.total:,} total.",
-                )
+                m.ChatNote(f"Credits: {credits_line(credits)}.")
             )
 
     @work(exclusive=True, group="state", exit_on_error=False)
@@ -891,6 +891,14 @@ def _plain(error: BaseException) -> str:
 
     text = str(error) or type(error).__name__
     return redact(text)
+
+
+def credits_line(credits: Any) -> str:
+    from tui.ui.widgets.credits import _number
+
+    return (
+        f"{_number(credits.available)} available · {_number(credits.frozen)} frozen · {_number(credits.total)} total"
+    )
 
 
 def uploaded_words(result: Any) -> str:

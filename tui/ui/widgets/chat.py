@@ -123,22 +123,13 @@ class WorkingIndicator(Static):
     WorkingIndicator.-active { display: block; }
     """
 
-    def show_elapsed(self, seconds: float, status: str = "") -> None:
-        text = f"⏳ working… {format_elapsed(seconds)}"
-        if status:
-            text += f" · {status}"
-        text += "  (Esc cancels)"
-        self.update(text)
+    def show_text(self, text: str) -> None:
+        self.update(f"⏳ {text}  (Esc cancels)")
         self.add_class("-active")
 
     def hide(self) -> None:
         self.remove_class("-active")
         self.update("")
-
-
-def format_elapsed(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}m {seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
 class HistoryInput(Input):

@@ -49,9 +49,13 @@ class CreditsWidget(Static):
         self.total = getattr(credits, "total", None)
         if self.total is None and self.available is not None:
             self.total = (self.available or 0) + (self.frozen or 0)
-        if not self.is_low:
-            self.hint = ""
         self._draw()
+
+    def clear_hint(self) -> None:
+        """The out-of-credits hint stays until a run goes through again."""
+        if self.hint:
+            self.hint = ""
+            self._draw()
 
     def show_out_of_credits(self, link: str | None) -> None:
         """Code 2001: the registration link for anonymous users, else a top-up hint."""

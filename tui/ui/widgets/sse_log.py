@@ -48,6 +48,13 @@ def entry_from_event(number: int, time: str, event: Any) -> LogEntry:
     except Exception:  # a summary must never break the log
         summary = getattr(event, "text", "") or ""
     summary = " ".join(redact(str(summary)).split())
+    # The tag already says the kind: "partial: Sure!" reads as "Sure!" after the tag.
+    if summary == kind:
+        summary = ""
+    for prefix in (f"{kind}: ", f"{kind} "):
+        if summary.startswith(prefix):
+            summary = summary[len(prefix):]
+            break
     raw = redact(str(getattr(event, "raw", "") or ""))
     return LogEntry(number, time, kind, summary, raw)
 
