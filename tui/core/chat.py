@@ -21,6 +21,7 @@ translated in every complete text (``translate_gui``). A run never re-sends anyt
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable, Union
@@ -132,9 +133,8 @@ def error_words(raw: str) -> str:
     text = " ".join((raw or "").split())
     if not text:
         return "The agent stopped with an error. Nothing was re-sent; you can try again."
-    for prefix in ("RuntimeError:", "Exception:", "ValueError:", "Error:"):
-        if text.startswith(prefix):
-            text = text[len(prefix):].strip()
+    # Drop a leading exception class or ALL_CAPS error code ("RuntimeError: ...", "MODEL_ERROR: ...").
+    text = re.sub(r"^(?:[A-Za-z_][\w.]*(?:Error|Exception)|[A-Z][A-Z0-9_]{2,})\s*:\s*", "", text) or text
     lowered = text.lower()
     if "model" in lowered and ("error" in lowered or "fail" in lowered):
         head = "The AI model failed to answer"

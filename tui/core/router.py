@@ -35,7 +35,7 @@ MAX_COMMAND_CHARS = 120
 
 # A URL runs until whitespace, a quote/bracket that cannot end a URL here, or CJK text/punct.
 _URL_RE = re.compile(
-    r"""(?i)\bhttps?://[^\s<>"'`\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"""
+    r"""(?i)(?<![a-z0-9+.\-])https?://[^\s<>"'`\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"""
 )
 _TRAILING = ".,;:!?…'\"`*_~>"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}

@@ -124,29 +124,27 @@ def _changed_lines(track: Track, old: Segment, new: Segment) -> list[str]:
 
 
 def _match(old: list[Any], new: list[Any], key) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
-    """Pair items by id (when both have one), the rest by position among the unpaired."""
+    """Pair items by id (in order among equal ids), the id-less ones by position."""
     pairs: list[tuple[Any, Any]] = []
-    old_left = list(old)
-    new_left: list[Any] = []
-    by_id = {key(o): o for o in old if key(o)}
+    unmatched_old = list(range(len(old)))
+    by_id: dict[str, list[int]] = {}
+    for i, item in enumerate(old):
+        if key(item):
+            by_id.setdefault(key(item), []).append(i)
+    anon_old = [i for i, item in enumerate(old) if not key(item)]
+    added: list[Any] = []
     for item in new:
         k = key(item)
-        if k and k in by_id and by_id[k] in old_left:
-            pairs.append((by_id[k], item))
-            old_left.remove(by_id[k])
+        if k and by_id.get(k):
+            i = by_id[k].pop(0)
+        elif not k and anon_old:
+            i = anon_old.pop(0)
         else:
-            new_left.append(item)
-    # Items without ids (or with new ids where the old one had none): pair by position.
-    anon_old = [o for o in old_left if not key(o)]
-    still_new: list[Any] = []
-    for item in new_left:
-        if not key(item) and anon_old:
-            o = anon_old.pop(0)
-            old_left.remove(o)
-            pairs.append((o, item))
-        else:
-            still_new.append(item)
-    return pairs, old_left, still_new
+            added.append(item)
+            continue
+        unmatched_old.remove(i)
+        pairs.append((old[i], item))
+    return pairs, [old[i] for i in unmatched_old], added
 
 
 def _meta(draft: Draft, key: str) -> Any:
@@ -167,7 +165,7 @@ def _meta_lines(before: Draft, after: Draft) -> list[str]:
             lines.append("✅ Output set to the highest available resolution")
         else:
             lines.append(f"✅ Output set to {res_new}")
-    elif size_old != size_new and all(isinstance(v, (int, float)) and v > 0 for v in size_new):
+    elif size_old != size_new and _meta(before, "aspect") == _meta(after, "aspect") and all(isinstance(v, (int, float)) and v > 0 for v in size_new):
         lines.append(f"✅ Output size set to {int(size_new[0])}×{int(size_new[1])}")
     aspect_old, aspect_new = _meta(before, "aspect"), _meta(after, "aspect")
     if aspect_old != aspect_new:
