@@ -1,0 +1,1 @@
+"""Fonts shipped with the engine (DejaVu Sans for titles; see LICENSE.txt)."""
