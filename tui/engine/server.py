@@ -158,7 +158,8 @@ class Engine:
             info = self.media.probe(path)
         except Exception as exc:
             message = getattr(exc, "message", None) or str(exc) or "not a playable video/audio file"
-            raise Fail(4001, f"{filename}: {message}" if filename not in message else message) from None
+            message = message.replace(str(path), filename).replace(path.name, filename)  # no server paths
+            raise Fail(4001, message if filename in message else f"{filename}: {message}") from None
         kind = getattr(info, "kind", None)
         if kind not in ("video", "audio", "image"):
             kind = "audio" if ext in AUDIO_EXTENSIONS else "image" if ext in IMAGE_EXTENSIONS else "video"

@@ -1,0 +1,167 @@
+"""/run_sse: ADK-shaped events like the recordings, silent runs, heartbeats, ingest in a run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine_helpers import Api, fake_file, parts, texts
+
+FIXTURES = Path("/work/shared/fixtures/adk")
+
+
+def _recorded(name: str) -> list[dict]:
+    return [json.loads(line[6:]) for line in (FIXTURES / name).read_text().splitlines() if line.startswith("data: ")]
+
+
+def _with_video(api: Api, tmp_path, **info) -> str:
+    sid = api.session()
+    assert api.upload(sid, fake_file(tmp_path, "city.mp4", **info))["code"] == 0
+    return sid
+
+
+def test_an_edit_run_looks_like_the_recorded_adk_stream(api, tmp_path):
+    sid = _with_video(api, tmp_path)
+    events = api.run(sid, "add the title 'Urban Dreams'")
+    real = [e for e in events if e.get("type") != "heartbeat"]
+    recorded = _recorded("edit-with-text.sse")
+    # same sequence of kinds: partial..., aggregate, call, response, partial..., final text
+    def kind(e):
+        p = e["content"]["parts"][0]
+        return "call" if "functionCall" in p else "response" if "functionResponse" in p else (
+            "partial" if e.get("partial") else "text")
+    squash = lambda ks: [k for i, k in enumerate(ks) if i == 0 or k != ks[i - 1]]  # noqa: E731
+    assert squash([kind(e) for e in real]) == squash([kind(e) for e in recorded])
+    # same fields, camelCase, author, one invocation id
+    for mine, theirs in ((real[0], recorded[0]), (real[-1], recorded[-1])):
+        assert list(mine) == list(theirs)
+        assert list(mine["actions"]) == list(theirs["actions"])
+    assert {e["invocationId"] for e in real} == {real[0]["invocationId"]}
+    assert all(e["author"] == "nemo_agent" and e["id"] and isinstance(e["timestamp"], float) for e in real)
+    # partial chunks add up to the aggregate that follows them
+    first_partials = []
+    for e in real:
+        if not e.get("partial"):
+            break
+        first_partials.append(e["content"]["parts"][0]["text"])
+    aggregate = real[len(first_partials)]["content"]["parts"][0]["text"]
+    assert "".join(first_partials) == aggregate and "Urban Dreams" in aggregate
+    # the tool call and its response
+    call = parts(real, "functionCall")[0]
+    assert call["name"] == "edit_multitrack" and call["args"] == {
+        "operation": "add_text", "track_type": 7, "text": "Urban Dreams", "start_ms": 0, "duration_ms": 3000}
+    resp_event = next(e for e in real if "functionResponse" in e["content"]["parts"][0])
+    resp = resp_event["content"]["parts"][0]["functionResponse"]
+    assert resp_event["content"]["role"] == "user" and resp["id"] == call["id"]
+    assert resp["response"]["status"] == "success"
+    version = resp_event["actions"]["stateDelta"]["draft_version"]
+    state = api.state(sid)["data"]
+    assert state["version"] == version
+    title = [t for t in state["state"]["draft"]["t"] if t["tt"] == 7][0]["sg"][0]
+    assert (title["text"], title["s"], title["d"]) == ("Urban Dreams", 0, 3000)
+    assert 'Title: "Urban Dreams" (0-3s)' in texts(real, partial=False)[-1]
+
+
+def test_a_text_only_run_has_no_tools_and_no_version(api, tmp_path):
+    sid = _with_video(api, tmp_path)
+    version = api.state(sid)["data"]["version"]
+    events = api.run(sid, "describe the timeline")
+    assert not parts(events, "functionCall")
+    assert texts(events, partial=False)[-1].startswith("Timeline (1 tracks): 1. Video: city.mp4 (0-10s)")
+    assert api.state(sid)["data"]["version"] == version
+    helpful = texts(api.run(sid, "make me a sandwich"), partial=False)[-1]
+    for skill in ("trim", "title", "music", "mute", "9:16", "1080p"):
+        assert skill in helpful
+
+
+def test_silent_runs_have_tool_events_only(start_engine, tmp_path):
+    eng = start_engine(silent_ratio=1.0)
+    a = Api(eng.base_url).login()
+    sid = _with_video(a, tmp_path)
+    events = a.run(sid, "trim to 0-4 s")
+    assert texts(events) == []
+    assert [e["content"]["parts"][0].keys() for e in events if "content" in e] == [{"functionCall"}, {"functionResponse"}]
+    assert a.draft(sid)["d"] == 4000
+    # a failing edit is never silent: the user is told why
+    events = a.run(sid, "remove the title")
+    assert "no title track" in texts(events, partial=False)[-1]
+
+
+def test_silent_ratio_is_deterministic_per_session(start_engine, tmp_path):
+    eng = start_engine(silent_ratio=0.3)
+    a = Api(eng.base_url).login()
+    sid = _with_video(a, tmp_path)
+    silent = [not texts(a.run(sid, f"add the title 'T{i}' at {i % 5}s")) for i in range(10)]
+    assert silent.count(True) == 3
+    assert silent == [False, False, False, True, False, False, True, False, False, True]
+
+
+def test_heartbeats_flow_while_a_tool_works(start_engine, tmp_path):
+    eng = start_engine(heartbeat_interval=0.05, tool_delay=0.6)
+    a = Api(eng.base_url).login()
+    sid = _with_video(a, tmp_path)
+    events = a.run(sid, "mute")
+    kinds = ["hb" if e.get("type") == "heartbeat" else "call" if parts([e], "functionCall") else
+             "resp" if parts([e], "functionResponse") else "text" for e in events]
+    between = kinds[kinds.index("call") + 1: kinds.index("resp")]
+    assert between.count("hb") >= 4 and set(between) == {"hb"}
+    assert events[kinds.index("hb")] == {"type": "heartbeat"}
+
+
+def test_a_url_in_the_message_is_fetched_during_the_run_with_progress(start_engine, fake_media):
+    fake_media.ingest_delay = 0.3
+    eng = start_engine(heartbeat_interval=0.05)
+    a = Api(eng.base_url).login()
+    sid = a.session()
+    events = a.run(sid, "download https://videos.example/clip in MP4 at the highest available resolution")
+    progress = [e["progress"] for e in events if e.get("type") == "heartbeat" and "progress" in e]
+    assert progress and progress[0]["stage"] == "download"
+    assert [p["percent"] for p in progress if p["stage"] == "download"] == [20.0, 40.0, 60.0, 80.0, 100.0]
+    assert any(p["stage"] == "probe" for p in progress)
+    calls = parts(events, "functionCall")
+    assert [c["name"] for c in calls] == ["ingest_media", "edit_multitrack"]
+    assert calls[0]["args"]["url"] == "https://videos.example/clip"
+    draft = a.draft(sid)
+    assert draft["t"][0]["sg"][0]["d"] == 8000 and draft["m"]["resolution"] == "highest"
+    assert (draft["m"]["width"], draft["m"]["height"]) == (1280, 720)
+    # the same link again is not fetched twice
+    again = a.run(sid, "https://videos.example/clip make it 720p")
+    assert [c["name"] for c in parts(again, "functionCall")] == ["edit_multitrack"]
+    assert a.credits()["available"] == 80
+
+
+def test_a_failed_fetch_is_told_and_costs_nothing(engine, api):
+    sid = api.session()
+    events = api.run(sid, "get https://videos.example/404.mp4")
+    resp = parts(events, "functionResponse")[0]
+    assert resp["response"]["status"] == "error" and "404" in resp["response"]["message"]
+    assert "404" in texts(events, partial=False)[-1]
+    assert api.credits() == {"available": 100, "frozen": 0, "total": 100}
+
+
+def test_chat_history_is_stored_per_session(api, tmp_path):
+    sid = _with_video(api, tmp_path)
+    api.run(sid, "trim to 0-5 s")
+    api.run(sid, "show the timeline")
+    other = api.session()
+    history = api.http.get(f"/api/history/nemo_agent/me/{sid}", headers=api.auth).json()["data"]
+    assert [(m["role"], m["text"][:14]) for m in history["messages"]] == [
+        ("user", "trim to 0-5 s"), ("agent", "Done: Trimmed "), ("user", "show the timel"), ("agent", "Timeline (1 tr")]
+    assert [d["reason"] for d in history["drafts"]] == ["created", "upload", "trim"]
+    assert api.http.get(f"/api/history/nemo_agent/me/{other}", headers=api.auth).json()["data"]["messages"] == []
+
+
+def test_many_edits_in_one_message(api, tmp_path):
+    sid = api.session()
+    api.upload(sid, fake_file(tmp_path, "city.mp4", duration_s=20), fake_file(tmp_path, "lofi.mp3", duration_s=60))
+    events = api.run(sid, "keep the first 10 seconds, make it vertical 1080p, add music at 35% "
+                          "and add the title 'Urban Dreams' from 1s to 4s")
+    ops = [c["args"]["operation"] for c in parts(events, "functionCall")]
+    assert ops == ["set_output", "trim", "set_aspect", "add_audio", "add_text"]
+    draft = api.draft(sid)
+    assert draft["d"] == 10000 and (draft["m"]["width"], draft["m"]["height"]) == (1080, 1920)
+    bgm = [t for t in draft["t"] if t["tt"] == 1][0]["sg"][0]
+    assert (bgm["vol"], bgm["d"]) == (35, 10000)
+    events = api.run(sid, "remove the music and mute")
+    draft = api.draft(sid)
+    assert [t["tt"] for t in draft["t"]] == [0, 7] and draft["m"]["mute"] is True
