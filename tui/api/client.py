@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import uuid
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, Sequence
 from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
-from httpx_sse import EventSource
 
 import tui
 from tui.config import SKILL_SOURCE, Settings
@@ -44,7 +44,7 @@ from .errors import (
 )
 from .events import SseEvent
 from .models import Credits, Draft, RenderJob, SessionInfo, SessionState, TokenInfo, UploadResult
-from .sse import SseParser, StreamTap
+from .sse import SseDecoder, SseParser
 from .upload import MultipartFiles, UploadProgress, accepted_formats, check_file
 
 log = logging.getLogger("tui.api")
@@ -285,7 +285,7 @@ class NemoClient:
     def _error_from_body(self, body: dict, status: int, *, render: bool, path: str) -> ApiError | None:
         code = _int_or_none(body.get("code"))
         message = _message(body)
-        if code not in (None, 0):
+        if code in (1001, 1002, 2001, 4001, 4002) or (code not in (None, 0) and status < 400):
             return self._error_for_code(code, message, status, path)
         if status in (401, 402, 404, 429) or status >= 500 or (status == 400 and code is None):
             return None  # decided by the HTTP status
@@ -473,24 +473,21 @@ class NemoClient:
         return None
 
     async def _events(self, resp: httpx.Response) -> AsyncIterator[SseEvent]:
-        parser = SseParser()
-        parse = parser.parse
-        tap = StreamTap(resp)
+        decoder = SseDecoder()
+        feed = decoder.feed
+        clock = time.monotonic
         try:
-            async for sse in EventSource(tap).aiter_sse():  # type: ignore[arg-type]
-                for ev in parse(sse.data):
+            async for chunk in resp.aiter_bytes():
+                self.last_activity = clock()
+                for ev in feed(chunk):
                     yield ev
         except (httpx.TransportError, httpx.StreamError) as exc:
-            self.last_activity = tap.last_bytes_at
-            log.info("The agent stream broke: %s", redact(type(exc).__name__))
+            log.info("The agent stream broke: %s", type(exc).__name__)
             raise StreamCut(status=resp.status_code) from None
-        finally:
-            self.last_activity = tap.last_bytes_at
-        unfinished, data = tap.unfinished_event()
+        events, unfinished = decoder.close()
+        for ev in events:
+            yield ev
         if unfinished:
-            if data is not None:
-                for ev in parse(data):
-                    yield ev
             log.info("The agent stream stopped in the middle of an event")
             raise StreamCut(status=resp.status_code)
 

@@ -18,6 +18,7 @@ _NMV_RE = re.compile(r"nmv_[A-Za-z0-9_\-\.~+/=]+")
 _TOKEN_PARAM_RE = re.compile(r"(?i)([?&]token=)[^&\s\"'<>#]+")
 
 _secrets: set[str] = set()
+_other_secrets: set[str] = set()  # the registered secrets that do not start with nmv_
 _lock = threading.Lock()
 
 
@@ -26,6 +27,8 @@ def register_secret(value: str | None) -> None:
     if value and len(value) >= 6:
         with _lock:
             _secrets.add(value)
+            if "nmv_" not in value:
+                _other_secrets.add(value)
 
 
 def redact(text: str) -> str:

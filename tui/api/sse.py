@@ -5,19 +5,19 @@ Understands ADK events (camelCase and snake_case keys), the simplified
 error frames and empty ``data:`` lines. Anything else becomes a RAW event: this module
 never raises on input, whatever the bytes.
 
-The SSE framing itself is done by httpx-sse (``EventSource.aiter_sse``); :class:`StreamTap`
-sits between the response and httpx-sse to note when bytes last arrived (httpx-sse drops
-comment lines such as ``: ping`` silently) and whether the stream stopped in the middle of
-an event (a cut connection that still closed cleanly).
+The SSE framing is done here too (:class:`SseDecoder`, the WHATWG rules, on bytes): unlike
+httpx-sse 0.4 it reports comment lines (``: ping``) as heartbeats, bounds the memory an
+endless line can take, tells whether the body stopped in the middle of an event (a cut
+connection that still closed cleanly), and is several times faster.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from typing import Any, AsyncIterator
+from typing import Any
 
-from .errors import _secrets, redact
+from .errors import _other_secrets, redact
 from .events import RAW_LIMIT, EventKind, SseEvent, make_event
 
 _loads = json.loads
@@ -32,7 +32,6 @@ _HEARTBEAT = EventKind.HEARTBEAT
 _ERROR = EventKind.ERROR
 _RAW = EventKind.RAW
 _TEXT_LIMIT = 1_000_000  # characters of text kept per event (a reply is never that long)
-_PENDING_LIMIT = 256 * 1024
 
 
 def clip_raw(data: str) -> str:
@@ -81,44 +80,45 @@ class SseParser:
             obj = _loads(data)
         except (ValueError, RecursionError):
             return [make_event(_RAW, clip_raw(data), at)]
-        # The raw line for the log pane, clipped; redaction only when something looks secret.
+        # The raw line for the log pane, clipped; redacted when anything looks secret
+        # (every registered token either starts with nmv_ or is checked for itself).
         raw = data if len(data) <= RAW_LIMIT else data[:RAW_LIMIT] + f"… ({len(data)} characters)"
-        if "nmv_" in raw or "earer" in raw or "oken=" in raw or (_secrets and _has_secret(raw)):
+        if "nmv_" in raw or "earer" in raw or (_other_secrets and _has_secret(raw)):
             raw = redact(raw)
-        if not isinstance(obj, dict):
+        if obj.__class__ is not dict:
             return [make_event(_RAW, raw, at)]
 
         out: list[SseEvent] = []
         content = obj.get("content")
-        if isinstance(content, dict):
+        kind = obj.get("type")
+        if content.__class__ is dict:
             parts = content.get("parts")
-            if isinstance(parts, list) and parts:
+            if parts.__class__ is list and parts:
                 self._parts(parts, obj.get("partial") is True, raw, at, out)
-            kind = obj.get("type")
-        else:
-            kind = obj.get("type")
-            if kind is not None:
-                self._simple(obj, kind, content, raw, at, out)
+        elif kind is not None:
+            self._simple(obj, kind, content, raw, at, out)
 
         actions = obj.get("actions")
-        if isinstance(actions, dict) and actions:
-            delta = _get(actions, "stateDelta", "state_delta")
-            artifacts = _get(actions, "artifactDelta", "artifact_delta")
-            if delta or artifacts:
-                state = dict(delta) if isinstance(delta, dict) else {}
-                if artifacts:
-                    state["artifact_delta"] = artifacts
-                out.append(make_event(_STATE, raw, at, state_delta=state))
+        if actions:
+            if actions.__class__ is dict:
+                delta = actions.get("stateDelta") or actions.get("state_delta")
+                artifacts = actions.get("artifactDelta") or actions.get("artifact_delta")
+                if delta or artifacts:
+                    state = dict(delta) if isinstance(delta, dict) else {}
+                    if artifacts:
+                        state["artifact_delta"] = artifacts
+                    out.append(make_event(_STATE, raw, at, state_delta=state))
         elif kind is None:
-            delta = _get(obj, "stateDelta", "state_delta")
+            delta = obj.get("stateDelta") or obj.get("state_delta")
             if isinstance(delta, dict) and delta:
                 out.append(make_event(_STATE, raw, at, state_delta=dict(delta)))
 
-        err_code = _get(obj, "errorCode", "error_code")
-        err_msg = _get(obj, "errorMessage", "error_message")
-        err = obj.get("error")
-        if err_code is not None or err_msg is not None or (err and kind != "error"):
-            out.append(make_event(_ERROR, raw, at, error=_error_text(err_code, err_msg, err)))
+        if "rror" in data:
+            err_code = _get(obj, "errorCode", "error_code")
+            err_msg = _get(obj, "errorMessage", "error_message")
+            err = obj.get("error")
+            if err_code is not None or err_msg is not None or (err and kind != "error"):
+                out.append(make_event(_ERROR, raw, at, error=_error_text(err_code, err_msg, err)))
 
         if not out:
             out.append(make_event(_RAW, raw, at))
@@ -126,19 +126,21 @@ class SseParser:
 
     def _parts(self, parts: list, partial: bool, raw: str, at: float, out: list) -> None:
         for part in parts:
-            if not isinstance(part, dict):
+            if part.__class__ is not dict:
                 continue
             text = part.get("text")
             if text is not None:
+                if text.__class__ is not str or len(text) > _TEXT_LIMIT:
+                    text = _as_text(text)
                 if part.get("thought") is True:
-                    out.append(make_event(_THOUGHT, raw, at, text=_as_text(text)))
+                    out.append(make_event(_THOUGHT, raw, at, text=text))
                 elif partial:
                     self._partials += 1
-                    out.append(make_event(_PARTIAL, raw, at, text=_as_text(text)))
+                    out.append(make_event(_PARTIAL, raw, at, text=text))
                 else:
                     aggregate = self._partials > 0
                     self._partials = 0
-                    out.append(make_event(_TEXT, raw, at, text=_as_text(text), aggregate=aggregate))
+                    out.append(make_event(_TEXT, raw, at, text=text, aggregate=aggregate))
                 continue
             call = _get(part, "functionCall", "function_call")
             if isinstance(call, dict):
@@ -177,7 +179,7 @@ class SseParser:
 
 
 def _has_secret(raw: str) -> bool:
-    for secret in tuple(_secrets):
+    for secret in tuple(_other_secrets):
         if secret in raw:
             return True
     return False
@@ -197,56 +199,127 @@ def _error_text(code: Any, message: Any, err: Any) -> str:
     return redact(text[:2000])
 
 
-class StreamTap:
-    """Response stand-in for ``httpx_sse.EventSource``: passes the text through, noting
-    the time of the last bytes and whatever follows the last blank line (an unfinished event)."""
+class SseDecoder:
+    """Bytes of an ``text/event-stream`` body in, SseEvents out (WHATWG SSE framing).
 
-    __slots__ = ("_response", "headers", "last_bytes_at", "_tail", "_overflow", "received")
+    Unlike httpx-sse 0.4 (which silently drops them), comment lines such as ``: ping`` come
+    out as HEARTBEAT events, so a keep-alive is visible. An event that grows past
+    ``max_event`` bytes is reported once as a truncated RAW event and skipped (memory stays
+    bounded). :meth:`close` tells whether the body stopped in the middle of an event.
+    """
 
-    def __init__(self, response: Any) -> None:
-        self._response = response
-        self.headers = response.headers
-        self.last_bytes_at = _monotonic()
-        self._tail = ""
+    __slots__ = ("_parser", "_pending", "_pending_len", "_overflow", "_cr", "_started", "max_event")
+
+    def __init__(self, parser: SseParser | None = None, max_event: int = 8 * 1024 * 1024) -> None:
+        self._parser = parser or SseParser()
+        self._pending: list[bytes] = []
+        self._pending_len = 0
         self._overflow = False
-        self.received = 0
+        self._cr = False  # the previous chunk ended with a CR (a CRLF may be split)
+        self._started = False
+        self.max_event = max_event
 
-    async def aiter_text(self) -> AsyncIterator[str]:
-        async for text in self._response.aiter_text():
-            self.last_bytes_at = _monotonic()
-            self.received += len(text)
-            if "\r" in text:
-                text_n = text.replace("\r\n", "\n").replace("\r", "\n")
-            else:
-                text_n = text
-            combined = self._tail[-1:] + text_n
-            i = combined.rfind("\n\n")
-            if i >= 0:
-                self._tail = combined[i + 2 :]
-                self._overflow = False
-            elif not self._overflow:
-                tail = self._tail + text_n
-                if len(tail) > _PENDING_LIMIT:
-                    self._overflow = True
-                    tail = "x"  # only the last character matters while overflowing
-                self._tail = tail
-            else:
-                self._tail = text_n[-1:]
-            yield text
-
-    def unfinished_event(self) -> tuple[bool, str | None]:
-        """(was the stream left in the middle of an event?, that event's data if readable)."""
+    def feed(self, chunk: bytes) -> list[SseEvent]:
+        if not chunk:
+            return []
+        if not self._started:
+            self._started = True
+            if chunk.startswith(b"\xef\xbb\xbf"):
+                chunk = chunk[3:]
+        if b"\r" in chunk or self._cr:
+            if self._cr and chunk.startswith(b"\n"):
+                chunk = chunk[1:]
+            self._cr = chunk.endswith(b"\r")
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            if not chunk:
+                return []
+        pending = self._pending
         if self._overflow:
-            return True, None
-        data_lines = []
-        seen_field = False
-        for line in self._tail.split("\n"):
-            if not line or line.startswith(":"):
-                continue
-            seen_field = True
-            name, _, value = line.partition(":")
-            if name == "data":
-                data_lines.append(value[1:] if value.startswith(" ") else value)
-        if not seen_field:
-            return False, None
-        return True, ("\n".join(data_lines) if data_lines else None)
+            # Skipping an oversized event: look for its end only.
+            joined = (pending[0] if pending else b"") + chunk
+            j = joined.find(b"\n\n")
+            if j < 0:
+                self._pending = [joined[-1:]]
+                return []
+            self._overflow = False
+            pending.clear()
+            self._pending_len = 0
+            chunk = joined[j + 2 :]
+            if not chunk:
+                return []
+        if b"\n\n" not in chunk and not (pending and pending[-1].endswith(b"\n") and chunk.startswith(b"\n")):
+            pending.append(chunk)
+            self._pending_len += len(chunk)
+            if self._pending_len > self.max_event:
+                return self._overflowed()
+            return []
+        if pending:
+            pending.append(chunk)
+            data = b"".join(pending)
+            pending.clear()
+        else:
+            data = chunk
+        blocks = data.split(b"\n\n")
+        rest = blocks.pop()
+        if rest:
+            pending.append(rest)
+        self._pending_len = len(rest)
+        out: list[SseEvent] = []
+        for block in blocks:
+            if block:
+                self._block(block, out)
+        if self._pending_len > self.max_event:
+            out += self._overflowed()
+        return out
+
+    def _overflowed(self) -> list[SseEvent]:
+        joined = b"".join(self._pending)
+        head = joined[: RAW_LIMIT * 4]
+        self._pending = [joined[-1:]]
+        self._pending_len = 0
+        self._overflow = True
+        text = head.decode("utf-8", "replace")
+        return [make_event(_RAW, clip_raw(text + f"… (an event over {self.max_event} bytes was skipped)"), _monotonic())]
+
+    def _block(self, block: bytes, out: list) -> None:
+        if block.startswith(b"data:") and b"\n" not in block:
+            data = block[6:] if block.startswith(b"data: ") else block[5:]
+        else:
+            data_lines = []
+            comment = b""
+            for line in block.split(b"\n"):
+                if not line:
+                    continue
+                if line.startswith(b":"):
+                    comment = comment or line
+                    continue
+                name, _, value = line.partition(b":")
+                if name == b"data":
+                    data_lines.append(value[1:] if value.startswith(b" ") else value)
+            if not data_lines:
+                if comment:
+                    out.append(make_event(_HEARTBEAT, clip_raw(comment.decode("utf-8", "replace")), _monotonic()))
+                return
+            data = b"\n".join(data_lines)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            out.append(make_event(_RAW, clip_raw(data.decode("utf-8", "replace")), _monotonic()))
+            return
+        out += self._parser.parse(text)
+
+    def close(self) -> tuple[list[SseEvent], bool]:
+        """At the end of the body: (events of an unfinished last event, was one unfinished?)."""
+        if self._overflow:
+            return [], True
+        rest = b"".join(self._pending).strip(b"\n")
+        self._pending = []
+        self._pending_len = 0
+        if not rest:
+            return [], False
+        if all(line.startswith(b":") for line in rest.split(b"\n") if line):
+            return [], False  # a trailing comment is not an event
+        out: list[SseEvent] = []
+        if any(line.startswith(b"data") for line in rest.split(b"\n")):
+            self._block(rest, out)
+        return out, True
