@@ -54,6 +54,9 @@ def test_404_is_a_plain_error_and_leaves_nothing(http_site, tmp_path):
     with pytest.raises(IngestError, match=r"Nothing was found at this link \(HTTP 404\)"):
         ingest_url(f"{http_site}/missing.mp4", tmp_path)
     assert os.listdir(tmp_path) == []
+    with pytest.raises(IngestError, match="HTTP 404"):
+        ingest_url(f"{http_site}/missing.mp4", tmp_path / "upl_1")  # a folder made for it goes too
+    assert os.listdir(tmp_path) == []
 
 
 def test_a_text_file_served_as_mp4_is_refused(http_site, tmp_path):

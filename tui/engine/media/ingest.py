@@ -151,8 +151,13 @@ def ingest_url(
         msg = "The download was cancelled."
 
     dest_dir = Path(dest_dir)
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".ingest-", dir=dest_dir))
+    created = not dest_dir.exists()
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".ingest-", dir=dest_dir))
+    except OSError as exc:
+        raise IngestError(f"Cannot save downloads in {dest_dir}: {exc.strerror or exc}.") from None
+    finished = False
     logger = _Logger()
     last_report = [0.0]
 
@@ -254,6 +259,7 @@ def ingest_url(
             raise IngestError("The link leads to a picture, not a video or audio file.")
         target = _unique(dest_dir, produced.name.lstrip(".") or f"video{produced.suffix}")
         produced.replace(target)
+        finished = True
         return target
     except Exception as exc:
         if isinstance(exc, IngestError):
@@ -261,3 +267,8 @@ def ingest_url(
         raise IngestError(plain_error(str(exc))) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if created and not finished:
+            try:
+                dest_dir.rmdir()  # only if still empty: a folder made for this download goes too
+            except OSError:
+                pass
