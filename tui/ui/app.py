@@ -68,22 +68,22 @@ class NemoApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
-    # name, help, action (the command palette lists every action)
-    PALETTE: tuple[tuple[str, str, str], ...] = (
-        ("Export", "Render the current draft to MP4 and download it (ctrl+e / F5)", "export"),
-        ("Upload files", "Upload video, image or audio files to this session (ctrl+u)", "upload"),
-        ("Add URL", "Add a video by its link (ctrl+l)", "add_url"),
-        ("Refresh", "Reload the project state and credits (ctrl+r)", "refresh"),
-        ("Copy", "Copy the last link or the timeline summary (ctrl+y)", "copy"),
-        ("New session", "Start a new editing session (ctrl+n)", "new_session"),
-        ("Cancel", "Cancel the running job; nothing is sent again (Esc)", "cancel"),
-        ("Retry", "Send the last failed message again, on purpose (ctrl+t)", "retry"),
-        ("Show chat", "Show the chat pane (F2)", "show_tab('chat')"),
-        ("Show timeline", "Show the timeline and credits (F3)", "show_tab('timeline')"),
-        ("Show SSE log", "Show the live SSE log (F4)", "show_tab('log')"),
-        ("Raw events", "Read the raw JSON of recent SSE events (F6)", "raw_events"),
-        ("Filter the log", "Choose which kinds of SSE event the log shows (F7)", "log_filter"),
-        ("Quit", "Quit nemo-tui (ctrl+q)", "quit"),
+    # name, help, action, binding id (the command palette lists every action, with its key)
+    PALETTE: tuple[tuple[str, str, str, str], ...] = (
+        ("Export", "Render the current draft to MP4 and download it", "export", "export"),
+        ("Upload files", "Upload video, image or audio files to this session", "upload", "upload"),
+        ("Add URL", "Add a video by its link", "add_url", "add_url"),
+        ("Refresh", "Reload the project state and credits", "refresh", "refresh"),
+        ("Copy", "Copy the last link or the timeline summary", "copy", "copy"),
+        ("New session", "Start a new editing session", "new_session", "new_session"),
+        ("Cancel", "Cancel the running job; nothing is sent again", "cancel", "cancel"),
+        ("Retry", "Send the last failed message again, on purpose", "retry", "retry"),
+        ("Show chat", "Show the chat pane", "show_tab('chat')", "tab_chat"),
+        ("Show timeline", "Show the timeline and credits", "show_tab('timeline')", "tab_timeline"),
+        ("Show SSE log", "Show the live SSE log", "show_tab('log')", "tab_log"),
+        ("Raw events", "Read the raw JSON of recent SSE events", "raw_events", "raw_events"),
+        ("Filter the log", "Choose which kinds of SSE event the log shows", "log_filter", "log_filter"),
+        ("Quit", "Quit nemo-tui", "quit", "quit"),
     )
 
     def __init__(
@@ -102,6 +102,7 @@ class NemoApp(App[None]):
         recovery_sleep: Callable[[float], Any] | None = None,
         retry_wait: float = 30.0,
         connect: bool = True,
+        export_poll_interval: float | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -117,6 +118,10 @@ class NemoApp(App[None]):
         self.recovery_sleep = recovery_sleep
         self.retry_wait = retry_wait
         self._auto_connect = connect
+        # Renders on this machine take seconds; the cloud documents polling every 10–30 s.
+        self.export_poll_interval = export_poll_interval if export_poll_interval is not None else (
+            1.0 if backend == "local" else 10.0
+        )
         if settings.theme:
             self.theme = settings.theme
 
@@ -128,7 +133,7 @@ class NemoApp(App[None]):
         self.connection = "connecting"
         self.last_link: str | None = None
         self.store: Any = None
-        self.run: Any = None
+        self.chat_run: Any = None
         self.run_active = False
         self.retry_text: str | None = None
         self._working_timer: Timer | None = None
@@ -227,7 +232,9 @@ class NemoApp(App[None]):
 
     # ---- the command palette ---------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for title, help_text, action in self.PALETTE:
+        for title, help_text, action, binding_id in self.PALETTE:
+            keys = self._key_for(binding_id, every=True)
+            help_text = f"{help_text} ({keys})" if keys else help_text
             yield SystemCommand(title, help_text, lambda action=action: self.run_action(action))
         for command in super().get_system_commands(screen):
             if command.title != "Quit":
@@ -375,8 +382,9 @@ class NemoApp(App[None]):
     def on_credits_loaded(self, message: m.CreditsLoaded) -> None:
         self.credits = message.credits
         widget = self.credits_widget
+        was_low = widget.is_low
         widget.show_credits(message.credits)
-        if widget.is_low:
+        if widget.is_low and not was_low:
             self.notify("Credits are low: an edit may not go through.", severity="warning", timeout=6)
 
     def on_state_loaded(self, message: m.StateLoaded) -> None:
@@ -501,7 +509,7 @@ class NemoApp(App[None]):
 
     # run lifecycle (handlers)
     def on_run_started(self, message: m.RunStarted) -> None:
-        self.run = message.run
+        self.chat_run = message.run
         self.run_active = True
         self.retry_text = None
         self._update_working()
@@ -513,8 +521,8 @@ class NemoApp(App[None]):
         self._update_working()
 
     def _update_working(self) -> None:
-        if self.run_active and self.run is not None:
-            self.query_one("#working", WorkingIndicator).show_text(self.run.indicator(self.clock()))
+        if self.run_active and self.chat_run is not None:
+            self.query_one("#working", WorkingIndicator).show_text(self.chat_run.indicator(self.clock()))
 
     async def on_agent_chunk(self, message: m.AgentChunk) -> None:
         if self._reply is None:
@@ -638,11 +646,13 @@ class NemoApp(App[None]):
         self._record_line("user", text)
         self.chat_worker(text, [])
 
-    def _key_for(self, binding_id: str) -> str:
+    def _key_for(self, binding_id: str, every: bool = False) -> str:
+        """The key(s) bound to ``binding_id``, honouring the user's keymap."""
         keys = self._keymap.get(binding_id) if getattr(self, "_keymap", None) else None
         if not keys:
             keys = next((b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id), "")
-        return keys.split(",")[0]
+        names = [key.strip() for key in keys.split(",") if key.strip()]
+        return " / ".join(names) if every else (names[0] if names else "")
 
     # ---- credits / state workers -------------------------------------------------------
     @work(exclusive=True, group="credits", exit_on_error=False)
@@ -858,6 +868,8 @@ class NemoApp(App[None]):
                 self.settings.download_dir,
                 on_status=on_status,
                 on_download=on_download,
+                poll_interval=self.export_poll_interval,
+                store=self.store,
             )
         except ApiError as error:
             self.post_message(m.ExportProgress("", None, done=True))
@@ -865,7 +877,11 @@ class NemoApp(App[None]):
             return
         self.post_message(m.ExportProgress("", None, done=True))
         self.last_link = str(path)
-        self.post_message(m.ChatNote(f"✅ Exported: {path}  (ctrl+y copies the path)", "success"))
+        try:
+            size = f" ({Path(path).stat().st_size / 1e6:.1f} MB)"
+        except OSError:
+            size = ""
+        self.post_message(m.ChatNote(f"✅ Exported{size}: {path}  ({self._key_for('copy')} copies the path)", "success"))
 
     def on_export_progress(self, message: m.ExportProgress) -> None:
         row = self.query_one("#export-row")

@@ -142,6 +142,10 @@ class HistoryInput(Input):
 
     def __init__(self, *args, max_history: int = 200, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        from tui.ui.clipboard import over_ssh
+
+        if over_ssh():  # no animation over SSH: a blinking cursor is a stream of repaints
+            self.set_reactive(Input.cursor_blink, False)
         self.history: list[str] = []
         self._max_history = max_history
         self._position: int | None = None  # index into history while browsing

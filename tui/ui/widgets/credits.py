@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.widgets import Static
 
-LOW_CREDITS = 100  # below this an edit may not go through (about 50 per editing session)
+LOW_CREDITS = 50  # below this an edit may not go through (about 50 per editing session)
 
 
 def _number(value: Any) -> str:

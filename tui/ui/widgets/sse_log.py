@@ -120,6 +120,11 @@ class SseLogView(Vertical):
             log.write(format_entry(self._pending.popleft(), width), width=width)
         self.query_one("#sse-log-title", Static).update(self._title())
 
+    def on_resize(self) -> None:
+        # Lines are drawn at the width they were written at: redraw the kept ones.
+        if self.entries and self.is_mounted:
+            self.set_hidden_kinds(self.hidden_kinds)
+
     def set_hidden_kinds(self, kinds: Iterable[str]) -> None:
         """Show only the kinds not in ``kinds``; the lines already kept are redrawn."""
         self.hidden_kinds = frozenset(kinds)
