@@ -87,10 +87,10 @@ class FakeMedia:
         for src in sources.values():
             assert Path(src).exists()
         steps = 10
+        cancel = cancel or threading.Event()
         for i in range(steps):
-            if cancel is not None and cancel.is_set():
+            if cancel.wait(self.render_delay / steps):
                 raise FakeMediaError("render cancelled")
-            time.sleep(self.render_delay / steps)
             if progress:
                 progress(100.0 * i / steps)
         out_path.write_bytes(b"RENDERED" + json.dumps(draft["m"]).encode() + bytes(range(256)) * 40)
