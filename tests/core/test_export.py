@@ -199,3 +199,27 @@ async def test_async_callbacks(tmp_path):
     client = FakeClient([[("completed", 100)]])
     await export_draft(client, "sess", DRAFT, tmp_path / "out", on_status=on_status, sleep=Sleeper())
     assert seen == ["pending", "completed"]
+
+
+async def test_unknown_render_on_resume_is_marked_failed(tmp_path):
+    from tui.api.errors import ApiError
+
+    class Gone(FakeClient):
+        async def render_status(self, render_id):
+            raise ApiError("This render does not exist on the server.", status=404)
+
+    store = LocalStore(tmp_path / "data")
+    store.record_render("render_lost", "sess", api_url=API, status="processing")
+    with pytest.raises(ApiError):
+        await export_draft(Gone([]), "sess", None, tmp_path / "out", sleep=Sleeper(), store=store, resume_job="render_lost")
+    assert store.render("render_lost").status == "failed"
+    assert store.pending_renders(API) == []
+
+
+async def test_network_down_on_resume_keeps_the_render_pending(tmp_path):
+    store = LocalStore(tmp_path / "data")
+    store.record_render("render_x", "sess", api_url=API, status="processing")
+    client = FakeClient([], poll_errors=5)
+    with pytest.raises(NetworkError):
+        await export_draft(client, "sess", None, tmp_path / "out", sleep=Sleeper(), store=store, resume_job="render_x")
+    assert [r.render_id for r in store.pending_renders(API)] == ["render_x"]

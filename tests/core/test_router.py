@@ -43,6 +43,11 @@ from tui.core.router import ACTIONS, Route, extract_urls, route
         "下载",
         "导出吧",
         "把视频导出",
+        "把视频发给我",
+        "導出視頻",
+        "下載",
+        "render it",
+        "render the final video please",
     ],
 )
 def test_export_commands(text):
@@ -71,6 +76,9 @@ def test_export_commands(text):
         "还有多少积分",
         "余额",
         "查询余额",
+        "我的積分",
+        "餘額",
+        "credit balance",
     ],
 )
 def test_credits_commands(text):
@@ -99,7 +107,7 @@ def test_status_commands(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["upload", "Upload!", "upload a file", "upload my video", "upload files please", "上传", "上传文件", "我要上传视频"],
+    ["upload", "Upload!", "upload a file", "upload my video", "upload files please", "上传", "上传文件", "我要上传视频", "上傳"],
 )
 def test_upload_commands(text):
     assert route(text).action == "upload", text
@@ -137,6 +145,8 @@ def test_upload_commands(text):
         # "send" alone is not the seed's "send me the video".
         "send",
         "send a thank-you message",
+        "render the intro in slow motion",
+        "download status",
     ],
 )
 def test_agent_messages(text):

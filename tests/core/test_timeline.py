@@ -48,6 +48,15 @@ def test_trimmed():
     assert changes(draft(VIDEO), after) == ["✅ Trimmed: city.mp4 now 0–10s", "✅ Duration: 35s → 10s"]
 
 
+def test_following_clips_shifting_after_a_trim_are_not_reported_as_moves():
+    two = {"id": "v", "tt": 0, "name": "Video", "sg": [
+        {"id": "a", "name": "a.mp4", "s": 0, "d": 10000}, {"id": "b", "name": "b.mp4", "s": 10000, "d": 5000}]}
+    after = copy.deepcopy(two)
+    after["sg"][0]["d"] = 4000
+    after["sg"][1]["s"] = 4000
+    assert changes(draft(two, d=15000), draft(after, d=9000)) == ["✅ Trimmed: a.mp4 now 0–4s", "✅ Duration: 15s → 9s"]
+
+
 def test_in_point_change_is_a_trim():
     after = draft(VIDEO)
     after["t"][0]["sg"][0]["in"] = 5000

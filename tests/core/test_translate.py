@@ -31,6 +31,11 @@ from tui.core.translate import KEYS, translate_gui
         ("Please check your account billing page for credits.", "Please check the credits panel (ctrl+r refreshes) for credits."),
         ("Visit the billing page to top up.", "Check the credits panel (ctrl+r refreshes) to top up."),
         ("Click the Billing button.", "See the credits panel (ctrl+r refreshes)."),
+        ("Go to the Export tab to get your video.", "Press ctrl+e (or F5) to export your video."),
+        ("Head over to the billing page.", "Check the credits panel (ctrl+r refreshes)."),
+        ("Switch to the timeline view.", "See the timeline pane."),
+        ("Use the download button below.", "Press ctrl+e (or F5) to export."),
+        ("Hit Export when you're done.", "Press ctrl+e (or F5) to export when you're done."),
     ],
 )
 def test_english(text, expected):

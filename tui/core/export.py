@@ -112,7 +112,7 @@ async def export_draft(
         job = _job(resume_job)
         _record(store, session_id, job)
         await _call(on_status, job)
-        job = await _poll(client, session_id, job, on_status=on_status, poll_interval=poll_interval, sleep=sleep, store=store)
+        job = await _poll_recorded(client, session_id, job, on_status, poll_interval, sleep, store)
         failures = [job] if job.status != "completed" else []
         if failures:
             if draft is None or not _parse(draft).ready_to_export:
@@ -132,7 +132,7 @@ async def export_draft(
         job = await client.submit_render(session_id, parsed, fmt=fmt, quality=quality, width=width, height=height)
         _record(store, session_id, job)
         await _call(on_status, job)
-        job = await _poll(client, session_id, job, on_status=on_status, poll_interval=poll_interval, sleep=sleep, store=store)
+        job = await _poll_recorded(client, session_id, job, on_status, poll_interval, sleep, store)
         if job.status == "completed":
             return await _download(client, job, folder, filename, on_download, store)
         if store is not None and job.id:
@@ -141,6 +141,19 @@ async def export_draft(
         if job.status == "cancelled":
             break  # somebody cancelled it: do not start another
     raise _failed(failures)
+
+
+async def _poll_recorded(client, session_id, job, on_status, poll_interval, sleep, store) -> RenderJob:
+    """_poll, and a server-side refusal (unknown render id, ...) marks the stored render failed
+    so it is not picked up again on every start. Network trouble leaves it pending."""
+    try:
+        return await _poll(client, session_id, job, on_status=on_status, poll_interval=poll_interval, sleep=sleep, store=store)
+    except (NetworkError, BadResponse):
+        raise
+    except ApiError as exc:
+        if store is not None and job.id:
+            store.update_render(job.id, status="failed", error=exc.message)
+        raise
 
 
 def _parse(draft: Draft | dict | None) -> Draft:

@@ -76,6 +76,7 @@ _EN_KEYWORDS: dict[str, str] = {
     "export": "export",
     "exports": "export",
     "download": "export",
+    "render": "export",
     "send": "export",  # "send me the video", "send it"
     "credits": "credits",
     "credit": "credits",
@@ -114,6 +115,17 @@ _ZH_KEYWORDS: dict[str, str] = {
     "轨道": "status",
     "时间线": "status",
     "上传": "upload",
+    # Traditional characters
+    "導出": "export",
+    "匯出": "export",
+    "下載": "export",
+    "發給我": "export",
+    "積分": "credits",
+    "餘額": "credits",
+    "狀態": "status",
+    "軌道": "status",
+    "時間線": "status",
+    "上傳": "upload",
 }
 _ZH_FILLERS = tuple(
     sorted(
@@ -121,6 +133,7 @@ _ZH_FILLERS = tuple(
         请 帮我 帮忙 麻烦 给我 我要 我想 想要 一下 下 吧 呢 吗 啊 了 的 把 这个 那个 我的 当前 现在
         视频 影片 文件 素材 项目 工程 成片 查看 看看 看一下 看 查询 查 显示 多少 还有 剩余 剩下 有
         还 我 你 能 可以 好 好的 谢谢 立即 马上 开始 一个 个 些 全部 所有
+        請 幫我 幫忙 給我 這個 視頻 影片 檔案 項目 查詢 顯示 還有 剩餘 謝謝 馬上 開始 個
         """.split(),
         key=len,
         reverse=True,

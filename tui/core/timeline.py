@@ -109,7 +109,8 @@ def _changed_lines(track: Track, old: Segment, new: Segment) -> list[str]:
     if old.duration_ms != new.duration_ms or old.in_ms != new.in_ms:
         what = f"Title {_quoted(new)}" if track.kind == "Text" else name
         lines.append(f"✅ Trimmed: {what} now {span}")
-    elif old.start_ms != new.start_ms:
+    elif old.start_ms != new.start_ms and track.kind != "Video":
+        # Video segments play back to back: a move there only follows another clip's trim.
         what = f"Title {_quoted(new)}" if track.kind == "Text" else name
         lines.append(f"✅ Moved: {what} now {span}")
     if old.volume != new.volume and new.volume is not None:

@@ -83,6 +83,17 @@ def _keep_case(replacement: str) -> Callable[[re.Match[str]], str]:
 _PURPOSE = r"(?P<purpose>\s+to\s+(?:export|download|save|render)\b)?"
 
 
+def _place(name: str) -> str:
+    lowered = name.lower()
+    if any(w in lowered for w in ("export", "download", "render")):
+        return EXPORT_EN
+    if any(w in lowered for w in ("billing", "account", "credit", "subscription", "plan", "pricing", "balance")):
+        return "check " + CREDITS_EN
+    if any(w in lowered for w in ("upload", "media", "library", "asset")):
+        return "press ctrl+u to upload"
+    return TIMELINE_EN
+
+
 def _click_button(match: re.Match[str]) -> str:
     text = _button(match.group("name"))
     purpose = match.groupdict().get("purpose") or ""
@@ -101,7 +112,7 @@ _CLICK = r"(?:click(?:ing)?|press(?:ing)?|tap(?:ping)?|hit(?:ting)?|select(?:ing
 # "click (on) (the) Export button" / "click the 'Export' button in the top right corner"
 _rule(
     rf"\b{_CLICK}\s+(?:on\s+)?(?:the\s+)?{_Q}{_BTN_NAME}{_Q}\s+(?:button|icon|tab|option)"
-    r"(?:\s+(?:in|at|on)\s+the\s+(?:top|bottom|upper|lower)?\s*(?:right|left)?(?:[\s-]*hand)?\s*(?:corner|side|toolbar|menu|panel|bar))?" + _PURPOSE,
+    r"(?:\s+(?:in|at|on)\s+the\s+(?:top|bottom|upper|lower)?\s*(?:right|left)?(?:[\s-]*hand)?\s*(?:corner|side|toolbar|menu|panel|bar))?(?:\s+(?:below|above))?" + _PURPOSE,
     _click_button,
 )
 # "click Export" / "click on 'Export'" (no "button" word) for the names we know.
@@ -111,8 +122,15 @@ _rule(
 )
 # "the Export button" anywhere else ("use the Export button", "via the Export button").
 _rule(
-    rf"\b(?:the\s+)?{_Q}(?:export|download)(?: video)?{_Q}\s+button(?:\s+(?:in|at|on)\s+the\s+[\w\s-]{{0,30}}?(?:corner|toolbar|bar|menu))?" + _PURPOSE,
+    rf"\b(?:the\s+)?{_Q}(?:export|download)(?: video)?{_Q}\s+button(?:\s+(?:in|at|on)\s+the\s+[\w\s-]{{0,30}}?(?:corner|toolbar|bar|menu))?(?:\s+(?:below|above))?" + _PURPOSE,
     _export_phrase,
+)
+# "go to the Export tab" / "head over to the billing page" / "switch to the timeline view".
+_rule(
+    r"\b(?:go|head(?:\s+over)?|navigate|switch|jump|move)\s+to\s+(?:the\s+)?(?P<place>[\w-]+(?:\s+[\w-]+)?)\s+"
+    r"(?:tab|page|panel|section|screen|view|menu)\b(?P<purpose>\s+to\s+(?:get|download|export|save|render)\b)?",
+    lambda m: _keep_case(_place(m.group("place")))(m)
+    + ("" if _place(m.group("place")) == EXPORT_EN else (m.group("purpose") or "")),
 )
 # Billing / account pages.
 _rule(
