@@ -240,6 +240,7 @@ def test_download_progress_is_a_status_and_a_sign_of_life(clock):
     clock.advance(590)
     out = run.feed(ev("heartbeat", progress=progress))
     assert out[0] == Status("downloading video.mp4 — 27% · 1.2 MB/s · ETA 3s")
+    assert run.indicator() == "downloading video.mp4 — 27% · 1.2 MB/s · ETA 3s · 9m 50s"
     clock.advance(30)
     assert not any(isinstance(o, TimedOut) for o in run.tick())
     clock.advance(600)

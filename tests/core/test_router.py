@@ -48,6 +48,8 @@ from tui.core.router import ACTIONS, Route, extract_urls, route
         "下載",
         "render it",
         "render the final video please",
+        "export please 🙏",
+        "🎬 export",
     ],
 )
 def test_export_commands(text):

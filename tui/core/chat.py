@@ -192,8 +192,11 @@ class ChatRun:
 
     def indicator(self, now: float | None = None) -> str:
         """The live indicator text: "working… 1m 12s" (or "working: <tool>… 1m 12s")."""
+        elapsed = format_elapsed(self.elapsed(now))
+        if not self.status.startswith("working"):  # a progress line ("downloading x — 27%")
+            return f"{self.status} · {elapsed}"
         head = self.status if self.status.endswith("…") else self.status + "…"
-        return f"{head} {format_elapsed(self.elapsed(now))}"
+        return f"{head} {elapsed}"
 
     @property
     def shown_text(self) -> bool:

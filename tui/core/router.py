@@ -183,8 +183,8 @@ def command_action(text: str) -> str | None:
     words = 0
     found: set[str] = set()
     for token in tokens:
-        if token in _IGNORABLE_PUNCT:
-            continue
+        if token in _IGNORABLE_PUNCT or (len(token) == 1 and not token.isalnum()):
+            continue  # punctuation, symbols, emoji
         words += 1
         if "\u3400" <= token[0] <= "\u9fff":
             zh = _zh_actions(token)
