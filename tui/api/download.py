@@ -103,7 +103,7 @@ async def fetch_to_part(
                 with open(part, mode) as fh:
                     if progress:
                         progress(received, total)
-                    async for chunk in resp.aiter_bytes(1024 * 1024):
+                    async for chunk in resp.aiter_bytes():
                         fh.write(chunk)
                         received += len(chunk)
                         if progress:
