@@ -19,6 +19,16 @@ v720/index.m3u8
 """
 
 
+SPLIT_MASTER = """#EXTM3U
+#EXT-X-VERSION:4
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="English",DEFAULT=YES,AUTOSELECT=YES,URI="splitaud/index.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=2500000,RESOLUTION=1280x720,CODECS="avc1.64001f,mp4a.40.2",AUDIO="aud"
+split720/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360,CODECS="avc1.64001e,mp4a.40.2",AUDIO="aud"
+split360/index.m3u8
+"""
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -57,6 +67,21 @@ def site_root(tmp_path_factory, ffmpeg_exe, make_video) -> Path:
             check=True, capture_output=True,
         )
     (root / "master.m3u8").write_text(MASTER)
+    # A second site where pictures and sound are separate renditions (merged by ffmpeg on ingest).
+    for name, source, codec in (("split720", "testsrc2=size=1280x720:rate=25:duration=2", "libx264"),
+                                ("split360", "testsrc2=size=640x360:rate=25:duration=2", "libx264"),
+                                ("splitaud", "sine=frequency=440:sample_rate=44100:duration=2", "aac")):
+        folder = root / name
+        folder.mkdir()
+        encode = (["-c:v", codec, "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25"]
+                  if codec == "libx264" else ["-c:a", codec, "-b:a", "64k"])
+        subprocess.run(
+            [ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", source, *encode,
+             "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod",
+             "-hls_segment_filename", str(folder / "seg%d.ts"), str(folder / "index.m3u8")],
+            check=True, capture_output=True,
+        )
+    (root / "split.m3u8").write_text(SPLIT_MASTER)
     (root / "clip.mp4").write_bytes(make_video(seconds=2, width=640, height=360).read_bytes())
     (root / "notes.mp4").write_text("these are meeting notes, not a video\n" * 40)
     return root

@@ -30,6 +30,16 @@ def test_hls_master_playlist_picks_the_highest_variant(http_site, tmp_path):
     assert downloads[-1]["percent"] == 100.0 and downloads[-1]["bytes"] > 0
 
 
+def test_separate_picture_and_sound_renditions_are_merged(http_site, tmp_path):
+    seen: list[dict] = []
+    path = ingest_url(f"{http_site}/split.m3u8", tmp_path, progress=seen.append)
+    info = probe(path)
+    assert (info.height, info.vcodec, info.acodec) == (720, "h264", "aac")
+    assert info.has_video and info.has_audio
+    assert "merge" in {p["stage"] for p in seen}
+    assert os.listdir(tmp_path) == [path.name]
+
+
 def test_max_height_limits_the_variant(http_site, tmp_path):
     path = ingest_url(f"{http_site}/master.m3u8", tmp_path, max_height=360)
     assert probe(path).height == 360
