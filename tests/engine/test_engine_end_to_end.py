@@ -131,3 +131,41 @@ async def test_rate_limit_reaches_the_client(start_engine):
     async with NemoClient(load_settings(api_url=eng.base_url), retry_wait=0.01) as client:
         with pytest.raises(RateLimited):
             await client.connect()
+
+
+@pytest.fixture
+def local_site(tmp_path):
+    """A plain HTTP server on 127.0.0.1 serving tmp_path/site (for URL ingest)."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path / "site"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+async def test_download_a_link_in_mp4_at_the_highest_resolution(engine_url, make_video, local_site, tmp_path):
+    """The mission's main job, in local mode: a URL in the message is really fetched."""
+    root, site = local_site
+    (root / "clip.mp4").write_bytes(make_video(seconds=2, width=1280, height=720, fps=25).read_bytes())
+    async with NemoClient(load_settings(api_url=engine_url)) as client:
+        await client.connect()
+        sid = (await client.create_session()).session_id
+        events = await _run(client, sid, f"download {site}/clip.mp4 in MP4 at the highest available resolution")
+        calls = [e.name for e in events if e.kind == EventKind.CALL]
+        assert calls == ["ingest_media", "edit_multitrack"], [e.summary() for e in events]
+        state = await client.state(sid)
+        assert state.draft.duration_ms == 2000
+        assert (state.draft.meta["width"], state.draft.meta["height"]) == (1280, 720)
+        job, _ = await _wait(client, (await client.submit_render(sid, state.draft)).id)
+        assert job.status == "completed", job.error
+        info = probe(await client.download_render(job, tmp_path / "out"))
+        assert (info.width, info.height, info.vcodec) == (1280, 720, "h264")

@@ -120,3 +120,12 @@ def test_everything_survives_a_restart(start_engine, tmp_path):
     assert history[0]["text"] == "add the title 'Hi'"
     assert httpx.post(eng2.base_url + "/api/auth/anonymous-token",
                       headers={"X-Client-Id": "client-r"}).json()["data"]["token"] == a.token
+
+
+def test_a_draft_without_a_size_gets_its_media_size(api, tmp_path, fake_media):
+    sid, draft = _project(api, tmp_path)
+    bare = {"t": draft["t"], "d": draft["d"]}
+    assert api.render(sid, bare, "render_bare").json()["success"] is True
+    api.wait_render("render_bare")
+    m = fake_media.rendered[-1]["draft"]["m"]
+    assert (m["width"], m["height"]) == (1280, 720)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from pathlib import Path
 from typing import Any, Callable
 
 from tui.engine import adk, agent
@@ -119,12 +118,35 @@ class AgentRun:
                 state_delta={"draft_version": version}))
             done.append(f"fetched {row['filename']} ({row['width']}x{row['height']})"
                         if row.get("width") else f"fetched {row['filename']}")
+        # 2. the edits, planned on the draft as it is now (one run edits a session at a time)
+        async with self.engine.session_lock(self.session_id):
+            the_plan, draft, done_edits, failed_edits = await self._edit(emit)
+        done += done_edits
+        failed += failed_edits
 
-        # 2. the edits, planned on the draft as it is now
+        # 3. credits: charged when something was done, else released
+        if self.frozen:
+            if done:
+                await self.db(self.store.charge, self.user_id, self.invocation_id)
+            else:
+                await self.db(self.store.release, self.user_id, self.invocation_id)
+            self.frozen = False
+
+        final = agent.final_text(done, failed, the_plan.notes, draft)
+        if silent and not failed and not the_plan.notes and done:
+            return "(completed silently) " + "; ".join(done)
+        if final:
+            await self.say(emit, final)
+        return final
+
+    async def _edit(self, emit: Emit) -> tuple[agent.Plan, dict[str, Any], list[str], list[str]]:
+        """Plan the request on the current draft and apply each call (a new version each)."""
+        done: list[str] = []
+        failed: list[str] = []
         draft, _version = await self.db(self.store.latest_draft, self.session_id)
         uploads = await self.db(self.store.uploads, self.session_id)
         infos = self.engine.infos(uploads)
-        the_plan = agent.plan(req, draft, uploads)
+        the_plan = agent.plan(self.request, draft, uploads)
         for call in the_plan.calls:
             call_id = adk.new_call_id()
             emit(adk.call_event(self.invocation_id, call_id, call.name, call.args))
@@ -142,18 +164,4 @@ class AgentRun:
             emit(adk.response_event(self.invocation_id, call_id, call.name, result,
                                     state_delta={"draft_version": version}))
             done.append(result.get("message", call.label))
-
-        # 3. credits: charged when something was done, else released
-        if self.frozen:
-            if done:
-                await self.db(self.store.charge, self.user_id, self.invocation_id)
-            else:
-                await self.db(self.store.release, self.user_id, self.invocation_id)
-            self.frozen = False
-
-        final = agent.final_text(done, failed, the_plan.notes, draft)
-        if silent and not failed and not the_plan.notes and done:
-            return "(completed silently) " + "; ".join(done)
-        if final:
-            await self.say(emit, final)
-        return final
+        return the_plan, draft, done, failed

@@ -172,9 +172,13 @@ class Engine:
                 "fps": getattr(info, "fps", None) or None, "vcodec": getattr(info, "vcodec", None),
                 "acodec": getattr(info, "acodec", None), "has_audio": int(bool(getattr(info, "has_audio", False)))}
 
+    def session_lock(self, session_id: str) -> asyncio.Lock:
+        """Held while a draft is read, changed and saved, so two changes never overwrite each other."""
+        return self._session_locks[session_id]
+
     async def add_to_draft(self, session_id: str, rows: list[dict[str, Any]], reason: str) -> int:
         """Add uploads as segments (one new draft version for them all); returns the version."""
-        async with self._session_locks[session_id]:
+        async with self.session_lock(session_id):
             draft, _ = await self.db(self.store.latest_draft, session_id)
             infos = self.infos(await self.db(self.store.uploads, session_id))
             for row in rows:
@@ -520,12 +524,10 @@ async def render_submit(request: Request) -> Response:
         raise Fail(400, f"Media not found in your uploads: {', '.join(missing_src[:5])}", 400, render=True)
     draft = dict(draft)
     m = dict(draft.get("m") or {})
-    if not (m.get("width") and m.get("height")):
-        uploads = [u for sid in {s for s in [session_id] if s} for u in await eng.db(eng.store.uploads, sid)]
-        normalized = drafts.normalize(draft, eng.infos(uploads))
-        m.setdefault("width", normalized["m"]["width"])
-        m.setdefault("height", normalized["m"]["height"])
-        m["width"], m["height"] = m["width"] or normalized["m"]["width"], m["height"] or normalized["m"]["height"]
+    if not (m.get("width") and m.get("height")):  # a draft from elsewhere: size it from its media
+        rows = [await eng.db(eng.store.upload, uid, user_id) for uid in sources]
+        normalized = drafts.normalize(draft, eng.infos([r for r in rows if r]))
+        m["width"], m["height"] = normalized["m"]["width"], normalized["m"]["height"]
     for key in ("width", "height"):
         value = output.get(key)
         if isinstance(value, (int, float)) and 16 <= value <= 8192:
