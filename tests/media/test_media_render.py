@@ -203,3 +203,14 @@ def test_ffmpeg_failing_reports_its_last_lines(monkeypatch, tmp_path, make_video
     with pytest.raises(RenderError, match="the encoder exploded"):
         render_draft(draft, {"upl_a": source}, tmp_path / "renders" / "out.mp4")
     assert os.listdir(tmp_path / "renders") == []
+
+
+def test_segments_reaching_past_their_source_keep_the_timeline_length(tmp_path, make_video, make_audio):
+    sources = {"upl_a": make_video(seconds=2, width=320, height=180), "upl_m": make_audio(seconds=3)}
+    draft = {"t": [video_track(seg("upl_a", 0, 1000, inp=5000),        # in-point past the end
+                               seg("upl_a", 1000, 2500, inp=1000),     # runs 1.5 s past the end
+                               seg("upl_m", 3500, 1000, name="voice.mp3"))],  # a sound on the video track
+             "d": 4500, "m": meta(width=320, height=180, resolution="180p")}
+    info = probe(render_draft(draft, sources, tmp_path / "long.mp4").path)
+    assert info.duration_s == pytest.approx(4.5, abs=0.1)
+    assert (info.width, info.height) == (320, 180)

@@ -228,6 +228,10 @@ def _plan(draft: Mapping[str, Any], sources: Mapping[str, Path | str]) -> _Plan:
                 dur = 5.0 if info.kind == "image" else max(0.0, info.duration_s - in_s)
             if dur <= 0:
                 continue
+            if info.kind != "image" and info.duration_s > 0 and in_s > info.duration_s - 0.1:
+                # An in-point past the end of the source: music wraps around, pictures show
+                # the source's last stretch rather than nothing.
+                in_s = in_s % info.duration_s if kind == AUDIO_TRACK else max(0.0, info.duration_s - dur)
             clip = _Clip(name, path, info, in_s, dur, _volume(seg), _ms(seg, "s", "start", "start_ms"))
             if kind == VIDEO_TRACK:
                 clips.append(clip)
