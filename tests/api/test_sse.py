@@ -399,3 +399,27 @@ def test_broken_json_is_raw(line, cut):
 def test_deeply_nested_json_is_raw_not_recursion_error():
     events = SseParser().parse("[" * 100000 + "]" * 100000)
     assert kinds(events) == ["raw"]
+
+
+async def test_ping_comments_through_run_and_early_stop_closes_the_stream(api, make_client):
+    closed = []
+
+    class Stream(httpx.AsyncByteStream):
+        async def __aiter__(self):
+            yield b": ping\n\n"
+            yield fixture("plain-chat.sse")
+            yield b": ping\n\n" * 3
+
+        async def aclose(self):
+            closed.append(True)
+
+    api.add("POST /run_sse", lambda req: httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Stream()))
+    async with make_client() as c:
+        events = await collect(c)
+        assert kinds(events) == ["heartbeat", "partial", "partial", "text", "heartbeat", "heartbeat", "heartbeat"]
+        assert events[0].raw == ": ping"
+        gen = c.run("sid1", "hi")
+        first = await gen.__anext__()
+        await gen.aclose()  # the user left: the connection is closed (ADK aborts the run)
+    assert first.kind == K.HEARTBEAT
+    assert len(closed) == 2

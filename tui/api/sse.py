@@ -65,14 +65,18 @@ class SseParser:
     def __init__(self) -> None:
         self._partials = 0  # partial text chunks since the last whole text
 
-    def parse(self, data: str) -> list[SseEvent]:
-        """The events carried by one SSE ``data`` payload (never raises)."""
+    def parse(self, data: str, suspect: bool = True, errors: bool = True) -> list[SseEvent]:
+        """The events carried by one SSE ``data`` payload (never raises).
+
+        ``suspect=False`` / ``errors=False`` are hints from :class:`SseDecoder`, which already
+        knows that the bytes around this payload hold nothing secret-looking / no "rror".
+        """
         try:
-            return self._parse(data)
+            return self._parse(data, suspect, errors)
         except Exception:  # noqa: BLE001 - hostile input must never escape as an exception
             return [make_event(_RAW, clip_raw(data if isinstance(data, str) else repr(data)), _monotonic())]
 
-    def _parse(self, data: str) -> list[SseEvent]:
+    def _parse(self, data: str, suspect: bool, errors: bool) -> list[SseEvent]:
         at = _monotonic()
         if not data or data.isspace():
             return [make_event(_HEARTBEAT, "", at)]
@@ -83,7 +87,7 @@ class SseParser:
         # The raw line for the log pane, clipped; redacted when anything looks secret
         # (every registered token either starts with nmv_ or is checked for itself).
         raw = data if len(data) <= RAW_LIMIT else data[:RAW_LIMIT] + f"… ({len(data)} characters)"
-        if "nmv_" in raw or "earer" in raw or (_other_secrets and _has_secret(raw)):
+        if suspect and ("nmv_" in raw or "earer" in raw or (_other_secrets and _has_secret(raw))):
             raw = redact(raw)
         if obj.__class__ is not dict:
             return [make_event(_RAW, raw, at)]
@@ -113,7 +117,7 @@ class SseParser:
             if isinstance(delta, dict) and delta:
                 out.append(make_event(_STATE, raw, at, state_delta=dict(delta)))
 
-        if "rror" in data:
+        if errors and "rror" in data:
             err_code = _get(obj, "errorCode", "error_code")
             err_msg = _get(obj, "errorMessage", "error_message")
             err = obj.get("error")
@@ -178,6 +182,15 @@ class SseParser:
             out.append(make_event(_STATE, raw, at, state_delta=dict(delta) if isinstance(delta, dict) else {}))
 
 
+def _looks_secret(data: bytes) -> bool:
+    if b"nmv_" in data or b"earer" in data:
+        return True
+    for secret in tuple(_other_secrets):
+        if secret.encode("utf-8", "replace") in data:
+            return True
+    return False
+
+
 def _has_secret(raw: str) -> bool:
     for secret in tuple(_other_secrets):
         if secret in raw:
@@ -208,7 +221,7 @@ class SseDecoder:
     bounded). :meth:`close` tells whether the body stopped in the middle of an event.
     """
 
-    __slots__ = ("_parser", "_pending", "_pending_len", "_overflow", "_cr", "_started", "max_event")
+    __slots__ = ("_parser", "_pending", "_pending_len", "_overflow", "_cr", "_started", "max_event", "_suspect", "_errors")
 
     def __init__(self, parser: SseParser | None = None, max_event: int = 8 * 1024 * 1024) -> None:
         self._parser = parser or SseParser()
@@ -218,6 +231,8 @@ class SseDecoder:
         self._cr = False  # the previous chunk ended with a CR (a CRLF may be split)
         self._started = False
         self.max_event = max_event
+        self._suspect = True
+        self._errors = True
 
     def feed(self, chunk: bytes) -> list[SseEvent]:
         if not chunk:
@@ -259,6 +274,8 @@ class SseDecoder:
             pending.clear()
         else:
             data = chunk
+        self._suspect = _looks_secret(data)
+        self._errors = b"rror" in data
         blocks = data.split(b"\n\n")
         rest = blocks.pop()
         if rest:
@@ -306,9 +323,10 @@ class SseDecoder:
         except UnicodeDecodeError:
             out.append(make_event(_RAW, clip_raw(data.decode("utf-8", "replace")), _monotonic()))
             return
-        out += self._parser.parse(text)
+        out += self._parser.parse(text, self._suspect, self._errors)
 
     def close(self) -> tuple[list[SseEvent], bool]:
+        self._suspect = self._errors = True
         """At the end of the body: (events of an unfinished last event, was one unfinished?)."""
         if self._overflow:
             return [], True
