@@ -274,3 +274,24 @@ def test_run_never_resends(clock):
     outs = run.feed(ev("error", error="boom")) + run.cut() + run.tick(clock.now + 10_000)
     kinds = {type(o).__name__ for o in outs}
     assert kinds <= {"AppendChunk", "ReplaceText", "FinishMessage", "Status", "Note", "Error", "TimedOut", "NeedsStateCheck"}
+
+
+def test_secrets_never_reach_the_chat(clock):
+    from tui.api.errors import register_secret
+
+    register_secret("plainsecret-abcdef-123")
+    token = "nmv_usr_SECRETtoken1234567890"
+    run = ChatRun(clock=clock)
+    out = run.feed(ev("partial", text="Your token is nmv_usr_SEC"))  # split across two chunks
+    out += run.feed(ev("partial", text="RETtoken1234567890 and plainsecret-abcdef-123."))
+    out += run.feed(ev("text", text=f"Your token is {token} and plainsecret-abcdef-123.", aggregate=True))
+    out += run.feed(ev("text", text=f"Again: Bearer {token}"))
+    out += run.feed(ev("error", error=f"auth failed for {token}"))
+    out += run.feed(ev("heartbeat", progress={"stage": "download", "label": token}))
+    out += run.finish()
+    texts = [getattr(o, "text", "") for o in out]
+    shown = render(out)
+    assert not any(token in t or "plainsecret-abcdef-123" in t for t in texts + shown)
+    assert not any("RETtoken" in t for t in shown)
+    assert shown[0] == "Your token is [redacted] and [redacted]."
+    assert all(token not in m for m in run.messages)

@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Union
 
+from tui.api.errors import redact
 from tui.api.events import EventKind, SseEvent
 
 from .translate import translate_gui
@@ -125,12 +126,12 @@ def progress_words(progress: dict) -> str:
     if isinstance(eta, (int, float)) and eta >= 0:
         bits.append(f"ETA {format_elapsed(eta)}")
     bits = [b for b in bits if b]
-    return head + (" — " + " · ".join(bits) if bits else "")
+    return redact(head + (" — " + " · ".join(bits) if bits else ""))
 
 
 def error_words(raw: str) -> str:
     """The run's error in plain words (no stack traces, no JSON)."""
-    text = " ".join((raw or "").split())
+    text = " ".join(redact(raw or "").split())
     if not text:
         return "The agent stopped with an error. Nothing was re-sent; you can try again."
     # Drop a leading exception class or ALL_CAPS error code ("RuntimeError: ...", "MODEL_ERROR: ...").
@@ -146,7 +147,7 @@ def error_words(raw: str) -> str:
         head = "The agent stopped with an error"
     if len(text) > 160:
         text = text[:159] + "…"
-    return f"{head}: {text}. Nothing was re-sent; you can try again."
+    return redact(f"{head}: {text}. Nothing was re-sent; you can try again.")
 
 
 class ChatRun:
@@ -169,6 +170,7 @@ class ChatRun:
         self.last_activity = self.started_at  # time of the last non-heartbeat event
         self._notes_in_quiet = 0  # "still working" notes since the last activity
         self._buffer: str | None = None  # the open (streaming) message, raw text
+        self._shown = ""  # what the UI shows of the open message (redacted)
         self.messages: list[str] = []  # every finished agent message, translated
         self.tools: list[str] = []
         self.state_changed = False
@@ -227,7 +229,13 @@ class ChatRun:
         if kind is EventKind.PARTIAL:
             if event.text:
                 self._buffer = (self._buffer or "") + event.text
-                out.append(AppendChunk(event.text))
+                # Redact the whole buffer, so a token split across two chunks is caught too.
+                shown = redact(self._buffer)
+                if shown.startswith(self._shown):
+                    out.append(AppendChunk(shown[len(self._shown):]))
+                else:
+                    out.append(ReplaceText(shown))
+                self._shown = shown
         elif kind is EventKind.TEXT:
             out.extend(self._whole_text(event))
         elif kind is EventKind.THOUGHT:
@@ -320,16 +328,20 @@ class ChatRun:
         self.last_activity = max(self.last_activity, now)
         self._notes_in_quiet = 0
 
+    def _final(self, text: str) -> str:
+        """A complete reply as shown: secrets redacted, GUI talk translated."""
+        return self._translate(redact(text))
+
     def _close_open(self) -> list[Output]:
         """Finish the message being streamed: its final text translated."""
         if self._buffer is None:
             return []
-        raw = self._buffer
-        self._buffer = None
-        final = self._translate(raw)
+        shown = self._shown
+        final = self._final(self._buffer)
+        self._buffer, self._shown = None, ""
         self.messages.append(final)
         out: list[Output] = []
-        if final != raw:
+        if final != shown:
             out.append(ReplaceText(final))
         out.append(FinishMessage())
         return out
@@ -342,10 +354,11 @@ class ChatRun:
             event.aggregate or _same(text, buffered) or _same(text[: len(buffered)], buffered)
         ):
             # The aggregate of the chunks streamed so far: replace them, never append.
-            self._buffer = None
-            final = self._translate(text)
+            shown = self._shown
+            self._buffer, self._shown = None, ""
+            final = self._final(text)
             self.messages.append(final)
-            if final != buffered:
+            if final != shown:
                 out.append(ReplaceText(final))
             out.append(FinishMessage())
             return out
@@ -353,7 +366,7 @@ class ChatRun:
             out.extend(self._close_open())  # a different message: close the streamed one first
         if not text.strip():
             return out
-        final = self._translate(text)
+        final = self._final(text)
         self.messages.append(final)
         out += [ReplaceText(final), FinishMessage()]
         return out
