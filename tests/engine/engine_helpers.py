@@ -44,6 +44,7 @@ class FakeMedia:
 
     def __init__(self) -> None:
         self.ingest_delay = 0.0
+        self.ingest_steps = 5
         self.render_delay = 0.0
         self.rendered: list[dict[str, Any]] = []
         self.render_started = threading.Event()
@@ -68,7 +69,7 @@ class FakeMedia:
         if "404" in url:
             raise FakeMediaError(f"The link {url} answered 404 Not Found.")
         total = 1000
-        steps = 5
+        steps = self.ingest_steps
         for i in range(1, steps + 1):
             if cancel is not None and cancel.is_set():
                 raise FakeMediaError("cancelled")

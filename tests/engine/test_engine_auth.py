@@ -77,6 +77,7 @@ def test_session_ids_are_long_digit_strings(api):
                          headers=api.auth).json()["data"]
     assert re.fullmatch(r"\d{19}", body["session_id"]) and body["task_id"].startswith("task_")
     assert body["user_id"] == api.user_id
+    assert api.state(body["session_id"])["data"]["user_id"] == api.user_id  # for the registration link
 
 
 def test_two_users_cannot_see_each_others_sessions_media_or_renders(engine, api, tmp_path, fake_media):

@@ -116,7 +116,8 @@ def test_a_url_in_the_message_is_fetched_during_the_run_with_progress(start_engi
     events = a.run(sid, "download https://videos.example/clip in MP4 at the highest available resolution")
     progress = [e["progress"] for e in events if e.get("type") == "heartbeat" and "progress" in e]
     assert progress and progress[0]["stage"] == "download"
-    assert [p["percent"] for p in progress if p["stage"] == "download"] == [20.0, 40.0, 60.0, 80.0, 100.0]
+    percents = [p["percent"] for p in progress if p["stage"] == "download"]
+    assert percents == sorted(percents) and percents[-1] == 100.0 and progress[0]["total"] == 1000
     assert any(p["stage"] == "probe" for p in progress)
     calls = parts(events, "functionCall")
     assert [c["name"] for c in calls] == ["ingest_media", "edit_multitrack"]
@@ -128,6 +129,15 @@ def test_a_url_in_the_message_is_fetched_during_the_run_with_progress(start_engi
     again = a.run(sid, "https://videos.example/clip make it 720p")
     assert [c["name"] for c in parts(again, "functionCall")] == ["edit_multitrack"]
     assert a.credits()["available"] == 80
+
+
+def test_a_flood_of_download_progress_is_throttled_on_the_stream(start_engine, fake_media):
+    fake_media.ingest_delay, fake_media.ingest_steps = 0.5, 2000
+    eng = start_engine(heartbeat_interval=10)
+    a = Api(eng.base_url).login()
+    events = a.run(a.session(), "https://videos.example/clip")
+    progress = [e["progress"] for e in events if e.get("type") == "heartbeat"]
+    assert 2 <= len(progress) <= 15 and progress[-2]["percent"] == 100.0 and progress[-1]["stage"] == "probe"
 
 
 def test_a_failed_fetch_is_told_and_costs_nothing(engine, api):

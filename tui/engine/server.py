@@ -1,5 +1,20 @@
 """The embedded engine's HTTP server: the NemoVideo API (nemovideo-api.md) on this machine.
 
+Routes (bearer token on all but the first two):
+  GET  /healthz                                        {"ok": true}
+  POST /api/auth/anonymous-token                       X-Client-Id -> token (same one for 7 days)
+  POST /api/tasks/me/with-session/nemo_agent           -> task_id, session_id, user_id
+  GET  /api/credits/balance/simple                     -> available, frozen, total
+  POST /api/upload-video/nemo_agent/me/{sid}           multipart `files` or JSON {"urls": [...]}
+  GET  /api/state/nemo_agent/me/{sid}/latest           -> state {draft, video_infos, ...}, version
+  POST /run_sse                                        the agent, ADK-shaped SSE
+  POST /api/render/proxy/lambda                        submit (X-Skill-* headers required)
+  GET  /api/render/proxy/lambda/{id}                   status, progress, outputUrl
+  POST /api/render/proxy/lambda/{id}/cancel
+  GET  /api/render/proxy/{id}/download                 the MP4, with HTTP Range
+  GET  /api/media/{upload_id}                          an uploaded file (its owner only)
+  GET  /api/history/nemo_agent/me/{sid}                chat history and draft versions
+
 ``create_app(data_dir, ...)`` builds the Starlette app; ``serve(host, port, data_dir)`` runs it
 with uvicorn (blocking). Media work (probe, URL ingest, render) goes through ``media`` — the
 real ``tui.engine.media`` functions by default, imported lazily, or a fake in tests.
@@ -197,9 +212,15 @@ class Engine:
                  "eta": None, "label": url}
         self.ingests[session_id][url] = entry
 
+        last = {"at": 0.0, "stage": None}
+
         def on_progress(p: dict[str, Any]) -> None:
             entry.update({k: v for k, v in p.items() if k in entry or k in ("stage", "label")})
-            if progress is not None:
+            now = time.monotonic()
+            # at most ~8 events a second on the stream, but never drop a stage change or the end
+            if progress is not None and (now - last["at"] >= 0.12 or p.get("stage") != last["stage"]
+                                         or (p.get("percent") or 0) >= 100):
+                last.update(at=now, stage=p.get("stage"))
                 loop.call_soon_threadsafe(progress, dict(p))
 
         try:
@@ -356,7 +377,7 @@ async def state(request: Request) -> Response:
         "generated_media": [],
         "ingests": list(eng.ingests.get(session_id, {}).values()),
     }
-    return ok({"state": data_state, "version": version})
+    return ok({"state": data_state, "version": version, "user_id": user_id, "session_id": session_id})
 
 
 async def history(request: Request) -> Response:
@@ -585,6 +606,12 @@ async def _http_handler(request: Request, exc: Exception) -> Response:
     return JSONResponse({"code": status, "message": message, "detail": message}, status_code=status)
 
 
+async def _crash_handler(request: Request, exc: Exception) -> Response:
+    log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse({"code": 500, "message": "The local engine hit an internal error; see its log."},
+                        status_code=500)
+
+
 def create_app(data_dir: Path, *, heartbeat_interval: float = 5.0, media: Any = None, silent_ratio: float = 0.3,
                edit_cost: int = 10, token_ttl: float = TOKEN_TTL, new_client_limit: int = 20,
                new_client_window: float = 600.0, max_upload_bytes: int = MAX_UPLOAD_BYTES,
@@ -628,7 +655,8 @@ def create_app(data_dir: Path, *, heartbeat_interval: float = 5.0, media: Any = 
         Route("/api/render/proxy/{rid}/download", render_download, methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={Fail: _fail_handler, HTTPException: _http_handler})
+                    exception_handlers={Fail: _fail_handler, HTTPException: _http_handler,
+                                        Exception: _crash_handler})
     app.state.engine = engine
     return app
 
