@@ -139,6 +139,7 @@ class NemoApp(App[None]):
         self._working_timer: Timer | None = None
         self._reply: AgentMessage | None = None
         self._reply_text = ""
+        self._reply_shown = ""
         self._stream: Any = None
         self.tab = "chat"
 
@@ -525,27 +526,42 @@ class NemoApp(App[None]):
             self.query_one("#working", WorkingIndicator).show_text(self.chat_run.indicator(self.clock()))
 
     async def on_agent_chunk(self, message: m.AgentChunk) -> None:
+        from tui.api.errors import redact
+
         if self._reply is None:
             self._reply = await self.chat.add_agent("")
             self._reply_text = ""
+            self._reply_shown = ""
             self._stream = Markdown.get_stream(self._reply)
         self._reply_text += message.text
-        self._reply.text = self._reply_text
-        await self._stream.write(message.text)
+        # Redact the whole text so far (a token can be split across chunks) and stream
+        # only what is new; if redaction rewrote what is already shown, redraw it whole.
+        shown = redact(self._reply_text)
+        self._reply.text = shown
+        if shown.startswith(self._reply_shown):
+            delta = shown[len(self._reply_shown):]
+            self._reply_shown = shown
+            await self._stream.write(delta)
+        else:
+            self._reply_shown = shown
+            await self._stream.stop()
+            await self._reply.update(shown)
+            self._stream = Markdown.get_stream(self._reply)
 
     async def on_agent_text(self, message: m.AgentText) -> None:
         """The whole text of the open message (the aggregate, or a translated final)."""
         self._reply_text = message.text
         if self._reply is None:
             self._reply = await self.chat.add_agent(message.text)
-        self._reply.text = message.text
 
     async def on_agent_finished(self, message: m.AgentFinished) -> None:
         await self._finish_reply()
 
     async def _finish_reply(self) -> None:
-        reply, stream, full = self._reply, self._stream, self._reply_text
-        self._reply, self._stream, self._reply_text = None, None, ""
+        from tui.api.errors import redact
+
+        reply, stream, full = self._reply, self._stream, redact(self._reply_text)
+        self._reply, self._stream, self._reply_text, self._reply_shown = None, None, "", ""
         if reply is None:
             return
         try:

@@ -4,6 +4,8 @@ a live "working…" line and the input line with history."""
 from __future__ import annotations
 
 from textual.binding import Binding
+
+from tui.api.errors import redact
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Markdown, Static
 
@@ -79,20 +81,21 @@ class ChatLog(VerticalScroll):
     def on_mount(self) -> None:
         self.anchor()
 
+    # Everything shown here goes through redact(): a token never reaches the screen.
     async def add_user(self, text: str) -> UserMessage:
-        widget = UserMessage(text)
+        widget = UserMessage(redact(text))
         await self.mount(widget)
         self.anchor()
         return widget
 
     async def add_agent(self, text: str = "") -> AgentMessage:
-        widget = AgentMessage(text)
+        widget = AgentMessage(redact(text))
         await self.mount(widget)
         self.anchor()
         return widget
 
     async def add_note(self, text: str, kind: str = "info") -> SystemNote:
-        widget = SystemNote(text, kind)
+        widget = SystemNote(redact(text), kind)
         await self.mount(widget)
         self.anchor()
         return widget
