@@ -245,11 +245,11 @@ def _plan(draft: Mapping[str, Any], sources: Mapping[str, Path | str]) -> _Plan:
         raise RenderError("The draft has nothing to render yet: add a video, an image or music first.")
     titles = [(t, s, min(e, total)) for t, s, e in raw_titles if s < total]
     plan = _Plan(width, height, fps, round(total, 3), mute, clips, music, titles)
-    plan.remux = _can_remux(plan, meta)
+    plan.remux = _can_remux(plan)
     return plan
 
 
-def _can_remux(plan: _Plan, meta: Mapping[str, Any]) -> bool:
+def _can_remux(plan: _Plan) -> bool:
     """One untouched H.264(/AAC) clip already at the output size: stream copy will do."""
     if len(plan.clips) != 1 or plan.music or plan.titles or plan.mute:
         return False
@@ -294,11 +294,36 @@ def _audio_format(info: MediaInfo) -> str:
     return f"{upmix}aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
 
 
+# DejaVu Sans has no Chinese/Japanese/Korean glyphs: titles that need them use a system CJK
+# font when one is installed (otherwise they render with DejaVu, missing glyphs as boxes).
+_CJK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Medium.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+)
+_CJK_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def font_for(text: str) -> Path:
+    """The font file used to draw this title."""
+    if _CJK_RE.search(text):
+        for candidate in _CJK_FONTS:
+            if os.path.isfile(candidate):
+                return Path(candidate)
+    return _ff.FONT_PATH
+
+
 def _title_filter(text: str, start: float, end: float, width: int, height: int) -> str:
     longest = max((len(line) for line in text.splitlines()), default=1) or 1
     size = max(12, int(min(height * 0.08, width * 0.9 / (0.6 * longest))))
     opts = [
-        f"fontfile={escape_filter_value(str(_ff.FONT_PATH))}",
+        f"fontfile={escape_filter_value(str(font_for(text)))}",
         f"text={escape_filter_value(text)}",
         "expansion=none",
         f"fontsize={size}",
