@@ -110,3 +110,10 @@ def test_cancel_stops_the_download_and_leaves_nothing(http_site, tmp_path):
 ])
 def test_yt_dlp_errors_become_plain_words(raw, plain):
     assert plain in plain_error(raw)
+
+
+def test_ffmpeg_missing_is_a_clear_error(http_site, monkeypatch, tmp_path):
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(tmp_path / "no-such-ffmpeg"))
+    with pytest.raises(IngestError, match="ffmpeg was not found"):
+        ingest_url(f"{http_site}/clip.mp4", tmp_path / "dl")
+    assert not (tmp_path / "dl").exists()
