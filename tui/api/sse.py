@@ -21,6 +21,7 @@ from .errors import _other_secrets, redact
 from .events import RAW_LIMIT, EventKind, SseEvent, make_event
 
 _loads = json.loads
+_scan_once = json.JSONDecoder().scan_once  # the C scanner, without json.loads' Python layers
 _monotonic = time.monotonic
 _PARTIAL = EventKind.PARTIAL
 _TEXT = EventKind.TEXT
@@ -81,9 +82,14 @@ class SseParser:
         if not data or data.isspace():
             return [make_event(_HEARTBEAT, "", at)]
         try:
-            obj = _loads(data)
-        except (ValueError, RecursionError):
-            return [make_event(_RAW, clip_raw(data), at)]
+            obj, end = _scan_once(data, 0)
+            if end != len(data) and not data[end:].isspace():
+                raise ValueError("extra data")
+        except (StopIteration, ValueError, RecursionError):
+            try:  # leading whitespace, or really not JSON: json.loads decides
+                obj = _loads(data)
+            except (ValueError, RecursionError):
+                return [make_event(_RAW, clip_raw(data), at)]
         # The raw line for the log pane, clipped; redacted when anything looks secret
         # (every registered token either starts with nmv_ or is checked for itself).
         raw = data if len(data) <= RAW_LIMIT else data[:RAW_LIMIT] + f"… ({len(data)} characters)"
