@@ -91,3 +91,10 @@ async def test_cancel(api, make_client):
 def test_render_job_from_garbage():
     assert RenderJob.parse(None) == RenderJob()
     assert RenderJob.parse({"data": "x", "status": 5}).status == "5"
+
+
+async def test_cancel_with_an_empty_answer(api, make_client):
+    api.add("POST /api/render/proxy/lambda/r2/cancel", httpx.Response(204))
+    async with make_client() as c:
+        job = await c.cancel_render("r2")
+    assert (job.id, job.status) == ("r2", "cancelled")

@@ -220,6 +220,7 @@ class NemoClient:
         authed: bool = True,
         timeout: httpx.Timeout | None = None,
         render: bool = False,
+        allow_empty: bool = False,
     ) -> Any:
         """Send a request with the recovery rules; return the decoded JSON body (whole envelope)."""
         refreshed = new_client = waited = False
@@ -245,6 +246,8 @@ class NemoClient:
             except httpx.TransportError as exc:
                 raise _network_error(exc, self.settings.api_url) from None
             log.debug("%s %s -> HTTP %s", method, path, resp.status_code)
+            if allow_empty and 200 <= resp.status_code < 300 and not resp.content.strip():
+                return {}
             try:
                 return self._check(resp, resp.content, render=render, path=path)
             except TokenExpired:
@@ -303,7 +306,7 @@ class NemoClient:
         if code == 1002:
             return SessionNotFound(code=1002, status=status)
         if code == 2001:
-            bind = self.bind_url() if self._is_anonymous() else None
+            bind = self.bind_url() if self._is_anonymous() and self._user_id else None
             return OutOfCredits(
                 "You are out of NemoVideo credits.",
                 None if bind else "Top up your credits on nemovideo.com, then try again.",
@@ -537,8 +540,11 @@ class NemoClient:
         return RenderJob.parse(body, render_id=render_id)
 
     async def cancel_render(self, render_id: str) -> RenderJob:
-        body = await self._request("POST", f"/api/render/proxy/lambda/{_seg(render_id)}/cancel", render=True)
+        body = await self._request(
+            "POST", f"/api/render/proxy/lambda/{_seg(render_id)}/cancel", render=True, allow_empty=True)
         job = RenderJob.parse(body, render_id=render_id)
+        if not body:
+            job.status = "cancelled"
         return job
 
     async def download_render(
