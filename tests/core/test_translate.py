@@ -36,6 +36,11 @@ from tui.core.translate import KEYS, translate_gui
         ("Switch to the timeline view.", "See the timeline pane."),
         ("Use the download button below.", "Press ctrl+e (or F5) to export."),
         ("Hit Export when you're done.", "Press ctrl+e (or F5) to export when you're done."),
+        ("To export, click the Export button in the top-right corner, then choose 1080p.",
+         "To export, press ctrl+e (or F5) to export, then choose 1080p."),
+        ("You can preview the changes in the timeline on the right.", "You can check the timeline pane's summary."),
+        ("Once uploaded, open the Media panel and drag the clip onto the timeline.",
+         "Once uploaded, see the timeline pane and send the clip in chat (ctrl+u to upload)."),
     ],
 )
 def test_english(text, expected):
@@ -54,6 +59,8 @@ def test_english(text, expected):
         ("打开时间线面板查看标题", "查看时间线面板查看标题"),
         ("把视频拖拽到时间线", "把视频在聊天中发送（ctrl+u 上传）"),
         ("请查看账户余额页面", "请查看积分面板（ctrl+r 刷新）"),
+        ("请点击右上角的导出按钮，然后选择1080p。", "请按 ctrl+e（或 F5）导出，然后选择1080p。"),
+        ("你可以在时间线上预览效果。", "你可以查看时间线面板的摘要效果。"),
     ],
 )
 def test_chinese(text, expected):
@@ -70,6 +77,12 @@ def test_chinese(text, expected):
         "我已经导出了视频。",
         "",
         "The title says: click here to subscribe",  # not a button instruction we know
+        "I opened your video and trimmed it to 10 seconds.",
+        "Open-source fonts are used for the title.",
+        "Use the export feature to download.",
+        "The drop in volume at 0:05 is intentional.",
+        "The viewer will click through to your channel.",
+        "I dragged the title to 2s.",
     ],
 )
 def test_plain_content_is_kept(text):

@@ -232,7 +232,8 @@ class ChatRun:
                 # Redact the whole buffer, so a token split across two chunks is caught too.
                 shown = redact(self._buffer)
                 if shown.startswith(self._shown):
-                    out.append(AppendChunk(shown[len(self._shown):]))
+                    if len(shown) > len(self._shown):
+                        out.append(AppendChunk(shown[len(self._shown):]))
                 else:
                     out.append(ReplaceText(shown))
                 self._shown = shown

@@ -112,12 +112,12 @@ _CLICK = r"(?:click(?:ing)?|press(?:ing)?|tap(?:ping)?|hit(?:ting)?|select(?:ing
 # "click (on) (the) Export button" / "click the 'Export' button in the top right corner"
 _rule(
     rf"\b{_CLICK}\s+(?:on\s+)?(?:the\s+)?{_Q}{_BTN_NAME}{_Q}\s+(?:button|icon|tab|option)"
-    r"(?:\s+(?:in|at|on)\s+the\s+(?:top|bottom|upper|lower)?\s*(?:right|left)?(?:[\s-]*hand)?\s*(?:corner|side|toolbar|menu|panel|bar))?(?:\s+(?:below|above))?" + _PURPOSE,
+    r"(?:\s+(?:in|at|on)\s+the\s+(?:top|bottom|upper|lower)?[\s-]*(?:right|left)?(?:[\s-]*hand)?\s*(?:corner|side|toolbar|menu|panel|bar))?(?:\s+(?:below|above))?" + _PURPOSE,
     _click_button,
 )
 # "click Export" / "click on 'Export'" (no "button" word) for the names we know.
 _rule(
-    rf"\b{_CLICK}\s+(?:on\s+)?(?:the\s+)?{_Q}(?P<name>export|download|upload|refresh|render)\b{_Q}" + _PURPOSE,
+    rf"\b(?:click(?:ing)?|press(?:ing)?|tap(?:ping)?|hit(?:ting)?)\s+(?:on\s+)?(?:the\s+)?{_Q}(?P<name>export|download|upload|refresh|render)\b{_Q}" + _PURPOSE,
     _click_button,
 )
 # "the Export button" anywhere else ("use the Export button", "via the Export button").
@@ -141,7 +141,8 @@ _rule(
 _rule(r"\b(?:your|the)\s+(?:billing|account)\s+(?:page|settings|section|tab)\b", _keep_case(CREDITS_EN))
 # Preview in the timeline.
 _rule(
-    r"\bpreview(?:\s+(?:it|this|that|them|the (?:result|changes?|video|edit)))?\s+(?:in|on)\s+the\s+timeline(?:\s+(?:panel|view|pane))?",
+    r"\bpreview(?:\s+(?:it|this|that|them|the (?:result|changes?|video|edit)))?\s+(?:in|on)\s+the\s+timeline(?:\s+(?:panel|view|pane))?"
+    r"(?:\s+(?:on|at)\s+the\s+(?:right|left|top|bottom))?",
     _keep_case("check " + SUMMARY_EN),
 )
 # Open a panel / editor view.
@@ -172,7 +173,8 @@ _rule(
 # --- Chinese ------------------------------------------------------------------------------
 
 _ZH_Q = r"[“”\"'「」【】『』]?"
-_rule(rf"(?:点击|单击|按下|点){_ZH_Q}(?:导出|下载){_ZH_Q}(?:按钮|键)?", EXPORT_ZH, 0)
+_ZH_WHERE = r"(?:(?:右上角|左上角|右下角|左下角|上方|下方|顶部|底部|页面|界面|页面上|工具栏)[的里中上]?)?"
+_rule(rf"(?:点击|单击|按下|点){_ZH_WHERE}{_ZH_Q}(?:导出|下载){_ZH_Q}(?:按钮|键)?", EXPORT_ZH, 0)
 _rule(rf"{_ZH_Q}(?:导出|下载){_ZH_Q}按钮", EXPORT_ZH, 0)
 _rule(rf"(?:点击|单击){_ZH_Q}上传{_ZH_Q}(?:按钮)?", "按 ctrl+u 上传", 0)
 _rule(rf"(?:点击|单击){_ZH_Q}(?:刷新){_ZH_Q}(?:按钮)?", "按 ctrl+r 刷新", 0)
