@@ -129,6 +129,9 @@ def test_a_url_in_the_message_is_fetched_during_the_run_with_progress(start_engi
     again = a.run(sid, "https://videos.example/clip make it 720p")
     assert [c["name"] for c in parts(again, "functionCall")] == ["edit_multitrack"]
     assert a.credits()["available"] == 80
+    known = texts(a.run(sid, "https://videos.example/clip"), partial=False)[-1]
+    assert known.startswith("That link is already in this project.") and "clip.mp4" in known
+    assert a.credits()["available"] == 80
 
 
 def test_a_flood_of_download_progress_is_throttled_on_the_stream(start_engine, fake_media):

@@ -80,7 +80,10 @@ class AgentRun:
         uploads = await self.db(self.store.uploads, self.session_id)
         if not self.is_edit:
             p = agent.plan(req, draft, uploads)
-            text = p.reply or "\n".join(p.notes) or agent.HELP_TEXT
+            if req.urls and not req.intents:
+                text = "That link is already in this project.\n" + drafts.describe(draft)
+            else:
+                text = p.reply or "\n".join(p.notes) or agent.HELP_TEXT
             await self.say(emit, text)
             return text
 
