@@ -269,6 +269,8 @@ def test_whole_reply_without_partials_is_not_an_aggregate():
     ('not json at all', ("raw", "")),
     ('[1, 2, 3]', ("raw", "")),
     ('{"something":"unknown"}', ("raw", "")),
+    ('{"code":2001,"message":"out of credits"}', ("error", "")),
+    ('{"code":0,"data":{}}', ("raw", "")),
 ])
 def test_shapes(line, expect):
     events = SseParser().parse(line)

@@ -131,7 +131,13 @@ class SseParser:
                 out.append(make_event(_ERROR, raw, at, error=_error_text(err_code, err_msg, err)))
 
         if not out:
-            out.append(make_event(_RAW, raw, at))
+            code = obj.get("code")
+            if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+                # An API envelope inside the stream ({"code":2001,"message":...}): the run failed.
+                msg = obj.get("message") or obj.get("msg") or obj.get("detail") or ""
+                out.append(make_event(_ERROR, raw, at, error=_error_text(code, msg or None, None)))
+            else:
+                out.append(make_event(_RAW, raw, at))
         return out
 
     def _parts(self, parts: list, partial: bool, raw: str, at: float, out: list) -> None:
