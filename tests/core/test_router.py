@@ -224,3 +224,41 @@ def test_route_on_keyword_soup(words):
     assert r.action in ACTIONS
     if "https://x.io/a" in words:
         assert r.action == "agent" and r.urls == ["https://x.io/a"]
+
+
+@pytest.mark.parametrize(
+    "text,paths",
+    [
+        ("upload ~/Videos/a.mp4", ["~/Videos/a.mp4"]),
+        ("upload /tmp/a.mp4 /tmp/b.mov please", ["/tmp/a.mp4", "/tmp/b.mov"]),
+        ('upload "/home/me/My Videos/a b.mp4"', ["/home/me/My Videos/a b.mp4"]),
+        ("upload './my clip.mp4'", ["./my clip.mp4"]),
+        ("上传 /tmp/x.mp4", ["/tmp/x.mp4"]),
+        ("upload C:\\Users\\me\\a.mp4", ["C:\\Users\\me\\a.mp4"]),
+        ("upload ./clip.mp4.", ["./clip.mp4"]),
+    ],
+)
+def test_upload_with_local_paths(text, paths):
+    assert route(text) == Route("upload", text, [], paths)
+
+
+@pytest.mark.parametrize("text", ["add /tmp/a.mp3 as music", "export to ~/Desktop", "trim to 0/10", "upload and/or export"])
+def test_paths_outside_an_upload_command_go_to_the_agent(text):
+    r = route(text)
+    assert r.action == "agent" and r.paths == []
+
+
+def test_slash_commands_are_not_paths():
+    assert route("/export") == Route("export", "/export", [], [])
+    assert route("/upload").action == "upload"
+    assert route("/credits").action == "credits"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_upload_paths_are_from_the_text(text):
+    r = route("upload " + text)
+    for path in r.paths:
+        assert path in "upload " + text
+    if r.paths:
+        assert r.action == "upload"

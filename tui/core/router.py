@@ -8,6 +8,7 @@ The seed's keyword table (English and Chinese) is handled here, without the netw
 | "credits" / "积分" / "balance" / "余额"                | credits   |
 | "status" / "状态" / "show tracks"                      | status    |
 | "upload" / "上传"                                      | upload    |
+| "upload ~/Videos/a.mp4" (local paths)                  | upload with those paths |
 | anything with a URL in it                              | agent (the URLs are uploaded first) |
 | everything else                                        | agent     |
 
@@ -150,6 +151,30 @@ class Route:
     action: str  # one of ACTIONS
     text: str  # the message, stripped (what the agent receives when action == "agent")
     urls: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # local files named in an upload command
+
+
+# A local path: /abs, ~/home, ./rel, ../rel, C:\win — or anything in quotes that looks like one.
+_PATH_RE = re.compile(
+    r"""(?:"(?P<dq>(?:~|\.{1,2})?[/\\][^"]+|[A-Za-z]:[/\\][^"]+)"|'(?P<sq>(?:~|\.{1,2})?[/\\][^']+|[A-Za-z]:[/\\][^']+)'"""
+    # bare: "/export" alone is a slash command, not a path; "/tmp/a.mp4" or "/a.mp4" is a path.
+    r"""|(?<!\S)(?P<bare>(?:~|\.{1,2})/[^\s"']+|/[^\s"'/]+[/.][^\s"']*|[A-Za-z]:\\[^\s"']+))"""
+)
+
+
+def extract_paths(text: str) -> tuple[list[str], str]:
+    """Local paths in ``text`` (quoted ones may contain spaces) and the text without them."""
+    paths: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        path = match.group("dq") or match.group("sq") or match.group("bare") or ""
+        path = path.rstrip(".,;:!?") if match.group("bare") else path
+        if path and path not in paths:
+            paths.append(path)
+        return " "
+
+    rest = _PATH_RE.sub(take, text or "")
+    return paths, rest
 
 
 def _zh_actions(chunk: str) -> set[str] | None:
@@ -216,8 +241,14 @@ def route(text: str) -> Route:
     urls = extract_urls(message)
     if urls:
         return Route("agent", message, urls)
+    paths, rest = extract_paths(message)
+    if paths:
+        # "upload ~/Videos/a.mp4 /tmp/b.mov" uploads those files; other lines with paths: the agent.
+        if command_action(rest) == "upload":
+            return Route("upload", message, [], paths)
+        return Route("agent", message, [])
     action = command_action(message)
     return Route(action or "agent", message, [])
 
 
-__all__ = ["ACTIONS", "Route", "command_action", "extract_urls", "route"]
+__all__ = ["ACTIONS", "Route", "command_action", "extract_paths", "extract_urls", "route"]
