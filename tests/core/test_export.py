@@ -223,3 +223,19 @@ async def test_network_down_on_resume_keeps_the_render_pending(tmp_path):
     with pytest.raises(NetworkError):
         await export_draft(client, "sess", None, tmp_path / "out", sleep=Sleeper(), store=store, resume_job="render_x")
     assert [r.render_id for r in store.pending_renders(API)] == ["render_x"]
+
+
+async def test_renders_are_recorded_under_the_clients_api_url(tmp_path):
+    class WithSettings(FakeClient):
+        class settings:  # noqa: N801 - mimics NemoClient.settings
+            api_url = "http://127.0.0.1:7777"
+
+    store = LocalStore(tmp_path / "data")  # no session saved: the api_url comes from the client
+    client = WithSettings([[("processing", 10), ("completed", 100)]])
+
+    async def quit_on_first_poll(_):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        await export_draft(client, "sess", DRAFT, tmp_path / "out", sleep=quit_on_first_poll, store=store)
+    assert [r.render_id for r in store.pending_renders("http://127.0.0.1:7777")] == ["render_1"]

@@ -40,10 +40,12 @@ def _job(value: RenderJob | str | dict) -> RenderJob:
     return RenderJob.parse(value)
 
 
-def _record(store: Any, session_id: str, job: RenderJob) -> None:
+def _record(store: Any, session_id: str, job: RenderJob, api_url: str | None = None) -> None:
     if store is None or not job.id:
         return
-    store.record_render(job.id, session_id, status=job.status, progress=job.progress, output_url=job.output_url)
+    store.record_render(
+        job.id, session_id, api_url=api_url, status=job.status, progress=job.progress, output_url=job.output_url
+    )
     if job.error:
         store.update_render(job.id, error=job.error)
 
@@ -108,9 +110,11 @@ async def export_draft(
     - ``store`` (a LocalStore) gets every render id and status as it happens.
     Raises NothingToExport when the draft has no media yet."""
     folder = Path(folder)
+    # The render is recorded under the client's API address, so only that backend resumes it.
+    api_url = getattr(getattr(client, "settings", None), "api_url", None)
     if resume_job is not None:
         job = _job(resume_job)
-        _record(store, session_id, job)
+        _record(store, session_id, job, api_url)
         await _call(on_status, job)
         job = await _poll_recorded(client, session_id, job, on_status, poll_interval, sleep, store)
         failures = [job] if job.status != "completed" else []
@@ -130,7 +134,7 @@ async def export_draft(
     while attempts_left > 0:
         attempts_left -= 1
         job = await client.submit_render(session_id, parsed, fmt=fmt, quality=quality, width=width, height=height)
-        _record(store, session_id, job)
+        _record(store, session_id, job, api_url)
         await _call(on_status, job)
         job = await _poll_recorded(client, session_id, job, on_status, poll_interval, sleep, store)
         if job.status == "completed":

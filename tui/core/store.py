@@ -257,6 +257,7 @@ class LocalStore:
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (render_id) DO UPDATE SET
                  status = excluded.status, progress = excluded.progress,
+                 api_url = COALESCE(renders.api_url, excluded.api_url),
                  output_url = COALESCE(excluded.output_url, renders.output_url),
                  updated = excluded.updated""",
             (render_id, session_id, api_url, status, float(progress or 0), output_url, now, now),
