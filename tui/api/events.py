@@ -40,6 +40,13 @@ class SseEvent:
     raw: str = field(default="", repr=False)
     at: float = field(default_factory=time.monotonic, repr=False)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, EventKind):  # SseEvent(kind="text", ...) is fine too
+            try:
+                object.__setattr__(self, "kind", EventKind(self.kind))
+            except ValueError:
+                object.__setattr__(self, "kind", EventKind.RAW)
+
     def summary(self) -> str:
         """One short line for the SSE log pane (redacted, no newlines)."""
         kind = self.kind

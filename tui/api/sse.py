@@ -338,8 +338,8 @@ class SseDecoder:
         out += self._parser.parse(text, self._suspect, self._errors)
 
     def close(self) -> tuple[list[SseEvent], bool]:
-        self._suspect = self._errors = True
         """At the end of the body: (events of an unfinished last event, was one unfinished?)."""
+        self._suspect = self._errors = True
         if self._overflow:
             return [], True
         rest = b"".join(self._pending).strip(b"\n")
