@@ -149,6 +149,9 @@ def test_upload_commands(text):
         "send a thank-you message",
         "render the intro in slow motion",
         "download status",
+        # The seed's example request without a link: an instruction about the output, for the agent.
+        "download this video in MP4 format at the highest available resolution",
+        "convert it into a 1080p MP4",
     ],
 )
 def test_agent_messages(text):
