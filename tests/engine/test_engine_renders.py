@@ -129,3 +129,20 @@ def test_a_draft_without_a_size_gets_its_media_size(api, tmp_path, fake_media):
     api.wait_render("render_bare")
     m = fake_media.rendered[-1]["draft"]["m"]
     assert (m["width"], m["height"]) == (1280, 720)
+
+
+def test_the_data_folder_can_move(start_engine, tmp_path):
+    first = tmp_path / "one"
+    eng = start_engine(first)
+    a = Api(eng.base_url, "mover").login()
+    sid, draft = _project(a, tmp_path)
+    a.render(sid, draft, "render_m")
+    a.wait_render("render_m")
+    eng.stop()
+    moved = tmp_path / "two"
+    first.rename(moved)
+    eng2 = start_engine(moved)
+    b = Api(eng2.base_url, "mover").login()
+    assert b.http.get("/api/render/proxy/render_m/download", headers=b.auth).content.startswith(b"RENDERED")
+    assert b.render(sid, b.draft(sid), "render_m2").json()["success"] is True
+    assert b.wait_render("render_m2")["status"] == "completed"

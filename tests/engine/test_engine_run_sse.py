@@ -178,3 +178,15 @@ def test_many_edits_in_one_message(api, tmp_path):
     events = api.run(sid, "remove the music and mute")
     draft = api.draft(sid)
     assert [t["tt"] for t in draft["t"]] == [0, 7] and draft["m"]["mute"] is True
+
+
+def test_every_change_is_a_version_and_old_versions_stay_readable(api, tmp_path):
+    sid = _with_video(api, tmp_path)
+    api.run(sid, "add the title 'One'")
+    api.run(sid, "remove the title")
+    latest = api.state(sid)["data"]
+    assert latest["version"] == 4 and [t["tt"] for t in latest["state"]["draft"]["t"]] == [0]
+    with_title = api.http.get(f"/api/state/nemo_agent/me/{sid}/latest?version=3", headers=api.auth).json()["data"]
+    assert with_title["version"] == 3 and [t["tt"] for t in with_title["state"]["draft"]["t"]] == [0, 7]
+    missing = api.http.get(f"/api/state/nemo_agent/me/{sid}/latest?version=9", headers=api.auth)
+    assert missing.status_code == 404

@@ -7,6 +7,7 @@ Routes (bearer token on all but the first two):
   GET  /api/credits/balance/simple                     -> available, frozen, total
   POST /api/upload-video/nemo_agent/me/{sid}           multipart `files` or JSON {"urls": [...]}
   GET  /api/state/nemo_agent/me/{sid}/latest           -> state {draft, video_infos, ...}, version
+                                                       (?version=N: an earlier draft version)
   POST /run_sse                                        the agent, ADK-shaped SSE
   POST /api/render/proxy/lambda                        submit (X-Skill-* headers required)
   GET  /api/render/proxy/lambda/{id}                   status, progress, outputUrl
@@ -363,6 +364,12 @@ async def state(request: Request) -> Response:
     session_id = request.path_params["sid"]
     await eng.owned_session(user_id, session_id)
     draft, version = await eng.db(eng.store.latest_draft, session_id)
+    asked = request.query_params.get("version", "")
+    if asked.isdigit() and int(asked) != version:  # an older version, to diff against
+        old = await eng.db(eng.store.draft_version, session_id, int(asked))
+        if old is None:
+            raise Fail(404, f"There is no version {asked} of this draft (latest: {version}).", 404)
+        draft, version = old, int(asked)
     uploads = await eng.db(eng.store.uploads, session_id)
     base = _base(request)
     m = draft.get("m") or {}

@@ -262,21 +262,35 @@ class Storage:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
+    def _rel(self, path: str | Path) -> str:
+        """Paths inside the data dir are stored relative to it, so the folder can move."""
+        p = Path(path)
+        try:
+            return str(p.resolve().relative_to(self.data_dir.resolve()))
+        except ValueError:
+            return str(p)
+
+    def _abs(self, row: dict[str, Any] | None) -> dict[str, Any] | None:
+        if row is not None and row.get("path"):
+            row["path"] = str(self.data_dir / row["path"])  # an absolute path stays as it is
+        return row
+
     def add_upload(self, row: dict[str, Any]) -> None:
-        row = {**row, "created_at": self.clock()}
+        row = {**row, "path": self._rel(row["path"]), "created_at": self.clock()}
         cols = ",".join(row)
         with self._lock:
             self._db.execute(f"INSERT INTO uploads ({cols}) VALUES ({','.join('?' * len(row))})", tuple(row.values()))
 
     def uploads(self, session_id: str) -> list[dict[str, Any]]:
-        return self._all("SELECT * FROM uploads WHERE session_id=? ORDER BY created_at, rowid", (session_id,))
+        return [self._abs(r) for r in
+                self._all("SELECT * FROM uploads WHERE session_id=? ORDER BY created_at, rowid", (session_id,))]
 
     def upload(self, upload_id: str, user_id: str) -> dict[str, Any] | None:
-        return self._one("SELECT * FROM uploads WHERE upload_id=? AND user_id=?", (upload_id, user_id))
+        return self._abs(self._one("SELECT * FROM uploads WHERE upload_id=? AND user_id=?", (upload_id, user_id)))
 
     # --- renders ----------------------------------------------------------------------------
     def render(self, render_id: str) -> dict[str, Any] | None:
-        return self._one("SELECT * FROM renders WHERE render_id=?", (render_id,))
+        return self._abs(self._one("SELECT * FROM renders WHERE render_id=?", (render_id,)))
 
     def create_render(self, render_id: str, user_id: str, session_id: str | None, draft: dict, output: dict) -> bool:
         now = self.clock()
@@ -291,6 +305,8 @@ class Storage:
         return True
 
     def update_render(self, render_id: str, **fields: Any) -> None:
+        if fields.get("path"):
+            fields["path"] = self._rel(fields["path"])
         fields["updated_at"] = self.clock()
         sets = ",".join(f"{k}=?" for k in fields)
         with self._lock:
