@@ -425,3 +425,19 @@ async def test_ping_comments_through_run_and_early_stop_closes_the_stream(api, m
         await gen.aclose()  # the user left: the connection is closed (ADK aborts the run)
     assert first.kind == K.HEARTBEAT
     assert len(closed) == 2
+
+
+async def test_stream_without_content_type_is_still_parsed(api, make_client):
+    api.add("POST /run_sse", httpx.Response(200, content=fixture("plain-chat.sse")))
+    async with make_client() as c:
+        events = await collect(c)
+    assert kinds(events) == ["partial", "partial", "text"]
+
+
+async def test_html_page_instead_of_a_stream_is_a_bad_response(api, make_client):
+    from tui.api import BadResponse
+
+    api.add("POST /run_sse", httpx.Response(200, html="<html><body>Gateway login</body></html>"))
+    async with make_client() as c:
+        with pytest.raises(BadResponse, match="web page"):
+            await collect(c)

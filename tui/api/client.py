@@ -437,8 +437,9 @@ class NemoClient:
                 async with self._http.stream(
                     "POST", "/run_sse", json=payload, headers=headers, timeout=SSE_TIMEOUT
                 ) as resp:
-                    ctype = resp.headers.get("content-type", "")
-                    if resp.status_code != 200 or "text/event-stream" not in ctype:
+                    ctype = resp.headers.get("content-type", "").lower()
+                    # Some proxies drop or change the content type: only JSON/HTML bodies are not a stream.
+                    if resp.status_code != 200 or "json" in ctype or "html" in ctype:
                         content = await _read_limited(resp)
                         err = self._stream_error(resp, content)
                         if err is None:
