@@ -215,3 +215,44 @@ async def test_a_token_split_across_streamed_chunks_never_shows(make_app, backen
         await wait_until(lambda: not app.run_active and "done" in region_text(app, app.chat))
         assert TOKEN[half:] not in screen_text(app) and TOKEN not in screen_text(app)
         assert agent_texts(app) == ["Here: [redacted] done"]
+
+
+async def test_url_box_upload_box_refresh_and_new_session(make_app, backend: FakeBackend, tmp_path):
+    from tui.ui.screens.modals import UploadPromptScreen, UrlPromptScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        # ctrl+l: a URL box that refuses what is not a link
+        await pilot.press("ctrl+l")
+        await wait_until(lambda: isinstance(app.screen, UrlPromptScreen))
+        app.screen.query_one("#prompt-input").value = "not a link"
+        await pilot.press("enter")
+        await wait_until(lambda: "must start with http" in screen_text(app))
+        app.screen.query_one("#prompt-input").value = "https://example.com/watch?v=1"
+        await pilot.press("enter")
+        await wait_until(lambda: backend.uploads and "city.mp4" in app.timeline.summary_text)
+        assert backend.count("/run_sse") == 0
+        # ctrl+u: the path box checks type and existence before sending anything
+        notes_file = tmp_path / "notes.txt"
+        notes_file.write_text("hello")
+        await pilot.press("ctrl+u")
+        await wait_until(lambda: isinstance(app.screen, UploadPromptScreen))
+        app.screen.query_one("#prompt-input").value = str(notes_file)
+        await pilot.press("enter")
+        await wait_until(lambda: "this type is not accepted" in screen_text(app))
+        app.screen.query_one("#prompt-input").value = str(tmp_path / "missing.mp4")
+        await pilot.press("enter")
+        await wait_until(lambda: "does not exist" in screen_text(app))
+        await pilot.press("escape")
+        await wait_until(lambda: not isinstance(app.screen, UploadPromptScreen))
+        assert len(backend.uploads) == 1
+        # ctrl+r refreshes state and credits
+        credits_before = backend.count("/api/credits/balance/simple")
+        await pilot.press("ctrl+r")
+        await wait_until(lambda: backend.count("/api/credits/balance/simple") == credits_before + 1)
+        # ctrl+n: a new session, the timeline starts empty, the transcript stays
+        await pilot.press("ctrl+n")
+        await wait_until(lambda: app.session_id == "7700000000000000001")
+        await wait_until(lambda: any(n.startswith("New session 7700000000000000001") for n in notes(app)))
+        assert any("Added video.mp4" in n for n in notes(app))

@@ -124,6 +124,10 @@ class NemoApp(App[None]):
         )
         if settings.theme:
             self.theme = settings.theme
+        from tui.ui.clipboard import over_ssh
+
+        if over_ssh():
+            self.animation_level = "none"  # over SSH every animation frame is network traffic
 
         self.client: Any = None
         self.session: Any = None
@@ -470,7 +474,8 @@ class NemoApp(App[None]):
         elif action == "status":
             if self._need_connection():
                 self.state_worker(announce=True)
-                self.action_show_tab("timeline") if self.screen.has_class("-compact") else None
+                if self.screen.has_class("-compact"):
+                    self.action_show_tab("timeline")
         elif action == "upload":
             self.action_upload()
         else:
@@ -857,11 +862,8 @@ class NemoApp(App[None]):
     async def export_worker(self) -> None:
         from tui.api.errors import ApiError
 
-        try:
-            from tui.core.export import export_draft
-        except ImportError:
-            self.post_message(m.ChatNote("Export from the app is coming next; the draft is kept.", "warning"))
-            return
+        from tui.core.export import export_draft
+
         self.post_message(m.ExportProgress("Export: submitting the render…", 0.0))
 
         def on_status(job: Any) -> None:
