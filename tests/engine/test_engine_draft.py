@@ -104,7 +104,7 @@ def test_plan_turns_a_request_into_tool_calls():
 def test_plan_explains_what_is_missing():
     p = agent.plan(parse("add music at 35%"), build("upl_v1"), [UPLOADS[0]])
     assert not p.calls and "upload an audio file" in p.notes[0]
-    p = agent.plan(parse("trim to 0-3 s"), d.new_draft(), [])
-    assert not p.calls and "no video" in p.notes[0]
+    p = agent.plan(parse("trim to 0-3 s, make it vertical and convert to 1080p"), d.new_draft(), [])
+    assert not p.calls and len(p.notes) == 1 and "no video" in p.notes[0]
     p = agent.plan(parse("what is this?"), d.new_draft(), [])
     assert not p.is_edit and "trim" in p.reply and "title" in p.reply

@@ -82,6 +82,8 @@ def test_silent_runs_have_tool_events_only(start_engine, tmp_path):
     assert texts(events) == []
     assert [e["content"]["parts"][0].keys() for e in events if "content" in e] == [{"functionCall"}, {"functionResponse"}]
     assert a.draft(sid)["d"] == 4000
+    history = a.http.get(f"/api/history/nemo_agent/me/{sid}", headers=a.auth).json()["data"]["messages"]
+    assert [(m["role"], m["text"]) for m in history] == [("user", "trim to 0-4 s"), ("tool", "Trimmed to 0-4 s")]
     # a failing edit is never silent: the user is told why
     events = a.run(sid, "remove the title")
     assert "no title track" in texts(events, partial=False)[-1]
@@ -190,3 +192,11 @@ def test_every_change_is_a_version_and_old_versions_stay_readable(api, tmp_path)
     assert with_title["version"] == 3 and [t["tt"] for t in with_title["state"]["draft"]["t"]] == [0, 7]
     missing = api.http.get(f"/api/state/nemo_agent/me/{sid}/latest?version=9", headers=api.auth)
     assert missing.status_code == 404
+
+
+def test_asking_for_edits_before_any_video_costs_nothing(api):
+    sid = api.session()
+    events = api.run(sid, "download this video in MP4 at the highest available resolution")
+    assert not parts(events, "functionCall")
+    assert "no video in this project yet" in texts(events, partial=False)[-1]
+    assert api.credits() == {"available": 100, "frozen": 0, "total": 100}

@@ -80,9 +80,11 @@ def plan(request: Request, draft: Mapping[str, Any], uploads: list[Mapping[str, 
     total = int(draft.get("d", 0))
     for intent in request.intents:
         k, p = intent.kind, intent.params
-        if k in ("trim", "cut", "title") and not has_video:
-            result.notes.append("There is no video in this project yet: upload a file or paste a video link, "
-                                "then ask again.")
+        if k in ("trim", "cut", "title", "convert", "aspect", "mute", "unmute") and not has_video:
+            note = ("There is no video in this project yet: upload a file or paste a video link, "
+                    "then ask again.")
+            if note not in result.notes:
+                result.notes.append(note)
             continue
         if k == "convert":
             res = p.get("resolution") or "highest"

@@ -16,6 +16,7 @@ from tui.engine import draft as drafts
 from tui.engine.intents import parse
 
 Emit = Callable[[dict[str, Any]], None]
+SILENT_PREFIX = "\x00silent:"
 
 
 class AgentRun:
@@ -58,7 +59,7 @@ class AgentRun:
     async def produce(self, emit: Emit) -> None:
         await self.db(self.store.add_message, self.session_id, "user", self.text, self.invocation_id)
         try:
-            reply = await self._produce(emit)
+            role, reply = "agent", await self._produce(emit)
         except asyncio.CancelledError:
             self.cancel.set()
             if self.frozen:
@@ -72,7 +73,9 @@ class AgentRun:
             emit({"error": f"{type(exc).__name__}: {exc}",
                   "error_details": {"error_type": type(exc).__name__, "error_message": str(exc)}})
             return
-        await self.db(self.store.add_message, self.session_id, "agent", reply, self.invocation_id)
+        if reply.startswith(SILENT_PREFIX):  # nothing was said: keep what the tools did
+            role, reply = "tool", reply[len(SILENT_PREFIX):]
+        await self.db(self.store.add_message, self.session_id, role, reply, self.invocation_id)
 
     async def _produce(self, emit: Emit) -> str:
         req = self.request
@@ -137,7 +140,7 @@ class AgentRun:
 
         final = agent.final_text(done, failed, the_plan.notes, draft)
         if silent and not failed and not the_plan.notes and done:
-            return "(completed silently) " + "; ".join(done)
+            return SILENT_PREFIX + "; ".join(done)
         if final:
             await self.say(emit, final)
         return final
