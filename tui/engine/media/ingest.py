@@ -131,8 +131,10 @@ def ingest_url(
 ) -> Path:
     """Download url into dest_dir as an MP4 at the highest resolution; return the file's path.
 
-    progress receives dicts {"stage": "download"|"merge", "label", "bytes", "total", "speed",
-    "eta", "percent"} (total/speed/eta/percent may be None), at most about ten a second.
+    progress receives dicts {"stage", "label", "bytes", "total", "speed", "eta", "percent"}
+    (bytes/total/speed/eta/percent may be None), at most about ten a second while bytes
+    arrive; stage is "download", then "merge" (video + audio joined) or "remux" (container
+    fixed up) when ffmpeg runs, then "probe".
     Setting cancel stops the download (IngestCancelled). Any failure raises IngestError in
     plain words, and nothing is left in dest_dir.
     """
@@ -156,7 +158,7 @@ def ingest_url(
         dest_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".ingest-", dir=dest_dir))
     except OSError as exc:
-        raise IngestError(f"Cannot save downloads in {dest_dir}: {exc.strerror or exc}.") from None
+        raise IngestError(f"Cannot save the download: {exc.strerror or exc}.") from None
     finished = False
     logger = _Logger()
     last_report = [0.0]
