@@ -69,6 +69,11 @@ async def test_roomy_layout_shows_every_pane_at_120x40(make_app, backend: FakeBa
         for part in ("Credits: 25,000", "No timeline yet", "SSE log", "Ready", "^e Export"):
             assert part in text
         assert "Chat F2" not in text
+        # shrinking the terminal switches to the compact tabs, growing it switches back
+        await pilot.resize_terminal(80, 24)
+        await wait_until(lambda: "Chat F2" in screen_text(app) and "SSE log" not in screen_text(app))
+        await pilot.resize_terminal(120, 40)
+        await wait_until(lambda: "Chat F2" not in screen_text(app) and "SSE log" in screen_text(app))
 
 
 async def test_raw_event_modal_and_log_filter(make_app, backend: FakeBackend):

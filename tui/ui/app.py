@@ -199,6 +199,7 @@ class NemoApp(App[None]):
         return getattr(self.session, "session_id", None)
 
     def on_mount(self) -> None:
+        self.main_screen = self.screen
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
         self._apply_size(self.size.width, self.size.height)
@@ -212,13 +213,14 @@ class NemoApp(App[None]):
         self._apply_size(event.size.width, event.size.height)
 
     def _apply_size(self, width: int, height: int) -> None:
-        self.screen.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
+        screen = getattr(self, "main_screen", None) or self.screen
+        screen.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
 
     def action_show_tab(self, name: str) -> None:
         if name not in TABS:
             return
         self.tab = name
-        screen = self.screen
+        screen = getattr(self, "main_screen", None) or self.screen
         for tab in TABS:
             screen.set_class(tab == name, f"-tab-{tab}")
         tabs = self.query_one("#tabs", Tabs)
@@ -474,7 +476,7 @@ class NemoApp(App[None]):
         elif action == "status":
             if self._need_connection():
                 self.state_worker(announce=True)
-                if self.screen.has_class("-compact"):
+                if self.main_screen.has_class("-compact"):
                     self.action_show_tab("timeline")
         elif action == "upload":
             self.action_upload()
@@ -747,7 +749,7 @@ class NemoApp(App[None]):
             self.workers.cancel_group(self, "chat")
         elif any(w.is_running for w in self.workers if w.group == "export"):
             self.workers.cancel_group(self, "export")
-            self.post_message(m.ExportProgress("Export cancelled.", None, done=True))
+            self.post_message(m.ProgressLine("Export cancelled.", None, done=True))
 
     def action_copy(self) -> None:
         text, what = None, ""
@@ -823,15 +825,15 @@ class NemoApp(App[None]):
             if now - last_shown[0] >= 0.1 or sent >= total:
                 last_shown[0] = now
                 fraction = sent / total if total else None
-                self.post_message(m.ExportProgress(f"Uploading {Path(path).name}", fraction))
+                self.post_message(m.ProgressLine(f"Uploading {Path(path).name}", fraction))
 
         try:
             result = await self.client.upload_files(self.session_id, paths, progress=progress)
         except ApiError as error:
-            self.post_message(m.ExportProgress("", None, done=True))
+            self.post_message(m.ProgressLine("", None, done=True))
             self.post_message(m.ApiFailure(error, "uploading"))
             return
-        self.post_message(m.ExportProgress("", None, done=True))
+        self.post_message(m.ProgressLine("", None, done=True))
         self.post_message(m.ChatNote(uploaded_words(result), "success"))
         await self._refresh_state_quietly()
 
@@ -864,19 +866,19 @@ class NemoApp(App[None]):
 
         from tui.core.export import export_draft
 
-        self.post_message(m.ExportProgress("Export: submitting the render…", 0.0))
+        self.post_message(m.ProgressLine("Export: submitting the render…", 0.0))
 
         def on_status(job: Any) -> None:
             status = getattr(job, "status", "") or ""
             progress = getattr(job, "progress", None)
             fraction = (progress or 0) / 100 if isinstance(progress, (int, float)) else None
             words = f"Export: {status}" + (f" {progress:.0f}%" if isinstance(progress, (int, float)) else "")
-            self.post_message(m.ExportProgress(words, fraction))
+            self.post_message(m.ProgressLine(words, fraction))
 
         def on_download(received: int, total: int | None) -> None:
             fraction = received / total if total else None
             size = f"{received / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
-            self.post_message(m.ExportProgress(f"Downloading {size}", fraction))
+            self.post_message(m.ProgressLine(f"Downloading {size}", fraction))
 
         try:
             path = await export_draft(
@@ -890,10 +892,10 @@ class NemoApp(App[None]):
                 store=self.store,
             )
         except ApiError as error:
-            self.post_message(m.ExportProgress("", None, done=True))
+            self.post_message(m.ProgressLine("", None, done=True))
             self.post_message(m.ApiFailure(error, "exporting"))
             return
-        self.post_message(m.ExportProgress("", None, done=True))
+        self.post_message(m.ProgressLine("", None, done=True))
         self.last_link = str(path)
         try:
             size = f" ({Path(path).stat().st_size / 1e6:.1f} MB)"
@@ -901,7 +903,7 @@ class NemoApp(App[None]):
             size = ""
         self.post_message(m.ChatNote(f"✅ Exported{size}: {path}  ({self._key_for('copy')} copies the path)", "success"))
 
-    def on_export_progress(self, message: m.ExportProgress) -> None:
+    def on_progress_line(self, message: m.ProgressLine) -> None:
         row = self.query_one("#export-row")
         if message.done:
             row.remove_class("-active")
