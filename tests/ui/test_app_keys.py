@@ -261,3 +261,16 @@ async def test_url_box_upload_box_refresh_and_new_session(make_app, backend: Fak
         await wait_until(lambda: app.session_id == "7700000000000000001")
         await wait_until(lambda: any(n.startswith("New session 7700000000000000001") for n in notes(app)))
         assert any("Added video.mp4" in n for n in notes(app))
+
+
+async def test_upload_command_with_paths_checks_then_uploads(make_app, backend: FakeBackend, tmp_path):
+    clip = tmp_path / "my clip.mp4"
+    clip.write_bytes(b"\x00" * 2048)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, f'upload "{tmp_path / "nope.mp4"}"')
+        await wait_until(lambda: any("does not exist" in n and "Nothing was uploaded" in n for n in notes(app)))
+        await send(pilot, f'upload "{clip}"')
+        await wait_until(lambda: backend.uploads == [b"files"] and "city.mp4" in app.timeline.summary_text)
+        assert backend.count("/run_sse") == 0

@@ -479,7 +479,11 @@ class NemoApp(App[None]):
                 if self.main_screen.has_class("-compact"):
                     self.action_show_tab("timeline")
         elif action == "upload":
-            self.action_upload()
+            paths = list(getattr(decision, "paths", None) or [])
+            if paths and self._need_connection():
+                self._upload_named(paths)
+            elif not paths:
+                self.action_upload()
         else:
             if not self._need_connection():
                 return
@@ -798,6 +802,18 @@ class NemoApp(App[None]):
             self.upload_files_worker(paths)
 
         self.push_screen(UploadPromptScreen(), chosen)
+
+    def _upload_named(self, paths: list[str]) -> None:
+        """"upload ~/clip.mp4 ./b.mp3": check each file, then upload them all."""
+        import shlex
+
+        from tui.ui.screens.modals import check_upload_paths
+
+        checked, error = check_upload_paths(" ".join(shlex.quote(p) for p in paths))
+        if error:
+            self.call_later(self.chat.add_note, f"{error} Nothing was uploaded.", "error")
+            return
+        self.upload_files_worker(checked)
 
     @work(exclusive=True, group="upload", exit_on_error=False)
     async def upload_urls_worker(self, urls: list[str]) -> None:
