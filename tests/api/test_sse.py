@@ -125,6 +125,7 @@ async def test_cut_fixture_yields_what_arrived_then_raises_stream_cut(api, make_
     httpx.RemoteProtocolError("peer closed connection without sending complete message body: incomplete chunked read"),
     httpx.ReadError("connection reset"),
     httpx.ReadTimeout("no bytes for 630 s"),
+    httpx.DecodingError("corrupt gzip"),
 ])
 async def test_broken_connection_raises_stream_cut_after_parsed_events(api, make_client, error):
     class Broken(httpx.AsyncByteStream):

@@ -457,7 +457,7 @@ class NemoClient:
                             self.last_activity = clock()
                             for ev in feed(chunk):
                                 yield ev
-                    except (httpx.TransportError, httpx.StreamError) as exc:
+                    except (httpx.TransportError, httpx.StreamError, httpx.DecodingError) as exc:
                         log.info("The agent stream broke: %s", type(exc).__name__)
                         raise StreamCut(status=resp.status_code) from None
                     events, unfinished = decoder.close()
