@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import ipaddress
 import logging
 import sys
 import threading
 import time
 from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
@@ -106,7 +108,8 @@ def _is_loopback(host: str) -> bool:
 class Engine:
     def __init__(self, data_dir: Path, *, heartbeat_interval: float, media: Any, silent_ratio: float,
                  edit_cost: int, token_ttl: float, new_client_limit: int, new_client_window: float,
-                 max_upload_bytes: int, render_workers: int, chunk_delay: float, tool_delay: float):
+                 max_upload_bytes: int, render_workers: int, chunk_delay: float, tool_delay: float,
+                 media_workers: int = 4):
         self.store = Storage(Path(data_dir), token_ttl=token_ttl)
         self.heartbeat_interval = heartbeat_interval
         self._media = media
@@ -123,6 +126,8 @@ class Engine:
         # URL downloads in progress, per session: shown by the state endpoint while they run
         self.ingests: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         self._session_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.active_ingests: set[threading.Event] = set()  # set at shutdown: downloads stop
+        self.media_pool = ThreadPoolExecutor(max_workers=media_workers, thread_name_prefix="nemo-media")
 
     @property
     def media(self):
@@ -132,6 +137,12 @@ class Engine:
 
     async def db(self, fn, *args, **kwargs):
         return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def in_media_pool(self, fn, *args, **kwargs):
+        """Slow media work (downloads, probes) in its own threads, so that many downloads at
+        once never starve the short database calls of the default pool."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.media_pool, functools.partial(fn, *args, **kwargs))
 
     # --- auth ---------------------------------------------------------------------------
     async def user(self, request: Request, *, status: int = 200, render: bool = False) -> str:
@@ -224,21 +235,23 @@ class Engine:
                 last.update(at=now, stage=p.get("stage"))
                 loop.call_soon_threadsafe(progress, dict(p))
 
+        cancel = cancel or threading.Event()
+        self.active_ingests.add(cancel)
         try:
-            path = await asyncio.to_thread(self.media.ingest_url, url, dest, progress=on_progress,
-                                           cancel=cancel or threading.Event())
+            path = await self.in_media_pool(self.media.ingest_url, url, dest, progress=on_progress, cancel=cancel)
             path = Path(path)
             if progress is not None:
                 progress({"stage": "probe", "label": path.name, "bytes": None, "total": None, "speed": None,
                           "eta": None, "percent": None})
             name = safe_name(path.name)
             ext = path.suffix.lstrip(".").lower()
-            row = await asyncio.to_thread(self._probe_row, path, upload_id=upload_id, filename=name, ext=ext)
+            row = await self.in_media_pool(self._probe_row, path, upload_id=upload_id, filename=name, ext=ext)
             row.update(session_id=session_id, user_id=user_id, source_url=url)
             await self.db(self.store.add_upload, row)
             version = await self.add_to_draft(session_id, [row], "ingest")
             return row, version
         finally:
+            self.active_ingests.discard(cancel)
             self.ingests[session_id].pop(url, None)
 
 
@@ -319,7 +332,7 @@ async def upload(request: Request) -> Response:
     rows = []
     try:
         for s in stored:
-            row = await asyncio.to_thread(eng._probe_row, s.path, upload_id=s.upload_id, filename=s.filename,
+            row = await eng.in_media_pool(eng._probe_row, s.path, upload_id=s.upload_id, filename=s.filename,
                                           ext=s.ext)
             row.update(session_id=session_id, user_id=user_id, hash=s.hash)
             rows.append(row)
@@ -643,7 +656,10 @@ def create_app(data_dir: Path, *, heartbeat_interval: float = 5.0, media: Any = 
         try:
             yield
         finally:
+            for cancel in list(engine.active_ingests):
+                cancel.set()
             await asyncio.to_thread(engine.renders.stop)
+            engine.media_pool.shutdown(wait=False, cancel_futures=True)
             engine.store.close()
 
     routes = [
