@@ -95,9 +95,11 @@ async def client_upload(base: str, path: Path, cfg: Path, rounds: int) -> tuple[
     settings = load_settings({"NEMO_CONFIG_DIR": str(cfg), "NEMO_TOKEN": "nmv_bench_token"}, api_url=base)
     best = float("inf")
     async with NemoClient(settings) as client:
-        await client.upload_files("sid", [path])  # warm-up (imports, connection setup)
+        # Memory is measured from before the first upload (imports and first-time set-up included).
         base_rss = rss_kb()
-        reset_peak()
+        if not reset_peak():
+            print("warning: cannot reset the peak RSS; the growth figure includes start-up")
+        await client.upload_files("sid", [path])  # warm-up (page cache, connection set-up)
         for _ in range(rounds):
             t0 = time.perf_counter()
             res = await client.upload_files("sid", [path])
