@@ -45,6 +45,7 @@ class FakeMedia:
     def __init__(self) -> None:
         self.ingest_delay = 0.0
         self.ingest_steps = 5
+        self.ingest_cancelled = False
         self.render_delay = 0.0
         self.rendered: list[dict[str, Any]] = []
         self.render_started = threading.Event()
@@ -72,6 +73,7 @@ class FakeMedia:
         steps = self.ingest_steps
         for i in range(1, steps + 1):
             if cancel is not None and cancel.is_set():
+                self.ingest_cancelled = True
                 raise FakeMediaError("cancelled")
             time.sleep(self.ingest_delay / steps)
             if progress:

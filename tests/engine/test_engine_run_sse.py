@@ -200,3 +200,41 @@ def test_asking_for_edits_before_any_video_costs_nothing(api):
     assert not parts(events, "functionCall")
     assert "no video in this project yet" in texts(events, partial=False)[-1]
     assert api.credits() == {"available": 100, "frozen": 0, "total": 100}
+
+
+def test_two_runs_at_once_on_one_session_both_land(start_engine, tmp_path):
+    import threading
+
+    eng = start_engine(tool_delay=0.3)
+    a = Api(eng.base_url).login()
+    sid = _with_video(a, tmp_path)
+    threads = [threading.Thread(target=a.run, args=(sid, f"add the title '{name}' at {i}s"))
+               for i, name in enumerate(["First", "Second"])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    titles = sorted(s["text"] for t in a.draft(sid)["t"] if t["tt"] == 7 for s in t["sg"])
+    assert titles == ["First", "Second"]
+    assert a.state(sid)["data"]["version"] == 4  # created, upload, two edits: none overwritten
+
+
+def test_hanging_up_during_a_download_stops_it(start_engine, fake_media):
+    import time
+
+    fake_media.ingest_delay = 3.0
+    eng = start_engine(heartbeat_interval=0.05)
+    a = Api(eng.base_url).login()
+    sid = a.session()
+    with a.http.stream("POST", "/run_sse", headers=a.auth,
+                       json={"session_id": sid, "new_message": {"parts": [{"text": "https://videos.example/c"}]}}) as r:
+        for line in r.iter_lines():
+            if '"progress"' in line:
+                break
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and a.credits()["frozen"]:
+        time.sleep(0.05)
+    assert a.credits() == {"available": 100, "frozen": 0, "total": 100}
+    time.sleep(1.0)  # the fake download checks its cancel flag between steps
+    assert fake_media.ingest_cancelled
+    assert a.draft(sid)["t"] == [] and a.state(sid)["data"]["state"]["ingests"] == []
