@@ -117,7 +117,7 @@ async def test_clipboard_uses_osc52_always_and_pyperclip_only_locally(make_app, 
         await wait_until(lambda: len(copied) == 1)
         assert copied == [link]
         assert app.clipboard == link  # what App.copy_to_clipboard sent as OSC 52
-        await wait_until(lambda: any("Copied the link" in n.message for n in app._notifications))
+        await wait_until(lambda: any("Copied the project's web link" in n.message for n in app._notifications))
         monkeypatch.setenv("SSH_TTY", "/dev/pts/3")
         assert clipboard.copy_text(app, "over ssh", "a test") is False
         assert copied == [link] and app.clipboard == "over ssh"

@@ -136,6 +136,7 @@ class NemoApp(App[None]):
         self.credits: Any = None
         self.connection = "connecting"
         self.last_link: str | None = None
+        self.last_link_what = "the link"
         self.store: Any = None
         self.chat_run: Any = None
         self.run_active = False
@@ -193,6 +194,12 @@ class NemoApp(App[None]):
     @property
     def credits_widget(self) -> CreditsWidget:
         return self.query_one("#credits", CreditsWidget)
+
+    @property
+    def store_key(self) -> str:
+        """Which backend a stored session belongs to. The embedded engine listens on a new
+        loopback port each start, so its sessions are keyed "local", not by address."""
+        return "local" if self.backend == "local" else self.settings.api_url
 
     @property
     def session_id(self) -> str | None:
@@ -328,7 +335,7 @@ class NemoApp(App[None]):
 
         store = self._open_store()
         if self.resume and store is not None:
-            last = store.last_session(self.settings.api_url)
+            last = store.last_session(self.store_key)
             if last is not None:
                 try:
                     await self.client.state(last.session_id)
@@ -337,7 +344,7 @@ class NemoApp(App[None]):
                         m.ChatNote("The last session no longer exists on the server; starting a new one.", "warning")
                     )
                 else:
-                    store.touch_session(self.settings.api_url, last.session_id)
+                    store.touch_session(self.store_key, last.session_id)
                     lines = store.transcript(last.session_id, limit=50)
                     self.post_message(m.TranscriptRestored([(line.role, line.text) for line in lines]))
                     info = SessionInfo(session_id=last.session_id, task_id=last.task_id or "", user_id=last.user_id)
@@ -352,7 +359,7 @@ class NemoApp(App[None]):
             return
         try:
             store.save_session(
-                self.settings.api_url, session.session_id, task_id=session.task_id, user_id=session.user_id
+                self.store_key, session.session_id, task_id=session.task_id, user_id=session.user_id
             )
         except Exception:  # the record is a help; a full disk must not stop the chat
             pass
@@ -383,6 +390,7 @@ class NemoApp(App[None]):
         self.header.session_id = message.session.session_id
         try:
             self.last_link = self.client.web_link(message.session.task_id, message.session.session_id)
+            self.last_link_what = "the project's web link"
         except Exception:
             self.last_link = None
 
@@ -758,7 +766,7 @@ class NemoApp(App[None]):
     def action_copy(self) -> None:
         text, what = None, ""
         if self.last_link:
-            text, what = self.last_link, "the link"
+            text, what = self.last_link, self.last_link_what
         elif self.timeline.draft is not None and getattr(self.timeline.draft, "tracks", None):
             text, what = self.timeline.summary_text, "the timeline summary"
         if not text:
@@ -913,6 +921,7 @@ class NemoApp(App[None]):
             return
         self.post_message(m.ProgressLine("", None, done=True))
         self.last_link = str(path)
+        self.last_link_what = "the exported file's path"
         try:
             size = f" ({Path(path).stat().st_size / 1e6:.1f} MB)"
         except OSError:
