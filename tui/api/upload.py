@@ -97,23 +97,36 @@ class MultipartFiles:
         return sum(len(h) + s + 2 for h, s in zip(self._heads, self.sizes)) + len(self._end)
 
     async def stream(self) -> AsyncIterator[bytes]:
+        """The body, chunk by chunk. The next chunk is read (in a worker thread) while the
+        current one is being sent, so disk and socket overlap; at most two chunks in memory."""
+        loop = asyncio.get_running_loop()
         for head, path, size in zip(self._heads, self.paths, self.sizes):
             yield head
             sent = 0
             if self.progress:
                 self.progress(path, 0, size)
-            fh = await asyncio.to_thread(open, path, "rb")
+            fh = await loop.run_in_executor(None, open, path, "rb")
+            ahead: asyncio.Future | None = None
             try:
+                if size:
+                    ahead = loop.run_in_executor(None, fh.read, min(self.chunk_size, size))
                 while sent < size:
-                    chunk = await asyncio.to_thread(fh.read, min(self.chunk_size, size - sent))
+                    assert ahead is not None
+                    chunk = await ahead
+                    ahead = None
                     if not chunk:
                         raise InvalidFile(f"{path.name!r} got shorter while it was being uploaded.",
                                           "Wait until the file is complete, then upload again.")
                     sent += len(chunk)
+                    if sent < size:
+                        ahead = loop.run_in_executor(None, fh.read, min(self.chunk_size, size - sent))
                     yield chunk
                     if self.progress:
                         self.progress(path, sent, size)
             finally:
-                fh.close()
+                if ahead is not None and not ahead.done():
+                    ahead.add_done_callback(lambda _f, fh=fh: fh.close())  # close after the read ends
+                else:
+                    fh.close()
             yield b"\r\n"
         yield self._end
