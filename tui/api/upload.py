@@ -13,7 +13,7 @@ from tui.config import ACCEPTED_EXTENSIONS, AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, 
 
 from .errors import FileTooLarge, InvalidFile, UnsupportedFileType
 
-CHUNK = 1024 * 1024  # per read in a worker thread; bigger chunks cost RSS (malloc arenas), not speed
+CHUNK = 1024 * 1024  # per read in a worker thread; bigger chunks cost RSS (malloc arenas), not much speed
 UploadProgress = Callable[[Path, int, int], None]
 
 _MIME = {
