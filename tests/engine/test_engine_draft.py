@@ -108,3 +108,17 @@ def test_plan_explains_what_is_missing():
     assert not p.calls and len(p.notes) == 1 and "no video" in p.notes[0]
     p = agent.plan(parse("what is this?"), d.new_draft(), [])
     assert not p.is_edit and "trim" in p.reply and "title" in p.reply
+
+
+def test_changing_the_title_replaces_it_in_place():
+    draft = build("upl_v1")
+    draft, _ = d.add_text(draft, INFOS, text="Old", start_ms=2000, duration_ms=4000)
+    p = agent.plan(parse("change the title to 'New'"), draft, UPLOADS)
+    assert [c.args["operation"] for c in p.calls] == ["update_text"]
+    draft, result = agent.apply_call(draft, INFOS, p.calls[0])
+    segs = [s for t in d.tracks_of(draft, d.TEXT) for s in t["sg"]]
+    assert [(s["text"], s["s"], s["d"]) for s in segs] == [("New", 2000, 4000)]
+    assert result["message"] == "Changed the title to 'New'"
+    # with no title yet, "change the title" simply adds one
+    p = agent.plan(parse("change the title to 'First'"), build("upl_v1"), UPLOADS)
+    assert p.calls[0].args["operation"] == "add_text"

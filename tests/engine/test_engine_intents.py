@@ -152,3 +152,12 @@ def test_several_requests_in_one_message():
     assert req.kinds() == ["trim", "aspect", "mute", "music", "title"]
     assert req.first("trim").params == {"start_ms": 0, "end_ms": 10000}
     assert req.first("music").params["volume"] == 40
+
+
+@pytest.mark.parametrize("text, title", [
+    ("change the title to 'Night City'", "Night City"), ('replace the title with "B"', "B"),
+    ("rename the title to Hello World", "Hello World"), ("update the caption: 'Y'", "Y"),
+])
+def test_changing_the_title(text, title):
+    kind, params = only(text)
+    assert kind == "title" and params["text"] == title and params["replace"] is True

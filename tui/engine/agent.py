@@ -109,6 +109,15 @@ def plan(request: Request, draft: Mapping[str, Any], uploads: list[Mapping[str, 
             result.calls.append(ToolCall(EDIT_TOOL, {"operation": "cut", "track_type": 0, "start_ms": start,
                                                      "end_ms": end}, f"cutting out {_s(start)}-{_s(end)} s"))
         elif k == "title":
+            existing = [s for t in drafts.tracks_of(draft, drafts.TEXT) for s in t.get("sg", [])]
+            if p.get("replace") and existing:
+                args = {"operation": "update_text", "track_type": 7, "text": p["text"]}
+                if p.get("start_ms") is not None:
+                    args["start_ms"] = int(p["start_ms"])
+                if p.get("duration_ms") is not None:
+                    args["duration_ms"] = int(p["duration_ms"])
+                result.calls.append(ToolCall(EDIT_TOOL, args, f"changing the title to \"{p['text']}\""))
+                continue
             start = int(p.get("start_ms") or 0)
             dur = int(p.get("duration_ms") or drafts.DEFAULT_TITLE_MS)
             result.calls.append(ToolCall(EDIT_TOOL, {"operation": "add_text", "track_type": 7, "text": p["text"],
@@ -165,6 +174,9 @@ def apply_call(draft: Mapping[str, Any], infos: drafts.Infos, call: ToolCall) ->
     if op == "add_text":
         return drafts.add_text(draft, infos, text=a["text"], start_ms=a.get("start_ms", 0),
                                duration_ms=a.get("duration_ms"))
+    if op == "update_text":
+        return drafts.add_text(draft, infos, text=a["text"], start_ms=a.get("start_ms"),
+                               duration_ms=a.get("duration_ms"), replace=True)
     if op == "add_audio":
         return drafts.set_music(draft, infos, src=a["source"], volume=a.get("volume", 100))
     if op == "set_mute":

@@ -259,11 +259,22 @@ def cut(draft, infos, *, start_ms: int, end_ms: int):
                  "duration_ms": out["d"]}
 
 
-def add_text(draft, infos, *, text: str, start_ms: int = 0, duration_ms: int | None = None):
+def add_text(draft, infos, *, text: str, start_ms: int = 0, duration_ms: int | None = None, replace: bool = False):
+    """Add a title; ``replace`` swaps the existing title(s) for it (keeping the first one's
+    timing unless a new one is given)."""
     text = text.strip()
     if not text:
         raise EditError("The title is empty.")
     d = normalize(draft, infos)
+    old = [s for t in tracks_of(d, TEXT) for s in t.get("sg", [])]
+    if replace and old:
+        if start_ms is None:
+            start_ms = int(old[0].get("s", 0))
+        if duration_ms is None:
+            duration_ms = int(old[0].get("d", DEFAULT_TITLE_MS))
+        for t in tracks_of(d, TEXT):
+            t["sg"] = []
+    start_ms = start_ms or 0
     total = d["d"]
     start = max(0, int(start_ms))
     if total and start >= total:
@@ -276,7 +287,8 @@ def add_text(draft, infos, *, text: str, start_ms: int = 0, duration_ms: int | N
     track["sg"].append(seg)
     track["sg"].sort(key=lambda s: s["s"])
     out = normalize(d, infos)
-    return out, {"status": "success", "segment_id": seg["id"], "message": f"Added title '{text}'",
+    verb = "Changed the title to" if replace and old else "Added title"
+    return out, {"status": "success", "segment_id": seg["id"], "message": f"{verb} '{text}'",
                  "duration_ms": out["d"]}
 
 

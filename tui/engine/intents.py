@@ -8,7 +8,8 @@ Intent kinds and their params:
 - ``convert``     resolution ("highest" | "2160p" | "1080p" | ...), format ("mp4")
 - ``trim``        keep one range: start_ms, end_ms (None = to the end) or last_ms (keep the last N ms)
 - ``cut``         remove one range: start_ms, end_ms, or first_ms / last_ms
-- ``title``       text, start_ms (None = 0), duration_ms (None = default), end_ms (None)
+- ``title``       text, start_ms (None = 0), duration_ms (None = default); replace=True when
+                  the user changes the title rather than adding one
 - ``music``       volume (int | None), name (str | None, a file name the user mentioned)
 - ``mute`` / ``unmute``
 - ``aspect``      aspect ("16:9" | "9:16" | "1:1" | "4:3" | "3:4" | None for the source's)
@@ -101,9 +102,9 @@ def _blank(text: str, span: tuple[int, int]) -> str:
 
 _QUOTES = "\"'“”‘’「」『』《》"
 TITLE_RE = re.compile(
-    r"(?:\b(?:add|put|insert|overlay|place|show|write|set|with|use)\b[^.;\n]{0,20}?)?"
+    r"(?:\b(?:add|put|insert|overlay|place|show|write|set|with|use|change|replace|rename|update|edit)\b[^.;\n]{0,20}?)?"
     r"(?:\b(?:title|caption|heading|headline|text|subtitle)\b|标题|字幕|文字)"
-    r"\s*(?:that\s+says|saying|reading|which\s+says|of|called|:|：|as|to)?\s*"
+    r"\s*(?:that\s+says|saying|reading|which\s+says|of|called|:|：|as|to|with|into)?\s*"
     r"(?:[" + _QUOTES + r"](?P<q>[^" + _QUOTES + r"]+)[" + _QUOTES + r"]"
     r"|(?P<u>(?:(?!\b(?:from|at|for|between|on|in|starting|until|and then|then)\b)[^.;,\n" + _QUOTES + r"])+))",
     re.I,
@@ -181,7 +182,8 @@ def _title_intent(text: str) -> tuple[Intent | None, str]:
         title = raw.strip().strip(_QUOTES).strip()
         if m.group("q") is None:
             # an unquoted title must follow an explicit "add/put ... title" and be short
-            if not re.match(r"\s*(?:add|put|insert|overlay|place|write|set|with|use)\b", m.group(0), re.I) \
+            if not re.match(r"\s*(?:add|put|insert|overlay|place|write|set|with|use|change|replace|rename|update)\b",
+                            m.group(0), re.I) \
                     and not re.search(r"标题|字幕|文字", m.group(0)):
                 continue
             title = re.sub(r"^(?:that\s+says|saying|reading|called)\s+", "", title, flags=re.I).strip()
@@ -211,6 +213,8 @@ def _title_intent(text: str) -> tuple[Intent | None, str]:
                 if g.get("d2"):
                     params["duration_ms"] = _to_ms(g["d2"], g.get("ud2"))
             end = t.end()
+        if re.match(r"\s*(?:change|replace|rename|update|edit)\b", m.group(0), re.I) or re.search(r"修改|改成|换成", m.group(0)):
+            params["replace"] = True  # the new title takes the old one's place
         return Intent("title", params), _blank(text, (m.start(), end))
     return None, text
 
