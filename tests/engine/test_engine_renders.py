@@ -146,3 +146,11 @@ def test_the_data_folder_can_move(start_engine, tmp_path):
     assert b.http.get("/api/render/proxy/render_m/download", headers=b.auth).content.startswith(b"RENDERED")
     assert b.render(sid, b.draft(sid), "render_m2").json()["success"] is True
     assert b.wait_render("render_m2")["status"] == "completed"
+
+
+def test_render_ids_cannot_escape_the_renders_folder(engine, api, tmp_path):
+    sid, draft = _project(api, tmp_path)
+    for bad in ["../../../evil", "a/b", ".hidden", "", "x" * 200, "render\x00"]:
+        r = api.render(sid, draft, bad)
+        assert r.status_code == 400 and r.json()["success"] is False, bad
+    assert not list(tmp_path.rglob("evil*"))

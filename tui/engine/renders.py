@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import re
 import threading
 import time
 from pathlib import Path
@@ -126,7 +127,8 @@ class RenderPool:
         if missing:
             self.store.update_render(render_id, status="failed", error=f"Media not found: {', '.join(missing)}")
             return
-        out_path = self.store.renders_dir / row["user_id"] / f"{render_id}.mp4"
+        safe = re.sub(r"[^A-Za-z0-9_\-]", "_", render_id)[:128]  # ids are checked at submit; belt and braces
+        out_path = self.store.renders_dir / row["user_id"] / f"{safe}.mp4"
         out_path.parent.mkdir(parents=True, exist_ok=True)
         last_write = [0.0]
 

@@ -28,6 +28,7 @@ import contextlib
 import functools
 import ipaddress
 import logging
+import re
 import sys
 import threading
 import time
@@ -53,6 +54,7 @@ from tui.engine.uploads import UploadRefused, new_upload_id, receive_files, safe
 log = logging.getLogger("tui.engine")
 
 MAX_FILES_PER_REQUEST = 20
+RENDER_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,127}")
 SKILL_HEADERS = ("x-skill-source", "x-skill-version", "x-skill-platform")
 
 
@@ -547,8 +549,9 @@ async def render_submit(request: Request) -> Response:
     if not isinstance(body, dict):
         raise Fail(400, "The body must be a JSON object.", 400, render=True)
     render_id = str(body.get("id") or "").strip()
-    if not render_id or len(render_id) > 200:
-        raise Fail(400, "The render needs an id (render_<unique>).", 400, render=True)
+    if not RENDER_ID_RE.fullmatch(render_id):
+        raise Fail(400, "The render needs an id of letters, digits, '_' or '-' (render_<unique>).", 400,
+                   render=True)
     session_id = body.get("sessionId") or body.get("session_id")
     if session_id is not None:
         session_id = str(session_id)
