@@ -169,3 +169,26 @@ async def test_download_a_link_in_mp4_at_the_highest_resolution(engine_url, make
         assert job.status == "completed", job.error
         info = probe(await client.download_render(job, tmp_path / "out"))
         assert (info.width, info.height, info.vcodec) == (1280, 720, "h264")
+
+
+async def test_clips_and_a_still_render_at_the_size_the_draft_announces(engine_url, make_video, ffmpeg_exe, tmp_path):
+    small = make_video(seconds=2, width=640, height=360, fps=25)
+    big = make_video(seconds=2, width=960, height=540, fps=25)
+    still = tmp_path / "still.png"
+    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240",
+                    "-frames:v", "1", str(still)], check=True)
+    async with NemoClient(load_settings(api_url=engine_url)) as client:
+        await client.connect()
+        sid = (await client.create_session()).session_id
+        await client.upload_files(sid, [small, big, still])
+        state = await client.state(sid)
+        assert state.draft.duration_ms == 9000  # 2 s + 2 s + a 5 s still
+        assert (state.draft.meta["width"], state.draft.meta["height"]) == (960, 540)  # the largest source
+        job, _ = await _wait(client, (await client.submit_render(sid, state.draft)).id)
+        assert job.status == "completed", job.error
+        info = probe(await client.download_render(job, tmp_path / "out"))
+        assert (info.width, info.height) == (960, 540) and abs(info.duration_s - 9.0) < 0.2
+        # an explicit size in the request wins
+        job, _ = await _wait(client, (await client.submit_render(sid, state.draft, width=640, height=360)).id)
+        info = probe(await client.download_render(job, tmp_path / "out2"))
+        assert (info.width, info.height) == (640, 360)

@@ -63,13 +63,15 @@ def _even(x: float) -> int:
 
 
 def source_size(draft: Mapping[str, Any], infos: Infos) -> tuple[int, int] | None:
-    """The size of the first visual segment's source, if known."""
+    """The size of the largest visual source on the video track (what "highest" keeps; the
+    media layer's renderer picks the same one)."""
+    sizes = []
     for track in tracks_of(draft, VIDEO):
         for seg in track.get("sg", []):
             info = infos.get(seg.get("src", ""), {})
             if info.get("width") and info.get("height"):
-                return int(info["width"]), int(info["height"])
-    return None
+                sizes.append((int(info["width"]), int(info["height"])))
+    return max(sizes, key=lambda wh: wh[0] * wh[1]) if sizes else None
 
 
 def source_fps(draft: Mapping[str, Any], infos: Infos) -> float | None:

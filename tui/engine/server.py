@@ -572,10 +572,10 @@ async def render_submit(request: Request) -> Response:
         rows = [await eng.db(eng.store.upload, uid, user_id) for uid in sources]
         normalized = drafts.normalize(draft, eng.infos([r for r in rows if r]))
         m["width"], m["height"] = normalized["m"]["width"], normalized["m"]["height"]
-    for key in ("width", "height"):
-        value = output.get(key)
-        if isinstance(value, (int, float)) and 16 <= value <= 8192:
-            m[key] = int(value) // 2 * 2
+    size = [output.get("width"), output.get("height")]
+    if all(isinstance(v, (int, float)) and 16 <= v <= 8192 for v in size):
+        m["width"], m["height"] = (int(v) // 2 * 2 for v in size)
+        m["resolution"] = f"{min(m['width'], m['height'])}p"  # an explicit size, not "highest"
     draft["m"] = m
     created = await eng.db(eng.store.create_render, render_id, user_id, session_id, draft, output)
     if not created:
