@@ -36,3 +36,34 @@ def test_credits_frozen_by_a_run_that_died_with_the_server_are_released_at_start
     store = Storage(data_dir)
     assert store.balance(tok["user_id"]) == {"available": 100, "frozen": 0, "total": 100}
     assert [r["kind"] for r in store.ledger(tok["user_id"])] == ["grant", "freeze", "release"]
+
+
+def test_nemo_tui_serve_runs_the_engine_until_stopped(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "serve", "--port", str(port), "--data-dir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                r = httpx.post(f"http://127.0.0.1:{port}/api/auth/anonymous-token", headers={"X-Client-Id": "cli"})
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the engine did not start"
+                time.sleep(0.1)
+        assert r.json()["data"]["credits"] == 100
+        assert (tmp_path / "engine" / "engine.db").exists()
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode in (0, -15)
+    assert "WARNING" not in err and f"http://127.0.0.1:{port}" in err
