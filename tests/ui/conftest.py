@@ -81,7 +81,7 @@ async def _no_sleep(seconds: float) -> None:
     await asyncio.sleep(0)
 
 
-async def wait_until(condition: Callable[[], object], timeout: float = 5.0, interval: float = 0.02) -> None:
+async def wait_until(condition: Callable[[], object], timeout: float = 10.0, interval: float = 0.02) -> None:
     """Poll ``condition`` until it is true; fail the test with a clear message on timeout."""
     deadline = time.monotonic() + timeout
     while True:
