@@ -79,7 +79,7 @@ def test_cancel_a_running_render(api, tmp_path, fake_media):
 
 
 def test_renders_queue_one_at_a_time_and_the_server_stays_responsive(api, tmp_path, fake_media):
-    fake_media.render_delay = 1.0
+    fake_media.render_delay = 1.5
     sid, draft = _project(api, tmp_path)
     api.render(sid, draft, "render_1")
     api.render(sid, draft, "render_2")
