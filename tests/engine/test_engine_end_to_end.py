@@ -192,3 +192,16 @@ async def test_clips_and_a_still_render_at_the_size_the_draft_announces(engine_u
         job, _ = await _wait(client, (await client.submit_render(sid, state.draft, width=640, height=360)).id)
         info = probe(await client.download_render(job, tmp_path / "out2"))
         assert (info.width, info.height) == (640, 360)
+
+
+async def test_a_renamed_text_file_is_refused_by_the_real_probe(engine_url, tmp_path):
+    bogus = tmp_path / "holiday.mp4"
+    bogus.write_text("just some notes, not a video\n" * 50)
+    async with NemoClient(load_settings(api_url=engine_url)) as client:
+        await client.connect()
+        sid = (await client.create_session()).session_id
+        with pytest.raises(UnsupportedFileType) as exc:
+            await client.upload_files(sid, [bogus])
+        assert "holiday.mp4" in str(exc.value) and "upl_" not in str(exc.value)
+        assert str(tmp_path) not in str(exc.value)
+        assert (await client.state(sid)).draft.tracks == []

@@ -28,6 +28,7 @@ import contextlib
 import functools
 import ipaddress
 import logging
+import os
 import re
 import sys
 import threading
@@ -638,7 +639,7 @@ async def _crash_handler(request: Request, exc: Exception) -> Response:
 def create_app(data_dir: Path, *, heartbeat_interval: float = 5.0, media: Any = None, silent_ratio: float = 0.3,
                edit_cost: int = 10, token_ttl: float = TOKEN_TTL, new_client_limit: int = 20,
                new_client_window: float = 600.0, max_upload_bytes: int = MAX_UPLOAD_BYTES,
-               render_workers: int = 1, chunk_delay: float = 0.03, tool_delay: float = 0.2) -> Starlette:
+               render_workers: int | None = None, chunk_delay: float = 0.03, tool_delay: float = 0.2) -> Starlette:
     """The engine as an ASGI app.
 
     ``media``: an object with probe / ingest_url / render_draft (default: tui.engine.media).
@@ -646,7 +647,10 @@ def create_app(data_dir: Path, *, heartbeat_interval: float = 5.0, media: Any = 
     session: 0 never, 1 always). ``new_client_limit`` new client ids per address per
     ``new_client_window`` seconds, then 429. ``chunk_delay`` / ``tool_delay``: pacing of the
     streamed reply and of each edit tool (heartbeats go out while a tool works).
+    ``render_workers``: renders at once (default 1 on up to 3 cores, else 2; the rest wait as pending).
     """
+    if render_workers is None:  # ffmpeg uses every core: one render at a time on small machines
+        render_workers = 2 if (os.cpu_count() or 1) >= 4 else 1
     engine = Engine(Path(data_dir), heartbeat_interval=heartbeat_interval, media=media, silent_ratio=silent_ratio,
                     edit_cost=edit_cost, token_ttl=token_ttl, new_client_limit=new_client_limit,
                     new_client_window=new_client_window, max_upload_bytes=max_upload_bytes,
