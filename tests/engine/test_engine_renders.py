@@ -78,8 +78,9 @@ def test_cancel_a_running_render(api, tmp_path, fake_media):
     assert api.http.get("/api/render/proxy/render_c/download", headers=api.auth).status_code == 404
 
 
-def test_renders_queue_one_at_a_time_and_the_server_stays_responsive(api, tmp_path, fake_media):
+def test_renders_queue_one_at_a_time_and_the_server_stays_responsive(start_engine, tmp_path, fake_media):
     fake_media.render_delay = 1.5
+    api = Api(start_engine(render_workers=1).base_url).login()
     sid, draft = _project(api, tmp_path)
     api.render(sid, draft, "render_1")
     api.render(sid, draft, "render_2")
