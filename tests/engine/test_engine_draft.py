@@ -122,3 +122,14 @@ def test_changing_the_title_replaces_it_in_place():
     # with no title yet, "change the title" simply adds one
     p = agent.plan(parse("change the title to 'First'"), build("upl_v1"), UPLOADS)
     assert p.calls[0].args["operation"] == "add_text"
+
+
+def test_the_draft_has_exactly_the_documented_keys():
+    draft = build("upl_v1", "upl_a1")
+    draft, _ = d.add_text(draft, INFOS, text="T")
+    assert set(draft) == {"t", "d", "m"}
+    assert set(draft["m"]) == {"title", "width", "height", "fps", "aspect", "resolution", "mute"}
+    assert [set(t) for t in draft["t"]] == [{"id", "tt", "name", "sg"}] * 3
+    video, music, title = (t["sg"][0] for t in draft["t"])
+    assert set(video) == set(music) == {"id", "name", "src", "s", "d", "in", "vol"}
+    assert set(title) == {"id", "name", "text", "s", "d"}

@@ -37,7 +37,7 @@ def new_draft(title: str = "project") -> dict[str, Any]:
         "t": [],
         "d": 0,
         "m": {"title": title, "width": DEFAULT_SIZE[0], "height": DEFAULT_SIZE[1], "fps": 30,
-              "aspect": None, "resolution": "highest", "mute": False, "format": "mp4"},
+              "aspect": None, "resolution": "highest", "mute": False},
     }
 
 
@@ -176,8 +176,7 @@ def add_media(draft: Mapping[str, Any], upload_id: str, infos: Infos) -> tuple[d
 def set_output(draft, infos, *, resolution: str = "highest", fmt: str = "mp4"):
     d = copy.deepcopy(dict(draft))
     d.setdefault("m", {})
-    d["m"]["resolution"] = resolution
-    d["m"]["format"] = fmt
+    d["m"]["resolution"] = resolution  # the format is always MP4 (H.264/AAC): nothing to store
     out = normalize(d, infos)
     return out, {"status": "success", "message": f"Output set to {fmt.upper()} at {resolution} "
                  f"({out['m']['width']}x{out['m']['height']})", "width": out["m"]["width"],
