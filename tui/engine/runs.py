@@ -30,25 +30,26 @@ class AgentRun:
         self.invocation_id = adk.new_invocation_id()
         self.cancel = threading.Event()
         self.frozen = False
+        self.cost = 0
+        self.is_edit = False
         self.new_urls: list[str] = []
 
     async def db(self, fn, *args, **kwargs):
         return await asyncio.to_thread(fn, *args, **kwargs)
 
     async def prepare(self) -> tuple[bool, int]:
-        """Decide whether this is an edit run; freeze its cost. Returns (ok, cost): ok is False
-        when the user has too few credits (nothing was frozen)."""
+        """Decide whether this is an edit run and whether the user can pay for it.
+        Returns (ok, cost). Nothing is frozen yet: the stream freezes when it starts, so a
+        client that is gone before the first byte never leaves credits frozen."""
         uploads = await self.db(self.store.uploads, self.session_id)
         known = {u["source_url"] for u in uploads if u.get("source_url")}
         self.new_urls = [u for u in self.request.urls if u not in known]
         self.is_edit = bool(self.new_urls) or any(i.kind in agent.EDIT_KINDS for i in self.request.intents)
-        cost = self.engine.edit_cost if self.is_edit else 0
-        if cost:
-            ok = await self.db(self.store.freeze, self.user_id, cost, self.invocation_id)
-            if not ok:
-                return False, cost
-            self.frozen = True
-        return True, cost
+        self.cost = self.engine.edit_cost if self.is_edit else 0
+        if self.cost:
+            balance = await self.db(self.store.balance, self.user_id)
+            return balance["available"] >= self.cost, self.cost
+        return True, 0
 
     async def say(self, emit: Emit, text: str) -> None:
         for piece in adk.chunks(text):
@@ -57,17 +58,24 @@ class AgentRun:
         emit(adk.text_event(self.invocation_id, text))
 
     async def produce(self, emit: Emit) -> None:
-        await self.db(self.store.add_message, self.session_id, "user", self.text, self.invocation_id)
         try:
+            if self.cost:
+                # the credits are frozen while the run works (another run may have spent them
+                # since prepare(): then the run stops here with the 2001 error frame)
+                self.frozen = await self.db(self.store.freeze, self.user_id, self.cost, self.invocation_id)
+                if not self.frozen:
+                    emit(adk.error_event(self.invocation_id, "2001", "Not enough credits for this edit."))
+                    return
+            await self.db(self.store.add_message, self.session_id, "user", self.text, self.invocation_id)
             role, reply = "agent", await self._produce(emit)
-        except asyncio.CancelledError:
+        except asyncio.CancelledError:  # the client hung up
             self.cancel.set()
-            if self.frozen:
+            if self.cost:  # unconditionally: the freeze may have landed just as we were cancelled
                 await asyncio.shield(self.db(self.store.release, self.user_id, self.invocation_id))
                 self.frozen = False
             raise
         except Exception as exc:  # the agent itself failed: ADK's error frame
-            if self.frozen:
+            if self.cost:
                 await self.db(self.store.release, self.user_id, self.invocation_id)
                 self.frozen = False
             emit({"error": f"{type(exc).__name__}: {exc}",
