@@ -238,3 +238,19 @@ def test_hanging_up_during_a_download_stops_it(start_engine, fake_media):
     time.sleep(1.0)  # the fake download checks its cancel flag between steps
     assert fake_media.ingest_cancelled
     assert a.draft(sid)["t"] == [] and a.state(sid)["data"]["state"]["ingests"] == []
+
+
+def test_an_agent_crash_ends_with_adks_error_frame_and_costs_nothing(api, tmp_path, monkeypatch):
+    from tui.engine import agent
+
+    sid = _with_video(api, tmp_path)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("agent crash")
+
+    monkeypatch.setattr(agent, "apply_call", boom)
+    events = api.run(sid, "trim to 0-3 s")
+    assert events[-1]["error"] == "RuntimeError: agent crash"
+    assert events[-1]["error_details"]["error_type"] == "RuntimeError"
+    assert api.credits() == {"available": 100, "frozen": 0, "total": 100}
+    assert api.draft(sid)["d"] == 10000
