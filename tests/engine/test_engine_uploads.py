@@ -206,3 +206,17 @@ def test_uploads_are_stored_per_user_and_session(engine, api, tmp_path):
     files = [p for p in (Path(engine.data_dir) / "media").rglob("*") if p.is_file()]
     assert len(files) == 1 and files[0].relative_to(Path(engine.data_dir) / "media").parts[:2] == (api.user_id, sid)
     assert os.path.getsize(files[0]) == (tmp_path / "a.mp4").stat().st_size
+
+
+def test_a_fetched_file_that_is_not_media_is_removed(engine, api, fake_media, monkeypatch):
+    def not_media(url, dest_dir, **kwargs):
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        (dest_dir / "page.mp4").write_text("<html>not a video</html>")
+        return dest_dir / "page.mp4"
+
+    monkeypatch.setattr(fake_media, "ingest_url", not_media)
+    sid = api.session()
+    body = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=api.auth,
+                         json={"urls": ["https://videos.example/page"], "source_type": "url"}).json()
+    assert body["code"] == 4001 and "page.mp4 is not a playable video/audio file" in body["message"]
+    assert not [p for p in (Path(engine.data_dir) / "media").rglob("*") if p.is_file()]

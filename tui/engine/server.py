@@ -30,6 +30,7 @@ import ipaddress
 import logging
 import os
 import re
+import shutil
 import sys
 import threading
 import time
@@ -253,6 +254,10 @@ class Engine:
             await self.db(self.store.add_upload, row)
             version = await self.add_to_draft(session_id, [row], "ingest")
             return row, version
+        except BaseException:
+            if not await self.db(self.store.upload, upload_id, user_id):  # nothing half-done stays behind
+                await asyncio.shield(asyncio.to_thread(shutil.rmtree, dest, True))
+            raise
         finally:
             self.active_ingests.discard(cancel)
             self.ingests[session_id].pop(url, None)
