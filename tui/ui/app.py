@@ -142,9 +142,12 @@ class NemoApp(App[None]):
         self.run_active = False
         self.retry_text: str | None = None
         self._working_timer: Timer | None = None
+        self._status_timer: Timer | None = None
         self._reply: AgentMessage | None = None
         self._reply_text = ""
         self._reply_shown = ""
+        self._pending_chunk = ""
+        self._chunk_timer: Timer | None = None
         self._stream: Any = None
         self.tab = "chat"
 
@@ -455,7 +458,7 @@ class NemoApp(App[None]):
         self._record_line("error", text)
 
     def on_sse_received(self, message: m.SseReceived) -> None:
-        self.sse_log.add(message.event, self.wall_clock())
+        self.sse_log.add_many(message.events, self.wall_clock())
 
     # ---- the chat --------------------------------------------------------------------
     async def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -538,6 +541,12 @@ class NemoApp(App[None]):
             self._working_timer = self.set_interval(1.0, self._update_working)
 
     def on_run_status(self, message: m.RunStatus) -> None:
+        # A stream of statuses (download progress) repaints at most ~10 times a second.
+        if self._status_timer is None:
+            self._status_timer = self.set_timer(0.1, self._status_due)
+
+    def _status_due(self) -> None:
+        self._status_timer = None
         self._update_working()
 
     def _update_working(self) -> None:
@@ -551,21 +560,34 @@ class NemoApp(App[None]):
             self._reply = await self.chat.add_agent("")
             self._reply_text = ""
             self._reply_shown = ""
-            self._stream = Markdown.get_stream(self._reply)
+            self._stream = None  # started at the first write (a stream never written to is not started)
         self._reply_text += message.text
         # Redact the whole text so far (a token can be split across chunks) and stream
         # only what is new; if redaction rewrote what is already shown, redraw it whole.
         shown = redact(self._reply_text)
         self._reply.text = shown
         if shown.startswith(self._reply_shown):
-            delta = shown[len(self._reply_shown):]
+            self._pending_chunk += shown[len(self._reply_shown):]
             self._reply_shown = shown
-            await self._stream.write(delta)
+            # Markdown re-parses its last block on every write: write ~10 times a second.
+            if self._chunk_timer is None:
+                self._chunk_timer = self.set_timer(0.1, self._write_pending_chunk)
         else:
             self._reply_shown = shown
-            await self._stream.stop()
+            self._pending_chunk = ""
+            stream, self._stream = self._stream, None
+            if stream is not None:
+                await stream.stop()
             await self._reply.update(shown)
+
+    async def _write_pending_chunk(self) -> None:
+        self._chunk_timer = None
+        text, self._pending_chunk = self._pending_chunk, ""
+        if not text or self._reply is None:
+            return
+        if self._stream is None:
             self._stream = Markdown.get_stream(self._reply)
+        await self._stream.write(text)  # lets the stream's task start before any stop()
 
     async def on_agent_text(self, message: m.AgentText) -> None:
         """The whole text of the open message (the aggregate, or a translated final)."""
@@ -581,6 +603,10 @@ class NemoApp(App[None]):
 
         reply, stream, full = self._reply, self._stream, redact(self._reply_text)
         self._reply, self._stream, self._reply_text, self._reply_shown = None, None, "", ""
+        self._pending_chunk = ""
+        if self._chunk_timer is not None:
+            self._chunk_timer.stop()
+            self._chunk_timer = None
         if reply is None:
             return
         try:

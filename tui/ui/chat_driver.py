@@ -22,21 +22,40 @@ NOTE_KINDS = {C.Note: "info", C.Error: "error", C.TimedOut: "warning"}
 
 
 def post_outputs(app: "NemoApp", outputs: list[Any], checks: list[str]) -> None:
+    """ChatRun's outputs as the app's messages; chunks in a row are joined and only the
+    last status is kept, so a flood of events becomes a few messages."""
+    chunk: list[str] = []
+    status: str | None = None
+
+    def flush_chunk() -> None:
+        if chunk:
+            app.post_message(m.AgentChunk("".join(chunk)))
+            chunk.clear()
+
     for out in outputs:
         if isinstance(out, C.AppendChunk):
-            app.post_message(m.AgentChunk(out.text))
-        elif isinstance(out, C.ReplaceText):
+            chunk.append(out.text)
+            continue
+        if isinstance(out, C.Status):
+            status = out.text
+            continue
+        flush_chunk()
+        if isinstance(out, C.ReplaceText):
             app.post_message(m.AgentText(out.text))
         elif isinstance(out, C.FinishMessage):
             app.post_message(m.AgentFinished())
-        elif isinstance(out, C.Status):
-            app.post_message(m.RunStatus(out.text))
         elif isinstance(out, C.NeedsStateCheck):
-            checks.append(out.reason)
-            if out.reason == "state_delta":
+            if out.reason == "state_delta" and "state_delta" not in checks[-1:]:
                 app.post_message(m.StateCheck("state_delta", None))
+            checks.append(out.reason)
         elif type(out) in NOTE_KINDS:
             app.post_message(m.ChatNote(out.text, NOTE_KINDS[type(out)]))
+    flush_chunk()
+    if status is not None:
+        app.post_message(m.RunStatus(status))
+
+
+BATCH = 500  # events handled per turn of the loop at most: the screen stays responsive
 
 
 async def _pump(client: Any, session_id: str, text: str, queue: asyncio.Queue) -> None:
@@ -76,35 +95,53 @@ async def drive_run(app: "NemoApp", text: str, urls: list[str]) -> None:
     before = app.draft
     run = C.ChatRun(clock=app.clock, note_every=app.note_every, timeout=app.run_timeout)
     checks: list[str] = []
-    queue: asyncio.Queue = asyncio.Queue()
+    queue: asyncio.Queue = asyncio.Queue(maxsize=5 * BATCH)  # backpressure to the network
     app.post_message(m.RunStarted(run, text))
     pump = asyncio.create_task(_pump(client, session_id, text, queue))
     outcome = "finished"
     try:
         while not run.done:
-            try:
-                kind, item = await asyncio.wait_for(queue.get(), timeout=app.tick_interval)
-            except asyncio.TimeoutError:
-                post_outputs(app, run.tick(), checks)
-                continue
-            if kind == "event":
-                app.post_message(m.SseReceived(item))
-                post_outputs(app, run.feed(item), checks)
-            elif kind == "end":
-                post_outputs(app, run.finish(), checks)
-            elif kind == "cut":
-                post_outputs(app, run.cut(), checks)
+            if queue.empty():
+                try:
+                    first = await asyncio.wait_for(queue.get(), timeout=app.tick_interval)
+                except asyncio.TimeoutError:
+                    post_outputs(app, run.tick(), checks)
+                    continue
             else:
-                # The request itself failed (no stream, or an API error code): say it plainly.
-                post_outputs(app, [o for o in run.finish() if not isinstance(o, C.NeedsStateCheck)], checks)
-                checks.clear()
-                outcome = "api_error"
-                if kind == "api_error":
-                    app.post_message(m.ApiFailure(item, "talking to the agent"))
+                first = queue.get_nowait()
+            items = [first]
+            while len(items) < BATCH and not queue.empty():
+                items.append(queue.get_nowait())
+            events: list[Any] = []
+            outputs: list[Any] = []
+            for kind, item in items:
+                if run.done:
+                    break
+                if kind == "event":
+                    events.append(item)
+                    outputs.extend(run.feed(item))
+                elif kind == "end":
+                    outputs.extend(run.finish())
+                elif kind == "cut":
+                    outputs.extend(run.cut())
                 else:
-                    app.post_message(
-                        m.ChatNote(f"Something went wrong while talking to the agent: {item}. Nothing was re-sent.", "error")
-                    )
+                    # The request itself failed (no stream, or an API error code): say it plainly.
+                    outputs.extend(o for o in run.finish() if not isinstance(o, C.NeedsStateCheck))
+                    outcome = "api_error"
+                    if kind == "api_error":
+                        failure = m.ApiFailure(item, "talking to the agent")
+                    else:
+                        failure = m.ChatNote(
+                            f"Something went wrong while talking to the agent: {item}. Nothing was re-sent.", "error"
+                        )
+            if events:
+                app.post_message(m.SseReceived(events))
+            post_outputs(app, outputs, checks)
+            if outcome == "api_error":
+                checks.clear()
+                app.post_message(failure)
+            # Let the screen breathe between batches.
+            await asyncio.sleep(0)
         if outcome != "api_error":
             outcome = run.outcome or "finished"
     except asyncio.CancelledError:

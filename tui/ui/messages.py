@@ -52,9 +52,11 @@ class ApiFailure(Message):
 
 
 class SseReceived(Message):
-    def __init__(self, event: Any) -> None:
+    """Events of the stream, in order (a batch: one message for many events)."""
+
+    def __init__(self, events: list[Any]) -> None:
         super().__init__()
-        self.event = event
+        self.events = events
 
 
 class RunStarted(Message):

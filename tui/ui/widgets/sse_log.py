@@ -4,7 +4,6 @@ throttled (a flood of events is drawn about ten times a second, never line by li
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 from rich.text import Text
@@ -30,19 +29,34 @@ ALL_KINDS: tuple[str, ...] = tuple(KIND_STYLES)
 FLUSH_INTERVAL = 0.1  # seconds: at most ~10 redraws a second
 
 
-@dataclass(frozen=True)
 class LogEntry:
-    """One received event and the wall-clock time it arrived (HH:MM:SS)."""
+    """One received event and the wall-clock time it arrived (HH:MM:SS). The summary and
+    the raw text are worked out only when someone reads them (a flood stays cheap)."""
 
-    number: int
-    time: str
-    kind: str
-    summary: str
-    raw: str
+    __slots__ = ("number", "time", "kind", "event", "_summary", "_raw")
+
+    def __init__(self, number: int, time: str, event: Any) -> None:
+        self.number = number
+        self.time = time
+        self.kind = str(getattr(event, "kind", "raw"))
+        self.event = event
+        self._summary: str | None = None
+        self._raw: str | None = None
+
+    @property
+    def summary(self) -> str:
+        if self._summary is None:
+            self._summary = _summary(self.event, self.kind)
+        return self._summary
+
+    @property
+    def raw(self) -> str:
+        if self._raw is None:
+            self._raw = redact(str(getattr(self.event, "raw", "") or ""))
+        return self._raw
 
 
-def entry_from_event(number: int, time: str, event: Any) -> LogEntry:
-    kind = str(getattr(event, "kind", "raw"))
+def _summary(event: Any, kind: str) -> str:
     try:
         summary = event.summary()
     except Exception:  # a summary must never break the log
@@ -50,13 +64,11 @@ def entry_from_event(number: int, time: str, event: Any) -> LogEntry:
     summary = " ".join(redact(str(summary)).split())
     # The tag already says the kind: "partial: Sure!" reads as "Sure!" after the tag.
     if summary == kind:
-        summary = ""
+        return ""
     for prefix in (f"{kind}: ", f"{kind} "):
         if summary.startswith(prefix):
-            summary = summary[len(prefix):]
-            break
-    raw = redact(str(getattr(event, "raw", "") or ""))
-    return LogEntry(number, time, kind, summary, raw)
+            return summary[len(prefix):]
+    return summary
 
 
 def format_entry(entry: LogEntry, width: int | None = None) -> Text:
@@ -101,14 +113,20 @@ class SseLogView(Vertical):
         return f"SSE log · {shown} · {self.received} events"
 
     def add(self, event: Any, time: str) -> LogEntry:
-        self.received += 1
-        entry = entry_from_event(self.received, time, event)
-        self.entries.append(entry)
-        if entry.kind not in self.hidden_kinds:
-            self._pending.append(entry)
+        self.add_many((event,), time)
+        return self.entries[-1]
+
+    def add_many(self, events: Iterable[Any], time: str) -> None:
+        """Keep the events; they are drawn at the next flush (at most ~10 a second)."""
+        hidden = self.hidden_kinds
+        for event in events:
+            self.received += 1
+            entry = LogEntry(self.received, time, event)
+            self.entries.append(entry)
+            if entry.kind not in hidden:
+                self._pending.append(entry)
         if self._flush_timer is None:
             self._flush_timer = self.set_timer(FLUSH_INTERVAL, self.flush)
-        return entry
 
     def flush(self) -> None:
         self._flush_timer = None
