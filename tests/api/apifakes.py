@@ -8,11 +8,11 @@ from typing import Any, Callable
 
 import httpx
 
+from fixture_paths import ADK_FIXTURES
+
 API = "http://127.0.0.1:9"  # never contacted: every test uses a MockTransport
 TOKEN = "nmv_usr_s3cretTOKENvalue42"
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "adk"
-if not FIXTURES.exists():  # the work tree layout: /work/main/tests/api -> /work/shared
-    FIXTURES = Path("/work/shared/fixtures/adk")
+FIXTURES = ADK_FIXTURES
 
 
 def envelope(data: Any, code: int = 0, **extra: Any) -> dict:

@@ -9,7 +9,8 @@ import pytest
 from tui.api.events import SseEvent
 from tui.api.sse import SseParser
 
-ADK_FIXTURES = Path("/work/shared/fixtures/adk")
+from fixture_paths import ADK_FIXTURES
+
 
 
 def sse_payloads(body: str) -> list[str]:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from engine_helpers import Api, fake_file, parts, texts
 
-FIXTURES = Path("/work/shared/fixtures/adk")
+from fixture_paths import ADK_FIXTURES
+
+FIXTURES = ADK_FIXTURES
 
 
 def _recorded(name: str) -> list[dict]:

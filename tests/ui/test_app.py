@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import region_text, screen_text, wait_until
+from pilot_helpers import region_text, screen_text, wait_until
 from ui_fakes import SESSION_ID, THREE_TRACKS, TOKEN, FakeBackend
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import screen_text, wait_until
+from pilot_helpers import screen_text, wait_until
 from test_app import agent_texts, notes, send
 
 from tui.engine.embedded import EmbeddedEngine

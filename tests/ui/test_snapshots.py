@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from conftest import region_text, screen_text, wait_until
+from pilot_helpers import region_text, screen_text, wait_until
 from test_app import notes, send
 from ui_fakes import THREE_TRACKS, FakeBackend, fixture
 

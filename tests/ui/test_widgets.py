@@ -13,7 +13,7 @@ from tui.ui.widgets.credits import CreditsWidget
 from tui.ui.widgets.sse_log import SseLogView
 from tui.ui.widgets.timeline import TimelineView
 
-from conftest import screen_text, wait_until
+from pilot_helpers import screen_text, wait_until
 from ui_fakes import THREE_TRACKS, TOKEN, VIDEO_ONLY, with_title
 
 

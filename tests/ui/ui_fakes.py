@@ -1,7 +1,7 @@
 """A scripted NemoVideo backend for the UI tests: an httpx.MockTransport handed to NemoClient.
 
 It serves token/session/credits/state/upload responses and replays the recorded ADK streams
-from /work/shared/fixtures/adk/ on /run_sse. A run script is a list of steps:
+from shared/fixtures/adk/ on /run_sse. A run script is a list of steps:
 ``bytes`` (sent as is), ``("sleep", seconds)``, ``("wait", asyncio.Event)``, ``("cut",)``
 (the connection breaks), and ``("draft", dict)`` (the draft changes at that point).
 """
@@ -16,7 +16,9 @@ from typing import Any
 
 import httpx
 
-FIXTURES = Path("/work/shared/fixtures/adk")
+from fixture_paths import ADK_FIXTURES
+
+FIXTURES = ADK_FIXTURES
 TOKEN = "nmv_usr_SECRETtoken1234567890"
 SESSION_ID = "5529798706024415232"
 TASK_ID = "task_ab12cd"

@@ -1,6 +1,6 @@
 """ADK-shaped events for /run_sse, field for field like Google ADK 2.x's API server writes them
 (camelCase aliases, author "nemo_agent", invocationId, id, timestamp, empty action maps).
-See /work/shared/fixtures/adk/ for recorded streams."""
+See shared/fixtures/adk/ beside the repository for recorded streams."""
 
 from __future__ import annotations
 
