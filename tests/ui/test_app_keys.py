@@ -45,7 +45,7 @@ async def test_compact_layout_uses_tabs_at_80x24(make_app, backend: FakeBackend)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start(app, pilot)
-        assert app.screen.has_class("-compact")
+        assert app.compact
         text = screen_text(app)
         assert "Chat F2" in text and "Timeline F3" in text and "Log F4" in text
         assert "Urban Dreams" not in text  # the timeline is on its own tab
@@ -63,7 +63,7 @@ async def test_roomy_layout_shows_every_pane_at_120x40(make_app, backend: FakeBa
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await start(app, pilot)
-        assert not app.screen.has_class("-compact")
+        assert not app.compact
         await wait_until(lambda: "^e Export" in screen_text(app))
         text = screen_text(app)
         for part in ("Credits: 25,000", "No timeline yet", "SSE log", "Ready", "^e Export"):

@@ -78,6 +78,7 @@ async def test_timeline_updates_in_place_keeping_expansion_and_cursor():
 async def test_sse_log_is_bounded_filtered_throttled_and_redacted():
     log = SseLogView(max_lines=50, keep=60)
     async with Host(log).run_test(size=(100, 30)) as pilot:
+        await wait_until(lambda: log.query("#sse-log"))  # mounted just after the first paint
         for i in range(300):
             log.add(SseEvent(EventKind.HEARTBEAT, raw='{"type":"heartbeat"}'), "12:00:00")
         log.add(SseEvent(EventKind.ERROR, error=f"Bearer {TOKEN} rejected", raw=f'{{"error":"{TOKEN}"}}'), "12:00:01")

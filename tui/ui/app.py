@@ -15,18 +15,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Markdown, ProgressBar, Static, Tab, Tabs
+from textual.widgets import Footer, Input, Static
 
 from tui.config import Settings
 from tui.ui import messages as m
 from tui.ui.clipboard import copy_text
-from tui.ui.widgets.chat import AgentMessage, ChatLog, HistoryInput, WorkingIndicator
+from tui.ui.widgets.chat import ChatLog, HistoryInput, WorkingIndicator
 from tui.ui.widgets.credits import CreditsWidget
 from tui.ui.widgets.header import StatusHeader
 from tui.ui.widgets.sse_log import SseLogView
@@ -143,7 +143,7 @@ class NemoApp(App[None]):
         self.retry_text: str | None = None
         self._working_timer: Timer | None = None
         self._status_timer: Timer | None = None
-        self._reply: AgentMessage | None = None
+        self._reply: Any = None  # the AgentMessage being streamed
         self._reply_text = ""
         self._reply_shown = ""
         self._pending_chunk = ""
@@ -155,19 +155,33 @@ class NemoApp(App[None]):
     def compose(self) -> ComposeResult:
         detail = "" if self.backend == "local" else _host(self.settings.api_url)
         yield StatusHeader(self.backend, detail, id="header")
-        yield Tabs(
+        # The layout classes live on #main from the start (set later, they restyle only it).
+        compact = self._is_compact(self.size.width, self.size.height)
+        with Vertical(id="main", classes="-tab-chat" + (" -compact" if compact else "")):
+            if compact:  # the tabs exist only once the terminal is small (mounted on a resize)
+                yield self._make_tabs()
+            yield from self._compose_body()
+        yield Footer()
+
+    def _make_tabs(self) -> Any:
+        from textual.widgets import Tab, Tabs
+
+        tabs = Tabs(
             Tab("Chat F2", id="tab-chat"),
             Tab("Timeline F3", id="tab-timeline"),
             Tab("Log F4", id="tab-log"),
+            active=f"tab-{self.tab}",
             id="tabs",
         )
+        return tabs
+
+    def _compose_body(self) -> ComposeResult:
         with Horizontal(id="body"):
             with Vertical(id="chat-pane"):
                 yield ChatLog(id="chat-log")
                 yield WorkingIndicator(id="working")
-                with Horizontal(id="export-row"):
+                with Horizontal(id="export-row"):  # its ProgressBar is mounted on first use
                     yield Static("", id="export-status", markup=False)
-                    yield ProgressBar(total=100, show_eta=False, id="export-bar")
                 yield HistoryInput(
                     placeholder="Paste a video link or say what you want · Enter sends",
                     id="chat-input",
@@ -176,7 +190,6 @@ class NemoApp(App[None]):
                 yield CreditsWidget(id="credits")
                 yield TimelineView(id="timeline")
                 yield SseLogView(id="sse-log-view")
-        yield Footer()
 
     @property
     def chat(self) -> ChatLog:
@@ -208,41 +221,57 @@ class NemoApp(App[None]):
     def session_id(self) -> str | None:
         return getattr(self.session, "session_id", None)
 
+    @property
+    def layout_root(self) -> Vertical:
+        """#main: it carries the -compact and -tab-* classes the stylesheet switches on."""
+        return self.query_one("#main", Vertical)
+
+    @staticmethod
+    def _is_compact(width: int, height: int) -> bool:
+        return width < COMPACT_WIDTH or height < COMPACT_HEIGHT
+
     def on_mount(self) -> None:
         self.main_screen = self.screen
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
-        self._apply_size(self.size.width, self.size.height)
-        self.action_show_tab("chat")
         self.query_one("#chat-input").focus()
         if self._auto_connect:
             # After the first paint: the screen never waits on the network.
             self.call_after_refresh(self.start_connect)
 
     def on_resize(self, event) -> None:
-        self._apply_size(event.size.width, event.size.height)
+        if self.query("#main"):
+            self._apply_size(event.size.width, event.size.height)
 
     def _apply_size(self, width: int, height: int) -> None:
-        screen = getattr(self, "main_screen", None) or self.screen
-        screen.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
+        compact = self._is_compact(width, height)
+        root = self.layout_root
+        if compact and not root.query("#tabs"):
+            root.mount(self._make_tabs(), before="#body")
+        root.set_class(compact, "-compact")
+
+    @property
+    def compact(self) -> bool:
+        return self.layout_root.has_class("-compact")
 
     def action_show_tab(self, name: str) -> None:
         if name not in TABS:
             return
         self.tab = name
-        screen = getattr(self, "main_screen", None) or self.screen
+        root = self.layout_root
         for tab in TABS:
-            screen.set_class(tab == name, f"-tab-{tab}")
-        tabs = self.query_one("#tabs", Tabs)
-        if tabs.active != f"tab-{name}":
-            tabs.active = f"tab-{name}"
+            root.set_class(tab == name, f"-tab-{tab}")
+        for tabs in self.query("#tabs"):
+            if tabs.active != f"tab-{name}":
+                tabs.active = f"tab-{name}"
         if name == "chat":
             self.query_one("#chat-input").focus()
-        elif name == "timeline" and screen.has_class("-compact"):
+        elif name == "timeline" and self.compact:
             self.timeline.tree.focus()
 
-    @on(Tabs.TabActivated, "#tabs")
-    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+    def on_tabs_tab_activated(self, event: Any) -> None:
+        if getattr(event.tabs, "id", None) != "tabs" or event.tab is None:
+            return
         name = (event.tab.id or "tab-chat").removeprefix("tab-")
         if name != self.tab:
             self.action_show_tab(name)
@@ -487,7 +516,7 @@ class NemoApp(App[None]):
         elif action == "status":
             if self._need_connection():
                 self.state_worker(announce=True)
-                if self.main_screen.has_class("-compact"):
+                if self.compact:
                     self.action_show_tab("timeline")
         elif action == "upload":
             paths = list(getattr(decision, "paths", None) or [])
@@ -586,6 +615,8 @@ class NemoApp(App[None]):
         if not text or self._reply is None:
             return
         if self._stream is None:
+            from textual.widgets import Markdown
+
             self._stream = Markdown.get_stream(self._reply)
         await self._stream.write(text)  # lets the stream's task start before any stop()
 
@@ -961,7 +992,11 @@ class NemoApp(App[None]):
             return
         row.add_class("-active")
         self.query_one("#export-status", Static).update(message.text)
-        bar = self.query_one("#export-bar", ProgressBar)
+        if not row.query("#export-bar"):
+            from textual.widgets import ProgressBar
+
+            row.mount(ProgressBar(total=100, show_eta=False, id="export-bar"))
+        bar = row.query_one("#export-bar")
         if message.fraction is None:
             bar.update(total=None)
         else:

@@ -3,11 +3,16 @@ a live "working…" line and the input line with history."""
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from typing import TYPE_CHECKING
 
-from tui.api.errors import redact
+from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Input, Static
+
+from tui.ui.lazy import redact
+
+if TYPE_CHECKING:
+    from tui.ui.widgets.agent_message import AgentMessage
 
 NOTE_KINDS = ("info", "success", "warning", "error")
 
@@ -26,24 +31,6 @@ class UserMessage(Static):
 
     def __init__(self, text: str, **kwargs) -> None:
         super().__init__(text, markup=False, **kwargs)
-        self.text = text
-
-
-class AgentMessage(Markdown):
-    """One reply of the agent, streamed as Markdown."""
-
-    DEFAULT_CSS = """
-    AgentMessage {
-        margin: 1 4 0 0;
-        padding: 0 1;
-        background: $boost;
-        border-left: outer $success;
-    }
-    AgentMessage > MarkdownBlock:last-child { margin-bottom: 0; }
-    """
-
-    def __init__(self, text: str = "", **kwargs) -> None:
-        super().__init__(text, **kwargs)
         self.text = text
 
 
@@ -88,7 +75,9 @@ class ChatLog(VerticalScroll):
         self.anchor()
         return widget
 
-    async def add_agent(self, text: str = "") -> AgentMessage:
+    async def add_agent(self, text: str = "") -> "AgentMessage":
+        from tui.ui.widgets.agent_message import AgentMessage
+
         widget = AgentMessage(redact(text))
         await self.mount(widget)
         self.anchor()
@@ -106,7 +95,7 @@ class ChatLog(VerticalScroll):
         for child in self.children:
             if isinstance(child, UserMessage):
                 lines.append(("user", child.text))
-            elif isinstance(child, AgentMessage):
+            elif type(child).__name__ == "AgentMessage":
                 lines.append(("agent", child.text))
             elif isinstance(child, SystemNote):
                 lines.append(("note", child.text))

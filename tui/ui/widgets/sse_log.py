@@ -9,9 +9,9 @@ from typing import Any, Iterable
 from rich.text import Text
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import RichLog, Static
+from textual.widgets import Static
 
-from tui.api.errors import redact
+from tui.ui.lazy import redact
 
 # kind -> (tag shown, style). The tag is text, so the kind is readable without colour.
 KIND_STYLES: dict[str, tuple[str, str]] = {
@@ -102,11 +102,22 @@ class SseLogView(Vertical):
 
     def compose(self):
         yield Static(self._title(), id="sse-log-title", markup=False)
-        yield RichLog(max_lines=self.max_lines, markup=False, wrap=False, id="sse-log")
+
+    def on_mount(self) -> None:
+        # The log starts empty: its RichLog is mounted just after the first paint.
+        self.call_after_refresh(self._mount_log)
+
+    async def _mount_log(self) -> None:
+        from textual.widgets import RichLog
+
+        await self.mount(RichLog(max_lines=self.max_lines, markup=False, wrap=False, id="sse-log"))
+        if self._pending:
+            self.flush()
 
     @property
-    def rich_log(self) -> RichLog:
-        return self.query_one("#sse-log", RichLog)
+    def rich_log(self) -> Any:
+        """The RichLog with the lines (textual.widgets.RichLog)."""
+        return self.query_one("#sse-log")
 
     def _title(self) -> str:
         shown = "all kinds" if not self.hidden_kinds else "hiding " + ", ".join(sorted(self.hidden_kinds))
@@ -130,7 +141,7 @@ class SseLogView(Vertical):
 
     def flush(self) -> None:
         self._flush_timer = None
-        if not self.is_mounted:
+        if not self.is_mounted or not self.query("#sse-log"):
             return
         log = self.rich_log
         width = max(20, log.scrollable_content_region.width or 80)
@@ -140,18 +151,20 @@ class SseLogView(Vertical):
 
     def on_resize(self) -> None:
         # Lines are drawn at the width they were written at: redraw the kept ones.
-        if self.entries and self.is_mounted:
+        if self.entries and self.is_mounted and self.query("#sse-log"):
             self.set_hidden_kinds(self.hidden_kinds)
 
     def set_hidden_kinds(self, kinds: Iterable[str]) -> None:
         """Show only the kinds not in ``kinds``; the lines already kept are redrawn."""
         self.hidden_kinds = frozenset(kinds)
         self._pending.clear()
-        log = self.rich_log
-        log.clear()
+        if self.query("#sse-log"):
+            self.rich_log.clear()
         self._pending.extend(e for e in self.entries if e.kind not in self.hidden_kinds)
         self.flush()
 
     def visible_lines(self) -> list[str]:
         """The lines as plain text (what the user reads), oldest first."""
+        if not self.query("#sse-log"):
+            return []
         return [strip.text for strip in self.rich_log.lines]

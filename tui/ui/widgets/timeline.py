@@ -10,13 +10,13 @@ from textual.containers import Vertical
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from tui.core.timeline import format_ms, format_span, ruler, track_bars
-
 EMPTY_HINT = "No timeline yet: paste a video URL in the chat or upload a file (ctrl+u)."
 BAR_STYLES = {"Video": "cyan", "Audio": "magenta", "Text": "yellow", "Other": "white"}
 
 
 def draft_label(draft: Any) -> str:
+    from tui.core.timeline import format_ms
+
     meta = getattr(draft, "meta", None) or {}
     if not isinstance(meta, dict):
         meta = getattr(meta, "__dict__", {}) or {}
@@ -38,6 +38,8 @@ def track_label(track: Any) -> str:
 
 
 def segment_label(segment: Any) -> str:
+    from tui.core.timeline import format_span
+
     start = getattr(segment, "start_ms", 0) or 0
     duration = getattr(segment, "duration_ms", 0) or 0
     text = getattr(segment, "text", None)
@@ -140,11 +142,15 @@ class TimelineView(Vertical):
             text.append("▕", style="dim")
             text.append(bar[:bar_width], style=BAR_STYLES.get(kind, "white"))
             text.append("▏", style="dim")
+        from tui.core.timeline import ruler
+
         text.append("\n" + " " * (label_width + 2) + ruler(self.draft, bar_width), style="dim")
         bars_widget.update(text)
 
     def _bars(self, width: int) -> list[tuple[str, str]]:
-        fn = self._bars_fn or track_bars
+        fn = self._bars_fn
+        if fn is None:
+            from tui.core.timeline import track_bars as fn
         try:
             return list(fn(self.draft, width))
         except Exception:

@@ -1,0 +1,23 @@
+"""One reply of the agent as Markdown (its own module: Markdown loads only when a reply comes)."""
+
+from __future__ import annotations
+
+from textual.widgets import Markdown
+
+
+class AgentMessage(Markdown):
+    """One reply of the agent, streamed as Markdown."""
+
+    DEFAULT_CSS = """
+    AgentMessage {
+        margin: 1 4 0 0;
+        padding: 0 1;
+        background: $boost;
+        border-left: outer $success;
+    }
+    AgentMessage > MarkdownBlock:last-child { margin-bottom: 0; }
+    """
+
+    def __init__(self, text: str = "", **kwargs) -> None:
+        super().__init__(text, **kwargs)
+        self.text = text
