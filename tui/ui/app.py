@@ -35,6 +35,8 @@ from tui.ui.widgets.timeline import TimelineView
 COMPACT_WIDTH = 100
 COMPACT_HEIGHT = 30
 TABS = ("chat", "timeline", "log")
+# "ansi" uses the terminal's own palette (Textual 8.2 calls it "ansi-dark").
+THEME_ALIASES = {"ansi": "ansi-dark", "textual-ansi": "ansi-dark", "ansi-dark": "ansi-dark", "ansi-light": "ansi-light"}
 
 
 def _wall_time() -> str:
@@ -52,10 +54,12 @@ class NemoApp(App[None]):
 
     BINDINGS = [
         Binding("ctrl+e,f5", "export", "Export", id="export", priority=True),
-        Binding("ctrl+u", "upload", "Upload", id="upload", priority=True),
+        # F-key alternatives for ctrl-keys a terminal, tmux or ssh may keep for itself
+        # (ctrl+y is "delayed suspend" on macOS/BSD ttys, ctrl+q is XON flow control).
+        Binding("ctrl+u,f8", "upload", "Upload", id="upload", priority=True),
         Binding("ctrl+l", "add_url", "Add URL", id="add_url", priority=True),
-        Binding("ctrl+r", "refresh", "Refresh", id="refresh", priority=True),
-        Binding("ctrl+y", "copy", "Copy", id="copy", priority=True),
+        Binding("ctrl+r,f12", "refresh", "Refresh", id="refresh", priority=True),
+        Binding("ctrl+y,f9", "copy", "Copy", id="copy", priority=True),
         Binding("ctrl+n", "new_session", "New session", id="new_session", priority=True, show=False),
         Binding("ctrl+t", "retry", "Retry", id="retry", priority=True, show=False),
         Binding("escape", "cancel", "Cancel", id="cancel", show=False),
@@ -64,8 +68,8 @@ class NemoApp(App[None]):
         Binding("f4", "show_tab('log')", "Log", id="tab_log", show=False),
         Binding("f6", "raw_events", "Raw events", id="raw_events", show=False),
         Binding("f7", "log_filter", "Log filter", id="log_filter", show=False),
-        Binding("ctrl+p", "command_palette", "Palette", id="command_palette", priority=True, show=False),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+p,f1", "command_palette", "Palette", id="command_palette", priority=True, show=False),
+        Binding("ctrl+q,f10", "quit", "Quit", id="quit", priority=True),
     ]
 
     # name, help, action, binding id (the command palette lists every action, with its key)
@@ -122,12 +126,15 @@ class NemoApp(App[None]):
         self.export_poll_interval = export_poll_interval if export_poll_interval is not None else (
             1.0 if backend == "local" else 10.0
         )
+        self._theme_error = ""
         if settings.theme:
-            self.theme = settings.theme
-        from tui.ui.clipboard import over_ssh
+            self._theme_error = self._apply_theme(settings.theme)
+        import os
 
-        if over_ssh():
-            self.animation_level = "none"  # over SSH every animation frame is network traffic
+        if not os.environ.get("TEXTUAL_ANIMATIONS"):
+            # No animations unless asked for (TEXTUAL_ANIMATIONS=full): over SSH or tmux every
+            # animation frame is traffic, and an idle screen should send nothing.
+            self.animation_level = "none"
 
         self.client: Any = None
         self.session: Any = None
@@ -226,6 +233,16 @@ class NemoApp(App[None]):
         """#main: it carries the -compact and -tab-* classes the stylesheet switches on."""
         return self.query_one("#main", Vertical)
 
+    def _apply_theme(self, name: str) -> str:
+        """Set the theme by name ("ansi" = the terminal's own 16 colours); returns a warning
+        for the user when the name is unknown (the default theme stays)."""
+        name = THEME_ALIASES.get(name.strip().lower(), name.strip())
+        if name in self.available_themes:
+            self.theme = name
+            return ""
+        known = ", ".join(["ansi", *sorted(self.available_themes)])
+        return f"Unknown theme {name!r} in the settings; using the default. Known themes: {known}."
+
     @staticmethod
     def _is_compact(width: int, height: int) -> bool:
         return width < COMPACT_WIDTH or height < COMPACT_HEIGHT
@@ -234,7 +251,12 @@ class NemoApp(App[None]):
         self.main_screen = self.screen
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
-        self.query_one("#chat-input").focus()
+        chat_input = self.query_one("#chat-input", Input)
+        if self.animation_level == "none":
+            chat_input.cursor_blink = False  # a blinking cursor repaints twice a second
+        chat_input.focus()
+        if self._theme_error:
+            self.notify(self._theme_error, severity="warning", timeout=8)
         if self._auto_connect:
             # After the first paint: the screen never waits on the network.
             self.call_after_refresh(self.start_connect)
@@ -339,6 +361,11 @@ class NemoApp(App[None]):
         self.post_message(m.ConnectionChanged("connecting"))
         try:
             if self.client is None:
+                if self._client_factory is None:
+                    # httpx and pydantic take a while to import: not on the UI's time.
+                    import importlib
+
+                    await asyncio.to_thread(importlib.import_module, "tui.api.client")
                 self.client = self._make_client()
             self.token_info = await self.client.connect()
             session, resumed = await self._open_session()
