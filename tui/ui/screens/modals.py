@@ -38,6 +38,7 @@ def pretty_json(raw: str) -> str:
 class RawEventScreen(ModalScreen[None]):
     """Pick an event from the recent ones and read its raw JSON (already redacted)."""
 
+    SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
     DEFAULT_CSS = MODAL_CSS + """
     RawEventScreen > Vertical.dialog { height: 90%; }
     RawEventScreen OptionList { height: 1fr; min-height: 4; }
@@ -81,6 +82,7 @@ class RawEventScreen(ModalScreen[None]):
 class LogFilterScreen(ModalScreen[frozenset[str] | None]):
     """Tick the kinds of event the log shows."""
 
+    SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
     DEFAULT_CSS = MODAL_CSS + """
     LogFilterScreen > Vertical.dialog { width: 50; }
     LogFilterScreen SelectionList { height: auto; max-height: 14; }
@@ -124,6 +126,7 @@ class LogFilterScreen(ModalScreen[frozenset[str] | None]):
 class PromptScreen(ModalScreen[str | None]):
     """A one-line question: the URL box (ctrl+l) and the file path box (ctrl+u)."""
 
+    SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
     DEFAULT_CSS = MODAL_CSS + """
     PromptScreen > Vertical.dialog { width: 80%; max-width: 90; }
     """
