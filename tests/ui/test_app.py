@@ -232,3 +232,39 @@ async def test_a_message_with_a_url_uploads_the_url_then_asks_the_agent(make_app
         assert b"https://example.com/v/clip" in backend.uploads[0]
         await wait_until(lambda: "video.mp4" in screen_text(app))
         assert any("Added video.mp4" in n for n in notes(app))
+
+
+def _event(payload: dict) -> bytes:
+    import json
+
+    return f"data: {json.dumps(payload)}\n\n".encode()
+
+
+async def test_download_progress_shows_in_the_working_line(make_app, backend: FakeBackend):
+    import asyncio
+
+    gate = asyncio.Event()
+    progress = {"type": "heartbeat", "progress": {"stage": "download", "label": "video.mp4", "bytes": 123,
+                                                  "total": 456, "speed": 2_000_000.0, "eta": 3.2, "percent": 27.0}}
+    backend.script_run(_event({"content": {"parts": [{"functionCall": {"name": "fetch_url", "args": {}}}], "role": "model"}}),
+                       _event(progress), ("wait", gate))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, "download https://example.com/v in MP4")
+        await wait_until(lambda: "downloading video.mp4 — 27%" in screen_text(app))
+        assert "ETA 3s" in screen_text(app)
+        gate.set()
+        await wait_until(lambda: not app.run_active)
+
+
+async def test_the_agents_gui_talk_is_translated_to_keys_and_panes(make_app, backend: FakeBackend):
+    backend.script_run(_event({"content": {"parts": [{"text": "Done! Click the Export button to download your video."}],
+                                           "role": "model"}, "author": "nemo_agent"}))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, "add a title")
+        await wait_until(lambda: not app.run_active and agent_texts(app))
+        assert agent_texts(app) == ["Done! Press ctrl+e (or F5) to export your video."]
+        assert "Export button" not in region_text(app, app.chat)
