@@ -94,7 +94,7 @@ async def export_draft(
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     store: Any = None,
     resume_job: RenderJob | str | dict | None = None,
-    filename: str | None = None,
+    filename: str | Callable[[RenderJob], str] | None = None,
     fmt: str = "mp4",
     quality: str = "high",
     width: int | None = None,
@@ -107,7 +107,8 @@ async def export_draft(
     - a job that fails is submitted once more (a new id); failing twice raises RenderFailed;
     - ``resume_job`` (a RenderJob or a render id from the store) skips the submit and the
       draft check: polling resumes and the download completes;
-    - ``store`` (a LocalStore) gets every render id and status as it happens.
+    - ``store`` (a LocalStore) gets every render id and status as it happens;
+    - ``filename`` may be a callable ``(job) -> name``, called once the render id is known.
     Raises NothingToExport when the draft has no media yet."""
     folder = Path(folder)
     # The render is recorded under the client's API address, so only that backend resumes it.
@@ -168,11 +169,12 @@ async def _download(
     client: Any,
     job: RenderJob,
     folder: Path,
-    filename: str | None,
+    filename: str | Callable[[RenderJob], str] | None,
     on_download: Callable[[int, int | None], Any] | None,
     store: Any,
 ) -> Path:
-    path = await client.download_render(job, folder, filename=filename, progress=on_download)
+    name = filename(job) if callable(filename) else filename
+    path = await client.download_render(job, folder, filename=name, progress=on_download)
     if store is not None and job.id:
         store.update_render(job.id, status="completed", progress=100.0, local_path=str(path))
     return Path(path)
