@@ -356,16 +356,21 @@ class NemoApp(App[None]):
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect_worker(self) -> None:
+        self.post_message(m.ConnectionChanged("connecting"))
+        if self.client is None and self._client_factory is None:
+            # httpx and pydantic take a while to import: not on the UI's time.
+            import importlib
+
+            try:
+                await asyncio.to_thread(importlib.import_module, "tui.api.client")
+            except Exception as error:
+                self.post_message(m.ConnectionChanged("offline"))
+                self.post_message(m.ChatNote(f"Could not load the client: {error}. Reinstall nemo-tui.", "error"))
+                return
         from tui.api.errors import ApiError
 
-        self.post_message(m.ConnectionChanged("connecting"))
         try:
             if self.client is None:
-                if self._client_factory is None:
-                    # httpx and pydantic take a while to import: not on the UI's time.
-                    import importlib
-
-                    await asyncio.to_thread(importlib.import_module, "tui.api.client")
                 self.client = self._make_client()
             self.token_info = await self.client.connect()
             session, resumed = await self._open_session()
