@@ -33,3 +33,17 @@ def test_help_lists_the_modes():
 def test_serve_defaults_to_loopback():
     args = build_parser().parse_args(["serve"])
     assert args.host == "127.0.0.1"
+
+
+def test_local_without_the_engine_extra_says_how_to_install_it(monkeypatch, capsys):
+    """A cloud-only install (no starlette, no ffmpeg) gets a plain message, not a traceback."""
+    import sys as _sys
+
+    from tui.cli import main
+
+    for name in [n for n in _sys.modules if n.startswith(("tui.engine", "starlette"))]:
+        monkeypatch.delitem(_sys.modules, name)
+    monkeypatch.setitem(_sys.modules, "starlette", None)  # import starlette -> ModuleNotFoundError
+    assert main(["--local"]) == 2
+    assert "pip install" in capsys.readouterr().err
+    assert main(["serve"]) == 2

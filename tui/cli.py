@@ -23,6 +23,9 @@ modes:
 environment:
   NEMO_TOKEN, NEMO_API_URL, NEMO_WEB_URL, NEMO_CLIENT_ID, NEMO_DOWNLOAD_DIR,
   NEMO_CONFIG_DIR, NEMO_DATA_DIR
+  NO_COLOR (monochrome), TEXTUAL_COLOR_SYSTEM (standard|256|truecolor),
+  TEXTUAL_FPS (screen updates per second, e.g. 15 over a slow link),
+  TEXTUAL_ANIMATIONS=full (animations are off by default)
 """
 
 
@@ -39,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR", type=Path, help="where sessions and media are stored")
     parser.add_argument("--download-dir", metavar="DIR", type=Path, help="where exported videos go")
     parser.add_argument("--resume", action="store_true", help="resume the last session without asking")
+    parser.add_argument(
+        "--theme", metavar="NAME", help='colour theme, e.g. "ansi" (the terminal\'s own colours) or "textual-light"'
+    )
     parser.add_argument("--web", action="store_true", help="serve the app to a browser (textual-serve)")
     parser.add_argument("--host", default="127.0.0.1", help="address for --web / serve (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port for --web / serve")
@@ -62,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             api_url=args.api_url.rstrip("/") if args.api_url else None,
             data_dir=args.data_dir,
             download_dir=getattr(args, "download_dir", None),
+            theme=getattr(args, "theme", None),
         )
     except ConfigError as exc:
         print(f"nemo-tui: {exc}", file=sys.stderr)
@@ -74,7 +81,17 @@ def main(argv: list[str] | None = None) -> int:
     return _app(args, settings)
 
 
-def _missing_engine() -> int:
+ENGINE_PACKAGES = frozenset({"starlette", "uvicorn", "multipart", "python_multipart", "yt_dlp", "imageio_ffmpeg"})
+
+
+def _engine_missing(exc: ImportError) -> bool:
+    """True when the optional engine packages are not installed (not for a bug of ours)."""
+    return isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] in ENGINE_PACKAGES
+
+
+def _missing_engine(exc: ImportError) -> int:
+    if not _engine_missing(exc):
+        raise exc
     print(
         "nemo-tui: the embedded engine is not installed. Install it with:\n"
         "    pip install 'nemo-tui[local]'   (or, from a checkout: pip install '.[local]')",
@@ -86,8 +103,8 @@ def _missing_engine() -> int:
 def _serve(args: argparse.Namespace, settings) -> int:
     try:
         from tui.engine.server import serve
-    except ImportError:
-        return _missing_engine()
+    except ImportError as exc:
+        return _missing_engine(exc)
     serve(host=args.host, port=args.port, data_dir=(args.data_dir or settings.data_dir) / "engine")
     return 0
 
@@ -99,7 +116,12 @@ def _web(args: argparse.Namespace, settings) -> int:
         print("nemo-tui: browser mode needs textual-serve: pip install 'nemo-tui[web]'", file=sys.stderr)
         return 2
     app_args: list[str] = []
-    for flag, value in (("--api-url", args.api_url), ("--data-dir", args.data_dir), ("--download-dir", args.download_dir)):
+    for flag, value in (
+        ("--api-url", args.api_url),
+        ("--data-dir", args.data_dir),
+        ("--download-dir", args.download_dir),
+        ("--theme", args.theme),
+    ):
         if value:
             app_args += [flag, str(value)]
     if args.resume:
@@ -121,8 +143,8 @@ def _app(args: argparse.Namespace, settings) -> int:
     elif args.local:
         try:
             from tui.engine.embedded import EmbeddedEngine
-        except ImportError:
-            return _missing_engine()
+        except ImportError as exc:
+            return _missing_engine(exc)
         engine = EmbeddedEngine(data_dir=settings.data_dir / "engine")
         # The cloud token (NEMO_TOKEN) means nothing to the local engine: it issues its own.
         settings = replace(settings, api_url=engine.start(), token=None)
