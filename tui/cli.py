@@ -142,6 +142,9 @@ def _app(args: argparse.Namespace, settings) -> int:
         settings = replace(settings, api_url=args.attach_local.rstrip("/"), token=None)
     elif args.local:
         try:
+            import uvicorn  # noqa: F401  (the engine's packages, checked before anything starts)
+
+            import tui.engine.server  # noqa: F401
             from tui.engine.embedded import EmbeddedEngine
         except ImportError as exc:
             return _missing_engine(exc)
