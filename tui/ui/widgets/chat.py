@@ -49,10 +49,23 @@ class SystemNote(Static):
     """
 
     def __init__(self, text: str, kind: str = "info", **kwargs) -> None:
-        super().__init__(text, markup=False, **kwargs)
+        kind = kind if kind in NOTE_KINDS else "info"
+        super().__init__(_with_symbol(text, kind), markup=False, **kwargs)
         self.text = text
-        self.kind = kind if kind in NOTE_KINDS else "info"
+        self.kind = kind
         self.add_class(f"-{self.kind}")
+
+
+# Colour is never the only signal (NO_COLOR, monochrome terminals): a note that does not
+# start with its own symbol gets one for its kind.
+NOTE_SYMBOLS = {"success": "✓", "warning": "⚠", "error": "✖"}
+
+
+def _with_symbol(text: str, kind: str) -> str:
+    symbol = NOTE_SYMBOLS.get(kind)
+    if not symbol or not text or not (text[0].isalnum() or text[0] in "\"'“(<"):
+        return text
+    return f"{symbol} {text}"
 
 
 class ChatLog(VerticalScroll):
