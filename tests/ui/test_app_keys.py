@@ -223,7 +223,8 @@ async def test_a_token_split_across_streamed_chunks_never_shows(make_app, backen
 
 
 async def test_url_box_upload_box_refresh_and_new_session(make_app, backend: FakeBackend, tmp_path):
-    from tui.ui.screens.modals import UploadPromptScreen, UrlPromptScreen
+    from tui.ui.screens.modals import UrlPromptScreen
+    from tui.ui.screens.upload import FilePickerScreen
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -238,19 +239,20 @@ async def test_url_box_upload_box_refresh_and_new_session(make_app, backend: Fak
         await pilot.press("enter")
         await wait_until(lambda: backend.uploads and "city.mp4" in app.timeline.summary_text)
         assert backend.count("/run_sse") == 0
-        # ctrl+u: the path box checks type and existence before sending anything
+        # ctrl+u: the picker's path box checks type and existence before sending anything
         notes_file = tmp_path / "notes.txt"
         notes_file.write_text("hello")
         await pilot.press("ctrl+u")
-        await wait_until(lambda: isinstance(app.screen, UploadPromptScreen))
-        app.screen.query_one("#prompt-input").value = str(notes_file)
+        await wait_until(lambda: isinstance(app.screen, FilePickerScreen))
+        app.screen.query_one("#picker-path").value = str(notes_file)
+        app.screen.query_one("#picker-path").focus()
         await pilot.press("enter")
-        await wait_until(lambda: "this type is not accepted" in screen_text(app))
-        app.screen.query_one("#prompt-input").value = str(tmp_path / "missing.mp4")
+        await wait_until(lambda: "is not a supported file type" in screen_text(app))
+        app.screen.query_one("#picker-path").value = str(tmp_path / "missing.mp4")
         await pilot.press("enter")
         await wait_until(lambda: "does not exist" in screen_text(app))
         await pilot.press("escape")
-        await wait_until(lambda: not isinstance(app.screen, UploadPromptScreen))
+        await wait_until(lambda: not isinstance(app.screen, FilePickerScreen))
         assert len(backend.uploads) == 1
         # ctrl+r refreshes state and credits
         credits_before = backend.count("/api/credits/balance/simple")

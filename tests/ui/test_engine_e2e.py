@@ -34,10 +34,11 @@ async def test_upload_edit_and_export_against_the_engine(local_engine, make_vide
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: "connected · local" in screen_text(app) and app.session is not None, timeout=20)
         await wait_until(lambda: "Credits: 100 available" in screen_text(app))
-        # upload through the box (ctrl+u)
+        # upload through the picker's path box (ctrl+u)
         await pilot.press("ctrl+u")
-        await wait_until(lambda: app.screen.query("#prompt-input"))
-        app.screen.query_one("#prompt-input").value = str(video)
+        await wait_until(lambda: app.screen.query("#picker-path"))
+        app.screen.query_one("#picker-path").value = str(video)
+        app.screen.query_one("#picker-path").focus()
         await pilot.press("enter")
         await wait_until(lambda: "city.mp4  0–2s" in screen_text(app), timeout=30)
         # an edit through the agent, streamed, then the timeline refreshed

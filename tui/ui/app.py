@@ -26,6 +26,7 @@ from textual.widgets import Footer, Input, Static
 from tui.config import Settings
 from tui.ui import messages as m
 from tui.ui.clipboard import copy_text
+from tui.ui.jobs import JobsMixin
 from tui.ui.widgets.chat import ChatLog, HistoryInput, WorkingIndicator
 from tui.ui.widgets.credits import CreditsWidget
 from tui.ui.widgets.header import StatusHeader
@@ -43,7 +44,7 @@ def _wall_time() -> str:
     return datetime.now().strftime("%H:%M:%S")
 
 
-class NemoApp(App[None]):
+class NemoApp(JobsMixin, App[None]):
     """``NemoApp(settings, backend="local"|"cloud")``; tests pass ``transport=`` (an httpx
     transport for NemoClient) or ``client_factory=`` (a callable returning a client), and
     ``clock``/``tick_interval``/``recovery_sleep`` to run the heartbeat rules in seconds."""
@@ -54,6 +55,8 @@ class NemoApp(App[None]):
 
     BINDINGS = [
         Binding("ctrl+e,f5", "export", "Export", id="export", priority=True),
+        Binding("shift+f5", "export_options", "Export…", id="export_options", priority=True, show=False),
+        Binding("ctrl+g,shift+f9", "open_folder", "Open folder", id="open_folder", show=False),
         # F-key alternatives for ctrl-keys a terminal, tmux or ssh may keep for itself
         # (ctrl+y is "delayed suspend" on macOS/BSD ttys, ctrl+q is XON flow control).
         Binding("ctrl+u,f8", "upload", "Upload", id="upload", priority=True),
@@ -75,6 +78,9 @@ class NemoApp(App[None]):
     # name, help, action, binding id (the command palette lists every action, with its key)
     PALETTE: tuple[tuple[str, str, str, str], ...] = (
         ("Export", "Render the current draft to MP4 and download it", "export", "export"),
+        ("Export with options", "Choose the resolution (highest, 1080p, 720p, 480p), then export", "export_options", "export_options"),
+        ("Open the download folder", "Open the folder the exports are saved in", "open_folder", "open_folder"),
+        ("Open in browser", "Copy the project's web link (no token in it) and open it", "open_web", ""),
         ("Upload files", "Upload video, image or audio files to this session", "upload", "upload"),
         ("Add URL", "Add a video by its link", "add_url", "add_url"),
         ("Refresh", "Reload the project state and credits", "refresh", "refresh"),
@@ -311,7 +317,8 @@ class NemoApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The app's ctrl-keys are priority bindings: while a modal is open they must not fire.
         if isinstance(self.screen, ModalScreen) and action in {
-            "export", "upload", "add_url", "refresh", "copy", "new_session", "retry", "raw_events", "log_filter"
+            "export", "upload", "add_url", "refresh", "copy", "new_session", "retry", "raw_events", "log_filter",
+            "export_options", "open_folder", "open_web",
         }:
             return False
         return True
@@ -377,6 +384,7 @@ class NemoApp(App[None]):
             self.post_message(m.SessionOpened(session, resumed=resumed))
             await self._load_credits_and_state(session.session_id)
             self.post_message(m.ConnectionChanged("connected"))
+            self.call_later(self.pickup_renders)  # renders left running last time
             where = "this machine's engine" if self.backend == "local" else "NemoVideo"
             verb = "Resumed" if resumed else "Ready"
             self.post_message(
@@ -398,21 +406,21 @@ class NemoApp(App[None]):
         from tui.api.models import SessionInfo
 
         store = self._open_store()
-        if self.resume and store is not None:
-            last = store.last_session(self.store_key)
-            if last is not None:
-                try:
-                    await self.client.state(last.session_id)
-                except SessionNotFound:
-                    self.post_message(
-                        m.ChatNote("The last session no longer exists on the server; starting a new one.", "warning")
-                    )
-                else:
-                    store.touch_session(self.store_key, last.session_id)
-                    lines = store.transcript(last.session_id, limit=50)
-                    self.post_message(m.TranscriptRestored([(line.role, line.text) for line in lines]))
-                    info = SessionInfo(session_id=last.session_id, task_id=last.task_id or "", user_id=last.user_id)
-                    return info, True
+        last = store.last_session(self.store_key) if store is not None else None
+        # --resume resumes at once; otherwise a session with something in it is offered.
+        if last is not None and (self.resume or await self.ask_resume(store, last)):
+            try:
+                await self.client.state(last.session_id)
+            except SessionNotFound:
+                self.post_message(
+                    m.ChatNote("The last session no longer exists on the server; starting a new one.", "warning")
+                )
+            else:
+                store.touch_session(self.store_key, last.session_id)
+                lines = store.transcript(last.session_id, limit=50)
+                self.post_message(m.TranscriptRestored([(line.role, line.text) for line in lines]))
+                info = SessionInfo(session_id=last.session_id, task_id=last.task_id or "", user_id=last.user_id)
+                return info, True
         session = await self.client.create_session(language=self.settings.language)
         self._record_session(session)
         return session, False
@@ -845,13 +853,6 @@ class NemoApp(App[None]):
                 self.workers.cancel_group(self, "chat")
             self.new_session_worker()
 
-    def action_cancel(self) -> None:
-        if self.run_active:
-            self.workers.cancel_group(self, "chat")
-        elif any(w.is_running for w in self.workers if w.group == "export"):
-            self.workers.cancel_group(self, "export")
-            self.post_message(m.ProgressLine("Export cancelled.", None, done=True))
-
     def action_copy(self) -> None:
         text, what = None, ""
         if self.last_link:
@@ -877,79 +878,6 @@ class NemoApp(App[None]):
 
         self.push_screen(LogFilterScreen(self.sse_log.hidden_kinds), apply)
 
-    def action_add_url(self) -> None:
-        from tui.ui.screens.modals import UrlPromptScreen
-
-        def added(url: str | None) -> None:
-            if url and self._need_connection():
-                self.upload_urls_worker([url])
-
-        self.push_screen(UrlPromptScreen(), added)
-
-    def action_upload(self) -> None:
-        from tui.ui.screens.modals import UploadPromptScreen, check_upload_paths
-
-        def chosen(value: str | None) -> None:
-            if not value or not self._need_connection():
-                return
-            paths, error = check_upload_paths(value)
-            if error:
-                self.notify(error, severity="error")
-                return
-            self.upload_files_worker(paths)
-
-        self.push_screen(UploadPromptScreen(), chosen)
-
-    def _upload_named(self, paths: list[str]) -> None:
-        """"upload ~/clip.mp4 ./b.mp3": check each file, then upload them all."""
-        import shlex
-
-        from tui.ui.screens.modals import check_upload_paths
-
-        checked, error = check_upload_paths(" ".join(shlex.quote(p) for p in paths))
-        if error:
-            self.call_later(self.chat.add_note, f"{error} Nothing was uploaded.", "error")
-            return
-        self.upload_files_worker(checked)
-
-    @work(exclusive=True, group="upload", exit_on_error=False)
-    async def upload_urls_worker(self, urls: list[str]) -> None:
-        from tui.api.errors import ApiError
-
-        self.post_message(m.ChatNote(f"Adding {', '.join(urls)} to the session…"))
-        try:
-            result = await self.client.upload_urls(self.session_id, urls)
-        except ApiError as error:
-            self.post_message(m.ApiFailure(error, "adding the link"))
-            return
-        self.post_message(m.ChatNote(uploaded_words(result), "success"))
-        await self._refresh_state_quietly()
-
-    @work(exclusive=True, group="upload", exit_on_error=False)
-    async def upload_files_worker(self, paths: list[Path]) -> None:
-        from tui.api.errors import ApiError
-
-        names = ", ".join(p.name for p in paths)
-        self.post_message(m.ChatNote(f"Uploading {names}…"))
-        last_shown = [0.0]
-
-        def progress(path: Path, sent: int, total: int) -> None:
-            now = time.monotonic()
-            if now - last_shown[0] >= 0.1 or sent >= total:
-                last_shown[0] = now
-                fraction = sent / total if total else None
-                self.post_message(m.ProgressLine(f"Uploading {Path(path).name}", fraction))
-
-        try:
-            result = await self.client.upload_files(self.session_id, paths, progress=progress)
-        except ApiError as error:
-            self.post_message(m.ProgressLine("", None, done=True))
-            self.post_message(m.ApiFailure(error, "uploading"))
-            return
-        self.post_message(m.ProgressLine("", None, done=True))
-        self.post_message(m.ChatNote(uploaded_words(result), "success"))
-        await self._refresh_state_quietly()
-
     async def _refresh_state_quietly(self) -> Any:
         from tui.api.errors import ApiError
 
@@ -960,79 +888,6 @@ class NemoApp(App[None]):
             return None
         self.post_message(m.StateLoaded(state))
         return state
-
-    # ---- export ------------------------------------------------------------------------
-    def action_export(self) -> None:
-        if not self._need_connection():
-            return
-        draft = self.draft
-        if draft is None or not getattr(draft, "ready_to_export", bool(getattr(draft, "tracks", None))):
-            self.call_later(
-                self.chat.add_note, "Nothing to export yet: upload a file (ctrl+u) or add a link (ctrl+l) first.", "warning"
-            )
-            return
-        self.export_worker()
-
-    @work(exclusive=True, group="export", exit_on_error=False)
-    async def export_worker(self) -> None:
-        from tui.api.errors import ApiError
-
-        from tui.core.export import export_draft
-
-        self.post_message(m.ProgressLine("Export: submitting the render…", 0.0))
-
-        def on_status(job: Any) -> None:
-            status = getattr(job, "status", "") or ""
-            progress = getattr(job, "progress", None)
-            fraction = (progress or 0) / 100 if isinstance(progress, (int, float)) else None
-            words = f"Export: {status}" + (f" {progress:.0f}%" if isinstance(progress, (int, float)) else "")
-            self.post_message(m.ProgressLine(words, fraction))
-
-        def on_download(received: int, total: int | None) -> None:
-            fraction = received / total if total else None
-            size = f"{received / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
-            self.post_message(m.ProgressLine(f"Downloading {size}", fraction))
-
-        try:
-            path = await export_draft(
-                self.client,
-                self.session_id,
-                self.draft,
-                self.settings.download_dir,
-                on_status=on_status,
-                on_download=on_download,
-                poll_interval=self.export_poll_interval,
-                store=self.store,
-            )
-        except ApiError as error:
-            self.post_message(m.ProgressLine("", None, done=True))
-            self.post_message(m.ApiFailure(error, "exporting"))
-            return
-        self.post_message(m.ProgressLine("", None, done=True))
-        self.last_link = str(path)
-        self.last_link_what = "the exported file's path"
-        try:
-            size = f" ({Path(path).stat().st_size / 1e6:.1f} MB)"
-        except OSError:
-            size = ""
-        self.post_message(m.ChatNote(f"✅ Exported{size}: {path}  ({self._key_for('copy')} copies the path)", "success"))
-
-    def on_progress_line(self, message: m.ProgressLine) -> None:
-        row = self.query_one("#export-row")
-        if message.done:
-            row.remove_class("-active")
-            return
-        row.add_class("-active")
-        self.query_one("#export-status", Static).update(message.text)
-        if not row.query("#export-bar"):
-            from textual.widgets import ProgressBar
-
-            row.mount(ProgressBar(total=100, show_eta=False, id="export-bar"))
-        bar = row.query_one("#export-bar")
-        if message.fraction is None:
-            bar.update(total=None)
-        else:
-            bar.update(total=100, progress=max(0.0, min(1.0, message.fraction)) * 100)
 
 
 # ---- helpers ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Small modals: the raw JSON of an SSE event, the log filter, the URL box and a file path box.
+"""Small modals: the raw JSON of an SSE event, the log filter and the URL box (the upload
+picker is in upload.py).
 Each is a ``ModalScreen[T]`` closed with ``dismiss``; Escape always closes it."""
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ class LogFilterScreen(ModalScreen[frozenset[str] | None]):
 
 
 class PromptScreen(ModalScreen[str | None]):
-    """A one-line question: the URL box (ctrl+l) and the file path box (ctrl+u)."""
+    """A one-line question (the URL box, ctrl+l)."""
 
     SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
     DEFAULT_CSS = MODAL_CSS + """
@@ -192,47 +193,3 @@ class UrlPromptScreen(PromptScreen):
         if not value.startswith(("http://", "https://")):
             return "That is not a link: it must start with http:// or https://"
         return None
-
-
-def check_upload_paths(value: str) -> tuple[list["Path"], str | None]:
-    """Split the box's text into paths and check each: exists, a file, accepted type, ≤ 500 MB."""
-    import shlex
-    from pathlib import Path
-
-    from tui.config import ACCEPTED_EXTENSIONS, MAX_UPLOAD_BYTES
-
-    try:
-        words = shlex.split(value)
-    except ValueError:
-        words = [value]
-    paths = [Path(word).expanduser() for word in words]
-    if not paths:
-        return [], "Type the path of a file, or press Esc to cancel."
-    for path in paths:
-        if not path.exists():
-            return [], f"{path} does not exist."
-        if not path.is_file():
-            return [], f"{path} is a folder; choose a file."
-        ext = path.suffix.lower().lstrip(".")
-        if ext not in ACCEPTED_EXTENSIONS:
-            accepted = ", ".join(sorted(ACCEPTED_EXTENSIONS))
-            return [], f"{path.name}: this type is not accepted. Accepted: {accepted}."
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
-            return [], f"{path.name} is larger than 500 MB: compress or trim it first."
-    return paths, None
-
-
-class UploadPromptScreen(PromptScreen):
-    """Until the file picker lands: paths typed (or pasted) in a box, checked before sending."""
-
-    def __init__(self, folder: str = "") -> None:
-        super().__init__(
-            "Upload files",
-            placeholder="~/Videos/clip.mp4  (several: separate with spaces, quote names with spaces)",
-            hint="video mp4 mov avi webm mkv · image jpg png gif webp · audio mp3 wav m4a aac · ≤ 500 MB each",
-            value=folder,
-            id="upload-prompt",
-        )
-
-    def validate(self, value: str) -> str | None:
-        return check_upload_paths(value)[1]
