@@ -94,11 +94,15 @@ def draft_title(draft: Any) -> str:
     title = str(meta.get("title") or "").strip()
     if title and title.lower() not in ("project", "untitled", "draft"):
         return title
-    for track in getattr(draft, "tracks", None) or []:
-        for segment in getattr(track, "segments", None) or []:
-            name = (getattr(segment, "name", "") or "").strip()
-            if name and getattr(track, "kind", "") in ("Video", "Audio"):
-                return name.rsplit(".", 1)[0] if "." in name else name
+    tracks = list(getattr(draft, "tracks", None) or [])
+    for kind in ("Video", "Audio"):  # the first clip of the picture, else of the sound
+        for track in tracks:
+            if getattr(track, "kind", "") != kind:
+                continue
+            for segment in getattr(track, "segments", None) or []:
+                name = (getattr(segment, "name", "") or "").strip()
+                if name:
+                    return name.rsplit(".", 1)[0] if "." in name else name
     return "nemo-video"
 
 

@@ -104,7 +104,7 @@ class JobsMixin:
 
     def _jobs_hint(self) -> str:
         return (
-            f"Uploads & exports · Esc cancels · {self._key_for('copy')} copies the path or link · "
+            f"Uploads & exports · Esc cancels · {self._key_for('copy')} copies · "
             f"{self._key_for('open_folder')} opens the folder"
         )
 
@@ -133,7 +133,7 @@ class JobsMixin:
             if self._need_connection():
                 self.upload_files_worker(list(paths))
 
-        self.push_screen(FilePickerScreen(last_folder(self.settings.data_dir) or Path.home()), chosen)
+        self.push_screen(FilePickerScreen(last_folder(self.settings.data_dir) or Path.cwd()), chosen)
 
     def action_add_url(self) -> None:
         from tui.ui.screens.modals import UrlPromptScreen
@@ -299,7 +299,7 @@ class JobsMixin:
             history = store.renders(self.session_id) if self.session_id else []
         except Exception:
             return
-        from tui.core.files import human_bytes
+        from tui.core.files import human_bytes, human_duration, mp4_duration
 
         pending_ids = {r.render_id for r in pending}
         for record in history:
@@ -309,6 +309,9 @@ class JobsMixin:
             if record.local_path:
                 try:
                     size = f" · {human_bytes(Path(record.local_path).stat().st_size)}"
+                    seconds = mp4_duration(record.local_path)
+                    if seconds:
+                        size = f" · {human_duration(seconds)},{size[2:]}"
                 except OSError:
                     size = " · (file moved)"
                 self._row(key, f"✅ {record.local_path}{size}", False, "done")
@@ -566,12 +569,13 @@ class JobsMixin:
 
     # ---- resume at start-up ------------------------------------------------------------
     async def ask_resume(self, store: Any, last: Any) -> bool:
-        """The "resume or start new" question (only when the last session has something in it).
+        """The "resume or start new" question, only when the last session has a conversation or
+        an unfinished export (its notes alone are not worth a question).
         Must run in a worker (it waits for the modal)."""
         from tui.ui.screens.export import ResumeScreen
 
         try:
-            lines = len(store.transcript(last.session_id))
+            lines = sum(1 for line in store.transcript(last.session_id) if line.role in ("user", "agent"))
             renders = sum(1 for r in store.pending_renders() if r.session_id == last.session_id)
         except Exception:
             return False

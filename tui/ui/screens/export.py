@@ -51,6 +51,7 @@ def describe_draft_size(meta: dict) -> str:
 class ExportOptionsScreen(ModalScreen[ExportChoice | None]):
     """Pick the resolution of this export (MP4). Enter exports, Escape cancels."""
 
+    SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
     DEFAULT_CSS = MODAL_CSS + """
     ExportOptionsScreen > Vertical.dialog { width: 64; }
     ExportOptionsScreen OptionList { height: auto; max-height: 8; }
@@ -102,6 +103,7 @@ class ExportOptionsScreen(ModalScreen[ExportChoice | None]):
 class ResumeScreen(ModalScreen[bool]):
     """"Resume session 77…01 (12 messages, 1 render running)?" -> True resumes, False starts new."""
 
+    SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
     DEFAULT_CSS = MODAL_CSS + """
     ResumeScreen > Vertical.dialog { width: 70; }
     """

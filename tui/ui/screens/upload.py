@@ -115,6 +115,7 @@ class MediaTree(DirectoryTree):
 class FilePickerScreen(ModalScreen[list[Path] | None]):
     """``FilePickerScreen(start_folder)`` -> the checked list of paths, or None (Escape)."""
 
+    SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
     DEFAULT_CSS = MODAL_CSS + """
     FilePickerScreen > Vertical.dialog { height: 90%; max-height: 34; }
     FilePickerScreen MediaTree { height: 1fr; min-height: 5; border: round $panel-lighten-2; }

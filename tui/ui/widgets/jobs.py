@@ -62,10 +62,10 @@ class JobsPanel(VerticalScroll):
     DEFAULT_CSS = """
     JobsPanel {
         height: auto; max-height: 9; display: none;
-        border-top: hkey $panel-lighten-2; padding: 0 1; scrollbar-size-vertical: 1;
+        border-top: solid $panel-lighten-2; padding: 0 1; scrollbar-size-vertical: 1;
+        border-title-align: left; border-title-color: $text-muted;
     }
     JobsPanel.-has-rows { display: block; }
-    JobsPanel > .jobs-title { height: 1; color: $text-muted; }
     """
 
     def __init__(self, hint: str = "", **kwargs) -> None:
@@ -74,13 +74,12 @@ class JobsPanel(VerticalScroll):
         self.rows: dict[str, JobRow] = {}
         self.pending: dict[str, tuple[str, float | None | bool, str]] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Static(self.hint, classes="jobs-title", markup=False)
+    def on_mount(self) -> None:
+        self.border_title = self.hint
 
     def set_hint(self, hint: str) -> None:
         self.hint = hint
-        if self.is_mounted:
-            self.query_one(".jobs-title", Static).update(hint)
+        self.border_title = hint
 
     def set_row(self, key: str, text: str, fraction: float | None | bool = False, state: str = "active") -> None:
         row = self.rows.get(key)
