@@ -471,14 +471,19 @@ class NemoApp(JobsMixin, App[None]):
         widget = self.credits_widget
         was_low = widget.is_low
         widget.show_credits(message.credits)
+        self._back_online()
         if widget.is_low and not was_low:
             self.notify("Credits are low: an edit may not go through.", severity="warning", timeout=6)
 
     def on_state_loaded(self, message: m.StateLoaded) -> None:
         self.draft = getattr(message.state, "draft", None)
-        if self.connection == "reconnecting":
-            self.connection = self.header.connection = "connected"
+        self._back_online()
         self.timeline.show_draft(self.draft)
+
+    def _back_online(self) -> None:
+        """An answer arrived: a header that said the backend was gone says connected again."""
+        if self.connection in ("reconnecting", "offline"):
+            self.connection = self.header.connection = "connected"
 
     async def on_chat_note(self, message: m.ChatNote) -> None:
         await self.chat.add_note(message.text, message.kind)
@@ -521,6 +526,10 @@ class NemoApp(JobsMixin, App[None]):
             return
         if isinstance(error, NetworkError) and message.doing == "connecting":
             text += f" Press {self._key_for('refresh')} to try again."
+        elif isinstance(error, NetworkError) and self.connection == "connected":
+            # The backend stopped answering: the header says so until an answer arrives again.
+            self.connection = self.header.connection = "offline"
+            text += f" Press {self._key_for('refresh')} to check again."
         if message.doing:
             text = f"While {message.doing}: {text}"
         await self.chat.add_note(text, "error")
