@@ -456,7 +456,8 @@ class JobsMixin:
             size = None
         facts = ", ".join(x for x in (human_duration(duration) if duration else "", human_bytes(size) if size else "") if x)
         self._row(key, f"✅ {path} · {facts}", False, "done")
-        self.post_message(ExportDone(path, facts, bool(resume_job)))
+        resumed = f"the download resumed at {human_bytes(state.resumed_from)}" if state.resumed_from else ""
+        self.post_message(ExportDone(path, facts, resumed))
 
     def on_export_done(self, message: "ExportDone") -> None:
         path = message.path
@@ -466,6 +467,8 @@ class JobsMixin:
         copy, folder = self._key_for("copy"), self._key_for("open_folder")
         where = f" ({message.facts})" if message.facts else ""
         text = f"✅ Exported {path.name}{where}: {path}  ({copy} copies the path, {folder} opens the folder)"
+        if message.resumed:
+            text += f" — {message.resumed}."
         if self.is_web:
             try:
                 self.deliver_binary(path, save_filename=path.name, mime_type="video/mp4")
@@ -586,7 +589,7 @@ class JobsMixin:
 
 
 class ExportDone(Message):
-    def __init__(self, path: Path, facts: str, resumed: bool) -> None:
+    def __init__(self, path: Path, facts: str, resumed: str = "") -> None:
         super().__init__()
         self.path = path
         self.facts = facts
