@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1] / "ui"))  # the fake backend and Pilot helpers
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -35,3 +36,39 @@ def app_env(tmp_path) -> dict[str, str]:
     )
     (tmp_path / "home").mkdir(exist_ok=True)
     return env
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch):
+    """No blinking cursor anywhere (modal inputs too): snapshots do not depend on timing."""
+    from textual.widgets import Input, TextArea
+
+    for cls in (Input, TextArea):
+        original = cls.__init__
+
+        def init(self, *args, __original=original, __cls=cls, **kwargs):
+            __original(self, *args, **kwargs)
+            self.set_reactive(__cls.cursor_blink, False)
+
+        monkeypatch.setattr(cls, "__init__", init)
+
+
+@pytest.fixture
+def fake_backend():
+    from ui_fakes import FakeBackend
+
+    return FakeBackend()
+
+
+@pytest.fixture
+def make_app(fake_backend):
+    """make_app(settings=None, **options) -> a NemoApp on the scripted fake backend."""
+    from tui.config import load_settings
+    from tui.ui.app import NemoApp
+
+    def make(settings=None, **options):
+        options.setdefault("wall_clock", lambda: "12:00:00")
+        options.setdefault("retry_wait", 0.0)
+        return NemoApp(settings or load_settings(), backend="cloud", transport=fake_backend.transport, **options)
+
+    return make

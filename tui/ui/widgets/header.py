@@ -76,6 +76,9 @@ class StatusHeader(Widget):
         for word in style.split():
             if word.startswith("$"):
                 word = variables.get(word[1:], "")
+                # The ansi theme names the terminal's own colours "ansi_yellow"; Rich calls
+                # that colour "yellow".
+                word = word.removeprefix("ansi_")
             if word:
                 words.append(word)
         return " ".join(words)
