@@ -1,0 +1,163 @@
+"""The real `python -m tui --local` inside tmux (120x40), driven with send-keys: every
+default key reaches the app through tmux and the screen text (capture-pane) says so."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+
+
+class Tmux:
+    """One private tmux server (its own socket) running one app."""
+
+    def __init__(self, folder: Path, env: dict[str, str], term: str = "tmux-256color") -> None:
+        self.socket = str(folder / "tmux.sock")
+        self.env = env
+        self.conf = folder / "tmux.conf"
+        self.conf.write_text(
+            f'set -g default-terminal "{term}"\nset -g escape-time 10\nset -g set-clipboard on\n'
+            "set -g status off\nset -g history-limit 100\n"
+        )
+
+    def run(self, *args: str, check: bool = True) -> str:
+        assert TMUX, "tmux is missing: run scripts/test-tools.sh"
+        done = subprocess.run(
+            [TMUX, "-S", self.socket, "-f", str(self.conf), *args],
+            env=self.env, capture_output=True, text=True, timeout=10,
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"tmux {args[0]} failed: {done.stderr}")
+        return done.stdout
+
+    def start(self, command: str) -> None:
+        self.run("new-session", "-d", "-s", "app", "-x", "120", "-y", "40", command)
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "app", *keys)
+
+    def type(self, text: str) -> None:
+        self.run("send-keys", "-t", "app", "-l", text)
+        self.run("send-keys", "-t", "app", "Enter")
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "app")
+
+    def wait_for(self, condition, what: str, timeout: float = 20.0) -> str:
+        """Poll the screen until ``condition(screen_text)``; fail with the screen shown."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            if condition(text):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"waited {timeout}s for {what}; the screen:\n{text}")
+            time.sleep(0.05)
+
+    def wait_text(self, needle: str, timeout: float = 20.0) -> str:
+        return self.wait_for(lambda text: needle.lower() in text.lower(), repr(needle), timeout)
+
+    def kill(self) -> None:
+        self.run("kill-server", check=False)
+
+
+def app_command(env: dict[str, str]) -> str:
+    # after the app exits the pane shows the TERM it ran under and its exit code
+    return f"echo TERM=$TERM; {shlex.quote(sys.executable)} -m tui --local; echo EXITED $?; sleep 20"
+
+
+@pytest.fixture
+def tmux(tmp_path, app_env):
+    session = Tmux(tmp_path, app_env)
+    yield session
+    session.kill()
+
+
+def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
+    clip = tmp_path / "clip.mp4"
+    shutil.copy(make_video(seconds=2), clip)
+    downloads = Path(app_env["NEMO_DOWNLOAD_DIR"])
+
+    tmux.start(app_command(app_env))
+    tmux.wait_text("connected · local", 30)
+    tmux.wait_text("Ready")
+    tmux.wait_text("Credits: 100 available")
+
+    # low bandwidth: once started, an idle app sends the terminal nothing at all
+    time.sleep(0.5)
+    sent = tmp_path / "idle-output.bin"
+    tmux.run("pipe-pane", "-o", "-t", "app", f"cat > {shlex.quote(str(sent))}")
+    time.sleep(2.0)
+    tmux.run("pipe-pane", "-t", "app")  # stop piping
+    assert sent.exists() and sent.stat().st_size == 0, f"{sent.stat().st_size} bytes while idle"
+
+    # export with an empty draft (piped too: the same pipe does see a screen update)
+    busy = tmp_path / "busy-output.bin"
+    tmux.run("pipe-pane", "-o", "-t", "app", f"cat > {shlex.quote(str(busy))}")
+    tmux.keys("C-e")
+    tmux.wait_text("nothing to export yet")
+    tmux.run("pipe-pane", "-t", "app")
+    assert busy.stat().st_size > 0
+
+    # upload: ctrl+u opens the picker, Escape closes it
+    tmux.keys("C-u")
+    tmux.wait_text("Upload files")
+    tmux.keys("Escape")
+    tmux.wait_for(lambda s: "upload files" not in s.lower(), "the upload picker to close")
+
+    # copy: the project's link, confirmed by a notification
+    tmux.keys("C-y")
+    tmux.wait_text("Copied")
+
+    # the command palette lists the actions
+    tmux.keys("C-p")
+    tmux.wait_text("Search for commands")
+    screen = tmux.wait_text("Export")
+    assert "Add URL" in screen and "(ctrl+y / f9)" in screen
+    tmux.keys("Escape")
+    tmux.wait_for(lambda s: "search for commands" not in s.lower(), "the palette to close")
+
+    # cancel: Escape while the agent is answering
+    tmux.type("help")
+    tmux.wait_text("working")
+    tmux.keys("Escape")
+    tmux.wait_text("Stopped. Nothing was re-sent")
+
+    # upload a generated clip by typing, edit it, then ctrl+e exports a file
+    tmux.type(f"upload {clip}")
+    tmux.wait_text("Added clip.mp4")
+    tmux.type('add the title "Urban Dreams"')
+    tmux.wait_text('"Urban Dreams"  0', 30)  # the timeline tree shows the title segment
+    tmux.keys("C-e")
+    tmux.wait_text("Exported", 40)
+    files = list(downloads.glob("*.mp4"))
+    assert len(files) == 1 and files[0].stat().st_size > 1000
+
+    # quit
+    tmux.keys("C-q")
+    assert "TERM=tmux-256color" in tmux.wait_text("EXITED 0")
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "screen-256color"])
+def test_other_terminal_types(tmp_path, app_env, term):
+    """The app starts, takes F-keys and quits under the other common TERM values."""
+    session = Tmux(tmp_path, app_env, term=term)
+    try:
+        session.start(app_command(app_env))
+        session.wait_text("Ready", 30)
+        session.keys("F1")  # the palette's F-key
+        session.wait_text("Search for commands")
+        session.keys("Escape")
+        session.wait_for(lambda s: "search for commands" not in s.lower(), "the palette to close")
+        session.keys("F10")  # quit's F-key
+        screen = session.wait_text("EXITED 0")
+        assert f"TERM={term}" in screen
+    finally:
+        session.kill()
