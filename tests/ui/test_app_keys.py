@@ -151,7 +151,7 @@ async def test_offline_start_says_so_and_ctrl_r_retries(make_app, backend: FakeB
     app = make_app(transport=httpx.MockTransport(handler))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: "○ offline" in screen_text(app))
-        assert any("Cannot reach NemoVideo" in n and "ctrl+r" in n for n in notes(app))
+        await wait_until(lambda: any("Cannot reach NemoVideo" in n and "ctrl+r" in n for n in notes(app)))
         await send(pilot, "hello")
         await wait_until(lambda: any(n.startswith("Not connected yet") for n in notes(app)))
         down["on"] = False
