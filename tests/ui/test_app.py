@@ -268,3 +268,20 @@ async def test_the_agents_gui_talk_is_translated_to_keys_and_panes(make_app, bac
         await wait_until(lambda: not app.run_active and agent_texts(app))
         assert agent_texts(app) == ["Done! Press ctrl+e (or F5) to export your video."]
         assert "Export button" not in region_text(app, app.chat)
+
+
+async def test_escape_while_a_link_is_added_stops_before_the_agent_is_asked(make_app, backend: FakeBackend):
+    import asyncio
+
+    backend.upload_gate = asyncio.Event()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, "download https://example.com/v/slow in MP4")
+        await wait_until(lambda: "adding the link… 0s" in screen_text(app))
+        await pilot.press("escape")
+        await wait_until(lambda: any(n.startswith("Stopped: the link was not added") for n in notes(app)))
+        await wait_until(lambda: not app.run_active and "Esc cancels" not in screen_text(app))
+        backend.upload_gate.set()
+        await pilot.pause(0.2)
+        assert backend.count("/run_sse") == 0

@@ -87,6 +87,7 @@ class FakeBackend:
         self.session_ids = [SESSION_ID, "7700000000000000001", "7700000000000000002"]
         self.fail: dict[str, tuple[int, dict | str]] = {}  # path prefix -> (status, body) once
         self.uploads: list[Any] = []
+        self.upload_gate: asyncio.Event | None = None  # set: uploads wait for it
 
     # -- scripting ------------------------------------------------------------------
     def script_run(self, *steps: Any) -> None:
@@ -129,6 +130,8 @@ class FakeBackend:
             return ok({"state": {"draft": self.draft, "video_infos": [], "canvas_config": {},
                                  "video_analyses": [], "generated_media": []}, "version": self.version})
         if path.startswith("/api/upload-video/"):
+            if self.upload_gate is not None:
+                await self.upload_gate.wait()
             self.uploads.append(request.content if request.headers.get("content-type", "").startswith("application/json") else b"files")
             self.set_draft(VIDEO_ONLY)
             return ok({"files": [{"filename": "video.mp4", "file_type": "video", "cdn_url": "https://cdn.example/v.mp4",

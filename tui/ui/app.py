@@ -152,6 +152,8 @@ class NemoApp(JobsMixin, App[None]):
         self.last_link_what = "the link"
         self.store: Any = None
         self.chat_run: Any = None
+        self._run_started_at = 0.0
+        self._run_status = ""
         self.run_active = False
         self.retry_text: str | None = None
         self._working_timer: Timer | None = None
@@ -610,7 +612,10 @@ class NemoApp(JobsMixin, App[None]):
 
     # run lifecycle (handlers)
     def on_run_started(self, message: m.RunStarted) -> None:
+        if not self.run_active:
+            self._run_started_at = self.clock()
         self.chat_run = message.run
+        self._run_status = message.status
         self.run_active = True
         self.retry_text = None
         self._update_working()
@@ -628,8 +633,15 @@ class NemoApp(JobsMixin, App[None]):
         self._update_working()
 
     def _update_working(self) -> None:
-        if self.run_active and self.chat_run is not None:
-            self.query_one("#working", WorkingIndicator).show_text(self.chat_run.indicator(self.clock()))
+        if not self.run_active:
+            return
+        if self.chat_run is not None:
+            text = self.chat_run.indicator(self.clock())
+        else:  # the message's links are being added before the agent is asked
+            from tui.core.chat import format_elapsed
+
+            text = f"{self._run_status or 'working…'} {format_elapsed(self.clock() - self._run_started_at)}"
+        self.query_one("#working", WorkingIndicator).show_text(text)
 
     async def on_agent_chunk(self, message: m.AgentChunk) -> None:
         from tui.api.errors import redact

@@ -76,13 +76,21 @@ async def drive_run(app: "NemoApp", text: str, urls: list[str]) -> None:
     client, session_id = app.client, app.session_id
     if urls:
         app.post_message(m.ChatNote(f"Adding {', '.join(urls)} to the session first…"))
+        app.post_message(m.RunStarted(None, text, "adding the link…"))
         try:
             result = await client.upload_urls(session_id, urls)
+        except asyncio.CancelledError:  # Escape while the link is fetched
+            app.post_message(
+                m.ChatNote("Stopped: the link was not added here and nothing was sent to the agent.", "warning")
+            )
+            app.post_message(m.RunFinished("cancelled", None, app.draft, text))
+            return
         except ApiError as error:
             app.post_message(m.ApiFailure(error, "adding the link"))
             app.post_message(
                 m.ChatNote("Your message was not sent to the agent, so no credits were used. Fix the link and send it again.", "warning")
             )
+            app.post_message(m.RunFinished("api_error", None, app.draft, text))
             return
         from tui.ui.app import uploaded_words
 

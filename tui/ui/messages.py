@@ -60,10 +60,11 @@ class SseReceived(Message):
 
 
 class RunStarted(Message):
-    def __init__(self, run: Any, text: str) -> None:
+    def __init__(self, run: Any, text: str, status: str = "") -> None:
         super().__init__()
-        self.run = run  # the tui.core.chat.ChatRun (read-only here: the live indicator)
-        self.text = text
+        self.run = run  # the tui.core.chat.ChatRun (read-only here: the live indicator), or
+        self.text = text  # None while the links of the message are added first (``status``)
+        self.status = status
 
 
 class AgentFinished(Message):
