@@ -22,6 +22,7 @@ class RenderingFakeBackend(FakeBackend):
         super().__init__(*args, **kwargs)
         self.render_states: list[dict] = [{"status": "processing", "progress": 40}]
         self.submitted: list[dict] = []
+        self.cancelled: list[str] = []
         self.video = b"\x00" * 1000
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
@@ -33,6 +34,10 @@ class RenderingFakeBackend(FakeBackend):
             self.submitted.append(body)
             self.requests.append(request)
             return httpx.Response(200, json={"success": True, "data": {"id": body["id"], "status": "pending"}})
+        if path.startswith("/api/render/proxy/lambda/") and path.endswith("/cancel"):
+            self.requests.append(request)
+            self.cancelled.append(path.split("/")[-2])
+            return httpx.Response(200, json={"success": True, "data": {"id": path.split("/")[-2], "status": "cancelled"}})
         if path.startswith("/api/render/proxy/lambda/"):
             self.requests.append(request)
             rid = path.rsplit("/", 1)[1]

@@ -148,8 +148,7 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
             yield Static("", id="picker-marked", markup=False)
             yield Static("", id="picker-error", markup=False)
             yield Static(
-                "space marks · enter uploads (the marked files, or the one under the cursor) · "
-                "backspace goes up · tab to the path box · Esc cancels",
+                "space marks · enter uploads · backspace: up a folder · tab: path box · Esc cancels",
                 classes="hint",
                 markup=False,
             )
@@ -158,6 +157,7 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
                 yield Button("Cancel", id="picker-cancel")
 
     def on_mount(self) -> None:
+        self._error("")
         self.tree.focus()
         self._show_marks()
 
@@ -172,7 +172,9 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
         self._error("")
 
     def _error(self, text: str) -> None:
-        self.query_one("#picker-error", Static).update(text)
+        line = self.query_one("#picker-error", Static)
+        line.update(text)
+        line.display = bool(text)
 
     def _show_marks(self) -> None:
         marked = self.tree.marked

@@ -17,7 +17,9 @@ class JobRow(Horizontal):
     JobRow { height: 1; width: 1fr; }
     JobRow > .job-text { width: 1fr; height: 1; }
     JobRow > ProgressBar { width: 26; height: 1; }
-    JobRow > ProgressBar.-hidden { display: none; }
+    JobRow > ProgressBar Bar { width: 20; }
+    JobRow > ProgressBar.-hidden { visibility: hidden; }
+    JobRow.-done > ProgressBar, JobRow.-failed > ProgressBar { display: none; }
     JobRow.-done > .job-text { color: $success; }
     JobRow.-failed > .job-text { color: $error; }
     """
@@ -26,7 +28,7 @@ class JobRow(Horizontal):
         super().__init__(classes="job-row")
         self.key = key
         self.text = text
-        self.fraction: float | None = None
+        self.fraction: float | None | bool = False
         self.state = "active"
 
     def compose(self) -> ComposeResult:
@@ -35,10 +37,15 @@ class JobRow(Horizontal):
         yield bar
 
     def show(self, text: str, fraction: float | None | bool, state: str) -> None:
-        """``fraction``: 0..1 (a bar), None (an indeterminate bar), False (no bar)."""
-        self.text, self.state = text, state
-        if not self.is_mounted:
+        """``fraction``: 0..1 (a bar), None (an indeterminate bar), False (no bar). Before the
+        row is mounted the latest values are kept and applied on mount (never a stale one)."""
+        self.text, self.fraction, self.state = text, fraction, state
+        if not self.is_mounted or not self.children:
             return
+        self._apply()
+
+    def _apply(self) -> None:
+        text, fraction, state = self.text, self.fraction, self.state
         self.query_one(".job-text", Static).update(text)
         bar = self.query_one(ProgressBar)
         if fraction is False or state != "active":
@@ -49,11 +56,13 @@ class JobRow(Horizontal):
                 bar.update(total=None)
             else:
                 bar.update(total=100, progress=max(0.0, min(1.0, float(fraction))) * 100)
+                if not bar.size.width:  # the bar rounds to its width: set it again once laid out
+                    self.call_after_refresh(self._apply)
         self.set_class(state == "done", "-done")
         self.set_class(state == "failed", "-failed")
 
     def on_mount(self) -> None:
-        self.show(self.text, False, self.state)
+        self._apply()
 
 
 class JobsPanel(VerticalScroll):
@@ -85,10 +94,9 @@ class JobsPanel(VerticalScroll):
         row = self.rows.get(key)
         if row is None:
             row = JobRow(key, text)
-            row.state = state
+            row.show(text, fraction, state)  # kept until mounted
             self.rows[key] = row
             self.mount(row)
-            row.call_after_refresh(row.show, text, fraction, state)
             self.add_class("-has-rows")
             self.scroll_end(animate=False)
             return

@@ -1,0 +1,95 @@
+"""The export panel against the scripted backend: every render of the session with its
+state, a render that fails twice, Escape cancelling a render on the server, a batch of two
+uploads each with its own render, and the clipboard (OSC 52 always, pyperclip when local)."""
+
+from __future__ import annotations
+
+import base64
+import sys
+import types
+
+from pilot_helpers import wait_until
+from ui_fakes import VIDEO_ONLY
+from wf_helpers import jobs_rows, notes
+
+
+async def connected(app) -> None:
+    await wait_until(lambda: app.session is not None and any("Ready:" in n for n in notes(app)), timeout=20)
+
+
+async def test_a_render_that_fails_twice_says_so_and_leaves_no_file(fake_app, fake):
+    fake.set_draft(VIDEO_ONLY)
+    fake.render_states = [{"status": "failed", "error": "encoder crashed"}]
+    app = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connected(app)
+        await pilot.press("f5")
+        await wait_until(lambda: any("The export failed twice (encoder crashed)" in n for n in notes(app)))
+        assert len(fake.submitted) == 2 and fake.submitted[0]["id"] != fake.submitted[1]["id"]
+        assert any(r.startswith("✗ export") and "failed twice" in r for r in jobs_rows(app))
+        assert [r.status for r in app.store.renders(app.session_id)] == ["failed", "failed"]
+    assert list(app.settings.download_dir.glob("*")) == []
+
+
+async def test_escape_cancels_the_render_on_the_server(fake_app, fake):
+    fake.set_draft(VIDEO_ONLY)
+    fake.render_states = [{"status": "processing", "progress": 40}]
+    app = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connected(app)
+        await pilot.press("ctrl+e")
+        await wait_until(lambda: any("processing 40%" in r for r in jobs_rows(app)))
+        await pilot.press("escape")
+        await wait_until(lambda: fake.cancelled == [fake.submitted[0]["id"]])
+        await wait_until(lambda: any("Export cancelled (render cancelled)" in n for n in notes(app)))
+        rid = fake.submitted[0]["id"]
+        assert app.store.render(rid).status == "cancelled"
+        assert app.store.pending_renders() == []  # not picked up again on the next start
+
+
+async def test_batch_two_uploads_two_renders_listed(fake_app, fake, tmp_path):
+    fake.render_states = [{"status": "completed"}]
+    fake.video = b"\x00" * 5000
+    app = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connected(app)
+        for n in (1, 2):
+            clip = tmp_path / f"part{n}.mp4"
+            clip.write_bytes(b"\x00" * 2048)
+            app.query_one("#chat-input").value = f"upload {clip}"
+            await pilot.press("enter")
+            await wait_until(lambda: len(fake.uploads) == n)
+            await wait_until(lambda: app.draft is not None and app.draft.tracks)
+            await pilot.press("ctrl+e")
+            await wait_until(lambda: sum(x.startswith("✅ Exported") for x in notes(app)) == n)
+        finished = [r for r in jobs_rows(app) if r.startswith("✅ ") and ".mp4 · " in r and "uploaded" not in r]
+        assert len(finished) == 2 and finished[0] != finished[1]
+        assert len(app.store.renders(app.session_id)) == 2
+    assert len(list(app.settings.download_dir.glob("*.mp4"))) == 2
+
+
+async def test_clipboard_sends_osc52_and_uses_pyperclip_when_local(fake_app, fake, monkeypatch):
+    from tui.ui import clipboard
+
+    copied: list[str] = []
+    monkeypatch.setitem(sys.modules, "pyperclip", types.SimpleNamespace(copy=copied.append))
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    monkeypatch.delenv("SSH_TTY", raising=False)
+    app = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connected(app)
+        written: list[str] = []
+        original = app._driver.write
+        monkeypatch.setattr(app._driver, "write", lambda data: (written.append(data), original(data)))
+        link = app.last_link
+        await pilot.press("ctrl+y")
+        osc = f"\x1b]52;c;{base64.b64encode(link.encode()).decode()}\a"
+        await wait_until(lambda: osc in "".join(written))
+        assert copied == [link]
+        await wait_until(lambda: any("Copied the project's web link to the clipboard." in n.message for n in app._notifications))
+        # over SSH: OSC 52 only, the remote machine's clipboard is not the user's
+        monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+        assert clipboard.copy_text(app, "over ssh", "a test") is False
+        await wait_until(lambda: base64.b64encode(b"over ssh").decode() in "".join(written))
+        assert copied == [link]
+        await wait_until(lambda: any("through the terminal" in n.message for n in app._notifications))

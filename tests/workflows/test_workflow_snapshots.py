@@ -1,0 +1,63 @@
+"""Snapshots of the upload picker (a folder of media, one file marked) and of the export
+panel in progress (a render at 40 %), at 80x24 and 120x40. Deterministic: HOME is the
+test's folder (shown as ~), fixed file sizes, a fixed render id, the fake backend's fixed
+session, a fixed wall clock, no cursor blink."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from pilot_helpers import screen_text, wait_until
+from ui_fakes import VIDEO_ONLY
+from wf_helpers import jobs_rows, notes
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+async def ready(pilot) -> None:
+    app = pilot.app
+    await wait_until(lambda: app.session is not None and any("Ready:" in n for n in notes(app)))
+    await wait_until(lambda: app.credits is not None)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_upload_picker(snap_compare, fake_app, size):
+    from tui.core.files import remember_folder
+
+    videos = Path.home() / "Videos"
+    (videos / "holiday").mkdir(parents=True)
+    for name, size_bytes in (("city.mp4", 63_747), ("beat.mp3", 24_467), ("poster.png", 9_000), ("notes.txt", 5)):
+        (videos / name).write_bytes(b"\x00" * size_bytes)
+    app = fake_app()
+    remember_folder(app.settings.data_dir, videos)
+
+    async def picker(pilot) -> None:
+        await ready(pilot)
+        await pilot.press("ctrl+u")
+        await wait_until(lambda: "city.mp4" in screen_text(pilot.app))
+        await pilot.press("down", "down", "space")  # mark beat.mp3 (after the folder)
+        await wait_until(lambda: "Marked 1 file (24.5 KB): beat.mp3" in screen_text(pilot.app))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=picker)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_export_panel_in_progress(snap_compare, fake_app, fake, monkeypatch, size):
+    fake.set_draft(VIDEO_ONLY)
+    fake.render_states = [{"status": "processing", "progress": 40}]
+    monkeypatch.setattr("tui.api.client.uuid.uuid4", lambda: uuid.UUID("0123456789abcdef0123456789abcdef"))
+    app = fake_app(export_poll_interval=0.05)
+
+    async def exporting(pilot) -> None:
+        await ready(pilot)
+        await pilot.press("ctrl+e")
+        await wait_until(lambda: "⚙ render 89abcdef · processing 40%" in jobs_rows(pilot.app))
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=exporting)
