@@ -93,3 +93,38 @@ async def test_clipboard_sends_osc52_and_uses_pyperclip_when_local(fake_app, fak
         await wait_until(lambda: base64.b64encode(b"over ssh").decode() in "".join(written))
         assert copied == [link]
         await wait_until(lambda: any("through the terminal" in n.message for n in app._notifications))
+
+
+async def test_in_the_browser_the_file_is_delivered(fake_app, fake, monkeypatch):
+    """Under textual-serve the exported MP4 is also handed to the browser (deliver_binary)."""
+    from tui.ui.app import NemoApp
+
+    fake.set_draft(VIDEO_ONLY)
+    fake.render_states = [{"status": "completed"}]
+    fake.video = b"\x00" * 3000
+    delivered: list[tuple] = []
+    monkeypatch.setattr(NemoApp, "is_web", property(lambda self: True))
+    monkeypatch.setattr(NemoApp, "deliver_binary", lambda self, path, **kw: delivered.append((path, kw)))
+    app = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connected(app)
+        await pilot.press("ctrl+e")
+        await wait_until(lambda: any("also sent to your browser" in n for n in notes(app)))
+        path, options = delivered[0]
+        assert path.exists() and path.stat().st_size == 3000
+        assert options["save_filename"] == path.name and path.name.endswith(".mp4")
+
+
+async def test_open_in_browser_gives_the_web_link_without_the_token(fake_app, fake, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyperclip", types.SimpleNamespace(copy=lambda text: None))
+    app = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connected(app)
+        await app.run_action("open_web")
+        await wait_until(lambda: any(n.startswith("The project on the web: http") for n in notes(app)))
+        link = next(n for n in notes(app) if n.startswith("The project on the web:")).split(": ", 1)[1]
+        assert app.session_id in link
+        from ui_fakes import TOKEN
+
+        assert TOKEN not in link and "nmv_" not in link
+        assert app.clipboard == link
