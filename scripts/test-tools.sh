@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # The system tools the tests drive: tmux (the key test), Debian's chromium (the browser
-# test, through Playwright with executable_path; never a downloaded browser) and rsvg-convert
-# (screenshots/make.py's PNGs). Installs with apt-get only what is missing; quiet when all is there.
+# test, through Playwright with executable_path; never a downloaded browser). Installs with
+# apt-get only what is missing; quiet when all is there.
 set -euo pipefail
 missing=()
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v rsvg-convert >/dev/null 2>&1 || missing+=(librsvg2-bin)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
