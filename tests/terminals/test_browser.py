@@ -1,6 +1,7 @@
 """`nemo-tui --web --local`: the same app in headless Chromium (Debian's chromium through
 Playwright's executable_path: no downloaded browser). The page shows the app, typing a
-message gets the agent's reply, and a screenshot of the page is saved."""
+message gets the agent's reply, a screenshot of the page is saved, and an export arrives
+in the browser as a download."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def web_server(app_env, free_port, tmp_path):
         log.close()
 
 
-def test_the_app_in_headless_chromium(web_server, tmp_path, app_env):
+def test_the_app_in_headless_chromium(web_server, tmp_path, app_env, make_video):
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run scripts/test-tools.sh"
@@ -119,6 +120,23 @@ def test_the_app_in_headless_chromium(web_server, tmp_path, app_env):
             if os.environ.get("NEMO_SAVE_SCREENSHOTS"):  # screenshots/make.py keeps this one
                 SCREENSHOT_DIR.mkdir(exist_ok=True)
                 shutil.copy(shot, SCREENSHOT_DIR / "browser.png")
+
+            # an export reaches the browser as a download (textual-serve's deliver_binary)
+            clip = tmp_path / "clip.mp4"
+            shutil.copy(make_video(seconds=2), clip)
+            page.keyboard.type(f"upload {clip}")
+            page.keyboard.press("Enter")
+            wait_for("Added clip.mp4", 30)
+            with page.expect_download(timeout=60_000) as download_info:
+                page.keyboard.type("export")
+                page.keyboard.press("Enter")
+            download = download_info.value
+            assert download.suggested_filename.endswith(".mp4")
+            received_file = tmp_path / "from-browser.mp4"
+            download.save_as(str(received_file))
+            exported = list(Path(app_env["NEMO_DOWNLOAD_DIR"]).glob("*.mp4"))
+            assert len(exported) == 1
+            assert received_file.read_bytes() == exported[0].read_bytes()
         finally:
             browser.close()
 
