@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from ui_fakes import FakeBackend, ok
+from ui_fakes import FakeBackend
 
 
 class RenderingFakeBackend(FakeBackend):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from textual import work
@@ -21,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 
 from tui.config import Settings
 from tui.ui import messages as m
@@ -195,8 +194,7 @@ class NemoApp(JobsMixin, App[None]):
             with Vertical(id="chat-pane"):
                 yield ChatLog(id="chat-log")
                 yield WorkingIndicator(id="working")
-                with Horizontal(id="export-row"):  # its ProgressBar is mounted on first use
-                    yield Static("", id="export-status", markup=False)
+                # the upload/export panel (tui.ui.widgets.jobs) is mounted here on first use
                 yield HistoryInput(
                     placeholder="Paste a video link or say what you want · Enter sends",
                     id="chat-input",

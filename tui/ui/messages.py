@@ -111,16 +111,6 @@ class RunFinished(Message):
         self.text = text  # what the user sent (for a manual retry, never automatic)
 
 
-class ProgressLine(Message):
-    """The progress row above the input: an upload or an export (done=True hides it)."""
-
-    def __init__(self, text: str, fraction: float | None = None, *, done: bool = False) -> None:
-        super().__init__()
-        self.text = text
-        self.fraction = fraction
-        self.done = done
-
-
 class TranscriptRestored(Message):
     """The lines of a resumed session, from the local store: (role, text)."""
 
