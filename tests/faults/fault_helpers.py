@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from pilot_helpers import screen_text, wait_until
@@ -65,3 +66,10 @@ async def wait_for(app, condition, timeout: float = 10.0) -> None:
         await wait_until(condition, timeout=timeout)
     except AssertionError as exc:
         raise AssertionError(f"{exc}\nchat: {app.chat.transcript()!r}\nconnection: {app.connection}") from None
+
+
+async def settle(app) -> None:
+    """Let the work the app started finish (the credits refresh after a run...) before the test
+    closes it: a message handled while the screen is being torn down is not what is tested here."""
+    await wait_until(lambda: not any(w.is_running for w in app.workers), timeout=15)
+    await asyncio.sleep(0.1)

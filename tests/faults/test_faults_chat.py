@@ -14,7 +14,7 @@ import sqlite3
 
 import pytest
 
-from fault_helpers import add_video, assert_intact, has_note, lines, notes, ready, send, token_of, wait_for
+from fault_helpers import settle, add_video, assert_intact, has_note, lines, notes, ready, send, token_of, wait_for
 from pilot_helpers import screen_text, wait_until
 from proxy import cut_after, heartbeats_forever, html_502, inject, respond
 
@@ -47,6 +47,7 @@ async def test_sse_stream_cut_mid_reply(stack, make_app, video):
         assert stack.proxy.forwarded("POST", "/run_sse") == 1
         assert app.retry_text == 'add the title "Cut Short"'  # offered, never done by itself
         assert_intact(app, ['add the title "Cut Short"'])
+        await settle(app)
 
 
 async def test_heartbeats_only_past_the_timeout(stack, make_app):
@@ -63,6 +64,7 @@ async def test_heartbeats_only_past_the_timeout(stack, make_app):
         assert app.retry_text == "what can you do?"
         assert any(" heartbeat " in line for line in app.sse_log.visible_lines())
         assert_intact(app, ["what can you do?"])
+        await settle(app)
 
 
 async def test_token_expiring_mid_session_is_renewed_and_the_message_sent_once(stack, make_app):
@@ -80,6 +82,7 @@ async def test_token_expiring_mid_session_is_renewed_and_the_message_sent_once(s
         assert token_of(app) == first_token  # the engine gives the same client the same live token
         assert not any("error" in n.lower() for n in notes(app))
         assert_intact(app, ["hello"])
+        await settle(app)
 
 
 async def test_session_deleted_server_side_starts_a_new_one_and_keeps_the_transcript(stack, make_app):
@@ -102,6 +105,7 @@ async def test_session_deleted_server_side_starts_a_new_one_and_keeps_the_transc
         stored = [line.text for line in app.store.transcript(old) if line.role == "user"]
         assert stored == ["hello", "what can you do?"]
         assert app.is_running
+        await settle(app)
 
 
 async def test_429_on_the_token_call(stack, make_app):
@@ -119,6 +123,7 @@ async def test_429_on_the_token_call(stack, make_app):
         assert stack.proxy.count("POST", "/api/auth/anonymous-token") == 3
         assert stack.proxy.count("POST", "/run_sse") == 0
         assert app.is_running
+        await settle(app)
 
 
 async def test_out_of_credits_mid_session(make_stack, make_app, video):
@@ -139,6 +144,7 @@ async def test_out_of_credits_mid_session(make_stack, make_app, video):
         assert stack.proxy.forwarded("POST", "/run_sse") == 2
         assert '"Two"' not in app.timeline.summary_text
         assert_intact(app, ['add the title "One"', 'add the title "Two"'])
+        await settle(app)
 
 
 async def test_proxy_answering_html_502(stack, make_app):
@@ -157,6 +163,7 @@ async def test_proxy_answering_html_502(stack, make_app):
         await wait_for(app, lambda: not app.run_active and lines(app, "agent"))
         assert stack.proxy.forwarded("POST", "/run_sse") == 1
         assert app.is_running
+        await settle(app)
 
 
 async def test_a_10_mb_event_and_garbage_in_the_stream(stack, make_app):
@@ -185,6 +192,7 @@ async def test_a_10_mb_event_and_garbage_in_the_stream(stack, make_app):
         await pilot.press("o", "k")
         assert box.value == "ok"
         assert_intact(app, ["hello"])
+        await settle(app)
 
 
 async def test_a_reply_5_s_late_keeps_the_screen_responsive(stack, make_app):
@@ -211,6 +219,7 @@ async def test_a_reply_5_s_late_keeps_the_screen_responsive(stack, make_app):
         await wait_for(app, lambda: not app.run_active and lines(app, "agent"), timeout=15)
         assert stack.proxy.count("POST", "/run_sse") == 1
         assert_intact(app, ["hello"])
+        await settle(app)
 
 
 async def test_an_answer_later_than_the_client_timeout(stack, make_app, monkeypatch):
@@ -232,6 +241,7 @@ async def test_an_answer_later_than_the_client_timeout(stack, make_app, monkeypa
         await wait_for(app, lambda: stack.proxy.count("GET", "/api/credits") >= 3 and
                        stack.proxy.requests("GET", "/api/credits")[-1].status == 200)
         assert app.is_running
+        await settle(app)
 
 
 async def test_engine_killed_while_the_app_runs_then_restarted(stack, make_app):
@@ -252,3 +262,4 @@ async def test_engine_killed_while_the_app_runs_then_restarted(stack, make_app):
         await wait_for(app, lambda: not app.run_active and lines(app, "agent"), timeout=15)
         assert lines(app, "user") == ["hello", "hello"]
         assert app.is_running
+        await settle(app)

@@ -61,6 +61,8 @@ URL_UPLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=900.0, write=60.0, pool=10
 FILE_UPLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=120.0, pool=10.0)
 DOWNLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=60.0, pool=10.0)
 _ERROR_BODY_LIMIT = 64 * 1024
+# A download cut off after some progress is resumed (HTTP Range) this many times on the same link.
+RESUME_ATTEMPTS = 3
 
 Sleep = Callable[[float], Awaitable[Any]]
 
@@ -583,19 +585,25 @@ class NemoClient:
             own = self._same_host(url)
             # Never send our credentials (or the X-Skill headers) to a third-party host (CDN).
             headers = self._headers(await self._ensure_token()) if own else {}
-            try:
-                await fetch_to_part(self._http, url, headers, part, progress, DOWNLOAD_TIMEOUT, third_party=not own)
-            except DownloadError as exc:
-                if exc.status is None:
-                    raise  # disk problems: keep the .part, stop here
-                problems.append(f"HTTP {exc.status}")
-                log.info("Download from %s failed: HTTP %s", _host(url), exc.status)
-                continue
-            except httpx.HTTPError as exc:
-                problems.append(type(exc).__name__)
-                log.info("Download from %s failed: %s", _host(url), type(exc).__name__)
-                continue
-            return finish(part, final)
+            for attempt in range(1 + RESUME_ATTEMPTS):
+                have = _size(part)
+                try:
+                    await fetch_to_part(self._http, url, headers, part, progress, DOWNLOAD_TIMEOUT, third_party=not own)
+                except DownloadError as exc:
+                    if exc.status is None:
+                        raise  # disk problems: keep the .part, stop here
+                    problems.append(f"HTTP {exc.status}")
+                    log.info("Download from %s failed: HTTP %s", _host(url), exc.status)
+                    break
+                except httpx.HTTPError as exc:
+                    if _size(part) > have and attempt < RESUME_ATTEMPTS:
+                        # Cut off after some progress (a dropped connection): go on from there.
+                        log.info("Download from %s was cut (%s): resuming", _host(url), type(exc).__name__)
+                        continue
+                    problems.append(type(exc).__name__)
+                    log.info("Download from %s failed: %s", _host(url), type(exc).__name__)
+                    break
+                return finish(part, final)
         raise DownloadError(
             f"The exported video could not be downloaded ({', '.join(problems)}).",
             "Try the download again later; what was already received is kept and resumed.",
@@ -612,6 +620,13 @@ class NemoClient:
 
 def _default_port(scheme: str) -> int | None:
     return {"http": 80, "https": 443}.get(scheme)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _host(url: str) -> str:

@@ -308,7 +308,8 @@ class SseDecoder:
         self._pending_len = 0
         self._overflow = True
         text = head.decode("utf-8", "replace")
-        return [make_event(_RAW, clip_raw(text + f"… (an event over {self.max_event} bytes was skipped)"), _monotonic())]
+        # The note goes after the clipping, or a long head would cut it off.
+        return [make_event(_RAW, clip_raw(text) + f"… (an event over {self.max_event} bytes was skipped)", _monotonic())]
 
     def _block(self, block: bytes, out: list) -> None:
         if block.startswith(b"data:") and b"\n" not in block:
