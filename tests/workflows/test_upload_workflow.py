@@ -142,3 +142,14 @@ async def test_escape_cancels_a_running_upload(fake_app, fake, tmp_path):
             assert "video.mp4" not in app.timeline.summary_text
     finally:
         gate.set()
+
+
+def test_upload_with_bare_file_names_routes_to_an_upload():
+    """"upload clip.mp4" from the folder the app was started in is an upload, not a request."""
+    from tui.core.router import route
+
+    assert route("upload long.mp4").paths == ["long.mp4"]
+    assert route('upload "my song.mp3" b.mov').paths == ["my song.mp3", "b.mov"]
+    assert route("上传 a.mp4").paths == ["a.mp4"]
+    assert route("upload notes.txt").action == "upload"  # then refused in plain words
+    assert route("upload a video of my cat.mp4").action == "agent"

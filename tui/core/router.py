@@ -9,6 +9,7 @@ The seed's keyword table (English and Chinese) is handled here, without the netw
 | "status" / "状态" / "show tracks"                      | status    |
 | "upload" / "上传"                                      | upload    |
 | "upload ~/Videos/a.mp4" (local paths)                  | upload with those paths |
+| "upload clip.mp4 b.mp3" (media names, current folder)  | upload with those files |
 | anything with a URL in it                              | agent (the URLs are uploaded first) |
 | everything else                                        | agent     |
 
@@ -235,6 +236,31 @@ def command_action(text: str) -> str | None:
     return action
 
 
+_UPLOAD_WORDS = ("upload", "/upload", "上传")
+
+
+def _bare_media_names(message: str) -> list[str]:
+    """"upload clip.mp4 "my song.mp3"": names of media files in the current folder, when every
+    word after the upload keyword is one (so "upload a video of my cat.mp4" stays a request)."""
+    import shlex
+
+    from tui.config import ACCEPTED_EXTENSIONS
+
+    try:
+        words = shlex.split(message)
+    except ValueError:
+        return []
+    if len(words) < 2 or words[0].lower() not in _UPLOAD_WORDS:
+        return []
+    names = words[1:]
+    for name in names:
+        stem, dot, ext = name.rpartition(".")
+        if not dot or not stem or not (ext.isalnum() and 2 <= len(ext) <= 5) or any(c in name for c in "/\\:"):
+            return []
+    # "upload notes.txt" is an upload too: the checks then say plainly which types are accepted.
+    return names if any(n.rpartition(".")[2].lower() in ACCEPTED_EXTENSIONS for n in names) or len(names) == 1 else []
+
+
 def route(text: str) -> Route:
     """Decide what a line typed in the chat does (never raises)."""
     message = (text or "").strip()
@@ -242,6 +268,9 @@ def route(text: str) -> Route:
     if urls:
         return Route("agent", message, urls)
     paths, rest = extract_paths(message)
+    names = [] if paths else _bare_media_names(message)
+    if names:
+        return Route("upload", message, [], names)
     if paths:
         # "upload ~/Videos/a.mp4 /tmp/b.mov" uploads those files; other lines with paths: the agent.
         if command_action(rest) == "upload":
