@@ -3,6 +3,7 @@ default key reaches the app through tmux and the screen text (capture-pane) says
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 import subprocess
@@ -173,3 +174,41 @@ def test_other_terminal_types(tmp_path, app_env, term):
         assert f"TERM={term}" in screen
     finally:
         session.kill()
+
+
+GREYS_256 = {0, 7, 8, 15, 16, 231, *range(232, 256)}
+
+
+def _colours(output: str) -> tuple[set[int], set[tuple[int, int, int]]]:
+    """The 256-palette indexes and the truecolor triples an output sets (fg and bg)."""
+    palette = {int(n) for n in re.findall(r"[34]8;5;(\d+)", output)}
+    rgb = {tuple(map(int, m)) for m in re.findall(r"[34]8;2;(\d+);(\d+);(\d+)", output)}
+    return palette, rgb
+
+
+@pytest.mark.parametrize("variable, value", [("NO_COLOR", "1"), ("TEXTUAL_COLOR_SYSTEM", "standard")])
+def test_colour_settings_reach_the_terminal(tmp_path, app_env, variable, value):
+    """What the app writes to the terminal honours NO_COLOR (greys only) and
+    TEXTUAL_COLOR_SYSTEM=standard (the 16 basic colours only)."""
+    env = dict(app_env, **{variable: value})
+    session = Tmux(tmp_path, env)
+    output = tmp_path / "output.bin"
+    try:
+        session.run("new-session", "-d", "-s", "app", "-x", "120", "-y", "40", "sleep 30")
+        session.run("pipe-pane", "-o", "-t", "app", f"cat > {shlex.quote(str(output))}")
+        session.run("respawn-pane", "-k", "-t", "app", app_command(env))
+        session.wait_text("Ready", 30)
+        session.keys("F10")
+        session.wait_text("EXITED 0")
+    finally:
+        session.kill()
+    sent = output.read_bytes().decode("utf-8", "replace")
+    assert "connected · local" in sent
+    palette, rgb = _colours(sent)
+    if variable == "NO_COLOR":
+        assert palette or rgb, "the screen was drawn without any shade at all"
+        assert palette <= GREYS_256, sorted(palette - GREYS_256)
+        assert all(r == g == b for r, g, b in rgb), sorted(rgb)[:5]
+    else:
+        assert not palette and not rgb, (sorted(palette)[:5], sorted(rgb)[:5])
+        assert re.search(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|4[0-7]|10[0-7])m", sent), "no 16-colour codes at all"
