@@ -109,6 +109,14 @@ async def test_quit_mid_render_then_restart_downloads_it(engine_app, make_video,
         await wait_until(lambda: any(n.startswith("✅ Exported") for n in notes(second)), timeout=60)
         assert second.session_id == session_id
         assert ("user", f'upload "{clip}"') in second.chat.transcript()  # the transcript came back
+    # a third start (--resume): the finished export is listed, and ctrl+y copies its path
+    third = engine_app(resume=True)
+    async with third.run_test(size=(120, 40)) as pilot:
+        await connected(third)
+        await wait_until(lambda: any(r.startswith("✅ ") and ".mp4 · 2.0 s, " in r for r in jobs_rows(third)))
+        await pilot.press("ctrl+y")
+        await wait_until(lambda: third.clipboard.endswith(".mp4"))
+        assert Path(third.clipboard).parent == third.settings.download_dir
     files = list(second.settings.download_dir.glob("*"))
     assert [f.name for f in files] == [f"city-{short_id(record.render_id)}.mp4"]
     assert abs(mp4_duration(files[0]) - 2.0) < 0.2

@@ -179,13 +179,17 @@ def human_duration(seconds: float | None) -> str:
 
 
 def transfer_line(done: int, total: int | None, meter: RateMeter) -> str:
-    """"3.1 MB of 9.8 MB · 2.4 MB/s · 3 s left"."""
-    words = human_bytes(done) + (f" of {human_bytes(total)}" if total else "")
+    """"3.1/9.8 MB · 2.4 MB/s · 3s left" (short: it shares a line with a name and a bar)."""
+    have, whole = human_bytes(done), human_bytes(total) if total else ""
+    if whole and have.split()[-1] == whole.split()[-1]:
+        words = f"{have.split()[0]}/{whole}"
+    else:
+        words = have + (f"/{whole}" if whole else "")
     if meter.speed:
         words += f" · {human_bytes(meter.speed)}/s"
     eta = meter.eta(total)
     if eta is not None and total and done < total:
-        words += f" · {eta:.0f} s left"
+        words += f" · {eta:.0f}s left"
     return words
 
 

@@ -180,7 +180,7 @@ class JobsMixin:
                 return
             shown[path] = now
             fraction = sent / total if total else None
-            words = "sent, the server is checking it" if total and sent >= total else transfer_line(sent, total, meter)
+            words = "sent, being checked…" if total and sent >= total else transfer_line(sent, total, meter)
             self._row(keys[path], f"⬆ {path.name} · {words}", fraction)
 
         try:
@@ -314,6 +314,9 @@ class JobsMixin:
                         size = f" · {human_duration(seconds)},{size[2:]}"
                 except OSError:
                     size = " · (file moved)"
+                else:  # the last export of a resumed session is what ctrl+y copies
+                    self.last_export_path = Path(record.local_path)
+                    self.last_link, self.last_link_what = record.local_path, "the exported file's path"
                 self._row(key, f"✅ {record.local_path}{size}", False, "done")
             elif record.status in ("failed", "cancelled", "superseded"):
                 self._row(key, f"✗ render {_short(record.render_id)} · {record.status}", False, "failed")

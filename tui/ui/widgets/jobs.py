@@ -16,8 +16,8 @@ class JobRow(Horizontal):
     DEFAULT_CSS = """
     JobRow { height: 1; width: 1fr; }
     JobRow > .job-text { width: 1fr; height: 1; }
-    JobRow > ProgressBar { width: 26; height: 1; }
-    JobRow > ProgressBar Bar { width: 20; }
+    JobRow > ProgressBar { width: 20; height: 1; }
+    JobRow > ProgressBar Bar { width: 14; }
     JobRow > ProgressBar.-hidden { visibility: hidden; }
     JobRow.-done > ProgressBar, JobRow.-failed > ProgressBar { display: none; }
     JobRow.-done > .job-text { color: $success; }
