@@ -43,7 +43,7 @@ class RenderingFakeBackend(FakeBackend):
             rid = path.rsplit("/", 1)[1]
             state = self.render_states.pop(0) if len(self.render_states) > 1 else self.render_states[0]
             data = {"id": rid, **state}
-            if state.get("status") == "completed":
+            if state.get("status") == "completed" and "outputUrl" not in data:
                 data["outputUrl"] = f"/api/render/proxy/{rid}/download"
             return httpx.Response(200, json={"success": True, "data": data})
         if path.startswith("/api/render/proxy/") and path.endswith("/download"):

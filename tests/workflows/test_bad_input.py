@@ -1,0 +1,92 @@
+"""Bad input during the workflows: a file that shrinks mid-upload, a full disk while the
+MP4 downloads, a download link that 404s (the fallback endpoint serves it). Each is a clear
+message, nothing crashes, nothing is left under the final name."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+from pilot_helpers import wait_until
+from ui_fakes import VIDEO_ONLY
+from wf_helpers import jobs_rows, notes
+
+
+async def connected(app) -> None:
+    await wait_until(lambda: app.session is not None and any("Ready:" in n for n in notes(app)), timeout=20)
+
+
+async def test_a_file_that_shrinks_mid_upload(fake_app, fake, tmp_path):
+    clip = tmp_path / "growing.mp4"
+    clip.write_bytes(b"\x00" * (3 * 1024 * 1024))
+    app = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connected(app)
+        real = app.client.upload_files
+
+        async def shrinking(session_id, paths, progress=None):
+            def cut(path, sent, total):
+                if sent >= 1024 * 1024:
+                    os.truncate(clip, 1024 * 1024)  # another program rewrote it meanwhile
+                if progress:
+                    progress(path, sent, total)
+
+            return await real(session_id, paths, progress=cut)
+
+        app.client.upload_files = shrinking
+        app.query_one("#chat-input").value = f"upload {clip}"
+        await pilot.press("enter")
+        await wait_until(lambda: any("got shorter while it was being uploaded" in n for n in notes(app)))
+        assert any(r == "✗ growing.mp4 · not uploaded" for r in jobs_rows(app))
+        assert fake.uploads == [] and "video.mp4" not in app.timeline.summary_text
+
+
+async def test_a_full_disk_while_downloading_keeps_the_part_and_no_final_file(fake_app, fake, monkeypatch):
+    import tui.api.download as download
+
+    fake.set_draft(VIDEO_ONLY)
+    fake.render_states = [{"status": "completed"}]
+    fake.video = b"\x01" * 300_000
+
+    class FullDisk:
+        def __init__(self, fh):
+            self.fh, self.written = fh, 0
+
+        def write(self, data):
+            if self.written + len(data) > 100_000:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            self.written += len(data)
+            return self.fh.write(data)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+    monkeypatch.setattr(download, "open", lambda path, mode: FullDisk(open(path, mode)), raising=False)
+    app = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connected(app)
+        await pilot.press("ctrl+e")
+        await wait_until(lambda: any("The disk is full" in n for n in notes(app)))
+        assert any(r.startswith("✗ export") and "The disk is full" in r for r in jobs_rows(app))
+        rid = fake.submitted[0]["id"]
+        record = app.store.render(rid)
+        assert record.status == "completed" and not record.local_path  # picked up on the next start
+    files = sorted(p.name for p in app.settings.download_dir.iterdir())
+    assert len(files) == 1 and files[0].endswith(".mp4.part")  # resumable, never under the final name
+
+
+async def test_a_dead_link_falls_back_to_the_download_endpoint(fake_app, fake):
+    fake.set_draft(VIDEO_ONLY)
+    fake.render_states = [{"status": "completed", "outputUrl": "/cdn/expired.mp4"}]
+    fake.video = b"\x02" * 4000
+    app = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connected(app)
+        await pilot.press("f5")
+        await wait_until(lambda: any(n.startswith("✅ Exported") for n in notes(app)))
+        assert fake.count("/cdn/expired.mp4") == 1 and fake.count("/api/render/proxy/") >= 2
+    (out,) = list(app.settings.download_dir.iterdir())
+    assert out.suffix == ".mp4" and out.read_bytes() == b"\x02" * 4000
