@@ -4,7 +4,7 @@
 
 The engine runs in its own process (fresh data dir, the new-client limit raised for the
 test). Each client gets its own anonymous token and session, then loops until the deadline:
-GET credits, GET state, and every third turn a chat run (POST /run_sse, a text reply
+GET credits, GET state, and every third turn (the first included) a chat run (POST /run_sse, a text reply
 streamed with heartbeats, read to the end). Every request counts; an error is a transport
 failure, an HTTP status >= 400 or an envelope code != 0. Reported: requests, errors,
 throughput, and latency percentiles per kind, for 1 client (the reference, same run) and
@@ -85,7 +85,7 @@ async def _client(base: str, deadline: float, lat: dict[str, list[float]], error
             turn += 1
             await call("credits", "GET", "/api/credits/balance/simple")
             await call("state", "GET", f"/api/state/nemo_agent/me/{sid}/latest")
-            if turn % 3 == 0 and time.monotonic() < deadline:
+            if turn % 3 == 1 and time.monotonic() < deadline:
                 await call("run", "POST", "/run_sse", headers={"Accept": "text/event-stream"}, json={
                     "app_name": "nemo_agent", "user_id": "me", "session_id": sid,
                     "new_message": {"role": "user", "parts": [{"text": "what can you do?"}]}})

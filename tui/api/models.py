@@ -247,6 +247,17 @@ class Track(_Model):
         )
 
 
+# The one-line summary stays one line, whatever the draft holds.
+_SUMMARY_TRACKS = 20
+_SUMMARY_SEGMENTS = 12
+_SUMMARY_NAME = 80
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _SUMMARY_NAME else text[: _SUMMARY_NAME - 1] + "…"
+
+
 def _secs(ms: int) -> str:
     s = ms / 1000
     return f"{s:.0f}" if abs(s - round(s)) < 0.05 else f"{s:.1f}"
@@ -290,21 +301,27 @@ class Draft(_Model):
         if not n:
             return "Timeline (0 tracks): empty"
         items = []
-        for i, track in enumerate(self.tracks, 1):
+        for i, track in enumerate(self.tracks[:_SUMMARY_TRACKS], 1):
             label = _SUMMARY_LABEL[track.kind]
             if not track.segments:
                 items.append(f"{i}. {label}: (empty)")
                 continue
             span = f"{_secs(track.start_ms)}-{_secs(track.end_ms)}s"
+            shown = track.segments[:_SUMMARY_SEGMENTS]
             if track.kind == "Text":
-                words = " + ".join(f'"{s.text or s.name}"' for s in track.segments)
+                names = [f'"{_clip(s.text or s.name)}"' for s in shown]
             else:
-                words = " + ".join(s.name or s.source or s.id or "clip" for s in track.segments)
+                names = [_clip(s.name or s.source or s.id or "clip") for s in shown]
+            if len(track.segments) > len(shown):  # a hostile or huge draft: the line stays short
+                names.append(f"{len(track.segments) - len(shown)} more")
+            words = " + ".join(names)
             if track.kind == "Audio":
                 vol = track.segments[0].volume
                 if vol is not None:
                     span += f", {vol:.0f}%"
             items.append(f"{i}. {label}: {words} ({span})")
+        if n > _SUMMARY_TRACKS:
+            items.append(f"(+{n - _SUMMARY_TRACKS} more tracks)")
         return f"Timeline ({n} track{'s' if n != 1 else ''}): " + " ".join(items)
 
     def to_wire(self) -> dict:
