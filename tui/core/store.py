@@ -9,6 +9,7 @@ redacted before it is written).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -110,6 +111,7 @@ class LocalStore:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.data_dir / DB_NAME
         self._lock = threading.RLock()
+        _private_db(self.path)  # the transcript and session ids: this user's only
         self._db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         with self._lock:
@@ -117,10 +119,7 @@ class LocalStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=10000")
             self._db.executescript(_SCHEMA)
-        try:
-            self.path.chmod(0o600)
-        except OSError:
-            pass
+        _private_db(self.path)  # the WAL files exist now
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -343,6 +342,17 @@ def _render(r: sqlite3.Row) -> RenderRecord:
         r["created"],
         r["updated"],
     )
+
+
+def _private_db(path: Path) -> None:
+    """Create the database file 0600 before SQLite opens it (its -wal and -shm files then get
+    the same mode), and tighten the three if an older version left them readable to others."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            os.chmod(p, 0o600)
+        except OSError:
+            pass
 
 
 __all__ = ["LocalStore", "RenderRecord", "SessionRecord", "TranscriptLine"]
