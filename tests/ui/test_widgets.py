@@ -89,6 +89,8 @@ async def test_sse_log_is_bounded_filtered_throttled_and_redacted():
         lines = log.visible_lines()
         assert len(lines) <= 50
         assert "error" in lines[-1] and "[redacted]" in lines[-1]
+        # a burst is not drawn line by line: the newest lines, and how many were skipped
+        assert "events not drawn (a flood)" in lines[0] and log.skipped == 301 - (len(lines) - 1)
         assert TOKEN not in "\n".join(lines) and TOKEN not in screen_text(pilot.app)
         assert all(TOKEN not in e.raw for e in log.entries)
         assert len(log.entries) == 60

@@ -15,7 +15,8 @@ class AgentMessage(Markdown):
         background: $boost;
         border-left: outer $success;
     }
-    AgentMessage > MarkdownBlock:last-child { margin-bottom: 0; }
+    /* No :last-child rule here: an order-dependent rule makes Textual restyle every block
+       of the reply each time a streamed paragraph is mounted (quadratic on long replies). */
     """
 
     def __init__(self, text: str = "", **kwargs) -> None:

@@ -97,6 +97,8 @@ class SseLogView(Vertical):
         self.entries: deque[LogEntry] = deque(maxlen=keep)
         self.hidden_kinds: frozenset[str] = frozenset()
         self.received = 0
+        self.skipped = 0  # events kept but not drawn during floods
+        self._overflow = 0
         self._pending: deque[LogEntry] = deque(maxlen=max_lines)
         self._flush_timer: Timer | None = None
 
@@ -135,16 +137,28 @@ class SseLogView(Vertical):
             entry = LogEntry(self.received, time, event)
             self.entries.append(entry)
             if entry.kind not in hidden:
+                if len(self._pending) == self._pending.maxlen:
+                    self._overflow += 1  # the oldest waiting line falls out
                 self._pending.append(entry)
         if self._flush_timer is None:
             self._flush_timer = self.set_timer(FLUSH_INTERVAL, self.flush)
 
-    def flush(self) -> None:
+    def flush(self, limit: bool = True) -> None:
         self._flush_timer = None
         if not self.is_mounted or not self.query("#sse-log"):
             return
         log = self.rich_log
         width = max(20, log.scrollable_content_region.width or 80)
+        # In a flood nobody reads hundreds of lines a second: draw the newest screenfuls
+        # and say how many were skipped (all of them stay in ``entries`` for the raw view).
+        cap = min(self.max_lines - 1, max(40, 2 * (log.size.height or 20))) if limit else self.max_lines
+        extra = max(0, len(self._pending) - cap)
+        for _ in range(extra):
+            self._pending.popleft()
+        skipped, self._overflow = extra + self._overflow, 0
+        if skipped > 0:
+            self.skipped += skipped
+            log.write(Text(f"… {skipped} events not drawn (a flood); F6 shows the recent ones", style="dim italic"))
         while self._pending:
             log.write(format_entry(self._pending.popleft(), width), width=width)
         self.query_one("#sse-log-title", Static).update(self._title())
@@ -158,10 +172,11 @@ class SseLogView(Vertical):
         """Show only the kinds not in ``kinds``; the lines already kept are redrawn."""
         self.hidden_kinds = frozenset(kinds)
         self._pending.clear()
+        self._overflow = 0
         if self.query("#sse-log"):
             self.rich_log.clear()
         self._pending.extend(e for e in self.entries if e.kind not in self.hidden_kinds)
-        self.flush()
+        self.flush(limit=False)  # a redraw of what is kept, not a flood
 
     def visible_lines(self) -> list[str]:
         """The lines as plain text (what the user reads), oldest first."""
