@@ -295,7 +295,8 @@ class NemoApp(JobsMixin, App[None]):
         if name == "chat":
             self.query_one("#chat-input").focus()
         elif name == "timeline" and self.compact:
-            self.timeline.tree.focus()
+            tree = self.timeline.tree
+            self.call_after_refresh(tree.focus)
 
     def on_tabs_tab_activated(self, event: Any) -> None:
         if getattr(event.tabs, "id", None) != "tabs" or event.tab is None:

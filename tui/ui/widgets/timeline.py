@@ -3,12 +3,15 @@ Tree (draft → tracks → segments) updated in place so expanded nodes and the 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.text import Text
 from textual.containers import Vertical
-from textual.widgets import Static, Tree
-from textual.widgets.tree import TreeNode
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.widgets import Tree
+    from textual.widgets.tree import TreeNode
 
 EMPTY_HINT = "No timeline yet: paste a video URL in the chat or upload a file (ctrl+u)."
 BAR_STYLES = {"Video": "cyan", "Audio": "magenta", "Text": "yellow", "Other": "white"}
@@ -65,10 +68,23 @@ def _keys(items: list[Any]) -> list[str]:
     return keys
 
 
-class TimelineTree(Tree):
-    DEFAULT_CSS = """
-    TimelineTree { height: 1fr; background: $surface; }
-    """
+_TREE_CLASS: Any = None
+
+
+def timeline_tree_class() -> Any:
+    """The Tree subclass of the timeline, defined on first use: the Tree appears with the
+    first draft, so its module is not loaded before the first paint."""
+    global _TREE_CLASS
+    if _TREE_CLASS is None:
+        from textual.widgets import Tree
+
+        class TimelineTree(Tree):
+            DEFAULT_CSS = """
+            TimelineTree { height: 1fr; background: $surface; }
+            """
+
+        _TREE_CLASS = TimelineTree
+    return _TREE_CLASS
 
 
 class TimelineView(Vertical):
@@ -91,14 +107,19 @@ class TimelineView(Vertical):
     def compose(self):
         yield Static(EMPTY_HINT, id="timeline-summary", markup=False)
         yield Static("", id="timeline-bars", markup=False)
-        tree: TimelineTree = TimelineTree("Draft (not loaded)", id="timeline-tree")
-        tree.show_root = True
-        tree.root.expand()
-        yield tree
+        # the Tree is mounted with the first draft (before that the hint above says it all)
 
     @property
-    def tree(self) -> TimelineTree:
-        return self.query_one("#timeline-tree", TimelineTree)
+    def tree(self) -> "Tree":
+        """The draft as a Tree (mounted on first use)."""
+        found = self.query("#timeline-tree")
+        if found:
+            return found.first()
+        tree = timeline_tree_class()("Draft", id="timeline-tree")
+        tree.show_root = True
+        tree.root.expand()
+        self.mount(tree)
+        return tree
 
     # ---- data in -------------------------------------------------------------------
     def show_draft(self, draft: Any) -> None:
