@@ -128,3 +128,18 @@ async def test_open_in_browser_gives_the_web_link_without_the_token(fake_app, fa
 
         assert TOKEN not in link and "nmv_" not in link
         assert app.clipboard == link
+
+
+async def test_a_reconnect_does_not_follow_a_render_twice(fake_app, fake):
+    fake.set_draft(VIDEO_ONLY)
+    fake.render_states = [{"status": "processing", "progress": 10}]
+    app = fake_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await connected(app)
+        await pilot.press("ctrl+e")
+        await wait_until(lambda: any("processing 10%" in r for r in jobs_rows(app)))
+        app.pickup_renders()  # what a reconnect does
+        await pilot.pause()
+        running = [w for w in app.workers if w.group == "export" and w.is_running]
+        assert len(running) == 1
+        assert not any("Picking up" in n for n in notes(app))

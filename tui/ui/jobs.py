@@ -295,7 +295,9 @@ class JobsMixin:
             return
         try:
             mine = {s.session_id for s in store.sessions(self.store_key, limit=1000)}
-            pending = [r for r in store.pending_renders() if r.session_id in mine]
+            running = {job.render_id for job in self._jobs_state().values() if job.worker is not None and job.worker.is_running}
+            # a reconnect (ctrl+r) must not start a second download of a render already followed
+            pending = [r for r in store.pending_renders() if r.session_id in mine and r.render_id not in running]
             history = store.renders(self.session_id) if self.session_id else []
         except Exception:
             return
