@@ -32,6 +32,9 @@ def test_main_screen_without_colour(snap_compare, make_app, fake_backend: FakeBa
         assert "✖ " in text and "✓ Ready" in text
         for tag in ("text", "call", "result", "error"):
             assert any(line.split()[1:2] == [tag] for line in app.sse_log.visible_lines()), tag
+        # the low-credits toast times out after a few seconds: not part of the picture
+        assert any("Credits are low" in n.message for n in app._notifications)
+        app.clear_notifications()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=states)
