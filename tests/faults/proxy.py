@@ -179,6 +179,34 @@ def inject(prefix: bytes) -> Action:
     return act
 
 
+def end_with(event: bytes, after: int) -> Action:
+    """Forward the stream; after ``after`` bytes send ``event`` and end the stream there (as a
+    server does after an error frame). The engine's run sees the hang-up."""
+
+    async def act(ctx: Ctx) -> None:
+        ctx.seen.fault = "end_with"
+        resp = await ctx.open_upstream()
+        try:
+            headers = [(k, v) for k, v in resp.headers.multi_items() if k.lower() not in HOP | {"content-length"}]
+            await ctx.start(resp.status_code, headers)
+            sent = 0
+            async for chunk in resp.aiter_raw():
+                # cut on an event boundary so the frames before the error stay whole
+                cut = chunk.rfind(b"\n\n", 0, max(0, after - sent)) if sent < after else -1
+                if sent + len(chunk) >= after:
+                    if cut >= 0:
+                        await ctx.body_part(chunk[: cut + 2])
+                    break
+                await ctx.body_part(chunk)
+                sent += len(chunk)
+        finally:
+            await resp.aclose()
+        await ctx.body_part(event)
+        await ctx.body_part(b"", more=False)
+
+    return act
+
+
 def heartbeats_forever(every: float = 0.05) -> Action:
     """Answer the stream without forwarding: heartbeats only, until the client hangs up."""
 

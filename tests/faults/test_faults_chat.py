@@ -16,7 +16,7 @@ import pytest
 
 from fault_helpers import settle, add_video, assert_intact, has_note, lines, notes, ready, send, token_of, wait_for
 from pilot_helpers import screen_text, wait_until
-from proxy import cut_after, heartbeats_forever, html_502, inject, respond
+from proxy import cut_after, end_with, heartbeats_forever, html_502, inject, respond
 
 EDIT_COST = 10
 
@@ -144,6 +144,26 @@ async def test_out_of_credits_mid_session(make_stack, make_app, video):
         assert stack.proxy.forwarded("POST", "/run_sse") == 2
         assert '"Two"' not in app.timeline.summary_text
         assert_intact(app, ['add the title "One"', 'add the title "Two"'])
+        await settle(app)
+
+
+async def test_out_of_credits_in_the_middle_of_a_run(stack, make_app, video):
+    frame = b'data: {"errorCode":"2001","errorMessage":"Not enough credits to continue"}\n\n'
+    app = make_app(stack.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app)
+        await add_video(app, video)
+        before = stack.credits(token_of(app))["available"]
+        stack.proxy.add("POST", "/run_sse", end_with(frame, after=900))
+        await send(pilot, 'add the title "Midway"')
+        await wait_for(app, lambda: not app.run_active and has_note(app, "credits"))
+        note = next(n for n in notes(app) if "credits" in n and "Nothing was re-sent" in n)
+        assert "top up" in note and "Not enough credits" in note
+        await wait_for(app, lambda: stack.credits(token_of(app))["frozen"] == 0)
+        spent = before - stack.credits(token_of(app))["available"]
+        assert spent in (0, EDIT_COST)  # the run was stopped; never charged twice
+        assert stack.proxy.forwarded("POST", "/run_sse") == 1
+        assert_intact(app, ['add the title "Midway"'])
         await settle(app)
 
 

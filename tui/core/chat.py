@@ -147,6 +147,11 @@ def error_words(raw: str) -> str:
         head = "The agent stopped with an error"
     if len(text) > 160:
         text = text[:159] + "…"
+    if head.endswith("(credits or quota)") or re.match(r"2001\b", text):
+        return redact(
+            f"The agent could not continue (credits): {text}. Nothing was re-sent; register or top up on "
+            "nemovideo.com (ctrl+r shows the balance), then try again. Export stays free."
+        )
     return redact(f"{head}: {text}. Nothing was re-sent; you can try again.")
 
 
