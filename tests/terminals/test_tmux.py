@@ -74,6 +74,16 @@ def app_command(env: dict[str, str]) -> str:
     return f"echo TERM=$TERM; {shlex.quote(sys.executable)} -m tui --local; echo EXITED $?; sleep 20"
 
 
+def assert_idle(tmux: Tmux, sent: Path, seconds: float = 2.0) -> None:
+    """Nothing at all reaches the terminal for ``seconds`` (tmux pipe-pane counts it)."""
+    time.sleep(0.5)
+    tmux.run("pipe-pane", "-o", "-t", "app", f"cat > {shlex.quote(str(sent))}")
+    time.sleep(seconds)
+    tmux.run("pipe-pane", "-t", "app")  # stop piping
+    assert sent.exists(), "tmux pipe-pane wrote nothing at all"
+    assert sent.stat().st_size == 0, f"sent while idle: {sent.read_bytes()[:400]!r}"
+
+
 @pytest.fixture
 def tmux(tmp_path, app_env):
     session = Tmux(tmp_path, app_env)
@@ -92,13 +102,7 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
     tmux.wait_text("Credits: 100 available")
 
     # low bandwidth: once started, an idle app sends the terminal nothing at all
-    time.sleep(0.5)
-    sent = tmp_path / "idle-output.bin"
-    tmux.run("pipe-pane", "-o", "-t", "app", f"cat > {shlex.quote(str(sent))}")
-    time.sleep(2.0)
-    tmux.run("pipe-pane", "-t", "app")  # stop piping
-    assert sent.exists(), "tmux pipe-pane wrote nothing at all"
-    assert sent.stat().st_size == 0, f"sent while idle: {sent.read_bytes()[:400]!r}"
+    assert_idle(tmux, tmp_path / "idle-output.bin")
 
     # export with an empty draft (piped too: the same pipe does see a screen update)
     busy = tmp_path / "busy-output.bin"
@@ -152,6 +156,9 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
     tmux.wait_text("Exported", 40)
     files = list(downloads.glob("*.mp4"))
     assert len(files) == 1 and files[0].stat().st_size > 1000
+    # and idle again after uploads, an edit and an export: no progress bar or timer left running
+    time.sleep(1.0)
+    assert_idle(tmux, tmp_path / "idle-after-export.bin")
 
     # quit
     tmux.keys("C-q")
