@@ -38,21 +38,6 @@ def app_env(tmp_path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(autouse=True)
-def steady_cursor(monkeypatch):
-    """No blinking cursor anywhere (modal inputs too): snapshots do not depend on timing."""
-    from textual.widgets import Input, TextArea
-
-    for cls in (Input, TextArea):
-        original = cls.__init__
-
-        def init(self, *args, __original=original, __cls=cls, **kwargs):
-            __original(self, *args, **kwargs)
-            self.set_reactive(__cls.cursor_blink, False)
-
-        monkeypatch.setattr(cls, "__init__", init)
-
-
 @pytest.fixture
 def fake_backend():
     from ui_fakes import FakeBackend

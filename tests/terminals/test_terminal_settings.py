@@ -81,6 +81,12 @@ async def test_ansi_theme_from_the_config_and_no_animations_by_default(make_app,
         assert app.theme == "ansi-dark" and app.current_theme.ansi
         assert app.animation_level == "none"
         assert app.query_one("#chat-input").cursor_blink is False
+        # nor does the input of a dialog
+        from textual.widgets import Input
+
+        await pilot.press("ctrl+l")
+        await wait_until(lambda: isinstance(app.focused, Input) and app.focused.id != "chat-input")
+        await wait_until(lambda: app.focused.cursor_blink is False, timeout=3)
 
 
 async def test_an_unknown_theme_is_named_and_the_app_still_starts(make_app):

@@ -267,6 +267,12 @@ class NemoApp(JobsMixin, App[None]):
             # After the first paint: the screen never waits on the network.
             self.call_after_refresh(self.start_connect)
 
+    def on_descendant_focus(self, event: Any) -> None:
+        # Animations off (the default): no input anywhere blinks its cursor, dialogs included
+        # (a blink is a repaint twice a second, sent over SSH while nothing happens).
+        if self.animation_level == "none" and isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
+
     def on_resize(self, event) -> None:
         if self.query("#main"):
             self._apply_size(event.size.width, event.size.height)
