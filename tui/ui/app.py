@@ -247,7 +247,7 @@ class NemoApp(JobsMixin, App[None]):
             self.theme = name
             return ""
         known = ", ".join(["ansi", *sorted(self.available_themes)])
-        return f"Unknown theme {name!r} in the settings; using the default. Known themes: {known}."
+        return f"Unknown theme {name!r} (--theme or theme in config.toml); using the default. Known themes: {known}."
 
     @staticmethod
     def _is_compact(width: int, height: int) -> bool:
