@@ -121,6 +121,11 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
     # copy: the project's link, confirmed by a notification
     tmux.keys("C-y")
     tmux.wait_text("Copied")
+    # it went through the terminal as OSC 52: tmux (set-clipboard on) keeps it as a paste buffer
+    deadline = time.monotonic() + 5
+    while not tmux.run("list-buffers", check=False).strip() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert tmux.run("show-buffer").startswith("http"), "the copied link never reached tmux"
 
     # the command palette lists the actions
     tmux.keys("C-p")
