@@ -127,6 +127,14 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
         time.sleep(0.05)
     assert tmux.run("show-buffer").startswith("http"), "the copied link never reached tmux"
 
+    # add URL (ctrl+l) opens the link box; refresh (ctrl+r) says it refreshes
+    tmux.keys("C-l")
+    tmux.wait_text("Add a video by its link")
+    tmux.keys("Escape")
+    tmux.wait_for(lambda s: "add a video by its link" not in s.lower(), "the link box to close")
+    tmux.keys("C-r")
+    tmux.wait_text("Refreshing")
+
     # the command palette lists the actions
     tmux.keys("C-p")
     tmux.wait_text("Search for commands")
