@@ -57,6 +57,7 @@ async def test_heartbeats_only_past_the_timeout(stack, make_app):
         await ready(app)
         await send(pilot, "what can you do?")
         await wait_for(app, lambda: not app.run_active and has_note(app, "stopped waiting", "Nothing was re-sent"))
+        await wait_for(app, lambda: has_note(app, "stopped waiting", "ctrl+t sends your message again"))
         await wait_for(app, lambda: has_note(app, "did not change"))
         # the app hung up: the proxy's stream saw the client go
         await wait_for(app, lambda: stack.proxy.requests("POST", "/run_sse")[0].fault.endswith("hung up)"))
@@ -100,7 +101,6 @@ async def test_session_deleted_server_side_starts_a_new_one_and_keeps_the_transc
         await wait_for(app, lambda: app.session_id != old and has_note(app, "Started a new session", "Nothing was re-sent"))
         assert stack.proxy.forwarded("POST", "/run_sse") == 2  # the refused one reached the engine once, no re-send
         assert app.retry_text == "what can you do?"
-        assert "hello" in screen_text(app) or lines(app, "user") == ["hello", "what can you do?"]
         assert lines(app, "user") == ["hello", "what can you do?"]
         stored = [line.text for line in app.store.transcript(old) if line.role == "user"]
         assert stored == ["hello", "what can you do?"]

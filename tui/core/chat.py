@@ -276,7 +276,7 @@ class ChatRun:
             minutes = int(self.timeout // 60)
             text = (
                 f"⌛ No reply from the agent for {minutes} min — stopped waiting. Nothing was re-sent; "
-                "checking the project for changes."
+                "checking the project for changes (ctrl+t sends your message again if you want)."
             )
             self.done = True
             self.outcome = "timeout"
