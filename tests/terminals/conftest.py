@@ -57,3 +57,10 @@ def make_app(fake_backend):
         return NemoApp(settings or load_settings(), backend="cloud", transport=fake_backend.transport, **options)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def plain_terminal_settings(monkeypatch):
+    """The user's own NO_COLOR / TEXTUAL_* settings do not leak into these tests."""
+    for name in ("NO_COLOR", "TEXTUAL_ANIMATIONS", "TEXTUAL_COLOR_SYSTEM", "TEXTUAL_FPS", "TEXTUAL_THEME"):
+        monkeypatch.delenv(name, raising=False)
