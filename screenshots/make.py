@@ -5,7 +5,7 @@ engine, with media generated here by ffmpeg (nothing is downloaded).
 
 Pictures: main.svg (mid-stream, a three-track timeline), upload.svg (the file picker),
 export.svg (an export in progress), compact.svg (80x24), browser.png (headless Chromium,
-taken by tests/terminals/test_browser.py). Needs the test extras, scripts/test-tools.sh
+taken by tests/terminals/test_browser.py). Needs the test extras, .ci/test-tools.sh
 (tmux, chromium) and for the PNGs `apt-get install librsvg2-bin fonts-noto-color-emoji`.
 """
 

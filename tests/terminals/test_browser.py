@@ -73,7 +73,7 @@ def web_server(app_env, free_port, tmp_path):
 def test_the_app_in_headless_chromium(web_server, tmp_path, app_env, make_video):
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run scripts/test-tools.sh"
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run .ci/test-tools.sh"
     received: list[str] = []
 
     def on_websocket(ws) -> None:

@@ -15,7 +15,7 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert blocks[0] == "pip install '.[local]' && nemo-tui --local"
     ci_lines = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line and not line.startswith(("#", "set ", "cd "))]
     assert ci_lines == [blocks[1]]
-    assert blocks[1].startswith("bash scripts/test-tools.sh && ")
+    assert blocks[1].startswith("bash .ci/test-tools.sh && ")
     assert (REPO / "scripts" / "test-tools.sh").exists()
 
 

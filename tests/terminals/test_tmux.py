@@ -29,7 +29,7 @@ class Tmux:
         )
 
     def run(self, *args: str, check: bool = True) -> str:
-        assert TMUX, "tmux is missing: run scripts/test-tools.sh"
+        assert TMUX, "tmux is missing: run .ci/test-tools.sh"
         done = subprocess.run(
             [TMUX, "-S", self.socket, "-f", str(self.conf), *args],
             env=self.env, capture_output=True, text=True, timeout=10,
