@@ -16,7 +16,7 @@ def test_ci_runs_exactly_the_readme_test_command():
     ci_lines = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line and not line.startswith(("#", "set ", "cd "))]
     assert ci_lines == [blocks[1]]
     assert blocks[1].startswith("bash .ci/test-tools.sh && ")
-    assert (REPO / "scripts" / "test-tools.sh").exists()
+    assert (REPO / ".ci" / "test-tools.sh").exists()
 
 
 def test_the_readme_pictures_exist():
