@@ -69,7 +69,7 @@ def test_a_text_only_run_has_no_tools_and_no_version(api, tmp_path):
     version = api.state(sid)["data"]["version"]
     events = api.run(sid, "describe the timeline")
     assert not parts(events, "functionCall")
-    assert texts(events, partial=False)[-1].startswith("Timeline (1 tracks): 1. Video: city.mp4 (0-10s)")
+    assert texts(events, partial=False)[-1].startswith("Timeline (1 track): 1. Video: city.mp4 (0-10s)")
     assert api.state(sid)["data"]["version"] == version
     helpful = texts(api.run(sid, "make me a sandwich"), partial=False)[-1]
     for skill in ("trim", "title", "music", "mute", "9:16", "1080p"):

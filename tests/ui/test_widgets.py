@@ -34,7 +34,7 @@ async def test_timeline_shows_tracks_segments_and_bars():
         text = screen_text(pilot.app)
         assert 'Timeline (3 tracks): 1. Video: city.mp4 (0-10s) 2. BGM: lofi.mp3 (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)' in " ".join(text.split())
         assert "project · 10s · 1920×1080" in text
-        assert "Video: Video (1 segment)" in text
+        assert "Video (1 segment)" in text
         assert "city.mp4  0–10s  vol 100%" in text
         assert "lofi.mp3  0–10s  vol 35%" in text
         assert '"Urban Dreams"  0–3s' in text

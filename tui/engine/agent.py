@@ -26,6 +26,7 @@ HELP_TEXT = (
     "- change the aspect ratio (16:9, 9:16 vertical, 1:1 square)\n"
     "- remove a track (\"remove the title\", \"remove the music\", \"remove track 2\")\n"
     "- describe the timeline (\"show the timeline\")\n"
+    "\n"
     "When you are happy with it, export the video."
 )
 
@@ -210,4 +211,4 @@ def final_text(done: list[str], failed: list[str], notes: list[str], draft: Mapp
     if done:
         lines.append(drafts.summary(draft))
         lines.append("When you are happy with it, export the video.")
-    return "\n".join(lines)
+    return "\n\n".join(lines)  # Markdown paragraphs: a single newline would run them together

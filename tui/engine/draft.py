@@ -385,7 +385,8 @@ def summary(draft: Mapping[str, Any]) -> str:
             name = f"{name} +{len(segs) - 1} more"
         extra = f", {segs[0].get('vol', 100)}%" if tt == AUDIO else ""
         parts.append(f"{i}. {label}: {name} ({_secs(start)}-{_secs(end)}s{extra})")
-    return f"Timeline ({len(tracks)} tracks): " + " ".join(parts)
+    n = len(tracks)
+    return f"Timeline ({n} track{'s' if n != 1 else ''}): " + " ".join(parts)
 
 
 def describe(draft: Mapping[str, Any]) -> str:

@@ -37,7 +37,8 @@ def track_label(track: Any) -> str:
     name = getattr(track, "name", "") or kind
     count = len(getattr(track, "segments", []) or [])
     plural = "segment" if count == 1 else "segments"
-    return f"{kind}: {name} ({count} {plural})"
+    title = kind if name == kind else f"{kind}: {name}"
+    return f"{title} ({count} {plural})"
 
 
 def segment_label(segment: Any) -> str:
