@@ -9,11 +9,7 @@ import os
 
 from pilot_helpers import wait_until
 from ui_fakes import VIDEO_ONLY
-from wf_helpers import jobs_rows, notes
-
-
-async def connected(app) -> None:
-    await wait_until(lambda: app.session is not None and any("Ready:" in n for n in notes(app)), timeout=20)
+from wf_helpers import connected, jobs_rows, notes
 
 
 async def test_a_file_that_shrinks_mid_upload(fake_app, fake, tmp_path):

@@ -11,15 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from pilot_helpers import screen_text, wait_until
-from wf_helpers import jobs_rows, notes
+from wf_helpers import connected, jobs_rows, notes
 
 from tui.core.files import mp4_duration, short_id
 from tui.core.store import LocalStore
-
-
-async def connected(app) -> None:
-    await wait_until(lambda: app.session is not None and app.client is not None, timeout=20)
-    await wait_until(lambda: any("Ready:" in n or "Resumed:" in n for n in notes(app)), timeout=20)
 
 
 async def upload(app, pilot, path: Path) -> None:

@@ -10,11 +10,7 @@ import types
 
 from pilot_helpers import wait_until
 from ui_fakes import VIDEO_ONLY
-from wf_helpers import jobs_rows, notes
-
-
-async def connected(app) -> None:
-    await wait_until(lambda: app.session is not None and any("Ready:" in n for n in notes(app)), timeout=20)
+from wf_helpers import connected, jobs_rows, notes
 
 
 async def test_a_render_that_fails_twice_says_so_and_leaves_no_file(fake_app, fake):

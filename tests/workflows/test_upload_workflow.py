@@ -8,14 +8,9 @@ import shutil
 from pathlib import Path
 
 from pilot_helpers import screen_text, wait_until
-from wf_helpers import jobs_rows, notes, serve_folder
+from wf_helpers import connected, jobs_rows, notes, serve_folder
 
 from tui.core.files import last_folder
-
-
-async def connected(app) -> None:
-    await wait_until(lambda: app.session is not None and app.client is not None, timeout=20)
-    await wait_until(lambda: any(n.startswith(("✓ Ready", "Ready")) or "Ready:" in n for n in notes(app)), timeout=20)
 
 
 async def test_picker_marks_and_uploads_a_clip_to_the_engine(engine_app, make_video, make_audio, tmp_path):

@@ -79,3 +79,11 @@ def jobs_rows(app) -> list[str]:
 
 def notes(app) -> list[str]:
     return [text for role, text in app.chat.transcript() if role not in ("user", "agent")]
+
+
+async def connected(app) -> None:
+    """Wait until the app has a session and a client and has said it is ready (or resumed)."""
+    from pilot_helpers import wait_until
+
+    await wait_until(lambda: app.session is not None and app.client is not None, timeout=20)
+    await wait_until(lambda: any("Ready:" in n or "Resumed:" in n for n in notes(app)), timeout=20)
