@@ -150,3 +150,15 @@ def write_private(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create a SQLite database file 0600 before SQLite opens it (its -wal and -shm files
+    then get the same mode), and tighten all three if an older version left them readable."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            os.chmod(p, 0o600)
+        except OSError:
+            pass

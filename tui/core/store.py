@@ -9,7 +9,6 @@ redacted before it is written).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from tui.api.errors import redact
+from tui.config import private_sqlite_file
 
 DB_NAME = "client.db"
 ROLES = ("user", "agent", "note", "error")
@@ -111,7 +111,7 @@ class LocalStore:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.data_dir / DB_NAME
         self._lock = threading.RLock()
-        _private_db(self.path)  # the transcript and session ids: this user's only
+        private_sqlite_file(self.path)  # the transcript and session ids: this user's only
         self._db = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         with self._lock:
@@ -119,7 +119,7 @@ class LocalStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=10000")
             self._db.executescript(_SCHEMA)
-        _private_db(self.path)  # the WAL files exist now
+        private_sqlite_file(self.path)  # the WAL files exist now
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -343,16 +343,6 @@ def _render(r: sqlite3.Row) -> RenderRecord:
         r["updated"],
     )
 
-
-def _private_db(path: Path) -> None:
-    """Create the database file 0600 before SQLite opens it (its -wal and -shm files then get
-    the same mode), and tighten the three if an older version left them readable to others."""
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        try:
-            os.chmod(p, 0o600)
-        except OSError:
-            pass
 
 
 __all__ = ["LocalStore", "RenderRecord", "SessionRecord", "TranscriptLine"]

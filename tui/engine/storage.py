@@ -12,7 +12,6 @@ server calls the slow ones from a worker thread so the event loop never waits on
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import sqlite3
 import threading
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tui.config import private_sqlite_file
 from tui.engine import draft as drafts
 
 TOKEN_TTL = 7 * 24 * 3600
@@ -66,16 +66,6 @@ def _digits(n: int) -> str:
     return first + "".join(str(secrets.randbelow(10)) for _ in range(n - 1))
 
 
-def _private_db(path: Path) -> None:
-    """Create the database file 0600 before SQLite opens it (its -wal and -shm files then get
-    the same mode), and tighten the three if an older version left them readable to others."""
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        try:
-            os.chmod(p, 0o600)
-        except OSError:
-            pass
-
 
 class Storage:
     def __init__(self, data_dir: Path, *, token_ttl: float = TOKEN_TTL, clock=time.time):
@@ -88,14 +78,14 @@ class Storage:
         self.token_ttl = token_ttl
         self.clock = clock
         self._lock = threading.RLock()
-        _private_db(self.data_dir / "engine.db")  # it holds every user's token
+        private_sqlite_file(self.data_dir / "engine.db")  # it holds every user's token
         self._db = sqlite3.connect(self.data_dir / "engine.db", check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
-        _private_db(self.data_dir / "engine.db")  # the WAL files exist now
+        private_sqlite_file(self.data_dir / "engine.db")  # the WAL files exist now
 
     def close(self) -> None:
         with self._lock:
