@@ -285,3 +285,19 @@ async def test_escape_while_a_link_is_added_stops_before_the_agent_is_asked(make
         backend.upload_gate.set()
         await pilot.pause(0.2)
         assert backend.count("/run_sse") == 0
+
+
+async def test_a_late_credits_answer_while_closing_does_not_crash(make_app, backend: FakeBackend):
+    """A credits refresh that lands after its widget is gone (the app closing) is dropped."""
+    from tui.api.models import Credits
+    from tui.ui import messages as m
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await app.query_one("#credits").remove()
+        app.post_message(m.CreditsLoaded(Credits(available=1, frozen=0, total=1)))
+        await pilot.pause()
+        assert app.is_running
+        assert app.credits.available == 1
+    assert app.return_code in (0, None)

@@ -349,6 +349,7 @@ class NemoApp(JobsMixin, App[None]):
         return self.store
 
     async def on_unmount(self) -> None:
+        self.workers.cancel_all()  # no late answers posted to widgets that are going away
         await self._close_client()
         if self.store is not None:
             try:
@@ -475,7 +476,9 @@ class NemoApp(JobsMixin, App[None]):
 
     def on_credits_loaded(self, message: m.CreditsLoaded) -> None:
         self.credits = message.credits
-        widget = self.credits_widget
+        widget = next(iter(self.query("#credits").results(CreditsWidget)), None)
+        if widget is None:  # a late answer while the app closes: nothing left to show it in
+            return
         was_low = widget.is_low
         widget.show_credits(message.credits)
         self._back_online()
