@@ -171,10 +171,18 @@ async def test_disk_full_during_the_download(stack, make_app, video, monkeypatch
         await pilot.press("f5")
         await wait_for(app, lambda: has_note(app, "While exporting"), timeout=60)
         note = next(n for n in notes(app) if "While exporting" in n)
-        assert "disk is full" in note.lower() and "free some space" in note.lower() and "ctrl+e" in note
+        assert "disk is full" in note.lower() and "free some space" in note.lower() and "ctrl+r" in note
         assert not list(downloads(app).glob("*.mp4"))  # nothing under the final name
         parts = list(downloads(app).glob("*.part"))
         assert len(parts) == 1 and parts[0].stat().st_size <= 20_000
         monkeypatch.undo()
         assert app.is_running
+        # Space is free again: ctrl+r picks the finished export up and its download resumes,
+        # the same render (nothing rendered twice), under the name the .part had.
+        await pilot.press("ctrl+r")
+        final = parts[0].with_name(parts[0].name[: -len(".part")])
+        await wait_for(app, lambda: final.exists(), timeout=60)
+        assert not parts[0].exists()
+        assert final.stat().st_size > 20_000
+        assert len([s for s in stack.proxy.requests("POST", RENDER_SUBMIT) if s.path == RENDER_SUBMIT]) == 1
         await settle(app)

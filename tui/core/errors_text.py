@@ -66,11 +66,14 @@ def error_note(
         text = f"The export failed on the server — {_detail(exc)}press ctrl+e (or F5) to try again."
     elif isinstance(exc, E.DownloadError) and exc.status is None and "disk is full" in (exc.message or "").lower():
         text = (
-            f"The download did not finish — {_detail(exc)}free some space (or choose another download folder), "
-            "then press ctrl+e (or F5) to export again."
+            f"The download did not finish — {_detail(exc)}free some space, then press ctrl+r: the finished "
+            "export is picked up again and its download resumes where it stopped."
         )
     elif isinstance(exc, E.DownloadError):
-        text = f"The download did not finish — {_detail(exc)}press ctrl+e (or F5) to try again; it resumes where it stopped."
+        text = (
+            f"The download did not finish — {_detail(exc)}press ctrl+r: the finished export is picked up "
+            "again and its download resumes where it stopped."
+        )
     elif isinstance(exc, E.InvalidFile):
         text = f"{exc.message} — check the path and try again."
     elif isinstance(exc, E.ApiError):

@@ -874,6 +874,7 @@ class NemoApp(JobsMixin, App[None]):
             return
         self.credits_worker()
         self.state_worker()
+        self.pickup_renders()  # an export whose download was cut off resumes (never followed twice)
         self.notify("Refreshing the project state and credits…", timeout=2)
 
     def action_new_session(self) -> None:
