@@ -4,7 +4,6 @@ the server restarting during a render, a full disk."""
 
 from __future__ import annotations
 
-import errno
 import shutil
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from fault_helpers import settle, add_video, assert_intact, has_note, no_partial_under_final_names, notes, ready, token_of, wait_for
 from proxy import cut_after
 from tui.engine.server import RealMedia
+from disk_faults import full_disk_open
 
 RENDER_SUBMIT = "/api/render/proxy/lambda"
 
@@ -139,35 +139,11 @@ async def test_server_restart_during_a_render(make_stack, make_app, video):
 async def test_disk_full_during_the_download(stack, make_app, video, monkeypatch):
     import tui.api.download as download
 
-    real_open = open
-
-    class FullDisk:
-        """A file whose writes fail with ENOSPC once 20 kB are written."""
-
-        def __init__(self, fh):
-            self.fh, self.written = fh, 0
-
-        def write(self, data):
-            if self.written + len(data) > 20_000:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            self.written += len(data)
-            return self.fh.write(data)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.fh.close()
-
-    def full_open(path, mode="r", *args, **kwargs):
-        fh = real_open(path, mode, *args, **kwargs)
-        return FullDisk(fh) if "b" in mode and ("w" in mode or "a" in mode) else fh
-
     app = make_app(stack.url)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app)
         await add_video(app, video)
-        monkeypatch.setattr(download, "open", full_open, raising=False)
+        monkeypatch.setattr(download, "open", full_disk_open(20_000), raising=False)
         await pilot.press("f5")
         await wait_for(app, lambda: has_note(app, "While exporting"), timeout=60)
         note = next(n for n in notes(app) if "While exporting" in n)

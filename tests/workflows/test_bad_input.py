@@ -4,12 +4,12 @@ message, nothing crashes, nothing is left under the final name."""
 
 from __future__ import annotations
 
-import errno
 import os
 
 from pilot_helpers import wait_until
 from ui_fakes import VIDEO_ONLY
 from wf_helpers import connected, jobs_rows, notes
+from disk_faults import full_disk_open
 
 
 async def test_a_file_that_shrinks_mid_upload(fake_app, fake, tmp_path):
@@ -44,23 +44,7 @@ async def test_a_full_disk_while_downloading_keeps_the_part_and_no_final_file(fa
     fake.render_states = [{"status": "completed"}]
     fake.video = b"\x01" * 300_000
 
-    class FullDisk:
-        def __init__(self, fh):
-            self.fh, self.written = fh, 0
-
-        def write(self, data):
-            if self.written + len(data) > 100_000:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            self.written += len(data)
-            return self.fh.write(data)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.fh.close()
-
-    monkeypatch.setattr(download, "open", lambda path, mode: FullDisk(open(path, mode)), raising=False)
+    monkeypatch.setattr(download, "open", full_disk_open(100_000), raising=False)
     app = fake_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await connected(app)
