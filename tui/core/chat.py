@@ -205,11 +205,6 @@ class ChatRun:
         head = self.status if self.status.endswith("…") else self.status + "…"
         return f"{head} {elapsed}"
 
-    @property
-    def shown_text(self) -> bool:
-        """True once any agent text has been shown in this run."""
-        return bool(self.messages) or bool(self._buffer)
-
     # --- inputs -------------------------------------------------------------------------
 
     def feed(self, event: SseEvent, now: float | None = None) -> list[Output]:

@@ -14,14 +14,13 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from tui.api.errors import redact
 from tui.config import private_sqlite_file
 
 DB_NAME = "client.db"
 ROLES = ("user", "agent", "note", "error")
-RENDER_STATUSES = ("pending", "processing", "completed", "failed", "cancelled", "downloaded", "superseded")
 _ACTIVE = ("pending", "processing")
 
 _SCHEMA = """
@@ -315,14 +314,6 @@ class LocalStore:
             args = (api_url,)
         rows = self._read(sql + " ORDER BY created, rowid", args)
         return [_render(r) for r in rows]
-
-    def iter_all_text(self) -> Iterator[str]:
-        """Every text value stored (used by tests to prove no secret is kept)."""
-        for table in ("sessions", "transcript", "renders"):
-            for row in self._read(f"SELECT * FROM {table}"):
-                for value in tuple(row):
-                    if isinstance(value, str):
-                        yield value
 
 
 def _session(r: sqlite3.Row) -> SessionRecord:

@@ -64,7 +64,6 @@ def _time_re(n: str, u: str) -> str:
 
 RANGE_RE = re.compile(
     r"(?:\bfrom\s+|\bbetween\s+|从\s*)?" + _time_re("a", "ua") + _SEP + _time_re("b", "ub"), re.I)
-SINGLE_RE = re.compile(_time_re("a", "ua"), re.I)
 
 
 def _to_ms(num: str, unit: str | None, default_unit: str = "s") -> int:
