@@ -6,26 +6,15 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from tui.config import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS
+from tui.engine.media.probe import MediaInfo
+
 SKILL = {"X-Skill-Source": "video-download-online", "X-Skill-Version": "test", "X-Skill-Platform": "unknown"}
-
-
-@dataclass
-class FakeInfo:
-    duration_s: float
-    width: int | None
-    height: int | None
-    fps: float | None
-    vcodec: str | None
-    acodec: str | None
-    has_video: bool
-    has_audio: bool
-    kind: str
 
 
 class FakeMediaError(Exception):
@@ -50,16 +39,16 @@ class FakeMedia:
         self.rendered: list[dict[str, Any]] = []
         self.render_started = threading.Event()
 
-    def probe(self, path: Path) -> FakeInfo:
+    def probe(self, path: Path) -> MediaInfo:
         data = Path(path).read_bytes()[:4096]
         if not data.startswith(b"FAKE"):
             raise FakeMediaError(f"{Path(path).name} is not a playable video/audio file")
         extra = json.loads(data[4:].split(b"\n", 1)[0] or b"{}")
         ext = Path(path).suffix.lower().lstrip(".")
-        kind = extra.get("kind") or ("audio" if ext in ("mp3", "wav", "m4a", "aac")
-                                     else "image" if ext in ("png", "jpg", "gif", "webp") else "video")
+        kind = extra.get("kind") or ("audio" if ext in AUDIO_EXTENSIONS
+                                     else "image" if ext in IMAGE_EXTENSIONS else "video")
         visual = kind != "audio"
-        return FakeInfo(duration_s=extra.get("duration_s", 20.0 if kind == "audio" else 10.0),
+        return MediaInfo(path=Path(path), duration_s=extra.get("duration_s", 20.0 if kind == "audio" else 10.0),
                         width=extra.get("width", 1920) if visual else None,
                         height=extra.get("height", 1080) if visual else None,
                         fps=extra.get("fps", 30.0) if kind == "video" else None,
