@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-FIXTURES = Path(os.environ.get("NEMO_ADK_FIXTURES", ROOT.parent / "shared" / "fixtures" / "adk"))
+FIXTURES = Path(os.environ.get("NEMO_ADK_FIXTURES", ROOT / "tests" / "fixtures" / "adk"))
 
 SERVER = r"""
 import socket, sys
