@@ -132,6 +132,8 @@ def _web(args: argparse.Namespace, settings) -> int:
         app_args=app_args,
         local=args.local,
         engine_data_dir=settings.data_dir / "engine",
+        visitors_dir=(args.data_dir or settings.data_dir) / "web",
+        config_dir=settings.config_dir,
     )
     return 0
 

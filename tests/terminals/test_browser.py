@@ -155,10 +155,12 @@ def test_the_app_in_headless_chromium(web_server, tmp_path, app_env, make_video)
         finally:
             browser.close()
 
-    # the browser session wrote the conversation to this user's data folder
+    # the browser session wrote the conversation to this visitor's own data folder
     from tui.core.store import LocalStore
 
-    with LocalStore(Path(app_env["NEMO_DATA_DIR"])) as store:
+    visitors = list((Path(app_env["NEMO_DATA_DIR"]) / "web").glob("*/data"))
+    assert len(visitors) == 1, visitors
+    with LocalStore(visitors[0]) as store:
         session = store.last_session("local")
         assert session is not None
         lines = store.transcript(session.session_id)
