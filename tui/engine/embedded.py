@@ -39,7 +39,7 @@ class EmbeddedEngine:
             return self.base_url
         import uvicorn
 
-        from tui.engine.server import create_app
+        from tui.engine.server import create_app, uvicorn_options
 
         app = create_app(self.data_dir, **self.app_options)
         # IPPROTO_TCP, not 0: asyncio only turns Nagle off (TCP_NODELAY) on connections accepted
@@ -50,8 +50,7 @@ class EmbeddedEngine:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
-                                timeout_graceful_shutdown=3)
+        config = uvicorn.Config(app, timeout_graceful_shutdown=3, **uvicorn_options(app))
         self._server = uvicorn.Server(config)
 
         def run() -> None:

@@ -1,22 +1,29 @@
 """Render jobs: a bounded pool of worker threads calls the media layer's render_draft.
 
 Status lives in the database (pending → processing → completed | failed) so it survives a
-restart; renders that were processing when the server stopped are queued again at startup.
-Progress is kept in memory while a job runs and written to the database at most twice a second.
+restart; renders that were processing when the server stopped are queued again at startup, and
+a worker claims a render atomically (pending → processing), so each runs once. Progress is kept
+in memory while a job runs and written to the database at most twice a second.
+
+Scheduling is fair between users: each user has a queue and the workers take one render from
+each user in turn, so one user's long queue never starves another's export. How many renders
+a user may have waiting or running is checked at submit (``EngineOptions.max_renders_per_user``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import queue
+import os
 import re
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from tui.engine.storage import Storage
+from tui.engine.storage import Storage, private_dir
 
 log = logging.getLogger("tui.engine.renders")
 
@@ -40,12 +47,52 @@ def resolve_sources(store: Storage, user_id: str, draft: dict[str, Any]) -> tupl
     return sources, missing
 
 
+class FairQueue:
+    """Render ids queued per user, taken round-robin between users (thread-safe, blocking get)."""
+
+    def __init__(self) -> None:
+        self._users: dict[str, deque[str]] = {}
+        self._turn: deque[str] = deque()  # users with work, in the order they are served
+        self._cond = threading.Condition()
+        self._closed = False
+
+    def put(self, user_id: str, render_id: str) -> None:
+        with self._cond:
+            if user_id not in self._users:
+                self._users[user_id] = deque()
+                self._turn.append(user_id)
+            self._users[user_id].append(render_id)
+            self._cond.notify()
+
+    def get(self) -> str | None:
+        """The next render id (the next user's oldest), or None once closed."""
+        with self._cond:
+            while not self._turn and not self._closed:
+                self._cond.wait()
+            if self._closed:
+                return None
+            user_id = self._turn.popleft()
+            queue = self._users[user_id]
+            render_id = queue.popleft()
+            if queue:
+                self._turn.append(user_id)  # more from this user: after everyone else
+            else:
+                del self._users[user_id]
+            return render_id
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+
 class RenderPool:
-    def __init__(self, store: Storage, media_getter: Callable[[], Any], workers: int = 1):
+    def __init__(self, store: Storage, media_getter: Callable[[], Any], workers: int = 1, *, per_user: int = 3):
         self.store = store
         self._media = media_getter
         self.workers = max(1, int(workers))
-        self._queue: queue.Queue[str | None] = queue.Queue()
+        self.per_user = per_user
+        self._queue = FairQueue()
         self._cancel: dict[str, threading.Event] = {}
         self._progress: dict[str, float] = {}
         self._threads: list[threading.Thread] = []
@@ -58,7 +105,7 @@ class RenderPool:
         for row in self.store.renders_with_status("processing"):
             self.store.update_render(row["render_id"], status="pending", progress=5)
         for row in self.store.renders_with_status("pending"):
-            self._queue.put(row["render_id"])
+            self._queue.put(row["user_id"], row["render_id"])
         for i in range(self.workers):
             t = threading.Thread(target=self._worker, name=f"nemo-render-{i}", daemon=True)
             t.start()
@@ -71,15 +118,15 @@ class RenderPool:
         with self._lock:
             for ev in self._cancel.values():
                 ev.set()
-        for _ in self._threads:
-            self._queue.put(None)
+        self._queue.close()
         for t in self._threads:
             t.join(timeout)
         self._threads.clear()
 
     # --- API ----------------------------------------------------------------------------
-    def submit(self, render_id: str) -> None:
-        self._queue.put(render_id)
+    def submit(self, render_id: str, user_id: str) -> None:
+        """Queue a render (its row exists, pending) behind the user's earlier ones."""
+        self._queue.put(user_id, render_id)
 
     def progress(self, render_id: str) -> float | None:
         return self._progress.get(render_id)
@@ -115,12 +162,11 @@ class RenderPool:
 
     def _run(self, render_id: str) -> None:
         row = self.store.render(render_id)
-        if row is None or row["status"] != "pending":
-            return
+        if row is None or not self.store.claim_render(render_id):
+            return  # gone, cancelled, or already run by another worker: each render runs once
         cancel = threading.Event()
         with self._lock:
             self._cancel[render_id] = cancel
-        self.store.update_render(render_id, status="processing", progress=5)
         self._progress[render_id] = 5.0
         draft = json.loads(row["draft"])
         sources, missing = resolve_sources(self.store, row["user_id"], draft)
@@ -129,7 +175,7 @@ class RenderPool:
             return
         safe = re.sub(r"[^A-Za-z0-9_\-]", "_", render_id)[:128]  # ids are checked at submit; belt and braces
         out_path = self.store.renders_dir / row["user_id"] / f"{safe}.mp4"
-        out_path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(out_path.parent)
         last_write = [0.0]
 
         def on_progress(pct: float) -> None:
@@ -162,4 +208,5 @@ class RenderPool:
             if not self._stopping.is_set():
                 self.store.update_render(render_id, status="failed", error=CANCELLED)
             return
+        os.chmod(out_path, 0o600)  # the engine's data is private
         self.store.update_render(render_id, status="completed", progress=100, path=str(out_path))

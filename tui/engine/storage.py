@@ -11,18 +11,22 @@ server calls the slow ones from a worker thread so the event loop never waits on
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import secrets
+import shutil
 import sqlite3
 import threading
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from tui.config import private_sqlite_file
 from tui.engine import draft as drafts
+from tui.engine.options import TOKEN_TTL
 
-TOKEN_TTL = 7 * 24 * 3600
 NEW_USER_CREDITS = 100
 
 SCHEMA = """
@@ -61,6 +65,20 @@ CREATE INDEX IF NOT EXISTS messages_session ON messages(session_id);
 """
 
 
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) readable by its owner only (0700); returns it."""
+    missing = []
+    p = path
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    for d in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            d.mkdir(mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
 def _digits(n: int) -> str:
     first = str(secrets.randbelow(9) + 1)
     return first + "".join(str(secrets.randbelow(10)) for _ in range(n - 1))
@@ -68,13 +86,10 @@ def _digits(n: int) -> str:
 
 
 class Storage:
-    def __init__(self, data_dir: Path, *, token_ttl: float = TOKEN_TTL, clock=time.time):
-        self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.media_dir = self.data_dir / "media"
-        self.renders_dir = self.data_dir / "renders"
-        self.media_dir.mkdir(exist_ok=True)
-        self.renders_dir.mkdir(exist_ok=True)
+    def __init__(self, data_dir: Path, *, token_ttl: float = TOKEN_TTL, clock: Callable[[], float] = time.time):
+        self.data_dir = private_dir(Path(data_dir))
+        self.media_dir = private_dir(self.data_dir / "media")
+        self.renders_dir = private_dir(self.data_dir / "renders")
         self.token_ttl = token_ttl
         self.clock = clock
         self._lock = threading.RLock()
@@ -262,9 +277,7 @@ class Storage:
 
     # --- uploads ----------------------------------------------------------------------------
     def media_folder(self, user_id: str, session_id: str) -> Path:
-        folder = self.media_dir / user_id / session_id
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
+        return private_dir(self.media_dir / user_id / session_id)
 
     def _rel(self, path: str | Path) -> str:
         """Paths inside the data dir are stored relative to it, so the folder can move."""
@@ -315,6 +328,52 @@ class Storage:
         sets = ",".join(f"{k}=?" for k in fields)
         with self._lock:
             self._db.execute(f"UPDATE renders SET {sets} WHERE render_id=?", (*fields.values(), render_id))
+
+    def active_renders(self, user_id: str) -> int:
+        """The user's renders pending or processing."""
+        row = self._one("SELECT COUNT(*) AS n FROM renders WHERE user_id=? AND status IN ('pending','processing')",
+                        (user_id,))
+        return int(row["n"]) if row else 0
+
+    def storage_used(self, user_id: str) -> int:
+        """Bytes of media stored for the user (uploads and fetched links)."""
+        row = self._one("SELECT COALESCE(SUM(size),0) AS n FROM uploads WHERE user_id=?", (user_id,))
+        return int(row["n"]) if row else 0
+
+    def claim_render(self, render_id: str) -> bool:
+        """Mark a pending render processing; False if it is not pending (another worker, or
+        another engine on the same data dir, has it): so a render runs once."""
+        with self._lock:
+            cur = self._db.execute("UPDATE renders SET status='processing', progress=5, updated_at=? "
+                                   "WHERE render_id=? AND status='pending'", (self.clock(), render_id))
+            return cur.rowcount == 1
+
+    def sweep_leftovers(self, grace: float = 60.0) -> list[str]:
+        """At startup, before any request: remove what a crash left behind. Media files and
+        folders no upload row points to (a half-received upload, an ``.ingest-*`` download
+        folder) and render outputs no completed render points to (a ``.partial.mp4``). Returns
+        the removed paths, relative to the data dir. Anything changed in the last ``grace``
+        seconds stays: another engine on the same data dir may be writing it."""
+        cutoff = time.time() - grace
+        keep: set[Path] = set()
+        for table, where in (("uploads", ""), ("renders", " WHERE status='completed'")):
+            for r in self._all(f"SELECT path FROM {table}{where}"):
+                if r["path"]:
+                    path = Path(self.data_dir / r["path"]).resolve()
+                    keep.update([path, *path.parents])
+        removed: list[str] = []
+        for root in (self.media_dir, self.renders_dir):
+            entries = [(p, p.lstat()) for p in root.rglob("*")]  # mtimes before anything is removed
+            stale = [p for p, st in entries if st.st_mtime <= cutoff and p.resolve() not in keep]
+            for path in sorted(stale, key=lambda p: len(p.parts), reverse=True):  # files before folders
+                if path.is_dir() and not path.is_symlink():
+                    if any(path.iterdir()) or (not path.name.startswith(".") and len(path.relative_to(root).parts) <= 2):
+                        continue  # not empty, or an empty user or session folder (harmless)
+                    path.rmdir()
+                else:
+                    path.unlink(missing_ok=True)
+                removed.append(str(path.relative_to(self.data_dir)))
+        return removed
 
     def renders_with_status(self, *statuses: str) -> list[dict[str, Any]]:
         marks = ",".join("?" * len(statuses))
