@@ -28,6 +28,7 @@ from typing import Callable, Union
 
 from tui.api.errors import redact
 from tui.api.events import EventKind, SseEvent
+from tui.contract import format_bytes
 
 from .translate import translate_gui
 
@@ -95,14 +96,10 @@ def _tool_words(name: str) -> str:
 
 
 def _size(n: float | int | None) -> str:
+    """A byte count in words (``format_bytes``), or "" when it is missing or negative."""
     if not isinstance(n, (int, float)) or n < 0:
         return ""
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return ""
+    return format_bytes(n)
 
 
 def progress_words(progress: dict) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from tui.api.download import safe_filename
+from tui.contract import format_bytes
 
 UI_STATE_FILE = "ui-state.json"
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"udta", b"edts"}
@@ -158,14 +159,8 @@ class RateMeter:
 
 
 def human_bytes(n: float | int | None) -> str:
-    if n is None:
-        return "?"
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
+    """A byte count in decimal units (``tui.contract.format_bytes``); "?" when unknown."""
+    return "?" if n is None else format_bytes(n)
 
 
 def human_duration(seconds: float | None) -> str:
