@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 # The file-type and size rules and the attribution header live in the wire contract; they are
 # re-exported here for the modules that still import them from tui.config.
@@ -78,7 +79,7 @@ class Settings:
     def token_cache_file(self) -> Path:
         return self.config_dir / "token.json"
 
-    def with_overrides(self, **changes: Any) -> "Settings":
+    def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 

@@ -74,7 +74,7 @@ def output_size(resolution: str | None, aspect: str | None, src: tuple[int, int]
     """
     sw, sh = src or DEFAULT_SIZE
     short = RESOLUTIONS.get(resolution or "highest", min(sw, sh))
-    aw, ah = ASPECTS[aspect] if aspect in ASPECTS else (sw, sh)
+    aw, ah = ASPECTS.get(aspect or "", (sw, sh))
     if aw >= ah:
         return even(short * aw / ah), even(short)
     return even(short), even(short * ah / aw)

@@ -15,8 +15,9 @@ import re
 import struct
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO
 
 from tui.api.download import safe_filename
 from tui.contract import format_bytes
@@ -26,7 +27,7 @@ _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"udta", b"edts"}
 
 
 # ---- MP4 duration ------------------------------------------------------------------------
-def _boxes(fh, start: int, end: int):
+def _boxes(fh: BinaryIO, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
     """Yield (type, payload_start, box_end) for the boxes in [start, end)."""
     pos = start
     while pos + 8 <= end:
@@ -76,7 +77,7 @@ def mp4_duration(path: Path | str) -> float | None:
                         _created, _modified, scale, duration = struct.unpack(">IIII", data)
                     if not scale:
                         return None
-                    return duration / scale
+                    return float(duration) / float(scale)
     except OSError:
         return None
     return None

@@ -9,7 +9,10 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import uvicorn
 
 
 class EngineStartError(RuntimeError):
@@ -30,7 +33,7 @@ class EmbeddedEngine:
         self.port = port
         self.app_options = app_options
         self.base_url: str | None = None
-        self._server = None
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -51,11 +54,11 @@ class EmbeddedEngine:
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(app, timeout_graceful_shutdown=3, **uvicorn_options(app))
-        self._server = uvicorn.Server(config)
+        server = self._server = uvicorn.Server(config)
 
         def run() -> None:
             try:
-                asyncio.run(self._server.serve(sockets=[sock]))
+                asyncio.run(server.serve(sockets=[sock]))
             except BaseException as exc:  # reported by start()
                 self._error = exc
             finally:
@@ -88,7 +91,7 @@ class EmbeddedEngine:
         self._server = None
         self.base_url = None
 
-    def __enter__(self) -> "EmbeddedEngine":
+    def __enter__(self) -> EmbeddedEngine:
         self.start()
         return self
 

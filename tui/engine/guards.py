@@ -10,6 +10,7 @@ body into a disconnect (the route sees ``ClientDisconnect`` and cleans up).
 from __future__ import annotations
 
 import asyncio
+
 import h11
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol

@@ -146,7 +146,7 @@ class RenderPool:
                 ev.set()
             self.store.update_render(render_id, status="failed", error=CANCELLED)
             return "failed"
-        return row["status"]
+        return str(row["status"])
 
     # --- the worker ---------------------------------------------------------------------
     def _worker(self) -> None:

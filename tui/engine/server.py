@@ -75,7 +75,7 @@ def create_app(data_dir: Path, *, options: EngineOptions | None = None, **values
     app = Starlette(
         routes=route_table,
         lifespan=lifespan,
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         middleware=[Middleware(BodyTimeout, timeout=opts.body_timeout)],
     )
     app.state.engine = engine

@@ -65,7 +65,9 @@ def infos(uploads: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     }
 
 
-def _add_all(draft: dict[str, Any], rows: Sequence[Mapping[str, Any]], known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _add_all(
+    draft: dict[str, Any], rows: Sequence[Mapping[str, Any]], known: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     for row in rows:
         draft, _result = drafts.add_media(draft, row["upload_id"], known)
     return draft
@@ -233,9 +235,7 @@ class Engine:
         self.active_ingests.add(cancel)
         try:
             await self.check_storage(user_id)
-            path = Path(
-                await self.in_media_pool(self.media.ingest_url, url, dest, progress=on_progress, cancel=cancel)
-            )
+            path = Path(await self.in_media_pool(self.media.ingest_url, url, dest, progress=on_progress, cancel=cancel))
             if progress is not None:
                 progress({"stage": "probe", "label": path.name, "bytes": None, "total": None, "speed": None,
                           "eta": None, "percent": None})  # fmt: skip

@@ -30,8 +30,11 @@ class EventStream(Response):
     media_type = "text/event-stream"
 
     def __init__(self, produce: Callable[[Emit], Awaitable[None]], interval: float) -> None:
-        super().__init__(status_code=200, media_type=self.media_type,
-                         headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
+        super().__init__(
+            status_code=200,
+            media_type=self.media_type,
+            headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
+        )
         self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
         self.produce = produce
         self.interval = interval
@@ -60,8 +63,9 @@ class EventStream(Response):
             while True:
                 if getter is None:
                     getter = asyncio.create_task(queue.get())
-                done, _ = await asyncio.wait({getter, watcher}, timeout=self.interval,
-                                             return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(
+                    {getter, watcher}, timeout=self.interval, return_when=asyncio.FIRST_COMPLETED
+                )
                 if watcher in done:
                     hung_up = True
                     break

@@ -15,17 +15,18 @@ import contextlib
 import json
 import os
 import secrets
-import shutil
 import sqlite3
 import threading
 import time
-from pathlib import Path
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from tui.config import private_sqlite_file
 from tui.engine import draft as drafts
 from tui.engine.options import TOKEN_TTL
+
+T = TypeVar("T")
 
 NEW_USER_CREDITS = 100
 
@@ -107,16 +108,16 @@ class Storage:
             self._db.close()
 
     # --- low level ----------------------------------------------------------------------
-    def _one(self, sql: str, args: tuple = ()) -> dict[str, Any] | None:
+    def _one(self, sql: str, args: tuple[Any, ...] = ()) -> dict[str, Any] | None:
         with self._lock:
             row = self._db.execute(sql, args).fetchone()
         return dict(row) if row else None
 
-    def _all(self, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
+    def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         with self._lock:
             return [dict(r) for r in self._db.execute(sql, args).fetchall()]
 
-    def _tx(self, fn):
+    def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -163,12 +164,12 @@ class Storage:
         row = self._one("SELECT user_id, expires_at FROM tokens WHERE token=?", (token,))
         if row is None or row["expires_at"] <= self.clock():
             return None
-        return row["user_id"]
+        return str(row["user_id"])
 
     # --- credits ----------------------------------------------------------------------------
     def balance(self, user_id: str) -> dict[str, int]:
         row = self._one("SELECT COALESCE(SUM(d_available),0) AS a, COALESCE(SUM(d_frozen),0) AS f "
-                        "FROM ledger WHERE user_id=?", (user_id,))
+                        "FROM ledger WHERE user_id=?", (user_id,)) or {"a": 0, "f": 0}
         a, f = int(row["a"]), int(row["f"])
         return {"available": a, "frozen": f, "total": a + f}
 
@@ -176,7 +177,7 @@ class Storage:
         """Reserve credits for a run; False when the user has too few."""
         now = self.clock()
 
-        def run(db):
+        def run(db: sqlite3.Connection) -> bool:
             a = db.execute("SELECT COALESCE(SUM(d_available),0) FROM ledger WHERE user_id=?", (user_id,)).fetchone()[0]
             if a < amount:
                 return False
@@ -189,7 +190,7 @@ class Storage:
     def _settle(self, user_id: str, ref: str, kind: str) -> int:
         now = self.clock()
 
-        def run(db):
+        def run(db: sqlite3.Connection) -> int:
             rows = db.execute("SELECT kind, d_frozen FROM ledger WHERE user_id=? AND ref=?", (user_id, ref)).fetchall()
             frozen = sum(r["d_frozen"] for r in rows)
             if frozen <= 0:
@@ -197,7 +198,7 @@ class Storage:
             d_avail = frozen if kind == "release" else 0
             db.execute("INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
                        "VALUES (?,?,?,?,?,?,?)", (user_id, kind, d_avail, -frozen, ref, None, now))
-            return frozen
+            return int(frozen)
 
         return self._tx(run)
 
@@ -222,7 +223,7 @@ class Storage:
     def create_session(self, user_id: str, task_name: str = "project", language: str | None = None) -> dict[str, Any]:
         now = self.clock()
 
-        def run(db):
+        def run(db: sqlite3.Connection) -> dict[str, Any]:
             while True:
                 sid = _digits(19)
                 if db.execute("SELECT 1 FROM sessions WHERE session_id=?", (sid,)).fetchone() is None:
@@ -242,7 +243,7 @@ class Storage:
 
     def next_edit_run(self, session_id: str) -> int:
         """Count an edit run on the session; returns its 0-based number."""
-        def run(db):
+        def run(db: sqlite3.Connection) -> int:
             n = db.execute("SELECT edit_runs FROM sessions WHERE session_id=?", (session_id,)).fetchone()[0]
             db.execute("UPDATE sessions SET edit_runs=edit_runs+1 WHERE session_id=?", (session_id,))
             return int(n)
@@ -268,10 +269,10 @@ class Storage:
         """Store a new version (never overwrite); returns its number."""
         now = self.clock()
 
-        def run(db):
+        def run(db: sqlite3.Connection) -> int:
             v = db.execute("SELECT COALESCE(MAX(version),0) FROM drafts WHERE session_id=?", (session_id,)).fetchone()[0]
             db.execute("INSERT INTO drafts VALUES (?,?,?,?,?)", (session_id, v + 1, json.dumps(draft), reason, now))
-            return v + 1
+            return int(v) + 1
 
         return self._tx(run)
 
@@ -287,6 +288,11 @@ class Storage:
         except ValueError:
             return str(p)
 
+    def _abs_row(self, row: dict[str, Any]) -> dict[str, Any]:
+        if row.get("path"):
+            row["path"] = str(self.data_dir / row["path"])  # an absolute path stays as it is
+        return row
+
     def _abs(self, row: dict[str, Any] | None) -> dict[str, Any] | None:
         if row is not None and row.get("path"):
             row["path"] = str(self.data_dir / row["path"])  # an absolute path stays as it is
@@ -299,7 +305,7 @@ class Storage:
             self._db.execute(f"INSERT INTO uploads ({cols}) VALUES ({','.join('?' * len(row))})", tuple(row.values()))
 
     def uploads(self, session_id: str) -> list[dict[str, Any]]:
-        return [self._abs(r) for r in
+        return [self._abs_row(r) for r in
                 self._all("SELECT * FROM uploads WHERE session_id=? ORDER BY created_at, rowid", (session_id,))]
 
     def upload(self, upload_id: str, user_id: str) -> dict[str, Any] | None:
@@ -309,7 +315,8 @@ class Storage:
     def render(self, render_id: str) -> dict[str, Any] | None:
         return self._abs(self._one("SELECT * FROM renders WHERE render_id=?", (render_id,)))
 
-    def create_render(self, render_id: str, user_id: str, session_id: str | None, draft: dict, output: dict) -> bool:
+    def create_render(self, render_id: str, user_id: str, session_id: str | None, draft: dict[str, Any],
+                      output: dict[str, Any]) -> bool:
         now = self.clock()
         try:
             with self._lock:

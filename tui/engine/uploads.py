@@ -143,7 +143,7 @@ async def receive_files(request: Request, folder: Path, *, limit: int, accepted:
         part.digest = hashlib.md5(usedforsecurity=False)
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
-        if part.skip or part.fh is None:
+        if part.skip or part.fh is None or part.stored is None:
             return
         chunk = data[start:end]
         part.stored.size += len(chunk)
@@ -163,7 +163,8 @@ async def receive_files(request: Request, folder: Path, *, limit: int, accepted:
         if part.fh is not None:
             part.fh.close()
             part.fh = None
-            part.stored.hash = part.digest.hexdigest()
+            if part.stored is not None:
+                part.stored.hash = part.digest.hexdigest()
 
     parser = MultipartParser(boundary, {
         "on_part_begin": on_part_begin, "on_part_data": on_part_data, "on_part_end": on_part_end,

@@ -60,7 +60,8 @@ async def _submit(request: Request, caller: Caller) -> Response:
         draft, _ = await eng.db(eng.store.latest_draft, session_id)
     if not isinstance(draft, dict) or not any(t.get("sg") for t in draft.get("t") or [] if isinstance(t, dict)):
         raise Fail(400, "Nothing to export yet: the draft has no tracks.", 400, render=True)
-    output = body.get("output") if isinstance(body.get("output"), dict) else {}
+    raw_output = body.get("output")
+    output: dict[str, Any] = raw_output if isinstance(raw_output, dict) else {}
     sources, missing_src = await asyncio.to_thread(resolve_sources, eng.store, user_id, draft)
     if missing_src:
         raise Fail(400, f"Media not found in your uploads: {', '.join(missing_src[:5])}", 400, render=True)
@@ -70,7 +71,7 @@ async def _submit(request: Request, caller: Caller) -> Response:
         rows = [await eng.db(eng.store.upload, uid, user_id) for uid in sources]
         normalized = await eng.db(drafts.normalize, draft, eng.infos([r for r in rows if r]))
         m["width"], m["height"] = normalized["m"]["width"], normalized["m"]["height"]
-    size = [output.get("width"), output.get("height")]
+    size: list[Any] = [output.get("width"), output.get("height")]
     if all(isinstance(v, (int, float)) and 16 <= v <= MAX_SIDE for v in size):
         m["width"], m["height"] = (even(int(v) // 2 * 2) for v in size)
         m["resolution"] = f"{min(m['width'], m['height'])}p"  # an explicit size, not "highest"
@@ -117,9 +118,8 @@ async def render_cancel(request: Request, caller: Caller) -> Response:
     eng = caller.engine
     row = await _own_render(request, caller)
     status = await asyncio.to_thread(eng.renders.cancel, row["render_id"])
-    row = await eng.db(eng.store.render, row["render_id"])
-    assert row is not None
-    return render_ok(render_json(row, base_url(request), None), status=status)
+    after = await eng.db(eng.store.render, row["render_id"])
+    return render_ok(render_json(after or row, base_url(request), None), status=status)
 
 
 @authed(status=401, render=True)

@@ -22,7 +22,9 @@ from tui.engine.sse import EventStream
 async def run_sse(request: Request, caller: Caller) -> Response:
     """Body ``{app_name, user_id, session_id, new_message: {role, parts: [{text}]}}`` -> an SSE stream."""
     eng, user_id = caller.engine, caller.user_id
-    body = await read_json(request, limit=eng.options.max_json_bytes, what="{app_name, user_id, session_id, new_message}")
+    body = await read_json(
+        request, limit=eng.options.max_json_bytes, what="{app_name, user_id, session_id, new_message}"
+    )
     if not isinstance(body, dict):
         raise Fail(400, "The body must be a JSON object.", 400)
     session_id = str(body.get("session_id") or body.get("sessionId") or "")

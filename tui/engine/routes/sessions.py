@@ -62,8 +62,12 @@ async def state(request: Request, caller: Caller) -> Response:
     data_state = {
         "draft": draft,
         "video_infos": video_infos,
-        "canvas_config": {"width": m.get("width"), "height": m.get("height"), "fps": m.get("fps"),
-                          "aspect": m.get("aspect")},  # fmt: skip
+        "canvas_config": {
+            "width": m.get("width"),
+            "height": m.get("height"),
+            "fps": m.get("fps"),
+            "aspect": m.get("aspect"),
+        },  # fmt: skip
         "video_analyses": [],
         "generated_media": [],
         "ingests": list(eng.ingests.get(session_id, {}).values()),
