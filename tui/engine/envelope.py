@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -48,6 +49,15 @@ class Fail(Exception):
         else:
             body["data"] = None
         return JSONResponse(body, status_code=self.status, headers=self.headers)
+
+
+_ABS_PATH = re.compile(r"(?<![\w:/.])/(?:[^\s'\"/:]+/)+([^\s'\"/:]*)")
+
+
+def scrub_paths(message: str) -> str:
+    """``message`` without server paths: every absolute path becomes its last part
+    (``/home/u/.local/share/nemo-tui/engine/media/a/b/upl_1.mp4`` -> ``upl_1.mp4``); URLs stay."""
+    return _ABS_PATH.sub(lambda m: m.group(1) or "(folder)", message)
 
 
 def ok(data: Any) -> JSONResponse:

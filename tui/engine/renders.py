@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.engine.envelope import scrub_paths
 from tui.engine.storage import Storage, private_dir
 
 log = logging.getLogger("tui.engine.renders")
@@ -197,7 +198,7 @@ class RenderPool:
                 self.store.update_render(render_id, status="failed", error=CANCELLED)
             else:
                 message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-                self.store.update_render(render_id, status="failed", error=message[-2000:])
+                self.store.update_render(render_id, status="failed", error=scrub_paths(message)[-2000:])
             return
         finally:
             with self._lock:

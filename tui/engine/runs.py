@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from tui.engine import adk, agent
+from tui.engine.envelope import scrub_paths
 from tui.engine import draft as drafts
 from tui.engine.intents import parse
 
@@ -84,8 +85,9 @@ class AgentRun:
             if self.cost:
                 await self.db(self.store.release, self.user_id, self.invocation_id)
                 self.frozen = False
-            emit({"error": f"{type(exc).__name__}: {exc}",
-                  "error_details": {"error_type": type(exc).__name__, "error_message": str(exc)}})
+            words = scrub_paths(str(exc))
+            emit({"error": f"{type(exc).__name__}: {words}",
+                  "error_details": {"error_type": type(exc).__name__, "error_message": words}})
             return
         if reply.startswith(SILENT_PREFIX):  # nothing was said: keep what the tools did
             role, reply = "tool", reply[len(SILENT_PREFIX):]
@@ -126,7 +128,7 @@ class AgentRun:
                                                         progress=lambda p: emit(adk.heartbeat(p)),
                                                         cancel=self.cancel)
             except Exception as exc:  # IngestError and friends: plain words
-                message = getattr(exc, "message", None) or str(exc)
+                message = scrub_paths(getattr(exc, "message", None) or str(exc))
                 emit(adk.response_event(self.invocation_id, call_id, agent.INGEST_TOOL,
                                         {"status": "error", "message": message}))
                 failed.append(message)

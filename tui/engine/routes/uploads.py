@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from tui.contract import ACCEPTED_EXTENSIONS, Paths
 from tui.engine.deps import Caller, authed, read_json
-from tui.engine.envelope import Fail, ok
+from tui.engine.envelope import Fail, ok, scrub_paths
 from tui.engine.routes.sessions import base_url, file_json
 from tui.engine.uploads import UploadRefused, receive_files
 
@@ -83,7 +83,7 @@ async def _upload_urls(request: Request, caller: Caller, session_id: str) -> Res
             raise
         except Exception as exc:
             message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-            raise Fail(4003, f"Could not fetch {url[:200]}: {message}") from None
+            raise Fail(4003, f"Could not fetch {url[:200]}: {scrub_paths(message)}") from None
         rows.append(row)
     base = base_url(request)
     return ok({"files": [file_json(r, base) for r in rows], "session_state_applied": True})
