@@ -66,6 +66,9 @@ class Settings:
     platform: str = "unknown"  # X-Skill-Platform: clawhub / cursor / unknown
     theme: str | None = None
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> keys
+    # the local engine's limits and access settings (README, "Security notes"): the [engine]
+    # table, names as tui.engine.options.EngineOptions (max_json_bytes = 1048576, ...)
+    engine: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def config_file(self) -> Path:
@@ -114,6 +117,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             values[key] = Path(file[key]).expanduser()
     if isinstance(file.get("keymap"), dict):
         values["keymap"] = {str(k): str(v) for k, v in file["keymap"].items()}
+    if isinstance(file.get("engine"), dict):
+        values["engine"] = {str(k): v for k, v in file["engine"].items() if isinstance(v, (int, float, str, list))}
 
     env_map = {
         "NEMO_API_URL": "api_url",

@@ -16,6 +16,7 @@ import pytest
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "ui"))  # pilot_helpers
+sys.path.insert(0, str(HERE.parent / "engine"))  # engine_helpers: the fake media layer, Api
 
 from proxy import FaultProxy  # noqa: E402
 

@@ -11,6 +11,7 @@ import pytest
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent / "ui"))  # pilot_helpers
 sys.path.insert(0, str(HERE.parent / "faults"))  # the fault proxy
+sys.path.insert(0, str(HERE.parent / "engine"))  # engine_helpers: the fake media layer, Api
 
 from tui.engine.embedded import EmbeddedEngine  # noqa: E402
 

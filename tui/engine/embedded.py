@@ -44,7 +44,9 @@ class EmbeddedEngine:
 
         from tui.engine.server import create_app, uvicorn_options
 
-        app = create_app(self.data_dir, **self.app_options)
+        from tui.config import load_settings
+
+        app = create_app(self.data_dir, **{**load_settings().engine, **self.app_options})
         # IPPROTO_TCP, not 0: asyncio only turns Nagle off (TCP_NODELAY) on connections accepted
         # from a socket that says it is TCP; without it every answer written in two parts (headers,
         # then body; each SSE event) waited ~40 ms for the peer's delayed ACK.

@@ -65,7 +65,7 @@ class EngineOptions:
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
         if unknown:
-            raise TypeError(f"unknown engine option(s): {', '.join(sorted(unknown))}")
+            raise TypeError(f"unknown engine setting(s): {', '.join(sorted(unknown))} (see README, Security notes)")
         given = {k: v for k, v in values.items() if v is not None or k == "media"}
         if "trusted_proxies" in given:
             given["trusted_proxies"] = tuple(given["trusted_proxies"])

@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import threading
 import time
 from collections import deque
@@ -29,6 +30,23 @@ from tui.engine.storage import Storage, private_dir
 log = logging.getLogger("tui.engine.renders")
 
 CANCELLED = "Cancelled by the user."
+_LIVE_OWNERS: set[str] = set()  # the render pools running in this process
+
+
+def _owner_alive(owner: str | None) -> bool:
+    """Whether the engine that claimed a render (``"<pid>:<token>"``) is still running."""
+    pid, _, _token = (owner or "").partition(":")
+    if not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return owner in _LIVE_OWNERS
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def resolve_sources(store: Storage, user_id: str, draft: dict[str, Any]) -> tuple[dict[str, Path], list[str]]:
@@ -94,6 +112,7 @@ class RenderPool:
         self.workers = max(1, int(workers))
         self.per_user = per_user
         self._queue = FairQueue()
+        self.owner = f"{os.getpid()}:{secrets.token_hex(4)}"  # marks the renders this pool runs
         self._cancel: dict[str, threading.Event] = {}
         self._progress: dict[str, float] = {}
         self._threads: list[threading.Thread] = []
@@ -102,9 +121,12 @@ class RenderPool:
 
     # --- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
-        # a render cannot survive a restart: whatever was running starts again from scratch
+        _LIVE_OWNERS.add(self.owner)
+        # a render cannot survive a restart: whatever its dead engine was running starts again
+        # from scratch (not what a live engine on the same data dir is running)
         for row in self.store.renders_with_status("processing"):
-            self.store.update_render(row["render_id"], status="pending", progress=5)
+            if not _owner_alive(row.get("owner")):
+                self.store.update_render(row["render_id"], status="pending", progress=5)
         for row in self.store.renders_with_status("pending"):
             self._queue.put(row["user_id"], row["render_id"])
         for i in range(self.workers):
@@ -116,6 +138,7 @@ class RenderPool:
         """Stop the workers; a running ffmpeg is killed and its job stays 'processing' so the
         next start queues it again."""
         self._stopping.set()
+        _LIVE_OWNERS.discard(self.owner)
         with self._lock:
             for ev in self._cancel.values():
                 ev.set()
@@ -163,7 +186,7 @@ class RenderPool:
 
     def _run(self, render_id: str) -> None:
         row = self.store.render(render_id)
-        if row is None or not self.store.claim_render(render_id):
+        if row is None or not self.store.claim_render(render_id, self.owner):
             return  # gone, cancelled, or already run by another worker: each render runs once
         cancel = threading.Event()
         with self._lock:

@@ -97,14 +97,15 @@ def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = Non
     """Run the engine (blocking) until interrupted."""
     import uvicorn
 
-    if data_dir is None:
-        from tui.config import load_settings
+    from tui.config import load_settings
 
-        data_dir = load_settings().data_dir / "engine"
+    settings = load_settings()
+    if data_dir is None:
+        data_dir = settings.data_dir / "engine"
     if not _is_loopback(host):
         print(f"nemo-tui serve: WARNING: listening on {host}, beyond this machine. Anyone who can reach it "
               "can get a token and use this engine; prefer 127.0.0.1 with an SSH tunnel.", file=sys.stderr)  # fmt: skip
-    app = create_app(Path(data_dir), **options)
+    app = create_app(Path(data_dir), **{**settings.engine, **options})
     print(f"nemo-tui engine on http://{host}:{port} (data in {data_dir})", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, **uvicorn_options(app))
 

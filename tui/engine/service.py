@@ -23,7 +23,7 @@ from tui.engine import draft as drafts
 from tui.engine.envelope import Fail
 from tui.engine.options import EngineOptions
 from tui.engine.renders import RenderPool
-from tui.engine.storage import Storage
+from tui.engine.storage import Storage, private_dir
 from tui.engine.uploads import new_upload_id, safe_name
 
 P = ParamSpec("P")
@@ -215,7 +215,7 @@ class Engine:
         draft. Returns (upload row, draft version)."""
         loop = asyncio.get_running_loop()
         upload_id = new_upload_id()
-        dest = self.store.media_folder(user_id, session_id) / upload_id
+        dest = private_dir(self.store.media_folder(user_id, session_id) / upload_id)
         entry: dict[str, Any] = {"url": url, "stage": "download", "bytes": 0, "total": None, "percent": None,
                                  "speed": None, "eta": None, "label": url}  # fmt: skip
         self.ingests[session_id][url] = entry

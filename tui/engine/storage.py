@@ -101,6 +101,10 @@ class Storage:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
+        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(renders)")}
+        if "owner" not in columns:  # a database from before renders had an owner
+            with contextlib.suppress(sqlite3.OperationalError):  # another engine just added it
+                self._db.execute("ALTER TABLE renders ADD COLUMN owner TEXT")
         private_sqlite_file(self.data_dir / "engine.db")  # the WAL files exist now
 
     def close(self) -> None:
@@ -347,12 +351,12 @@ class Storage:
         row = self._one("SELECT COALESCE(SUM(size),0) AS n FROM uploads WHERE user_id=?", (user_id,))
         return int(row["n"]) if row else 0
 
-    def claim_render(self, render_id: str) -> bool:
-        """Mark a pending render processing; False if it is not pending (another worker, or
-        another engine on the same data dir, has it): so a render runs once."""
+    def claim_render(self, render_id: str, owner: str | None = None) -> bool:
+        """Mark a pending render processing by ``owner``; False if it is not pending (another
+        worker, or another engine on the same data dir, has it): so a render runs once."""
         with self._lock:
-            cur = self._db.execute("UPDATE renders SET status='processing', progress=5, updated_at=? "
-                                   "WHERE render_id=? AND status='pending'", (self.clock(), render_id))
+            cur = self._db.execute("UPDATE renders SET status='processing', progress=5, owner=?, updated_at=? "
+                                   "WHERE render_id=? AND status='pending'", (owner, self.clock(), render_id))
             return cur.rowcount == 1
 
     def sweep_leftovers(self, grace: float = 60.0) -> list[str]:
