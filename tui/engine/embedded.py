@@ -42,9 +42,8 @@ class EmbeddedEngine:
             return self.base_url
         import uvicorn
 
-        from tui.engine.server import create_app, uvicorn_options
-
         from tui.config import load_settings
+        from tui.engine.server import create_app, uvicorn_options
 
         app = create_app(self.data_dir, **{**load_settings().engine, **self.app_options})
         # IPPROTO_TCP, not 0: asyncio only turns Nagle off (TCP_NODELAY) on connections accepted

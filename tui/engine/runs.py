@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from tui.engine import adk, agent
-from tui.engine.envelope import scrub_paths
 from tui.engine import draft as drafts
+from tui.engine.envelope import scrub_paths
 from tui.engine.intents import parse
 
 if TYPE_CHECKING:
