@@ -18,14 +18,12 @@ from typing import Any
 
 # The file-type and size rules and the attribution header live in the wire contract; they are
 # re-exported here for the modules that still import them from tui.config.
-from tui.contract import (  # noqa: F401
-    ACCEPTED_EXTENSIONS,
-    AUDIO_EXTENSIONS,
-    IMAGE_EXTENSIONS,
-    MAX_UPLOAD_BYTES,
-    SKILL_SOURCE,
-    VIDEO_EXTENSIONS,
-)
+from tui.contract import ACCEPTED_EXTENSIONS as ACCEPTED_EXTENSIONS
+from tui.contract import AUDIO_EXTENSIONS as AUDIO_EXTENSIONS
+from tui.contract import IMAGE_EXTENSIONS as IMAGE_EXTENSIONS
+from tui.contract import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
+from tui.contract import SKILL_SOURCE as SKILL_SOURCE
+from tui.contract import VIDEO_EXTENSIONS as VIDEO_EXTENSIONS
 
 DEFAULT_API_URL = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_URL = "https://nemovideo.com"

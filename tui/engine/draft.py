@@ -14,10 +14,13 @@ import copy
 import secrets
 from typing import Any, Mapping
 
-from tui.contract import ASPECTS, DEFAULT_SIZE, RESOLUTIONS, output_size  # noqa: F401  (re-exported)
-from tui.contract import TRACK_AUDIO as AUDIO
-from tui.contract import TRACK_TEXT as TEXT
-from tui.contract import TRACK_VIDEO as VIDEO
+from tui.contract import ASPECTS as ASPECTS
+from tui.contract import DEFAULT_SIZE as DEFAULT_SIZE
+from tui.contract import RESOLUTIONS as RESOLUTIONS
+from tui.contract import TRACK_AUDIO, TRACK_TEXT, TRACK_VIDEO
+from tui.contract import output_size as output_size
+
+VIDEO, AUDIO, TEXT = TRACK_VIDEO, TRACK_AUDIO, TRACK_TEXT
 
 IMAGE_STILL_MS = 5000
 DEFAULT_TITLE_MS = 3000
