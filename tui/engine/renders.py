@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from tui.engine.envelope import scrub_paths
-from tui.engine.storage import Storage, private_dir
+from tui.engine.housekeeping import private_dir
+from tui.engine.storage import Storage
 
 log = logging.getLogger("tui.engine.renders")
 

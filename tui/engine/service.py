@@ -21,9 +21,10 @@ from typing import Any, ParamSpec, TypeVar
 from tui.contract import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS
 from tui.engine import draft as drafts
 from tui.engine.envelope import Fail
+from tui.engine.housekeeping import private_dir, sweep_leftovers
 from tui.engine.options import EngineOptions
 from tui.engine.renders import RenderPool
-from tui.engine.storage import Storage, private_dir
+from tui.engine.storage import Storage
 from tui.engine.uploads import new_upload_id, safe_name
 
 P = ParamSpec("P")
@@ -259,7 +260,9 @@ class Engine:
     async def start(self) -> None:
         """At startup: release what crashed runs froze, sweep crash leftovers, start the renders."""
         await asyncio.to_thread(self.store.release_stale_freezes)
-        await asyncio.to_thread(self.store.sweep_leftovers)
+        store = self.store
+        in_use = await asyncio.to_thread(store.paths_in_use)
+        await asyncio.to_thread(sweep_leftovers, store.data_dir, (store.media_dir, store.renders_dir), in_use)
         self.renders.start()
 
     async def stop(self) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import secrets
 import sqlite3
 import threading
@@ -24,6 +23,7 @@ from typing import Any, TypeVar
 
 from tui.config import private_sqlite_file
 from tui.engine import draft as drafts
+from tui.engine.housekeeping import private_dir
 from tui.engine.options import TOKEN_TTL
 
 T = TypeVar("T")
@@ -64,20 +64,6 @@ CREATE TABLE IF NOT EXISTS messages (
     invocation_id TEXT, created_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS messages_session ON messages(session_id);
 """
-
-
-def private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents) readable by its owner only (0700); returns it."""
-    missing = []
-    p = path
-    while not p.exists():
-        missing.append(p)
-        p = p.parent
-    for d in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            d.mkdir(mode=0o700)
-    os.chmod(path, 0o700)
-    return path
 
 
 def _digits(n: int) -> str:
@@ -359,32 +345,10 @@ class Storage:
                                    "WHERE render_id=? AND status='pending'", (owner, self.clock(), render_id))
             return cur.rowcount == 1
 
-    def sweep_leftovers(self, grace: float = 60.0) -> list[str]:
-        """At startup, before any request: remove what a crash left behind. Media files and
-        folders no upload row points to (a half-received upload, an ``.ingest-*`` download
-        folder) and render outputs no completed render points to (a ``.partial.mp4``). Returns
-        the removed paths, relative to the data dir. Anything changed in the last ``grace``
-        seconds stays: another engine on the same data dir may be writing it."""
-        cutoff = time.time() - grace
-        keep: set[Path] = set()
-        for table, where in (("uploads", ""), ("renders", " WHERE status='completed'")):
-            for r in self._all(f"SELECT path FROM {table}{where}"):
-                if r["path"]:
-                    path = Path(self.data_dir / r["path"]).resolve()
-                    keep.update([path, *path.parents])
-        removed: list[str] = []
-        for root in (self.media_dir, self.renders_dir):
-            entries = [(p, p.lstat()) for p in root.rglob("*")]  # mtimes before anything is removed
-            stale = [p for p, st in entries if st.st_mtime <= cutoff and p.resolve() not in keep]
-            for path in sorted(stale, key=lambda p: len(p.parts), reverse=True):  # files before folders
-                if path.is_dir() and not path.is_symlink():
-                    if any(path.iterdir()) or (not path.name.startswith(".") and len(path.relative_to(root).parts) <= 2):
-                        continue  # not empty, or an empty user or session folder (harmless)
-                    path.rmdir()
-                else:
-                    path.unlink(missing_ok=True)
-                removed.append(str(path.relative_to(self.data_dir)))
-        return removed
+    def paths_in_use(self) -> list[Path]:
+        """Absolute paths of every upload and every completed render (what a sweep keeps)."""
+        rows = self._all("SELECT path FROM uploads UNION ALL SELECT path FROM renders WHERE status='completed'")
+        return [self.data_dir / r["path"] for r in rows if r["path"]]
 
     def renders_with_status(self, *statuses: str) -> list[dict[str, Any]]:
         marks = ",".join("?" * len(statuses))
