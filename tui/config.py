@@ -11,21 +11,23 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+
+# The file-type and size rules and the attribution header live in the wire contract; they are
+# re-exported here for the modules that still import them from tui.config.
+from tui.contract import ACCEPTED_EXTENSIONS as ACCEPTED_EXTENSIONS
+from tui.contract import AUDIO_EXTENSIONS as AUDIO_EXTENSIONS
+from tui.contract import IMAGE_EXTENSIONS as IMAGE_EXTENSIONS
+from tui.contract import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
+from tui.contract import SKILL_SOURCE as SKILL_SOURCE
+from tui.contract import VIDEO_EXTENSIONS as VIDEO_EXTENSIONS
 
 DEFAULT_API_URL = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_URL = "https://nemovideo.com"
-SKILL_SOURCE = "video-download-online"
 CONFIG_FILE_NAME = "config.toml"
-
-# The file-type and size rules the API documents (nemovideo-api.md, "Formats").
-VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "avi", "webm", "mkv"})
-IMAGE_EXTENSIONS = frozenset({"jpg", "png", "gif", "webp"})
-AUDIO_EXTENSIONS = frozenset({"mp3", "wav", "m4a", "aac"})
-ACCEPTED_EXTENSIONS = VIDEO_EXTENSIONS | IMAGE_EXTENSIONS | AUDIO_EXTENSIONS
-MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -62,6 +64,9 @@ class Settings:
     platform: str = "unknown"  # X-Skill-Platform: clawhub / cursor / unknown
     theme: str | None = None
     keymap: Mapping[str, str] = field(default_factory=dict)  # binding id -> keys
+    # the local engine's limits and access settings (README, "Security notes"): the [engine]
+    # table, names as tui.engine.options.EngineOptions (max_json_bytes = 1048576, ...)
+    engine: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def config_file(self) -> Path:
@@ -75,7 +80,7 @@ class Settings:
     def token_cache_file(self) -> Path:
         return self.config_dir / "token.json"
 
-    def with_overrides(self, **changes: Any) -> "Settings":
+    def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
@@ -110,6 +115,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             values[key] = Path(file[key]).expanduser()
     if isinstance(file.get("keymap"), dict):
         values["keymap"] = {str(k): str(v) for k, v in file["keymap"].items()}
+    if isinstance(file.get("engine"), dict):
+        values["engine"] = {str(k): v for k, v in file["engine"].items() if isinstance(v, (int, float, str, list))}
 
     env_map = {
         "NEMO_API_URL": "api_url",
@@ -153,10 +160,20 @@ def write_private(path: Path, text: str) -> None:
 
 
 def private_sqlite_file(path: Path) -> None:
-    """Create a SQLite database file 0600 before SQLite opens it (its -wal and -shm files
-    then get the same mode), and tighten all three if an older version left them readable."""
+    """Make a SQLite database file private (0600), safely while SQLite may have it open.
+
+    A new file is created 0600 (``O_EXCL``: only when it does not exist, so nobody has it open);
+    SQLite gives its -wal and -shm files the database's mode. An existing file and its -wal/-shm
+    are only ``chmod``-ed by path, never opened: POSIX locks belong to the process and closing
+    ANY descriptor of the file drops them all, after which another process thinks it is the
+    last user, checkpoints and deletes the live WAL, and this process's writes are lost
+    (issue 13, finding 1).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         try:
             os.chmod(p, 0o600)

@@ -1,12 +1,9 @@
-"""The token never shows (exceptions, repr, logs), and tui.api imports no Textual."""
+"""The token never shows (exceptions, repr, logs). (Import hygiene: tests/test_architecture.py.)"""
 
 from __future__ import annotations
 
 import logging
 import pickle
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,8 +11,6 @@ from apifakes import TOKEN, envelope, sse_response
 
 from tui.api import ApiError, NetworkError, OutOfCredits, TokenExpired, redact
 from tui.api.errors import register_secret
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_redact_patterns():
@@ -94,8 +89,3 @@ def test_token_expired_default_words():
     e = TokenExpired()
     assert "expired" in str(e) and e.next_step
 
-
-def test_importing_tui_api_imports_no_textual():
-    code = "import sys, tui.api, tui.api.client, tui.api.sse; print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
-    assert out.stdout.strip() == "[]"

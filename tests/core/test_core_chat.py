@@ -236,7 +236,7 @@ def test_heartbeats_alone_never_count_as_liveness(clock):
 
 def test_download_progress_is_a_status_and_a_sign_of_life(clock):
     run = ChatRun(clock=clock)
-    progress = {"stage": "download", "label": "video.mp4", "bytes": 1, "total": 10, "speed": 1258291.2, "eta": 3.2, "percent": 27.0}
+    progress = {"stage": "download", "label": "video.mp4", "bytes": 1, "total": 10, "speed": 1_200_000.0, "eta": 3.2, "percent": 27.0}
     clock.advance(590)
     out = run.feed(ev("heartbeat", progress=progress))
     assert out[0] == Status("downloading video.mp4 — 27% · 1.2 MB/s · ETA 3s")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
-
 from engine_helpers import FAST, Api, FakeMedia
+
 from tui.engine.embedded import EmbeddedEngine
 
 

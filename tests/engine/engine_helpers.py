@@ -112,7 +112,7 @@ class Api:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def login(self) -> "Api":
+    def login(self) -> Api:
         r = self.http.post("/api/auth/anonymous-token", headers={"X-Client-Id": self.client_id})
         body = r.json()
         assert body["code"] == 0, body

@@ -7,7 +7,6 @@ import threading
 import time
 
 import httpx
-
 from engine_helpers import SKILL, Api, fake_file, parts
 
 

@@ -8,8 +8,8 @@ import asyncio
 import subprocess
 
 import pytest
-
 from engine_helpers import fake_file
+
 from tui.api.client import NemoClient
 from tui.api.errors import OutOfCredits, RateLimited, SessionNotFound, UnsupportedFileType
 from tui.api.events import EventKind

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import httpx
-
 from engine_helpers import SKILL, Api, FakeMedia, fake_file
 
 

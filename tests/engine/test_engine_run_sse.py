@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from engine_helpers import Api, fake_file, parts, texts
-
 from fixture_paths import ADK_FIXTURES
 
 FIXTURES = ADK_FIXTURES

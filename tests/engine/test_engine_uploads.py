@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import httpx
-
 from engine_helpers import Api, fake_file
+
 from tui.config import MAX_UPLOAD_BYTES
 from tui.engine.uploads import safe_name
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ import pytest
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "ui"))  # pilot_helpers
+sys.path.insert(0, str(HERE.parent / "engine"))  # engine_helpers: the fake media layer, Api
 
 from proxy import FaultProxy  # noqa: E402
 

@@ -19,8 +19,9 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import httpx
 
@@ -47,7 +48,7 @@ class Seen:
 class Rule:
     method: str
     path: str  # a prefix of the request path
-    action: "Action"
+    action: Action
     times: int = 1  # how many requests it applies to (then plain forwarding again)
     used: int = 0
 
@@ -55,7 +56,7 @@ class Rule:
 class Ctx:
     """What an action gets: the request, a way to forward it, and the ASGI send."""
 
-    def __init__(self, proxy: "FaultProxy", scope: dict, body: bytes, send: Send, seen: Seen, receive: Callable):
+    def __init__(self, proxy: FaultProxy, scope: dict, body: bytes, send: Send, seen: Seen, receive: Callable):
         self.proxy, self.scope, self.body, self.send, self.seen = proxy, scope, body, send, seen
         self.receive = receive
 
@@ -302,7 +303,7 @@ class FaultProxy:
                 raise Abort("upstream gone") from None
 
     # lifecycle (like EmbeddedEngine)
-    def start(self) -> "FaultProxy":
+    def start(self) -> FaultProxy:
         import uvicorn
 
         logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)  # the Abort tracebacks are the point

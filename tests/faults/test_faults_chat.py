@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import shutil
 import sqlite3
+import time
 
 import pytest
-
-from fault_helpers import settle, add_video, assert_intact, has_note, lines, notes, ready, send, token_of, wait_for
-from pilot_helpers import screen_text, wait_until
+from fault_helpers import add_video, assert_intact, has_note, lines, notes, ready, send, settle, token_of, wait_for
+from pilot_helpers import screen_text
 from proxy import cut_after, end_with, heartbeats_forever, html_502, inject, respond
 
 EDIT_COST = 10
@@ -244,8 +243,8 @@ async def test_a_reply_5_s_late_keeps_the_screen_responsive(stack, make_app):
 
 async def test_an_answer_later_than_the_client_timeout(stack, make_app, monkeypatch):
     import httpx
-
     from proxy import delay
+
     from tui.api import client as client_module
 
     monkeypatch.setattr(client_module, "TIMEOUT", httpx.Timeout(connect=2.0, read=0.5, write=2.0, pool=2.0))

@@ -8,11 +8,21 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from fault_helpers import settle, add_video, assert_intact, has_note, no_partial_under_final_names, notes, ready, token_of, wait_for
-from proxy import cut_after
-from tui.engine.server import RealMedia
 from disk_faults import full_disk_open
+from fault_helpers import (
+    add_video,
+    assert_intact,
+    has_note,
+    no_partial_under_final_names,
+    notes,
+    ready,
+    settle,
+    token_of,
+    wait_for,
+)
+from proxy import cut_after
+
+from tui.engine.server import RealMedia
 
 RENDER_SUBMIT = "/api/render/proxy/lambda"
 

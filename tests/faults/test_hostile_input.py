@@ -4,7 +4,6 @@ and the engine facing traversal, oversize and slow-loris requests and 100 client
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 import sys
@@ -14,7 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tui.api.models import Draft
 from tui.api.sse import RAW_LIMIT, SseDecoder

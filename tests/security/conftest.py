@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent / "ui"))  # pilot_helpers
 sys.path.insert(0, str(HERE.parent / "faults"))  # the fault proxy
+sys.path.insert(0, str(HERE.parent / "engine"))  # engine_helpers: the fake media layer, Api
 
 from tui.engine.embedded import EmbeddedEngine  # noqa: E402
 

@@ -11,7 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from pilot_helpers import screen_text, wait_until
 from proxy import Ctx, FaultProxy
 

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Union
+from typing import Any
 
 from tui.api.errors import redact
 from tui.api.events import EventKind, SseEvent
+from tui.contract import format_bytes
 
 from .translate import translate_gui
 
@@ -75,7 +77,7 @@ class NeedsStateCheck:
     reason: str  # "silent" | "state_delta" | "timeout" | "cut" | "cancelled"
 
 
-Output = Union[AppendChunk, ReplaceText, FinishMessage, Status, Note, Error, TimedOut, NeedsStateCheck]
+Output = AppendChunk | ReplaceText | FinishMessage | Status | Note | Error | TimedOut | NeedsStateCheck
 
 
 def format_elapsed(seconds: float) -> str:
@@ -95,17 +97,13 @@ def _tool_words(name: str) -> str:
 
 
 def _size(n: float | int | None) -> str:
+    """A byte count in words (``format_bytes``), or "" when it is missing or negative."""
     if not isinstance(n, (int, float)) or n < 0:
         return ""
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return ""
+    return format_bytes(n)
 
 
-def progress_words(progress: dict) -> str:
+def progress_words(progress: dict[str, Any]) -> str:
     """A heartbeat's progress object in words: "downloading video.mp4 — 27% · 1.2 MB/s · ETA 3s"."""
     stage = str(progress.get("stage") or "working")
     verb = {"download": "downloading", "probe": "checking", "render": "rendering", "upload": "uploading"}.get(
@@ -183,7 +181,7 @@ class ChatRun:
         self.status = "working…"
         self.done = False
         self.outcome: str | None = None  # "finished" | "timeout" | "cut" | "cancelled" | "error"
-        self._last_progress: tuple | None = None
+        self._last_progress: tuple[Any, ...] | None = None
 
     # --- the clock ----------------------------------------------------------------------
 
@@ -277,7 +275,7 @@ class ChatRun:
             self.outcome = "timeout"
             out += [TimedOut(text), NeedsStateCheck("timeout")]
             return out
-        out: list[Output] = []
+        out = []
         due = int(quiet // self.note_every) if self.note_every > 0 else 0
         if due > self._notes_in_quiet:
             self._notes_in_quiet = due

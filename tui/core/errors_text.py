@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from tui.api import errors as E
-from tui.config import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS
-
-ACCEPTED_FORMATS = (
-    f"video {' '.join(sorted(VIDEO_EXTENSIONS))}; image {' '.join(sorted(IMAGE_EXTENSIONS))}; "
-    f"audio {' '.join(sorted(AUDIO_EXTENSIONS))}"
-)
+from tui.contract import ACCEPTED_FORMATS
 
 
 def error_note(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from tui.api.errors import ApiError, BadResponse, NetworkError, RenderFailed
 from tui.api.models import Draft, RenderJob
@@ -32,7 +33,7 @@ async def _call(callback: Callable[..., Any] | None, *args: Any) -> None:
         await result
 
 
-def _job(value: RenderJob | str | dict) -> RenderJob:
+def _job(value: RenderJob | str | dict[str, Any]) -> RenderJob:
     if isinstance(value, RenderJob):
         return value
     if isinstance(value, str):
@@ -85,7 +86,7 @@ async def _poll(
 async def export_draft(
     client: Any,
     session_id: str,
-    draft: Draft | dict | None,
+    draft: Draft | dict[str, Any] | None,
     folder: Path | str,
     *,
     on_status: Callable[[RenderJob], Any] | None = None,
@@ -93,7 +94,7 @@ async def export_draft(
     poll_interval: float = POLL_INTERVAL_S,
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     store: Any = None,
-    resume_job: RenderJob | str | dict | None = None,
+    resume_job: RenderJob | str | dict[str, Any] | None = None,
     filename: str | Callable[[RenderJob], str] | None = None,
     fmt: str = "mp4",
     quality: str = "high",
@@ -148,7 +149,15 @@ async def export_draft(
     raise _failed(failures)
 
 
-async def _poll_recorded(client, session_id, job, on_status, poll_interval, sleep, store) -> RenderJob:
+async def _poll_recorded(
+    client: Any,
+    session_id: str,
+    job: RenderJob,
+    on_status: Callable[[RenderJob], Any] | None,
+    poll_interval: float,
+    sleep: Callable[[float], Awaitable[Any]],
+    store: Any,
+) -> RenderJob:
     """_poll, and a server-side refusal (unknown render id, ...) marks the stored render failed
     so it is not picked up again on every start. Network trouble leaves it pending."""
     try:
@@ -161,7 +170,7 @@ async def _poll_recorded(client, session_id, job, on_status, poll_interval, slee
         raise
 
 
-def _parse(draft: Draft | dict | None) -> Draft:
+def _parse(draft: Draft | dict[str, Any] | None) -> Draft:
     return draft if isinstance(draft, Draft) else Draft.parse(draft)
 
 

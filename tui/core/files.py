@@ -15,17 +15,19 @@ import re
 import struct
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO
 
 from tui.api.download import safe_filename
+from tui.contract import format_bytes
 
 UI_STATE_FILE = "ui-state.json"
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"udta", b"edts"}
 
 
 # ---- MP4 duration ------------------------------------------------------------------------
-def _boxes(fh, start: int, end: int):
+def _boxes(fh: BinaryIO, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
     """Yield (type, payload_start, box_end) for the boxes in [start, end)."""
     pos = start
     while pos + 8 <= end:
@@ -75,7 +77,7 @@ def mp4_duration(path: Path | str) -> float | None:
                         _created, _modified, scale, duration = struct.unpack(">IIII", data)
                     if not scale:
                         return None
-                    return duration / scale
+                    return float(duration) / float(scale)
     except OSError:
         return None
     return None
@@ -158,14 +160,8 @@ class RateMeter:
 
 
 def human_bytes(n: float | int | None) -> str:
-    if n is None:
-        return "?"
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
+    """A byte count in decimal units (``tui.contract.format_bytes``); "?" when unknown."""
+    return "?" if n is None else format_bytes(n)
 
 
 def human_duration(seconds: float | None) -> str:

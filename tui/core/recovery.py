@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from tui.api.errors import ApiError, redact
 from tui.api.models import Draft, SessionState
@@ -76,7 +77,7 @@ async def recover_after_cut(
         lines: list[str] = []
         try:
             after, version = _as_draft(await fetch_state())
-        except (ApiError, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, ApiError, OSError) as exc:
             errors.append(redact(str(exc)))
         else:
             last = after

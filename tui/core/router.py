@@ -244,7 +244,7 @@ def _bare_media_names(message: str) -> list[str]:
     word after the upload keyword is one (so "upload a video of my cat.mp4" stays a request)."""
     import shlex
 
-    from tui.config import ACCEPTED_EXTENSIONS
+    from tui.contract import ACCEPTED_EXTENSIONS
 
     try:
         words = shlex.split(message)

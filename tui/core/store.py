@@ -128,13 +128,13 @@ class LocalStore:
                 self._db.close()
                 self._db = None  # type: ignore[assignment]
 
-    def __enter__(self) -> "LocalStore":
+    def __enter__(self) -> LocalStore:
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def _write(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+    def _write(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         with self._lock:
             if self._db is None:
                 raise RuntimeError("the local store is closed")
@@ -147,7 +147,7 @@ class LocalStore:
             self._db.execute("COMMIT")
             return cur
 
-    def _read(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+    def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
             if self._db is None:
                 raise RuntimeError("the local store is closed")
@@ -308,7 +308,7 @@ class LocalStore:
             "SELECT * FROM renders WHERE (status IN ('pending', 'processing')"
             " OR (status = 'completed' AND (local_path IS NULL OR local_path = '')))"
         )
-        args: tuple = ()
+        args: tuple[Any, ...] = ()
         if api_url is not None:
             sql += " AND api_url = ?"
             args = (api_url,)

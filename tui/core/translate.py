@@ -9,7 +9,7 @@ Everything else in the reply is kept as it is.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 # The app's keys (product.md). The UI may show these in its footer/palette too.
 KEYS: dict[str, str] = {

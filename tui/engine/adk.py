@@ -9,7 +9,9 @@ import time
 import uuid
 from typing import Any
 
-AUTHOR = "nemo_agent"
+from tui.contract import APP_NAME
+
+AUTHOR = APP_NAME  # ADK writes the agent's (the app's) name as every event's author
 
 
 def new_invocation_id() -> str:

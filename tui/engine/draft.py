@@ -14,12 +14,16 @@ import copy
 import secrets
 from typing import Any, Mapping
 
-VIDEO, AUDIO, TEXT = 0, 1, 7
+from tui.contract import ASPECTS as ASPECTS
+from tui.contract import DEFAULT_SIZE as DEFAULT_SIZE
+from tui.contract import RESOLUTIONS as RESOLUTIONS
+from tui.contract import TRACK_AUDIO, TRACK_TEXT, TRACK_VIDEO
+from tui.contract import output_size as output_size
+
+VIDEO, AUDIO, TEXT = TRACK_VIDEO, TRACK_AUDIO, TRACK_TEXT
+
 IMAGE_STILL_MS = 5000
 DEFAULT_TITLE_MS = 3000
-DEFAULT_SIZE = (1920, 1080)
-RESOLUTIONS = {"2160p": 2160, "1440p": 1440, "1080p": 1080, "720p": 720, "480p": 480, "360p": 360}
-ASPECTS = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1), "4:3": (4, 3), "3:4": (3, 4)}
 
 Infos = Mapping[str, Mapping[str, Any]]
 
@@ -58,10 +62,6 @@ def _track(draft: dict[str, Any], tt: int, name: str, prefix: str) -> dict[str, 
     return track
 
 
-def _even(x: float) -> int:
-    return max(2, int(round(x / 2.0)) * 2)
-
-
 def source_size(draft: Mapping[str, Any], infos: Infos) -> tuple[int, int] | None:
     """The size of the largest visual source on the video track (what "highest" keeps; the
     media layer's renderer picks the same one)."""
@@ -81,23 +81,6 @@ def source_fps(draft: Mapping[str, Any], infos: Infos) -> float | None:
             if info.get("kind") == "video" and info.get("fps"):
                 return float(info["fps"])
     return None
-
-
-def output_size(resolution: str | None, aspect: str | None, src: tuple[int, int] | None) -> tuple[int, int]:
-    """The render size for a resolution ("highest" or "1080p"...) and an aspect (None = source's).
-
-    The named resolution is the short side (1080p landscape = 1920x1080, 1080p vertical =
-    1080x1920); "highest" keeps the source's short side. Sizes are even (H.264 needs it).
-    """
-    sw, sh = src or DEFAULT_SIZE
-    short = RESOLUTIONS.get(resolution or "highest", min(sw, sh))
-    if aspect in ASPECTS:
-        aw, ah = ASPECTS[aspect]
-    else:
-        aw, ah = sw, sh
-    if aw >= ah:
-        return _even(short * aw / ah), _even(short)
-    return _even(short), _even(short * ah / aw)
 
 
 def normalize(draft: Mapping[str, Any], infos: Infos) -> dict[str, Any]:

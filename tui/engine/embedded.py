@@ -9,7 +9,10 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import uvicorn
 
 
 class EngineStartError(RuntimeError):
@@ -30,7 +33,7 @@ class EmbeddedEngine:
         self.port = port
         self.app_options = app_options
         self.base_url: str | None = None
-        self._server = None
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -39,9 +42,10 @@ class EmbeddedEngine:
             return self.base_url
         import uvicorn
 
-        from tui.engine.server import create_app
+        from tui.config import load_settings
+        from tui.engine.server import create_app, uvicorn_options
 
-        app = create_app(self.data_dir, **self.app_options)
+        app = create_app(self.data_dir, **{**load_settings().engine, **self.app_options})
         # IPPROTO_TCP, not 0: asyncio only turns Nagle off (TCP_NODELAY) on connections accepted
         # from a socket that says it is TCP; without it every answer written in two parts (headers,
         # then body; each SSE event) waited ~40 ms for the peer's delayed ACK.
@@ -50,13 +54,12 @@ class EmbeddedEngine:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
-                                timeout_graceful_shutdown=3)
-        self._server = uvicorn.Server(config)
+        config = uvicorn.Config(app, timeout_graceful_shutdown=3, **uvicorn_options(app))
+        server = self._server = uvicorn.Server(config)
 
         def run() -> None:
             try:
-                asyncio.run(self._server.serve(sockets=[sock]))
+                asyncio.run(server.serve(sockets=[sock]))
             except BaseException as exc:  # reported by start()
                 self._error = exc
             finally:
@@ -89,7 +92,7 @@ class EmbeddedEngine:
         self._server = None
         self.base_url = None
 
-    def __enter__(self) -> "EmbeddedEngine":
+    def __enter__(self) -> EmbeddedEngine:
         self.start()
         return self
 

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from tui.engine import adk, agent
 from tui.engine import draft as drafts
+from tui.engine.envelope import scrub_paths
 from tui.engine.intents import parse
 
+if TYPE_CHECKING:
+    from tui.engine.service import Engine
+
+P = ParamSpec("P")
+T = TypeVar("T")
 Emit = Callable[[dict[str, Any]], None]
 SILENT_PREFIX = "\x00silent:"
 
 
 class AgentRun:
-    def __init__(self, engine, user_id: str, session_id: str, text: str):
+    def __init__(self, engine: Engine, user_id: str, session_id: str, text: str) -> None:
         self.engine = engine
         self.store = engine.store
         self.user_id = user_id
@@ -34,7 +41,7 @@ class AgentRun:
         self.is_edit = False
         self.new_urls: list[str] = []
 
-    async def db(self, fn, *args, **kwargs):
+    async def db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return await asyncio.to_thread(fn, *args, **kwargs)
 
     async def prepare(self) -> tuple[bool, int]:
@@ -78,8 +85,9 @@ class AgentRun:
             if self.cost:
                 await self.db(self.store.release, self.user_id, self.invocation_id)
                 self.frozen = False
-            emit({"error": f"{type(exc).__name__}: {exc}",
-                  "error_details": {"error_type": type(exc).__name__, "error_message": str(exc)}})
+            words = scrub_paths(str(exc))
+            emit({"error": f"{type(exc).__name__}: {words}",
+                  "error_details": {"error_type": type(exc).__name__, "error_message": words}})
             return
         if reply.startswith(SILENT_PREFIX):  # nothing was said: keep what the tools did
             role, reply = "tool", reply[len(SILENT_PREFIX):]
@@ -90,7 +98,7 @@ class AgentRun:
         draft, _version = await self.db(self.store.latest_draft, self.session_id)
         uploads = await self.db(self.store.uploads, self.session_id)
         if not self.is_edit:
-            p = agent.plan(req, draft, uploads)
+            p = agent.plan(req, draft, [*uploads])
             if req.urls and not req.intents:
                 text = "That link is already in this project.\n" + drafts.describe(draft)
             else:
@@ -102,7 +110,7 @@ class AgentRun:
         ratio = self.engine.silent_ratio
         silent = int((run_no + 1) * ratio) > int(run_no * ratio)
 
-        first_plan = agent.plan(req, draft, uploads)
+        first_plan = agent.plan(req, draft, [*uploads])
         if not silent:
             intro = agent.intro_text(first_plan.calls, self.new_urls)
             if intro:
@@ -120,7 +128,7 @@ class AgentRun:
                                                         progress=lambda p: emit(adk.heartbeat(p)),
                                                         cancel=self.cancel)
             except Exception as exc:  # IngestError and friends: plain words
-                message = getattr(exc, "message", None) or str(exc)
+                message = scrub_paths(getattr(exc, "message", None) or str(exc))
                 emit(adk.response_event(self.invocation_id, call_id, agent.INGEST_TOOL,
                                         {"status": "error", "message": message}))
                 failed.append(message)
@@ -160,7 +168,7 @@ class AgentRun:
         draft, _version = await self.db(self.store.latest_draft, self.session_id)
         uploads = await self.db(self.store.uploads, self.session_id)
         infos = self.engine.infos(uploads)
-        the_plan = agent.plan(self.request, draft, uploads)
+        the_plan = agent.plan(self.request, draft, [*uploads])
         for call in the_plan.calls:
             call_id = adk.new_call_id()
             emit(adk.call_event(self.invocation_id, call_id, call.name, call.args))

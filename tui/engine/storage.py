@@ -11,18 +11,23 @@ server calls the slow ones from a worker thread so the event loop never waits on
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tui.config import private_sqlite_file
 from tui.engine import draft as drafts
+from tui.engine.housekeeping import private_dir
+from tui.engine.options import TOKEN_TTL
 
-TOKEN_TTL = 7 * 24 * 3600
+T = TypeVar("T")
+
 NEW_USER_CREDITS = 100
 
 SCHEMA = """
@@ -68,13 +73,10 @@ def _digits(n: int) -> str:
 
 
 class Storage:
-    def __init__(self, data_dir: Path, *, token_ttl: float = TOKEN_TTL, clock=time.time):
-        self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.media_dir = self.data_dir / "media"
-        self.renders_dir = self.data_dir / "renders"
-        self.media_dir.mkdir(exist_ok=True)
-        self.renders_dir.mkdir(exist_ok=True)
+    def __init__(self, data_dir: Path, *, token_ttl: float = TOKEN_TTL, clock: Callable[[], float] = time.time):
+        self.data_dir = private_dir(Path(data_dir))
+        self.media_dir = private_dir(self.data_dir / "media")
+        self.renders_dir = private_dir(self.data_dir / "renders")
         self.token_ttl = token_ttl
         self.clock = clock
         self._lock = threading.RLock()
@@ -85,6 +87,10 @@ class Storage:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
+        columns = {r["name"] for r in self._db.execute("PRAGMA table_info(renders)")}
+        if "owner" not in columns:  # a database from before renders had an owner
+            with contextlib.suppress(sqlite3.OperationalError):  # another engine just added it
+                self._db.execute("ALTER TABLE renders ADD COLUMN owner TEXT")
         private_sqlite_file(self.data_dir / "engine.db")  # the WAL files exist now
 
     def close(self) -> None:
@@ -92,16 +98,16 @@ class Storage:
             self._db.close()
 
     # --- low level ----------------------------------------------------------------------
-    def _one(self, sql: str, args: tuple = ()) -> dict[str, Any] | None:
+    def _one(self, sql: str, args: tuple[Any, ...] = ()) -> dict[str, Any] | None:
         with self._lock:
             row = self._db.execute(sql, args).fetchone()
         return dict(row) if row else None
 
-    def _all(self, sql: str, args: tuple = ()) -> list[dict[str, Any]]:
+    def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         with self._lock:
             return [dict(r) for r in self._db.execute(sql, args).fetchall()]
 
-    def _tx(self, fn):
+    def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -148,12 +154,12 @@ class Storage:
         row = self._one("SELECT user_id, expires_at FROM tokens WHERE token=?", (token,))
         if row is None or row["expires_at"] <= self.clock():
             return None
-        return row["user_id"]
+        return str(row["user_id"])
 
     # --- credits ----------------------------------------------------------------------------
     def balance(self, user_id: str) -> dict[str, int]:
         row = self._one("SELECT COALESCE(SUM(d_available),0) AS a, COALESCE(SUM(d_frozen),0) AS f "
-                        "FROM ledger WHERE user_id=?", (user_id,))
+                        "FROM ledger WHERE user_id=?", (user_id,)) or {"a": 0, "f": 0}
         a, f = int(row["a"]), int(row["f"])
         return {"available": a, "frozen": f, "total": a + f}
 
@@ -161,7 +167,7 @@ class Storage:
         """Reserve credits for a run; False when the user has too few."""
         now = self.clock()
 
-        def run(db):
+        def run(db: sqlite3.Connection) -> bool:
             a = db.execute("SELECT COALESCE(SUM(d_available),0) FROM ledger WHERE user_id=?", (user_id,)).fetchone()[0]
             if a < amount:
                 return False
@@ -174,7 +180,7 @@ class Storage:
     def _settle(self, user_id: str, ref: str, kind: str) -> int:
         now = self.clock()
 
-        def run(db):
+        def run(db: sqlite3.Connection) -> int:
             rows = db.execute("SELECT kind, d_frozen FROM ledger WHERE user_id=? AND ref=?", (user_id, ref)).fetchall()
             frozen = sum(r["d_frozen"] for r in rows)
             if frozen <= 0:
@@ -182,7 +188,7 @@ class Storage:
             d_avail = frozen if kind == "release" else 0
             db.execute("INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
                        "VALUES (?,?,?,?,?,?,?)", (user_id, kind, d_avail, -frozen, ref, None, now))
-            return frozen
+            return int(frozen)
 
         return self._tx(run)
 
@@ -207,7 +213,7 @@ class Storage:
     def create_session(self, user_id: str, task_name: str = "project", language: str | None = None) -> dict[str, Any]:
         now = self.clock()
 
-        def run(db):
+        def run(db: sqlite3.Connection) -> dict[str, Any]:
             while True:
                 sid = _digits(19)
                 if db.execute("SELECT 1 FROM sessions WHERE session_id=?", (sid,)).fetchone() is None:
@@ -227,7 +233,7 @@ class Storage:
 
     def next_edit_run(self, session_id: str) -> int:
         """Count an edit run on the session; returns its 0-based number."""
-        def run(db):
+        def run(db: sqlite3.Connection) -> int:
             n = db.execute("SELECT edit_runs FROM sessions WHERE session_id=?", (session_id,)).fetchone()[0]
             db.execute("UPDATE sessions SET edit_runs=edit_runs+1 WHERE session_id=?", (session_id,))
             return int(n)
@@ -253,18 +259,16 @@ class Storage:
         """Store a new version (never overwrite); returns its number."""
         now = self.clock()
 
-        def run(db):
+        def run(db: sqlite3.Connection) -> int:
             v = db.execute("SELECT COALESCE(MAX(version),0) FROM drafts WHERE session_id=?", (session_id,)).fetchone()[0]
             db.execute("INSERT INTO drafts VALUES (?,?,?,?,?)", (session_id, v + 1, json.dumps(draft), reason, now))
-            return v + 1
+            return int(v) + 1
 
         return self._tx(run)
 
     # --- uploads ----------------------------------------------------------------------------
     def media_folder(self, user_id: str, session_id: str) -> Path:
-        folder = self.media_dir / user_id / session_id
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
+        return private_dir(self.media_dir / user_id / session_id)
 
     def _rel(self, path: str | Path) -> str:
         """Paths inside the data dir are stored relative to it, so the folder can move."""
@@ -273,6 +277,11 @@ class Storage:
             return str(p.resolve().relative_to(self.data_dir.resolve()))
         except ValueError:
             return str(p)
+
+    def _abs_row(self, row: dict[str, Any]) -> dict[str, Any]:
+        if row.get("path"):
+            row["path"] = str(self.data_dir / row["path"])  # an absolute path stays as it is
+        return row
 
     def _abs(self, row: dict[str, Any] | None) -> dict[str, Any] | None:
         if row is not None and row.get("path"):
@@ -286,7 +295,7 @@ class Storage:
             self._db.execute(f"INSERT INTO uploads ({cols}) VALUES ({','.join('?' * len(row))})", tuple(row.values()))
 
     def uploads(self, session_id: str) -> list[dict[str, Any]]:
-        return [self._abs(r) for r in
+        return [self._abs_row(r) for r in
                 self._all("SELECT * FROM uploads WHERE session_id=? ORDER BY created_at, rowid", (session_id,))]
 
     def upload(self, upload_id: str, user_id: str) -> dict[str, Any] | None:
@@ -296,7 +305,8 @@ class Storage:
     def render(self, render_id: str) -> dict[str, Any] | None:
         return self._abs(self._one("SELECT * FROM renders WHERE render_id=?", (render_id,)))
 
-    def create_render(self, render_id: str, user_id: str, session_id: str | None, draft: dict, output: dict) -> bool:
+    def create_render(self, render_id: str, user_id: str, session_id: str | None, draft: dict[str, Any],
+                      output: dict[str, Any]) -> bool:
         now = self.clock()
         try:
             with self._lock:
@@ -315,6 +325,30 @@ class Storage:
         sets = ",".join(f"{k}=?" for k in fields)
         with self._lock:
             self._db.execute(f"UPDATE renders SET {sets} WHERE render_id=?", (*fields.values(), render_id))
+
+    def active_renders(self, user_id: str) -> int:
+        """The user's renders pending or processing."""
+        row = self._one("SELECT COUNT(*) AS n FROM renders WHERE user_id=? AND status IN ('pending','processing')",
+                        (user_id,))
+        return int(row["n"]) if row else 0
+
+    def storage_used(self, user_id: str) -> int:
+        """Bytes of media stored for the user (uploads and fetched links)."""
+        row = self._one("SELECT COALESCE(SUM(size),0) AS n FROM uploads WHERE user_id=?", (user_id,))
+        return int(row["n"]) if row else 0
+
+    def claim_render(self, render_id: str, owner: str | None = None) -> bool:
+        """Mark a pending render processing by ``owner``; False if it is not pending (another
+        worker, or another engine on the same data dir, has it): so a render runs once."""
+        with self._lock:
+            cur = self._db.execute("UPDATE renders SET status='processing', progress=5, owner=?, updated_at=? "
+                                   "WHERE render_id=? AND status='pending'", (owner, self.clock(), render_id))
+            return cur.rowcount == 1
+
+    def paths_in_use(self) -> list[Path]:
+        """Absolute paths of every upload and every completed render (what a sweep keeps)."""
+        rows = self._all("SELECT path FROM uploads UNION ALL SELECT path FROM renders WHERE status='completed'")
+        return [self.data_dir / r["path"] for r in rows if r["path"]]
 
     def renders_with_status(self, *statuses: str) -> list[dict[str, Any]]:
         marks = ",".join("?" * len(statuses))

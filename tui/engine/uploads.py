@@ -9,6 +9,7 @@ upload id plus the extension, so nothing the client sends becomes part of a path
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 import unicodedata
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import Request
 
 DRAIN_LIMIT = 1 << 30  # after a refusal, read (and drop) at most this much more before answering
 
@@ -69,10 +71,14 @@ class _Part:
     skip: bool = False
 
 
-async def receive_files(request, folder: Path, *, limit: int, accepted: frozenset[str]) -> list[StoredFile]:
+async def receive_files(request: Request, folder: Path, *, limit: int, accepted: frozenset[str],
+                        max_files: int = 20, total_limit: int | None = None) -> list[StoredFile]:
     """Parse a multipart body into files under ``folder``; raise UploadRefused on any problem
     (every file of the request is then removed, and the rest of the body is drained so the
-    client reads the answer instead of a broken pipe)."""
+    client reads the answer instead of a broken pipe).
+
+    ``limit``: bytes per file (4002); ``max_files``: files per request (HTTP 400);
+    ``total_limit``: bytes for the whole request, the user's storage left (4002)."""
     _ctype, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
     if not boundary:
@@ -83,6 +89,7 @@ async def receive_files(request, folder: Path, *, limit: int, accepted: frozense
     header_value = bytearray()
     part = _Part()
     error: list[UploadRefused] = []
+    total = [0]
 
     def fail(exc: UploadRefused) -> None:
         if not error:
@@ -124,18 +131,27 @@ async def receive_files(request, folder: Path, *, limit: int, accepted: frozense
         if ext not in accepted:
             fail(UploadRefused(4001, f"{name}: unsupported file type. Accepted: {', '.join(sorted(accepted))}."))
             return
+        if len(stored) >= max_files:
+            fail(UploadRefused(400, f"Too many files in one upload: at most {max_files}. "
+                                    "Send the rest in another request.", 400))
+            return
         uid = new_upload_id()
         path = folder / f"{uid}.{ext}"
         part.stored = StoredFile(uid, name, ext, path)
         stored.append(part.stored)
-        part.fh = open(path, "wb", buffering=1 << 20)
+        part.fh = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb", buffering=1 << 20)
         part.digest = hashlib.md5(usedforsecurity=False)
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
-        if part.skip or part.fh is None:
+        if part.skip or part.fh is None or part.stored is None:
             return
         chunk = data[start:end]
         part.stored.size += len(chunk)
+        total[0] += len(chunk)
+        if total_limit is not None and total[0] > total_limit:
+            fail(UploadRefused(4002, "Your storage on this engine is full: delete old sessions' media, "
+                                     "then try again."))
+            return
         if part.stored.size > limit:
             fail(UploadRefused(4002, f"{part.stored.filename} is larger than {limit // (1024 * 1024)} MB. "
                                      "Compress or trim it, then upload again."))
@@ -147,7 +163,8 @@ async def receive_files(request, folder: Path, *, limit: int, accepted: frozense
         if part.fh is not None:
             part.fh.close()
             part.fh = None
-            part.stored.hash = part.digest.hexdigest()
+            if part.stored is not None:
+                part.stored.hash = part.digest.hexdigest()
 
     parser = MultipartParser(boundary, {
         "on_part_begin": on_part_begin, "on_part_data": on_part_data, "on_part_end": on_part_end,
