@@ -32,6 +32,7 @@ _STATE = EventKind.STATE
 _HEARTBEAT = EventKind.HEARTBEAT
 _ERROR = EventKind.ERROR
 _RAW = EventKind.RAW
+_BOM = b"\xef\xbb\xbf"
 _TEXT_LIMIT = 1_000_000  # characters of text kept per event (a reply is never that long)
 
 
@@ -233,7 +234,8 @@ class SseDecoder:
     bounded). :meth:`close` tells whether the body stopped in the middle of an event.
     """
 
-    __slots__ = ("_parser", "_pending", "_pending_len", "_overflow", "_cr", "_started", "max_event", "_suspect", "_errors")
+    __slots__ = ("_parser", "_pending", "_pending_len", "_overflow", "_cr", "_started", "_head", "max_event",
+                 "_suspect", "_errors")
 
     def __init__(self, parser: SseParser | None = None, max_event: int = 8 * 1024 * 1024) -> None:
         self._parser = parser or SseParser()
@@ -242,6 +244,7 @@ class SseDecoder:
         self._overflow = False
         self._cr = False  # the previous chunk ended with a CR (a CRLF may be split)
         self._started = False
+        self._head = b""  # the first bytes while they may still be the start of a BOM
         self.max_event = max_event
         self._suspect = True
         self._errors = True
@@ -250,9 +253,17 @@ class SseDecoder:
         if not chunk:
             return []
         if not self._started:
+            # The stream's start is decided on bytes, not chunks: a UTF-8 BOM (WHATWG: one
+            # leading U+FEFF is skipped) may arrive split over the first reads (1+2, 2+1...).
+            head = self._head + chunk
+            if len(head) < len(_BOM) and _BOM.startswith(head):
+                self._head = head
+                return []
             self._started = True
-            if chunk.startswith(b"\xef\xbb\xbf"):
-                chunk = chunk[3:]
+            self._head = b""
+            chunk = head[len(_BOM):] if head.startswith(_BOM) else head
+            if not chunk:
+                return []
         if b"\r" in chunk or self._cr:
             if self._cr and chunk.startswith(b"\n"):
                 chunk = chunk[1:]
@@ -341,6 +352,9 @@ class SseDecoder:
     def close(self) -> tuple[list[SseEvent], bool]:
         """At the end of the body: (events of an unfinished last event, was one unfinished?)."""
         self._suspect = self._errors = True
+        if self._head:  # the body was only the start of a BOM-like sequence: take it as data
+            self._pending.append(self._head)
+            self._head = b""
         if self._overflow:
             return [], True
         rest = b"".join(self._pending).strip(b"\n")
