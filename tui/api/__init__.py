@@ -38,7 +38,13 @@ _EXPORTS: dict[str, str] = {
     **{name: "draft" for name in ("Draft", "Segment", "SessionState", "Track")},
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "ApiError", "BadResponse", "Credits", "DownloadError", "Draft", "EventKind", "ExportBlocked",
+    "FileTooLarge", "InvalidFile", "LinkFailed", "MissingClientId", "NemoClient", "NetworkError", "NotMedia",
+    "OutOfCredits", "RateLimited", "RenderFailed", "RenderJob", "Segment", "SessionInfo", "SessionNotFound",
+    "SessionState", "SseEvent", "StreamCut", "TokenExpired", "TokenInfo", "Track", "UnsupportedFileType",
+    "UploadResult", "UploadedFile", "redact",
+]
 
 if TYPE_CHECKING:
     from .client import NemoClient

@@ -12,28 +12,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, Sequence
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 import tui
 from tui.config import SKILL_SOURCE, Settings
 
-from . import auth, connection, wire
-from .download import DownloadProgress, Source, download, safe_filename
+from . import auth, connection, renders, stream, wire
+from .download import DownloadProgress
 from .errors import (
     ApiError,
     BadResponse,
-    DownloadError,
     LinkFailed,
     MissingClientId,
     NetworkError,
-    NotMedia,
     RateLimited,
-    RenderFailed,
     TokenExpired,
     UnsupportedFileType,
     register_secret,
@@ -330,11 +326,9 @@ class NemoClient:
         """Send one message and yield the agent's events until the server closes the stream
         (:func:`tui.api.stream.run`). Raises StreamCut (after yielding what arrived) if the
         connection breaks first; never re-sends a message the server has accepted."""
-        from .stream import run
+        return stream.run(self, session_id, text)
 
-        return run(self, session_id, text)
-
-    # --- export -----------------------------------------------------------------------------
+    # --- export (tui.api.renders) -------------------------------------------------------------
 
     async def submit_render(
         self,
@@ -346,88 +340,20 @@ class NemoClient:
         height: int | None = None,
     ) -> RenderJob:
         """Start a render with a fresh id; on failure or a duplicate id, once more with a new id."""
-        wire_draft = draft.to_wire() if isinstance(draft, Draft) else dict(draft)
-        output: dict[str, Any] = {"format": fmt, "quality": quality}
-        if width and height:
-            output["width"] = int(width)
-            output["height"] = int(height)
-        last: ApiError | None = None
-        for attempt in range(2):
-            rid = f"render_{uuid.uuid4().hex}"
-            try:
-                body = await self._request(
-                    "POST", "/api/render/proxy/lambda",
-                    json_body={"id": rid, "sessionId": session_id, "draft": wire_draft, "output": output},
-                    render=True,
-                )
-            except (RenderFailed, BadResponse) as exc:
-                last = exc
-                log.info("Render submit failed (attempt %d): %s", attempt + 1, exc)
-                continue
-            except ApiError as exc:
-                if _is_duplicate(exc) and attempt == 0:
-                    last = exc
-                    continue
-                raise
-            job = RenderJob.parse(body, render_id=rid)
-            if job.status == "failed":
-                last = RenderFailed(f"The export failed: {job.error or 'no reason given'}.", "Try exporting again.")
-                continue
-            return job
-        assert last is not None
-        if isinstance(last, RenderFailed):
-            raise last
-        raise RenderFailed(last.message, last.next_step, code=last.code, status=last.status)
+        return await renders.submit_render(self, session_id, draft, fmt, quality, width, height)
 
     async def render_status(self, render_id: str) -> RenderJob:
-        body = await self._request("GET", f"/api/render/proxy/lambda/{_seg(render_id)}", render=True)
-        return RenderJob.parse(body, render_id=render_id)
+        return await renders.render_status(self, render_id)
 
     async def cancel_render(self, render_id: str) -> RenderJob:
-        body = await self._request(
-            "POST", f"/api/render/proxy/lambda/{_seg(render_id)}/cancel", render=True, allow_empty=True)
-        job = RenderJob.parse(body, render_id=render_id)
-        if not body:
-            job.status = "cancelled"
-        return job
+        return await renders.cancel_render(self, render_id)
 
     async def download_render(
-        self,
-        job: RenderJob,
-        folder: Path,
-        filename: str | None = None,
-        progress: DownloadProgress | None = None,
+        self, job: RenderJob, folder: Path, filename: str | None = None, progress: DownloadProgress | None = None
     ) -> Path:
-        """Download a completed render into ``folder``; the path it was saved under.
-
-        Via ``<name>.part`` (resumed only when provably the same file), checked whole before the
-        rename, never over an existing file (then "name (2).mp4"): :func:`download.download`.
-        Tries the job's link first, then ``/api/render/proxy/<id>/download`` with the token.
-        The token is only ever sent to the API's own host. Raises DownloadError."""
-        folder = Path(folder).expanduser()
-        default = safe_filename(f"{job.id}.mp4" if job.id else "", "video.mp4")
-        final = folder / safe_filename(filename, default)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DownloadError(f"Cannot create the folder {folder}: {exc.strerror or exc}.",
-                                "Choose another download folder.") from None
-        urls: list[str] = []
-        if job.output_url:
-            urls.append(urljoin(self.settings.api_url + "/", job.output_url))
-        if job.id:
-            fallback = f"{self.settings.api_url}/api/render/proxy/{_seg(job.id)}/download"
-            if fallback not in urls:
-                urls.append(fallback)
-        if not urls:
-            raise DownloadError("The export has no download link yet.", "Wait until the export has completed.")
-        sources = []
-        for url in urls:
-            own = self._same_host(url)
-            # Never send our credentials (or the X-Skill headers) to a third-party host (CDN).
-            headers = self._headers(await self._ensure_token()) if own else {}
-            sources.append(Source(url, headers, third_party=not own))
-        return await download(self._http, sources, final, progress, connection.DOWNLOAD_TIMEOUT)
+        """Download a completed render into ``folder``; the path it was saved under (maybe
+        "name (2).mp4": an existing file is never replaced). Raises DownloadError."""
+        return await renders.download_render(self, job, folder, filename, progress)
 
     def _same_host(self, url: str) -> bool:
         u = urlsplit(url)
@@ -444,11 +370,6 @@ def _default_port(scheme: str) -> int | None:
 
 def _seg(value: str) -> str:
     return quote(str(value), safe="")
-
-
-def _is_duplicate(exc: ApiError) -> bool:
-    text = exc.message.lower()
-    return exc.status == 409 or "duplicate" in text or "already exists" in text
 
 
 __all__ = ["APP_NAME", "NemoClient", "NetworkError"]

@@ -172,6 +172,7 @@ async def _fetch(
             raise DownloadError(f"The download link answered HTTP {status}.", "Try the export again later.",
                                 status=status)
         encoding = resp.headers.get("content-encoding", "identity").strip().lower() or "identity"
+        total: int | None
         if status == 206:
             offset, total = _check_continuation(resp, have, meta, encoding)
             mode = "ab"

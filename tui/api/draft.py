@@ -177,8 +177,8 @@ def _secs(ms: int) -> str:
 class Draft(Model):
     tracks: list[Track] = Field(default_factory=list)
     duration_ms: int = 0
-    meta: dict = Field(default_factory=dict)
-    _wire: dict | None = PrivateAttr(default=None)
+    meta: dict[str, Any] = Field(default_factory=dict)
+    _wire: dict[str, Any] | None = PrivateAttr(default=None)
 
     @classmethod
     def parse(cls, obj: Any) -> "Draft":
@@ -235,7 +235,7 @@ class Draft(Model):
             items.append(f"(+{n - _SUMMARY_TRACKS} more tracks)")
         return f"Timeline ({n} track{'s' if n != 1 else ''}): " + " ".join(items)
 
-    def to_wire(self) -> dict:
+    def to_wire(self) -> dict[str, Any]:
         """The draft as the server wants it back in a render request (short keys)."""
         if self._wire is not None:
             return copy.deepcopy(self._wire)
@@ -257,11 +257,11 @@ class Draft(Model):
 
 class SessionState(Model):
     draft: Draft = Field(default_factory=Draft)
-    video_infos: list = Field(default_factory=list)
-    canvas_config: dict = Field(default_factory=dict)
-    generated_media: list = Field(default_factory=list)
+    video_infos: list[Any] = Field(default_factory=list)
+    canvas_config: dict[str, Any] = Field(default_factory=dict)
+    generated_media: list[Any] = Field(default_factory=list)
     version: int | None = None
-    raw: dict = Field(default_factory=dict, repr=False)
+    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
 
     @classmethod
     def parse(cls, data: Any) -> "SessionState":
@@ -273,13 +273,13 @@ class SessionState(Model):
         if version is None and isinstance(state, dict):
             version = int_(first(state, "version", "draft_version"))
 
-        def as_list(v: Any) -> list:
+        def as_list(v: Any) -> list[Any]:
             return v if isinstance(v, list) else []
 
         return cls(
             draft=Draft.parse(state.get("draft")),
             video_infos=as_list(state.get("video_infos")),
-            canvas_config=state.get("canvas_config") if isinstance(state.get("canvas_config"), dict) else {},
+            canvas_config=canvas if isinstance(canvas := state.get("canvas_config"), dict) else {},
             generated_media=as_list(state.get("generated_media")),
             version=version,
             raw=d,

@@ -157,8 +157,8 @@ class RenderJob(Model):
         """From ``{"success":true,"data":{...}}``, ``{"code":0,"data":{...}}`` or a bare object;
         ``status`` in data or at the top level; the link as data.outputUrl, output.url or
         data.output.url."""
-        top = body if isinstance(body, dict) else {}
-        data = top.get("data") if isinstance(top.get("data"), dict) else {}
+        top: dict[str, Any] = body if isinstance(body, dict) else {}
+        data: dict[str, Any] = inner if isinstance(inner := top.get("data"), dict) else {}
         layers = (data, top)
 
         def pick(*keys: str) -> Any:

@@ -21,7 +21,7 @@ from .errors import _other_secrets, redact
 from .events import RAW_LIMIT, EventKind, SseEvent, make_event
 
 _loads = json.loads
-_scan_once = json.JSONDecoder().scan_once  # the C scanner, without json.loads' Python layers
+_scan_once: Any = getattr(json.JSONDecoder(), "scan_once")  # the C scanner, without json.loads' Python layers
 _monotonic = time.monotonic
 _PARTIAL = EventKind.PARTIAL
 _TEXT = EventKind.TEXT
@@ -42,7 +42,7 @@ def clip_raw(data: str) -> str:
     return redact(data)
 
 
-def _get(obj: dict, camel: str, snake: str) -> Any:
+def _get(obj: dict[str, Any], camel: str, snake: str) -> Any:
     value = obj.get(camel)
     return obj.get(snake) if value is None else value
 
@@ -55,7 +55,7 @@ def _as_text(value: Any) -> str:
     return _as_text(json.dumps(value, ensure_ascii=False, default=str)) if isinstance(value, (dict, list)) else str(value)
 
 
-def _as_dict(value: Any) -> dict | None:
+def _as_dict(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
@@ -141,7 +141,7 @@ class SseParser:
                 out.append(make_event(_RAW, raw, at))
         return out
 
-    def _parts(self, parts: list, partial: bool, raw: str, at: float, out: list) -> None:
+    def _parts(self, parts: list[Any], partial: bool, raw: str, at: float, out: list[SseEvent]) -> None:
         for part in parts:
             if part.__class__ is not dict:
                 continue
@@ -167,7 +167,7 @@ class SseParser:
             if isinstance(resp, dict):
                 out.append(make_event(_RESULT, raw, at, name=_as_text(resp.get("name")), result=resp.get("response")))
 
-    def _simple(self, obj: dict, kind: Any, content: Any, raw: str, at: float, out: list) -> None:
+    def _simple(self, obj: dict[str, Any], kind: Any, content: Any, raw: str, at: float, out: list[SseEvent]) -> None:
         if kind == "heartbeat":
             out.append(make_event(_HEARTBEAT, raw, at, progress=_as_dict(obj.get("progress"))))
         elif kind == "text":
@@ -322,7 +322,7 @@ class SseDecoder:
         # The note goes after the clipping, or a long head would cut it off.
         return [make_event(_RAW, clip_raw(text) + f"… (an event over {self.max_event} bytes was skipped)", _monotonic())]
 
-    def _block(self, block: bytes, out: list) -> None:
+    def _block(self, block: bytes, out: list[SseEvent]) -> None:
         if block.startswith(b"data:") and b"\n" not in block:
             data = block[6:] if block.startswith(b"data: ") else block[5:]
         else:

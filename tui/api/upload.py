@@ -7,7 +7,7 @@ import mimetypes
 import os
 import uuid
 from pathlib import Path
-from typing import AsyncIterator, Callable, Sequence
+from typing import AsyncIterator, BinaryIO, Callable, Sequence
 
 from tui.config import ACCEPTED_EXTENSIONS, AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, MAX_UPLOAD_BYTES, VIDEO_EXTENSIONS
 
@@ -91,6 +91,13 @@ def link_reason(said: str) -> tuple[str, str]:
     return reason, "Check the link, then paste it again."
 
 
+def _closer(fh: BinaryIO) -> Callable[["asyncio.Future[bytes]"], None]:
+    def close(_done: "asyncio.Future[bytes]") -> None:
+        fh.close()
+
+    return close
+
+
 def _quote(name: str) -> str:
     return name.replace("\\", "\\\\").replace('"', "%22").replace("\r", " ").replace("\n", " ")
 
@@ -138,7 +145,7 @@ class MultipartFiles:
             if self.progress:
                 self.progress(path, 0, size)
             fh = await loop.run_in_executor(None, open, path, "rb")
-            ahead: asyncio.Future | None = None
+            ahead: asyncio.Future[bytes] | None = None
             try:
                 if size:
                     ahead = loop.run_in_executor(None, fh.read, min(self.chunk_size, size))
@@ -157,7 +164,7 @@ class MultipartFiles:
                         self.progress(path, sent, size)
             finally:
                 if ahead is not None and not ahead.done():
-                    ahead.add_done_callback(lambda _f, fh=fh: fh.close())  # close after the read ends
+                    ahead.add_done_callback(_closer(fh))  # close after the read ends
                 else:
                     fh.close()
             yield b"\r\n"
