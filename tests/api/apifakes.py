@@ -9,6 +9,7 @@ from typing import Any, Callable
 import httpx
 
 from fixture_paths import ADK_FIXTURES
+from media_bytes import mp4_bytes  # noqa: F401  (re-exported for the API tests)
 
 API = "http://127.0.0.1:9"  # never contacted: every test uses a MockTransport
 TOKEN = "nmv_usr_s3cretTOKENvalue42"
@@ -67,19 +68,6 @@ class FakeApi:
         idx = self.requests.index(request)
         return json.loads(self.bodies[idx] or request.content)
 
-
-
-def mp4_bytes(size: int, fill: int = 0) -> bytes:
-    """A structurally whole MP4 of about ``size`` bytes: ftyp, moov with a 100-byte mvhd
-    (timescale 1000, 2 s), then mdat filled with ``fill`` (ISO/IEC 14496-12 box layout)."""
-    import struct
-
-    ftyp = struct.pack(">I4s4sI4s4s", 24, b"ftyp", b"isom", 512, b"isom", b"mp41")
-    mvhd_payload = struct.pack(">IIIII", 0, 0, 0, 1000, 2000) + bytes(80)
-    mvhd = struct.pack(">I4s", 8 + len(mvhd_payload), b"mvhd") + mvhd_payload
-    moov = struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd
-    body = bytes((fill + i) % 251 for i in range(max(0, size - len(ftyp) - len(moov) - 8)))
-    return ftyp + moov + struct.pack(">I4s", 8 + len(body), b"mdat") + body
 
 
 def sse_response(body: bytes, status: int = 200) -> httpx.Response:

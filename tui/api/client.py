@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, Sequence
 from urllib.parse import quote, urlsplit
@@ -123,6 +124,11 @@ class NemoClient:
     def bind_url(self, user_id: str | None = None) -> str:
         uid = user_id or self._user_id or ""
         return f"{self.settings.web_url}/?bind={quote(str(uid), safe='')}"
+
+    @staticmethod
+    def new_render_id() -> str:
+        """A fresh render id, ``render_<32 hex>`` (unique per submission, as the API asks)."""
+        return f"render_{uuid.uuid4().hex}"
 
     def _caller(self) -> wire.Caller:
         anonymous = not self._from_env or (self._user_id or "").startswith("anon")

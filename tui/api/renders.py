@@ -9,7 +9,6 @@ whole, never over an existing file). The token only ever goes to the API's own h
 from __future__ import annotations
 
 import logging
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin
@@ -43,7 +42,7 @@ async def submit_render(
         output["height"] = int(height)
     last: ApiError | None = None
     for attempt in range(2):
-        rid = f"render_{uuid.uuid4().hex}"
+        rid = client.new_render_id()
         try:
             body = await client._request(
                 "POST", "/api/render/proxy/lambda",

@@ -7,7 +7,7 @@ calls only) or after a disconnect: one ``✅ ...`` line per change a user would 
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from tui.api.models import Draft, Segment, Track
 
@@ -131,7 +131,7 @@ def _changed_lines(track: Track, old: Segment, new: Segment) -> list[str]:
 # --- matching -----------------------------------------------------------------------------
 
 
-def _match(old: list[Any], new: list[Any], key) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+def _match(old: list[Any], new: list[Any], key: Callable[[Any], str]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
     """Pair items by id (in order among equal ids), the id-less ones by position."""
     pairs: list[tuple[Any, Any]] = []
     unmatched_old = list(range(len(old)))
