@@ -166,7 +166,7 @@ async def test_a_body_cut_on_a_connection_without_length_is_never_saved(v1, tmp_
 
     async with Loopback(handler) as server:
         async with client_for(server.url, isolated_dirs) as client:
-            with pytest.raises(DownloadError, match="not a whole video") as info:
+            with pytest.raises(DownloadError, match="the file arrived incomplete") as info:
                 await client.download_render(JOB, tmp_path)
     assert "Try the download again" in str(info.value)
     assert os.listdir(tmp_path) == []  # nothing under the final name, no .part, no sidecar

@@ -41,6 +41,10 @@ RESUME_ATTEMPTS = 3
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\/]')
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 _SECRET_HEADERS = ("authorization", "x-client-id")
+# Why a download was started over, in words (the byte-level detail goes to the log).
+_CHANGED = "the file changed on the server during the download"
+_UNFIT = "the server's answers did not fit together"
+_INCOMPLETE = "the file arrived incomplete"
 
 
 def safe_filename(name: str | None, default: str) -> str:
@@ -71,7 +75,12 @@ class Source:
 
 
 class _StartOver(Exception):
-    """What the server sent cannot be part of the file: drop the .part, start over (once)."""
+    """What the server sent cannot be part of the file: drop the .part, start over (once).
+    ``plain`` is said to the user; ``detail`` (bytes, boxes) goes to the log only."""
+
+    def __init__(self, plain: str, detail: str = "") -> None:
+        super().__init__(f"{plain} ({detail})" if detail else plain)
+        self.plain = plain
 
 
 def free_name(final: Path) -> Path:
@@ -112,7 +121,7 @@ async def download(
                 partfile.drop(part)
                 log.info("Download from %s: %s", host, exc)
                 if started_over:
-                    problems.append(str(exc))
+                    problems.append(exc.plain)
                     break
                 started_over = True
             except DownloadError as exc:
@@ -167,7 +176,7 @@ async def _fetch(
         if status == 416 and have and meta is not None:
             if partfile.unsatisfied_total(resp.headers.get("content-range")) == have == meta.total:
                 return have  # the .part already holds the whole file
-            raise _StartOver("the server no longer has a file of the size that was started")
+            raise _StartOver(_CHANGED, "416 with another size")
         if status not in (200, 206):
             raise DownloadError(f"The download link answered HTTP {status}.", "Try the export again later.",
                                 status=status)
@@ -196,16 +205,16 @@ def _check_continuation(resp: httpx.Response, have: int, meta: PartMeta | None, 
     """(offset, total) of a ``206`` that provably continues the ``.part``; else _StartOver."""
     crange = partfile.parse_content_range(resp.headers.get("content-range"))
     if not have or meta is None or crange is None or crange.total is None:
-        raise _StartOver("the server's partial answer had no usable Content-Range")
+        raise _StartOver(_UNFIT, "206 without a usable Content-Range")
     if crange.first != have:
-        raise _StartOver(f"the server resumed at byte {crange.first}, not {have}")
+        raise _StartOver(_UNFIT, f"206 from byte {crange.first}, not {have}")
     if meta.total is not None and crange.total != meta.total:
-        raise _StartOver("the file on the server changed size since the download started")
+        raise _StartOver(_CHANGED, "another total in Content-Range")
     etag = partfile.validators(resp.headers.get("etag"), None).etag
     if meta.etag and etag and etag != meta.etag:
-        raise _StartOver("the file on the server changed since the download started")
+        raise _StartOver(_CHANGED, "another ETag")
     if encoding != "identity":
-        raise _StartOver("the server compressed a partial answer")
+        raise _StartOver(_UNFIT, "a compressed 206")
     return have, crange.total
 
 
@@ -238,15 +247,15 @@ async def _write_body(
                 fh.write(tail)
                 received += len(tail)
     except zlib.error:
-        raise _StartOver("the compressed download could not be decoded") from None
+        raise _StartOver(_INCOMPLETE, "the compressed body could not be decoded") from None
     except OSError as exc:
         raise _disk_error(exc, part) from None
     if decoder is not None and not decoder.eof:
-        raise _StartOver("the compressed download stopped before its end")
+        raise _StartOver(_INCOMPLETE, "the compressed body stopped before its end")
     if total is not None and received < total:
         raise httpx.ReadError("the download stopped before the end of the file")
     if total is not None and received > total:
-        raise _StartOver(f"the server sent {received - total} bytes more than it announced")
+        raise _StartOver(_UNFIT, f"{received - total} bytes more than announced")
     return total
 
 
@@ -259,11 +268,11 @@ def _verify(part: Path, total: int | None, suffix: str) -> None:
     try:
         size = os.fstat(fd).st_size
         if total is not None and size != total:
-            raise _StartOver(f"the file has {size} bytes, the server announced {total}")
+            raise _StartOver(_INCOMPLETE, f"{size} bytes, {total} announced")
         if suffix in ISO_BMFF_SUFFIXES:
             problem = mp4_problem(fd)
             if problem:
-                raise _StartOver(f"the received file is not a whole video ({problem})")
+                raise _StartOver(_INCOMPLETE, problem)
     finally:
         os.close(fd)
 
