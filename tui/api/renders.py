@@ -68,9 +68,11 @@ async def submit_render(
         raise last
     raise RenderFailed(last.message, last.next_step, code=last.code, status=last.status)
 
+
 async def render_status(client: "NemoClient", render_id: str) -> RenderJob:
     body = await client._request("GET", f"/api/render/proxy/lambda/{_seg(render_id)}", render=True)
     return RenderJob.parse(body, render_id=render_id)
+
 
 async def cancel_render(client: "NemoClient", render_id: str) -> RenderJob:
     body = await client._request(
@@ -79,6 +81,7 @@ async def cancel_render(client: "NemoClient", render_id: str) -> RenderJob:
     if not body:
         job.status = "cancelled"
     return job
+
 
 async def download_render(
     client: "NemoClient",
