@@ -17,6 +17,7 @@ import asyncio
 import os
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -47,7 +48,13 @@ def prepare(data_dir: Path, mb: int) -> tuple[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{rid}.mp4"
     block = os.urandom(1024 * 1024)
+    # A structurally whole MP4 (the client checks the boxes before it keeps a download):
+    # ftyp, moov with an mvhd, then an mdat of ``mb`` MB (ISO/IEC 14496-12 box layout).
+    ftyp = struct.pack(">I4s4sI4s4s", 24, b"ftyp", b"isom", 512, b"isom", b"mp41")
+    mvhd = struct.pack(">I4sIIIII", 108, b"mvhd", 0, 0, 0, 1000, 2000) + bytes(80)
+    moov = struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd
     with open(path, "wb") as fh:
+        fh.write(ftyp + moov + struct.pack(">I4s", 8 + mb * len(block), b"mdat"))
         for _ in range(mb):
             fh.write(block)
     store.create_render(rid, tok["user_id"], None, {"t": []}, {"format": "mp4"})

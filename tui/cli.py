@@ -110,7 +110,12 @@ def _serve(args: argparse.Namespace, settings) -> int:
 
 
 def _web(args: argparse.Namespace, settings) -> int:
+    import importlib.util
+
     try:
+        # textual-serve is imported only when serving: look for it first, or its absence is a traceback.
+        if importlib.util.find_spec("textual_serve") is None:
+            raise ImportError("textual_serve")
         from tui.ui.web import serve_web
     except ImportError:
         print("nemo-tui: browser mode needs textual-serve: pip install 'nemo-tui[web]'", file=sys.stderr)

@@ -9,6 +9,7 @@ from typing import Any, Callable
 import httpx
 
 from fixture_paths import ADK_FIXTURES
+from media_bytes import mp4_bytes  # noqa: F401  (re-exported for the API tests)
 
 API = "http://127.0.0.1:9"  # never contacted: every test uses a MockTransport
 TOKEN = "nmv_usr_s3cretTOKENvalue42"

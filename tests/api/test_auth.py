@@ -9,6 +9,7 @@ import uuid
 import httpx
 from apifakes import TOKEN, envelope, token_response
 
+from tui.api.auth import cache_key
 from tui.config import load_settings
 
 
@@ -25,7 +26,7 @@ async def test_anonymous_token_is_cached_0600_and_reused(api, make_client, setti
     path = settings.token_cache_file
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     cache = json.loads(path.read_text())
-    assert cache[settings.api_url]["token"] == TOKEN
+    assert cache[cache_key(settings)]["token"] == TOKEN
     # A second client (the next start of the app) uses the cache: no new anonymous token.
     async with make_client() as c2:
         await c2.credits()
@@ -36,22 +37,49 @@ async def test_anonymous_token_is_cached_0600_and_reused(api, make_client, setti
 
 async def test_cache_is_keyed_by_api_url(api, make_client, settings):
     credits_ok(api)
-    other = settings.with_overrides(api_url="http://127.0.0.1:8765")
-    api.add("POST /api/auth/anonymous-token", [token_response("nmv_usr_cloud_aaaa"), token_response("nmv_usr_local_bbbb")])
-    async with make_client() as c:
+    cloud = settings.with_overrides(api_url="https://mega-api-prod.nemovideo.ai")
+    staging = settings.with_overrides(api_url="https://staging.example")
+    api.add("POST /api/auth/anonymous-token", [token_response("nmv_usr_cloud_aaaa"), token_response("nmv_usr_stag_bbbb")])
+    async with make_client(cloud) as c:
         await c.connect()
-    async with make_client(other) as c:
+    async with make_client(staging) as c:
         await c.connect()
     cache = json.loads(settings.token_cache_file.read_text())
-    assert cache[settings.api_url]["token"] == "nmv_usr_cloud_aaaa"
-    assert cache["http://127.0.0.1:8765"]["token"] == "nmv_usr_local_bbbb"
+    assert cache["https://mega-api-prod.nemovideo.ai"]["token"] == "nmv_usr_cloud_aaaa"
+    assert cache["https://staging.example"]["token"] == "nmv_usr_stag_bbbb"
+
+
+async def test_the_local_engine_token_is_keyed_by_its_data_dir_not_its_port(api, make_client, settings, tmp_path):
+    """--local starts the engine on a random port each time: one cache entry, reused."""
+    credits_ok(api)
+    api.add("POST /api/auth/anonymous-token", [token_response("nmv_usr_local_1111"), token_response("nmv_usr_other_2222")])
+    from tui.config import write_private
+
+    settings.token_cache_file.parent.mkdir(parents=True, exist_ok=True)
+    write_private(settings.token_cache_file, json.dumps({  # left by an earlier version: one per port
+        f"http://127.0.0.1:{port}": {"token": f"nmv_usr_old_{port}", "expires_at": "2099-01-01T00:00:00Z"}
+        for port in (40001, 40002)}))
+    for port in (41234, 45678, 39999):  # three starts of nemo-tui --local
+        async with make_client(settings.with_overrides(api_url=f"http://127.0.0.1:{port}")) as c:
+            await c.connect()
+            assert c._token == "nmv_usr_local_1111"
+    async with make_client(settings.with_overrides(api_url="http://localhost:5000")) as c:
+        await c.connect()  # the same engine data dir under another loopback name
+    other_dir = settings.with_overrides(api_url="http://127.0.0.1:41234", data_dir=tmp_path / "elsewhere")
+    async with make_client(other_dir) as c:
+        await c.connect()
+    cache = json.loads(settings.token_cache_file.read_text())
+    assert sorted(cache) == sorted([cache_key(settings), cache_key(other_dir)])
+    assert cache[cache_key(settings)]["token"] == "nmv_usr_local_1111"
+    assert cache[cache_key(other_dir)]["token"] == "nmv_usr_other_2222"
+    assert len(api.calls("POST /api/auth/anonymous-token")) == 2
 
 
 async def test_expired_cached_token_is_replaced(api, make_client, settings):
     from tui.config import write_private
 
     write_private(settings.token_cache_file, json.dumps(
-        {settings.api_url: {"token": "nmv_usr_old_cccc", "user_id": "anon_old", "expires_at": "2000-01-01T00:00:00Z"}}))
+        {cache_key(settings): {"token": "nmv_usr_old_cccc", "user_id": "anon_old", "expires_at": "2000-01-01T00:00:00Z"}}))
     async with make_client() as c:
         info = await c.connect()
     assert info.token == TOKEN

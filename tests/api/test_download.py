@@ -3,28 +3,37 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 
 import httpx
 import pytest
-from apifakes import TOKEN
+from apifakes import TOKEN, mp4_bytes
 
 from tui.api import DownloadError, RenderJob
 from tui.api.download import safe_filename
 
-VIDEO = bytes(range(256)) * 400  # 100 KiB
+VIDEO = mp4_bytes(100_000)  # a structurally whole MP4 (ftyp, moov/mvhd, mdat) of ~100 KB
+ETAG = '"v1"'
 FALLBACK = "GET /api/render/proxy/r1/download"
 
 
 def ranged(request: httpx.Request, data: bytes = VIDEO) -> httpx.Response:
+    """A server with an ETag that honours Range and If-Range (RFC 9110 14.2, 13.1.5)."""
     rng = request.headers.get("range")
-    if rng:
+    if rng and request.headers.get("if-range") in (None, ETAG):
         start = int(rng.split("=")[1].rstrip("-"))
         if start >= len(data):
             return httpx.Response(416, headers={"content-range": f"bytes */{len(data)}"})
-        return httpx.Response(206, content=data[start:],
-                              headers={"content-range": f"bytes {start}-{len(data) - 1}/{len(data)}"})
-    return httpx.Response(200, content=data)
+        return httpx.Response(206, content=data[start:], headers={
+            "content-range": f"bytes {start}-{len(data) - 1}/{len(data)}", "etag": ETAG})
+    return httpx.Response(200, content=data, headers={"etag": ETAG})
+
+
+def started_part(folder, name: str, data: bytes, total: int | None = len(VIDEO), etag: str | None = ETAG) -> None:
+    """A .part as an earlier, cut download leaves it: the bytes and the sidecar with its validator."""
+    (folder / f"{name}.part").write_bytes(data)
+    (folder / f"{name}.part.json").write_text(json.dumps({"etag": etag, "last_modified": None, "total": total}))
 
 
 async def test_download_via_the_link_with_progress(api, make_client, tmp_path):
@@ -42,16 +51,28 @@ async def test_download_via_the_link_with_progress(api, make_client, tmp_path):
 
 async def test_resume_from_a_part_file_with_range(api, make_client, tmp_path):
     api.add(FALLBACK, ranged)
-    (tmp_path / "r1.mp4.part").write_bytes(VIDEO[:30000])
+    started_part(tmp_path, "r1.mp4", VIDEO[:30000])
     async with make_client() as c:
         path = await c.download_render(RenderJob(id="r1", status="completed"), tmp_path)
     assert path.read_bytes() == VIDEO
     assert api.calls(FALLBACK)[0].headers["range"] == "bytes=30000-"
+    assert api.calls(FALLBACK)[0].headers["if-range"] == ETAG
+    assert api.calls(FALLBACK)[0].headers["accept-encoding"] == "identity"
+    assert sorted(n for n in os.listdir(tmp_path) if n.startswith("r1")) == ["r1.mp4"]  # the sidecar went too
+
+
+async def test_a_part_without_a_sidecar_is_not_trusted(api, make_client, tmp_path):
+    api.add(FALLBACK, ranged)
+    (tmp_path / "r1.mp4.part").write_bytes(b"bytes of some other file" * 100)
+    async with make_client() as c:
+        path = await c.download_render(RenderJob(id="r1", status="completed"), tmp_path)
+    assert path.read_bytes() == VIDEO
+    assert "range" not in api.calls(FALLBACK)[0].headers
 
 
 async def test_server_ignoring_range_restarts_the_file(api, make_client, tmp_path):
     api.add(FALLBACK, lambda req: httpx.Response(200, content=VIDEO))
-    (tmp_path / "r1.mp4.part").write_bytes(b"garbage-that-must-go" * 100)
+    started_part(tmp_path, "r1.mp4", b"garbage-that-must-go" * 100)
     async with make_client() as c:
         path = await c.download_render(RenderJob(id="r1", status="completed"), tmp_path)
     assert path.read_bytes() == VIDEO
@@ -59,7 +80,7 @@ async def test_server_ignoring_range_restarts_the_file(api, make_client, tmp_pat
 
 async def test_part_already_complete_answers_416(api, make_client, tmp_path):
     api.add(FALLBACK, ranged)
-    (tmp_path / "r1.mp4.part").write_bytes(VIDEO)
+    started_part(tmp_path, "r1.mp4", VIDEO)
     async with make_client() as c:
         path = await c.download_render(RenderJob(id="r1", status="completed"), tmp_path)
     assert path.read_bytes() == VIDEO
@@ -92,8 +113,8 @@ async def test_connection_cut_on_the_link_resumes_on_the_fallback(api, make_clie
             raise httpx.RemoteProtocolError("peer closed connection")
 
     async def handler(request):
-        if request.url.host == "cdn.example":
-            return httpx.Response(200, headers={"content-length": str(len(VIDEO))}, stream=Cut())
+        if request.url.host == "cdn.example":  # the same file (same ETag) as the proxy serves
+            return httpx.Response(200, headers={"content-length": str(len(VIDEO)), "etag": ETAG}, stream=Cut())
         return await api.handle(request)
 
     api.add(FALLBACK, ranged)

@@ -113,7 +113,7 @@ def test_a_big_diff_is_capped():
 
 def test_tolerates_raw_dicts_missing_keys_and_garbage():
     assert describe_changes({"t": [{"sg": [{"d": 1000}]}]}, {"t": [{"sg": [{"d": 2000}]}]}) == [
-        "✅ Trimmed: clip now 0–2s",
+        "✅ Trimmed: a clip now 0–2s",
         "✅ Duration: 1s → 2s",
     ]
     assert describe_changes(None, "not json") == []

@@ -10,6 +10,7 @@ from pilot_helpers import wait_until
 from ui_fakes import VIDEO_ONLY
 from wf_helpers import connected, jobs_rows, notes
 from disk_faults import full_disk_open
+from media_bytes import mp4_bytes
 
 
 async def test_a_file_that_shrinks_mid_upload(fake_app, fake, tmp_path):
@@ -42,7 +43,7 @@ async def test_a_full_disk_while_downloading_keeps_the_part_and_no_final_file(fa
 
     fake.set_draft(VIDEO_ONLY)
     fake.render_states = [{"status": "completed"}]
-    fake.video = b"\x01" * 300_000
+    fake.video = mp4_bytes(300_000)
 
     monkeypatch.setattr(download, "open", full_disk_open(100_000), raising=False)
     app = fake_app()
@@ -55,13 +56,14 @@ async def test_a_full_disk_while_downloading_keeps_the_part_and_no_final_file(fa
         record = app.store.render(rid)
         assert record.status == "completed" and not record.local_path  # picked up on the next start
     files = sorted(p.name for p in app.settings.download_dir.iterdir())
-    assert len(files) == 1 and files[0].endswith(".mp4.part")  # resumable, never under the final name
+    # resumable (the .part and its 0600 sidecar with the validator), never under the final name
+    assert len(files) == 2 and files[0].endswith(".mp4.part") and files[1] == files[0] + ".json"
 
 
 async def test_a_dead_link_falls_back_to_the_download_endpoint(fake_app, fake):
     fake.set_draft(VIDEO_ONLY)
     fake.render_states = [{"status": "completed", "outputUrl": "/cdn/expired.mp4"}]
-    fake.video = b"\x02" * 4000
+    fake.video = mp4_bytes(4000, fill=2)
     app = fake_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await connected(app)
@@ -69,4 +71,4 @@ async def test_a_dead_link_falls_back_to_the_download_endpoint(fake_app, fake):
         await wait_until(lambda: any(n.startswith("✅ Exported") for n in notes(app)))
         assert fake.count("/cdn/expired.mp4") == 1 and fake.count("/api/render/proxy/") >= 2
     (out,) = list(app.settings.download_dir.iterdir())
-    assert out.suffix == ".mp4" and out.read_bytes() == b"\x02" * 4000
+    assert out.suffix == ".mp4" and out.read_bytes() == mp4_bytes(4000, fill=2)

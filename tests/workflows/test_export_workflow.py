@@ -5,6 +5,7 @@ mid-render, restart, the file arrives) and a cut download resumed."""
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import subprocess
 from dataclasses import replace
@@ -138,9 +139,13 @@ async def test_a_cut_download_resumes_from_its_part(engine_url, engine_app, make
             job = await client.render_status(job.id)
         assert job.status == "completed"
         whole = (await client.download_render(job, tmp_path / "reference")).read_bytes()
+        async with client._http.stream("GET", job.output_url, headers=client._headers(client._token)) as resp:
+            etag = resp.headers["etag"]  # what a cut download keeps beside its .part
     name = f"city-{short_id(job.id)}.mp4"
     settings.download_dir.mkdir(parents=True, exist_ok=True)
     (settings.download_dir / (name + ".part")).write_bytes(whole[: len(whole) // 2])
+    (settings.download_dir / (name + ".part.json")).write_text(
+        json.dumps({"etag": etag, "last_modified": None, "total": len(whole)}))
     with LocalStore(settings.data_dir) as store:
         store.save_session("local", session.session_id, task_id=session.task_id, user_id=session.user_id)
         store.add_line(session.session_id, "user", "export")
@@ -155,3 +160,4 @@ async def test_a_cut_download_resumes_from_its_part(engine_url, engine_app, make
     final = settings.download_dir / name
     assert final.read_bytes() == whole
     assert not (settings.download_dir / (name + ".part")).exists()
+    assert not (settings.download_dir / (name + ".part.json")).exists()

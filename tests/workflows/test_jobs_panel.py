@@ -11,6 +11,7 @@ import types
 from pilot_helpers import wait_until
 from ui_fakes import VIDEO_ONLY
 from wf_helpers import connected, jobs_rows, notes
+from media_bytes import mp4_bytes
 
 
 async def test_a_render_that_fails_twice_says_so_and_leaves_no_file(fake_app, fake):
@@ -45,7 +46,7 @@ async def test_escape_cancels_the_render_on_the_server(fake_app, fake):
 
 async def test_batch_two_uploads_two_renders_listed(fake_app, fake, tmp_path):
     fake.render_states = [{"status": "completed"}]
-    fake.video = b"\x00" * 5000
+    fake.video = mp4_bytes(5000)
     app = fake_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await connected(app)
@@ -97,7 +98,7 @@ async def test_in_the_browser_the_file_is_delivered(fake_app, fake, monkeypatch)
 
     fake.set_draft(VIDEO_ONLY)
     fake.render_states = [{"status": "completed"}]
-    fake.video = b"\x00" * 3000
+    fake.video = mp4_bytes(3000)
     delivered: list[tuple] = []
     monkeypatch.setattr(NemoApp, "is_web", property(lambda self: True))
     monkeypatch.setattr(NemoApp, "deliver_binary", lambda self, path, **kw: delivered.append((path, kw)))

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from ui_fakes import FakeBackend
+from media_bytes import mp4_bytes
 
 
 class RenderingFakeBackend(FakeBackend):
@@ -23,7 +24,7 @@ class RenderingFakeBackend(FakeBackend):
         self.render_states: list[dict] = [{"status": "processing", "progress": 40}]
         self.submitted: list[dict] = []
         self.cancelled: list[str] = []
-        self.video = b"\x00" * 1000
+        self.video = mp4_bytes(1000)  # the download is checked whole (MP4 boxes) before it is kept
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -48,7 +49,12 @@ class RenderingFakeBackend(FakeBackend):
             return httpx.Response(200, json={"success": True, "data": data})
         if path.startswith("/api/render/proxy/") and path.endswith("/download"):
             self.requests.append(request)
-            return httpx.Response(200, content=self.video, headers={"content-length": str(len(self.video))})
+            etag = f'"v{len(self.video)}"'
+            start = request.headers.get("range", "").removeprefix("bytes=").rstrip("-")
+            if start.isdigit() and request.headers.get("if-range") == etag and int(start) < len(self.video):
+                return httpx.Response(206, content=self.video[int(start):], headers={
+                    "etag": etag, "content-range": f"bytes {start}-{len(self.video) - 1}/{len(self.video)}"})
+            return httpx.Response(200, content=self.video, headers={"content-length": str(len(self.video)), "etag": etag})
         return await super().handle(request)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 _REDACTED = "[redacted]"
 # "Bearer <anything up to whitespace/quote>" and NemoVideo token literals (nmv_...).
@@ -62,11 +63,14 @@ class ApiError(Exception):
         *,
         code: int | None = None,
         status: int | None = None,
+        server_message: str | None = None,
     ) -> None:
         self.message = redact(message if message else self.default_message)
         self.next_step = redact(next_step if next_step is not None else self.default_next_step)
         self.code = code
         self.status = status
+        # The server's own words, when it gave any (redacted): for callers that rephrase.
+        self.server_message = redact(server_message) if server_message else ""
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
@@ -83,11 +87,13 @@ class ApiError(Exception):
             extra += f", status={self.status}"
         return f"{type(self).__name__}({self.__str__()!r}{extra})"
 
-    def __reduce__(self):  # keep pickling (e.g. across threads/processes) working
+    def __reduce__(self) -> tuple[Any, ...]:  # keep pickling (e.g. across threads/processes) working
         return (_rebuild, (type(self), self.message, self.next_step, self.code, self.status, self.__dict__))
 
 
-def _rebuild(cls, message, next_step, code, status, state):
+def _rebuild(
+    cls: type[ApiError], message: str, next_step: str, code: int | None, status: int | None, state: dict[str, Any]
+) -> ApiError:
     obj = cls.__new__(cls)
     ApiError.__init__(obj, message, next_step, code=code, status=status)
     obj.__dict__.update(state)
@@ -108,7 +114,15 @@ class OutOfCredits(ApiError):
     default_message = "You are out of NemoVideo credits."
     default_next_step = "Top up your credits on nemovideo.com, then try again."
 
-    def __init__(self, message=None, next_step=None, *, code=None, status=None, bind_url: str | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        next_step: str | None = None,
+        *,
+        code: int | None = None,
+        status: int | None = None,
+        bind_url: str | None = None,
+    ) -> None:
         self.bind_url = bind_url
         if next_step is None and bind_url:
             next_step = f"Register for free credits at {bind_url} , then try again."
@@ -120,6 +134,48 @@ class UnsupportedFileType(ApiError):
     default_next_step = (
         "Accepted formats: video mp4 mov avi webm mkv; image jpg png gif webp; audio mp3 wav m4a aac."
     )
+
+
+class NotMedia(UnsupportedFileType):
+    """A file with an accepted name whose content is not media (a text file named notes.mp4).
+    ``filename`` names it (also when it was one of several files sent together)."""
+
+    default_message = "The content of this file is not a video, a picture or a sound."
+    default_next_step = "Choose the video file itself, then upload again."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        next_step: str | None = None,
+        *,
+        code: int | None = None,
+        status: int | None = None,
+        filename: str = "",
+        server_message: str | None = None,
+    ) -> None:
+        self.filename = filename
+        super().__init__(message, next_step, code=code, status=status, server_message=server_message)
+
+
+class LinkFailed(ApiError):
+    """The service could not add media from a link: ``reason`` says why in plain words
+    (nothing at the link, a page without video, the site unreachable)."""
+
+    default_message = "The video at this link could not be added."
+    default_next_step = "Check the link, then paste it again."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        next_step: str | None = None,
+        *,
+        code: int | None = None,
+        status: int | None = None,
+        reason: str = "",
+        server_message: str | None = None,
+    ) -> None:
+        self.reason = redact(reason)
+        super().__init__(message, next_step, code=code, status=status, server_message=server_message)
 
 
 class FileTooLarge(ApiError):
@@ -181,8 +237,10 @@ __all__ = [
     "ExportBlocked",
     "FileTooLarge",
     "InvalidFile",
+    "LinkFailed",
     "MissingClientId",
     "NetworkError",
+    "NotMedia",
     "OutOfCredits",
     "RateLimited",
     "RenderFailed",

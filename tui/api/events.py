@@ -32,11 +32,11 @@ class SseEvent:
     text: str = ""
     aggregate: bool = False
     name: str = ""
-    args: dict | None = None
+    args: dict[str, Any] | None = None
     result: Any = None
-    state_delta: dict | None = None
+    state_delta: dict[str, Any] | None = None
     error: str = ""
-    progress: dict | None = None
+    progress: dict[str, Any] | None = None
     raw: str = field(default="", repr=False)
     at: float = field(default_factory=time.monotonic, repr=False)
 
@@ -114,7 +114,7 @@ def _result_word(result: Any) -> str:
     return _short(result, 60)
 
 
-def _progress_word(progress: dict) -> str:
+def _progress_word(progress: dict[str, Any]) -> str:
     stage = progress.get("stage") or ""
     label = progress.get("label") or ""
     percent = progress.get("percent")

@@ -21,7 +21,7 @@ from .errors import _other_secrets, redact
 from .events import RAW_LIMIT, EventKind, SseEvent, make_event
 
 _loads = json.loads
-_scan_once = json.JSONDecoder().scan_once  # the C scanner, without json.loads' Python layers
+_scan_once: Any = getattr(json.JSONDecoder(), "scan_once")  # the C scanner, without json.loads' Python layers
 _monotonic = time.monotonic
 _PARTIAL = EventKind.PARTIAL
 _TEXT = EventKind.TEXT
@@ -32,6 +32,7 @@ _STATE = EventKind.STATE
 _HEARTBEAT = EventKind.HEARTBEAT
 _ERROR = EventKind.ERROR
 _RAW = EventKind.RAW
+_BOM = b"\xef\xbb\xbf"
 _TEXT_LIMIT = 1_000_000  # characters of text kept per event (a reply is never that long)
 
 
@@ -41,7 +42,7 @@ def clip_raw(data: str) -> str:
     return redact(data)
 
 
-def _get(obj: dict, camel: str, snake: str) -> Any:
+def _get(obj: dict[str, Any], camel: str, snake: str) -> Any:
     value = obj.get(camel)
     return obj.get(snake) if value is None else value
 
@@ -54,7 +55,7 @@ def _as_text(value: Any) -> str:
     return _as_text(json.dumps(value, ensure_ascii=False, default=str)) if isinstance(value, (dict, list)) else str(value)
 
 
-def _as_dict(value: Any) -> dict | None:
+def _as_dict(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
@@ -140,7 +141,7 @@ class SseParser:
                 out.append(make_event(_RAW, raw, at))
         return out
 
-    def _parts(self, parts: list, partial: bool, raw: str, at: float, out: list) -> None:
+    def _parts(self, parts: list[Any], partial: bool, raw: str, at: float, out: list[SseEvent]) -> None:
         for part in parts:
             if part.__class__ is not dict:
                 continue
@@ -166,7 +167,7 @@ class SseParser:
             if isinstance(resp, dict):
                 out.append(make_event(_RESULT, raw, at, name=_as_text(resp.get("name")), result=resp.get("response")))
 
-    def _simple(self, obj: dict, kind: Any, content: Any, raw: str, at: float, out: list) -> None:
+    def _simple(self, obj: dict[str, Any], kind: Any, content: Any, raw: str, at: float, out: list[SseEvent]) -> None:
         if kind == "heartbeat":
             out.append(make_event(_HEARTBEAT, raw, at, progress=_as_dict(obj.get("progress"))))
         elif kind == "text":
@@ -233,7 +234,8 @@ class SseDecoder:
     bounded). :meth:`close` tells whether the body stopped in the middle of an event.
     """
 
-    __slots__ = ("_parser", "_pending", "_pending_len", "_overflow", "_cr", "_started", "max_event", "_suspect", "_errors")
+    __slots__ = ("_parser", "_pending", "_pending_len", "_overflow", "_cr", "_started", "_head", "max_event",
+                 "_suspect", "_errors")
 
     def __init__(self, parser: SseParser | None = None, max_event: int = 8 * 1024 * 1024) -> None:
         self._parser = parser or SseParser()
@@ -242,6 +244,7 @@ class SseDecoder:
         self._overflow = False
         self._cr = False  # the previous chunk ended with a CR (a CRLF may be split)
         self._started = False
+        self._head = b""  # the first bytes while they may still be the start of a BOM
         self.max_event = max_event
         self._suspect = True
         self._errors = True
@@ -250,9 +253,17 @@ class SseDecoder:
         if not chunk:
             return []
         if not self._started:
+            # The stream's start is decided on bytes, not chunks: a UTF-8 BOM (WHATWG: one
+            # leading U+FEFF is skipped) may arrive split over the first reads (1+2, 2+1...).
+            head = self._head + chunk
+            if len(head) < len(_BOM) and _BOM.startswith(head):
+                self._head = head
+                return []
             self._started = True
-            if chunk.startswith(b"\xef\xbb\xbf"):
-                chunk = chunk[3:]
+            self._head = b""
+            chunk = head[len(_BOM):] if head.startswith(_BOM) else head
+            if not chunk:
+                return []
         if b"\r" in chunk or self._cr:
             if self._cr and chunk.startswith(b"\n"):
                 chunk = chunk[1:]
@@ -311,7 +322,7 @@ class SseDecoder:
         # The note goes after the clipping, or a long head would cut it off.
         return [make_event(_RAW, clip_raw(text) + f"… (an event over {self.max_event} bytes was skipped)", _monotonic())]
 
-    def _block(self, block: bytes, out: list) -> None:
+    def _block(self, block: bytes, out: list[SseEvent]) -> None:
         if block.startswith(b"data:") and b"\n" not in block:
             data = block[6:] if block.startswith(b"data: ") else block[5:]
         else:
@@ -341,6 +352,9 @@ class SseDecoder:
     def close(self) -> tuple[list[SseEvent], bool]:
         """At the end of the body: (events of an unfinished last event, was one unfinished?)."""
         self._suspect = self._errors = True
+        if self._head:  # the body was only the start of a BOM-like sequence: take it as data
+            self._pending.append(self._head)
+            self._head = b""
         if self._overflow:
             return [], True
         rest = b"".join(self._pending).strip(b"\n")

@@ -7,11 +7,11 @@ import mimetypes
 import os
 import uuid
 from pathlib import Path
-from typing import AsyncIterator, Callable, Sequence
+from typing import AsyncIterator, BinaryIO, Callable, Sequence
 
 from tui.config import ACCEPTED_EXTENSIONS, AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, MAX_UPLOAD_BYTES, VIDEO_EXTENSIONS
 
-from .errors import FileTooLarge, InvalidFile, UnsupportedFileType
+from .errors import ApiError, FileTooLarge, InvalidFile, LinkFailed, NotMedia, UnsupportedFileType
 
 CHUNK = 1024 * 1024  # per read in a worker thread; bigger chunks cost RSS (malloc arenas), not much speed
 UploadProgress = Callable[[Path, int, int], None]
@@ -57,6 +57,45 @@ def check_file(path: Path) -> int:
     if not os.access(path, os.R_OK):
         raise InvalidFile(f"Cannot read {name!r}: permission denied.", "Check the file's permissions.")
     return size
+
+
+# yt-dlp's / the engine's words about a link -> (the reason, the next step), first match wins.
+_LINK_REASONS: list[tuple[tuple[str, ...], str, str]] = [
+    (("http 404", "nothing was found"), "nothing was found at that address (HTTP 404)",
+     "Check the link for typos, then paste it again."),
+    (("no video", "no downloadable video", "not supported", "unsupported url", "picture, not a video"),
+     "the page has no video that can be downloaded",
+     "Paste the link of the video itself, or download it yourself and upload the file (ctrl+u)."),
+    (("could not reach", "network", "name or service", "resolve", "connection refused", "unreachable",
+      "did not answer in time", "timed out"),
+     "the site could not be reached", "Check the network connection, then paste the link again."),
+    (("private", "login", "sign in", "http 401", "http 403", "refused the download"),
+     "the video is private or needs a login",
+     "Use a public link, or download it yourself and upload the file (ctrl+u)."),
+    (("http 429", "rate-limit", "rate limit", "too many"), "the site is limiting downloads right now",
+     "Wait a few minutes, then paste the link again."),
+    (("not a valid link", "not a web link", "not a web address"), "it is not a valid web address",
+     "Give a link that starts with http:// or https://."),
+]
+
+
+def link_reason(said: str) -> tuple[str, str]:
+    """The server's words about a link it could not use -> (plain reason, next step)."""
+    low = said.lower()
+    for needles, reason, step in _LINK_REASONS:
+        if any(n in low for n in needles):
+            return reason, step
+    words = said.split(": ", 1)[1] if said.lower().startswith("could not fetch") and ": " in said else said
+    first = words.strip().split(". ")[0].strip().rstrip(".")
+    reason = (first[:1].lower() + first[1:])[:200] if first else "the service could not fetch it"
+    return reason, "Check the link, then paste it again."
+
+
+def _closer(fh: BinaryIO) -> Callable[["asyncio.Future[bytes]"], None]:
+    def close(_done: "asyncio.Future[bytes]") -> None:
+        fh.close()
+
+    return close
 
 
 def _quote(name: str) -> str:
@@ -106,7 +145,7 @@ class MultipartFiles:
             if self.progress:
                 self.progress(path, 0, size)
             fh = await loop.run_in_executor(None, open, path, "rb")
-            ahead: asyncio.Future | None = None
+            ahead: asyncio.Future[bytes] | None = None
             try:
                 if size:
                     ahead = loop.run_in_executor(None, fh.read, min(self.chunk_size, size))
@@ -125,8 +164,31 @@ class MultipartFiles:
                         self.progress(path, sent, size)
             finally:
                 if ahead is not None and not ahead.done():
-                    ahead.add_done_callback(lambda _f, fh=fh: fh.close())  # close after the read ends
+                    ahead.add_done_callback(_closer(fh))  # close after the read ends
                 else:
                     fh.close()
             yield b"\r\n"
         yield self._end
+
+
+def link_failed(exc: ApiError) -> ApiError:
+    """The error to raise for a link upload the service refused: LinkFailed with a plain
+    reason when the service said why (its error code), else ``exc`` itself (credits, token,
+    network, a proxy... are said as such)."""
+    if exc.code is None or (type(exc) is not ApiError and not isinstance(exc, UnsupportedFileType)):
+        return exc
+    reason, step = link_reason(exc.server_message or exc.message)
+    return LinkFailed(f"The link could not be added: {reason}.", step, code=exc.code, status=exc.status,
+                      reason=reason, server_message=exc.server_message)
+
+
+def content_refused(exc: UnsupportedFileType, files: Sequence[Path]) -> NotMedia:
+    """A 4001 for files whose names :func:`check_file` accepted: the service refused a file's
+    content. The file is named when the service's words (or a single file) tell which."""
+    said = exc.server_message
+    bad = next((p.name for p in files if p.name in said), files[0].name if len(files) == 1 else "")
+    others = " (the other files were not added: upload them again without it)" if len(files) > 1 else ""
+    what = f"{bad!r} is not a video" if bad else "One of the files is not a video"
+    return NotMedia(f"{what}: its content cannot be read as video, picture or sound.",
+                    f"Choose the video file itself{others}.", code=exc.code, status=exc.status, filename=bad,
+                    server_message=said)

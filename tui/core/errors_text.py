@@ -32,6 +32,10 @@ def error_note(
         )
     elif isinstance(exc, E.RateLimited):
         text = "Too many requests right now (429) — wait about 30 seconds, then try again."
+    elif isinstance(exc, E.LinkFailed):
+        text = f"That link could not be added: {exc.reason or 'the service could not fetch it'} — {_lower(exc.next_step)}"
+    elif isinstance(exc, E.NotMedia):
+        text = f"{exc.message.rstrip('.')} — {_lower(exc.next_step)}"
     elif isinstance(exc, E.UnsupportedFileType):
         text = f"That file type is not supported (4001) — accepted formats: {ACCEPTED_FORMATS}."
     elif isinstance(exc, E.FileTooLarge):
@@ -71,6 +75,9 @@ def error_note(
         )
     elif isinstance(exc, E.InvalidFile):
         text = f"{exc.message} — check the path and try again."
+    elif isinstance(exc, E.ApiError) and type(exc) is E.ApiError and exc.code is not None and exc.server_message:
+        text = (f"NemoVideo could not do that: {exc.server_message.rstrip('.')} — try again; if it keeps "
+                "happening, start a new session (ctrl+n).")
     elif isinstance(exc, E.ApiError):
         text = str(exc) or "NemoVideo returned an error — try again."
     elif isinstance(exc, OSError):
@@ -78,6 +85,14 @@ def error_note(
     else:
         text = f"Something went wrong ({type(exc).__name__}) — try again; nothing was lost."
     return E.redact(" ".join(text.split()))
+
+
+def _lower(sentence: str) -> str:
+    """A sentence as the second half of a line: first letter lower-cased, one final period."""
+    sentence = sentence.strip().rstrip(".") or "try again"
+    if sentence[:2].isupper():  # an acronym or a key name ("NEMO_TOKEN", "URL")
+        return sentence + "."
+    return sentence[:1].lower() + sentence[1:] + "."
 
 
 def _detail(exc: E.ApiError) -> str:

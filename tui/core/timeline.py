@@ -68,11 +68,18 @@ def _track_label(track: Track) -> str:
 
 
 def _seg_name(seg: Segment) -> str:
-    return seg.name or seg.source or seg.id or "clip"
+    """A clip's name, never an internal id ("a clip" when nothing better is known)."""
+    return seg.clip_name
 
 
 def _quoted(seg: Segment) -> str:
-    return f'"{seg.text or seg.name or seg.id}"'
+    """A title's words in quotes, or "a title" when the draft holds none (never an id)."""
+    return seg.title
+
+
+def _title_subject(seg: Segment) -> str:
+    """"Title "Hello"" / "A title": the subject of a sentence about a title segment."""
+    return f"Title {seg.title}" if seg.text or seg.name else "A title"
 
 
 def _volume(seg: Segment) -> str:
@@ -108,11 +115,11 @@ def _changed_lines(track: Track, old: Segment, new: Segment) -> list[str]:
         lines.append(f"✅ Replaced: {_seg_name(old)} → {name}")
     span = format_span(new.start_ms, new.end_ms)
     if old.duration_ms != new.duration_ms or old.in_ms != new.in_ms:
-        what = f"Title {_quoted(new)}" if track.kind == "Text" else name
+        what = _title_subject(new) if track.kind == "Text" else name
         lines.append(f"✅ Trimmed: {what} now {span}")
     elif old.start_ms != new.start_ms and track.kind != "Video":
         # Video segments play back to back: a move there only follows another clip's trim.
-        what = f"Title {_quoted(new)}" if track.kind == "Text" else name
+        what = _title_subject(new) if track.kind == "Text" else name
         lines.append(f"✅ Moved: {what} now {span}")
     if old.volume != new.volume and new.volume is not None:
         if new.volume <= 0:
@@ -125,7 +132,7 @@ def _changed_lines(track: Track, old: Segment, new: Segment) -> list[str]:
 # --- matching -----------------------------------------------------------------------------
 
 
-def _match(old: list[Any], new: list[Any], key: Callable[[Any], Any]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+def _match(old: list[Any], new: list[Any], key: Callable[[Any], str]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
     """Pair items by id (in order among equal ids), the id-less ones by position."""
     pairs: list[tuple[Any, Any]] = []
     unmatched_old = list(range(len(old)))
