@@ -82,6 +82,9 @@ def create_app(data_dir: Path, *, options: EngineOptions | None = None, **values
     return app
 
 
+KEEP_ALIVE_SECONDS = 30
+
+
 def uvicorn_options(app: Starlette) -> dict[str, Any]:
     """uvicorn settings for the engine (``uvicorn.run``/``uvicorn.Config`` keywords): the guarded
     h11 protocol (header timeout), forwarding headers ignored (the engine decides whom to
@@ -89,7 +92,10 @@ def uvicorn_options(app: Starlette) -> dict[str, Any]:
     from tui.engine.guards import guarded_h11
 
     engine: Engine = app.state.engine
+    # Idle connections are kept 30 s, longer than the client keeps them (tui.api.connection:
+    # 4 s), so the client never reuses one the server has just closed.
     return {"log_level": "warning", "access_log": False, "proxy_headers": False, "lifespan": "on",
+            "timeout_keep_alive": KEEP_ALIVE_SECONDS,
             "http": guarded_h11(engine.options.header_timeout)}  # fmt: skip
 
 
