@@ -151,3 +151,19 @@ def mean_abs_diff(a: bytes, b: bytes) -> float:
 def frame_diff():
     """frame_diff(a, b) -> mean absolute difference of two gray frames (0..255)."""
     return mean_abs_diff
+
+
+@pytest.fixture(scope="session")
+def zoo(tmp_path_factory, ffmpeg_exe) -> dict[str, tuple[object, Path]]:
+    """The media zoo (tests/media/zoo.py), made once per session: name -> (Specimen, path)."""
+    from tui.engine.media.ffmpeg import FONT_PATH
+    from media_zoo import make, specimens
+
+    workdir = tmp_path_factory.mktemp("zoo")
+    base = workdir / "base.mp4"
+    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2",
+                    "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=2,"
+                    "volume=volume=0:enable='not(between(t,0.5,0.6))'",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(base)],
+                   check=True, capture_output=True)
+    return {spec.name: (spec, make(ffmpeg_exe, spec, workdir, base)) for spec in specimens(FONT_PATH, workdir)}

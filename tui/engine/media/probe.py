@@ -114,12 +114,14 @@ def _photo_orientation(path: Path) -> int:
     return int(value) if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
-def _measure_end(container: Any, streams: list[Any], declared_end_s: float | None, size: int) -> float | None:
+def _measure_end(container: Any, streams: list[Any], declared_end_s: float | None, size: int,
+                 reopen: Any) -> float | None:
     """The end (seconds, the container's timestamps) of the last packet of `streams`.
 
     Seeks near the declared end and demuxes from there; when there is no declared end, or
     the packets found near it are far from it (a header that claims 1,000 h for a 44 KB
-    file), the whole file is demuxed instead (packets only, no decoding). None: no packets.
+    file), the whole file is demuxed instead from a fresh reopen() (packets only, no
+    decoding). None: no packets.
     """
 
     def scan(budget: int) -> tuple[float | None, bool]:
@@ -149,13 +151,13 @@ def _measure_end(container: Any, streams: list[Any], declared_end_s: float | Non
                 return end if complete else max(end, declared_end_s)
         except Exception:
             pass
-        try:
-            container.seek(0, backward=True, any_frame=False)
-        except Exception:
-            container = None
-    if container is None:
-        return None
-    end, _ = scan(min(_SCAN_BYTES, max(size * 2, 1 << 20)))
+    fresh = reopen()  # a file that cannot seek (FLV without an index) is read again from the start
+    try:
+        container = fresh
+        streams = [fresh.streams[s.index] for s in streams]
+        end, _ = scan(min(_SCAN_BYTES, max(size * 2, 1 << 20)))
+    finally:
+        fresh.close()
     return end
 
 
@@ -220,7 +222,8 @@ def _probe(path: Path, size: int) -> MediaInfo:
         duration = 0.0
         if kind != "image":
             av_streams = [s for s in (raw_v, raw_a) if s is not None]
-            end = _measure_end(container, av_streams, origin + declared if declared else None, size)
+            end = _measure_end(container, av_streams, origin + declared if declared else None, size,
+                               lambda: _open(path))
             if end is None or end - origin <= 0:
                 raise _not_playable(path)
             duration = end - origin

@@ -1,0 +1,76 @@
+"""The media zoo (media_zoo.py): each file as people have it is probed right, and exports with a
+title keep its shape and its sound timing, as H.264/AAC yuv420p that decodes without errors."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from media_zoo import specimens
+from tui.engine.media.ffmpeg import FONT_PATH
+from tui.engine.media.probe import probe
+from tui.engine.media.render import render_draft
+
+NAMES = [s.name for s in specimens(FONT_PATH, __import__("pathlib").Path("/tmp"))]
+
+
+def beep_start(ffmpeg_exe: str, path) -> float | None:
+    """When the first sound louder than -30 dB starts (silencedetect), None if never."""
+    out = subprocess.run([ffmpeg_exe, "-hide_banner", "-i", str(path), "-vn", "-af",
+                          "silencedetect=noise=-30dB:duration=0.05", "-f", "null", "-"],
+                         capture_output=True, text=True, check=True).stderr
+    starts = [float(x) for x in re.findall(r"silence_start: (-?[\d.]+)", out)]
+    ends = [float(x) for x in re.findall(r"silence_end: ([\d.]+)", out)]
+    if starts and starts[0] <= 0.01:
+        return ends[0] if ends else None
+    return 0.0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_probe_reports_what_the_generator_put_in(zoo, name):
+    spec, path = zoo[name]
+    info = probe(path)
+    assert info.kind == spec.kind
+    if spec.display is not None:
+        assert (info.width, info.height) == spec.display
+    else:
+        assert info.width is None and not info.has_video
+    assert info.duration_s == pytest.approx(spec.duration, abs=0.1)
+    assert info.has_audio == spec.audio
+    assert info.av_offset_s == pytest.approx(spec.av_offset, abs=0.04)
+    for key, value in spec.extra.items():
+        assert getattr(info, key) == value, key
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_export_with_a_title_keeps_shape_sound_timing_and_plays(zoo, name, tmp_path, ffmpeg_exe, gray_frame,
+                                                               frame_diff):
+    spec, path = zoo[name]
+    seg = {"id": "seg_1", "name": name, "src": "upl_z", "s": 0, "in": 0,
+           "d": int(round((spec.duration or 2.0) * 1000))}
+    meta = {"resolution": "highest"} if spec.display else {"width": 320, "height": 180}
+    draft = {"t": [{"id": "trk_v", "tt": 0, "sg": [seg]},
+                   {"id": "trk_t", "tt": 7, "sg": [{"id": "seg_t", "text": "Zoo day", "s": 0, "d": 1000}]}],
+             "m": meta}
+    result = render_draft(draft, {"upl_z": path}, tmp_path / "out.mp4")
+    out = probe(result.path)
+    assert (out.vcodec, out.acodec, out.pix_fmt, out.vprofile, out.aprofile) == ("h264", "aac", "yuv420p", "High", "LC")
+    assert out.color_range == "tv" and out.bit_depth == 8 and out.sar == (1, 1)
+    assert out.width % 2 == 0 and out.height % 2 == 0
+    if spec.display:
+        assert out.width / out.height == pytest.approx(spec.display[0] / spec.display[1], rel=0.01)
+    assert out.duration_s == pytest.approx(spec.duration or 2.0, abs=0.1)
+    assert result.summary.startswith(f"H.264/AAC MP4 · {out.width}x{out.height} · 0:0")
+    if spec.beep_at is not None:
+        assert beep_start(ffmpeg_exe, result.path) == pytest.approx(spec.beep_at, abs=0.04)
+    if spec.av_offset < 0:  # the picture starts late: its first frame waits, it is not pulled early
+        still = frame_diff(gray_frame(result.path, 0.1), gray_frame(result.path, -spec.av_offset - 0.1))
+        moving = frame_diff(gray_frame(result.path, -spec.av_offset + 0.2), gray_frame(result.path, -spec.av_offset + 0.6))
+        assert still < 1.0 < moving
+    decoded = subprocess.run([ffmpeg_exe, "-v", "error", "-i", str(result.path), "-f", "null", "-"],
+                             capture_output=True, text=True)
+    assert decoded.returncode == 0 and decoded.stderr == ""
+    hdr = spec.extra.get("color_transfer") == "smpte2084"
+    assert any("HDR" in n for n in result.notes) == hdr
