@@ -51,8 +51,9 @@ def read_offer(ie_result: Mapping[str, Any] | None, max_height: int | None) -> O
         sort = ["tbr", "res", *_TIE_BREAKS]
     else:
         sort = ["res", *_TIE_BREAKS]
-    audio = any(_has(f.get("acodec")) for f in formats)
-    audio_only = any(f.get("vcodec") == "none" and _has(f.get("acodec")) for f in formats)
+    # An EXT-X-MEDIA audio rendition is listed with vcodec "none" and often no codec at all.
+    audio_only = any(f.get("vcodec") == "none" and f.get("acodec") != "none" for f in formats)
+    audio = audio_only or any(_has(f.get("acodec")) for f in formats)
     return Offer(max(heights) if heights else None, audio, audio_only, unsized, sort)
 
 
