@@ -125,22 +125,27 @@ def _measure_end(container: Any, streams: list[Any], declared_end_s: float | Non
     """
 
     def scan(budget: int) -> tuple[float | None, bool]:
-        end: float | None = None
+        ends: dict[int, int] = {}  # stream index -> largest pts + duration, in its time base
         read = 0
+        complete = True
         try:
             for packet in container.demux(streams):
-                if packet.pts is None and packet.dts is None:
-                    continue
                 ts = packet.pts if packet.pts is not None else packet.dts
-                tb = packet.time_base
-                t = float((ts + (packet.duration or 0)) * tb)
-                end = t if end is None else max(end, t)
+                if ts is None:
+                    continue
+                ts += packet.duration or 0
+                index = packet.stream_index
+                if ts > ends.get(index, ts - 1):
+                    ends[index] = ts
                 read += packet.size
                 if read > budget:
-                    return end, False
+                    complete = False
+                    break
         except Exception:  # a damaged tail ends the scan: what was read still counts
             pass
-        return end, True
+        by_index = {s.index: s for s in streams}
+        times = [float(ts * by_index[i].time_base) for i, ts in ends.items() if i in by_index]
+        return (max(times) if times else None), complete
 
     if declared_end_s is not None and declared_end_s > 0:
         target = max(0.0, declared_end_s - _END_WINDOW_S)
@@ -163,6 +168,12 @@ def _measure_end(container: Any, streams: list[Any], declared_end_s: float | Non
 
 def _first_frame(container: Any, stream: Any) -> Any:
     """Decode the first frame of `stream` (None when nothing decodes)."""
+    try:
+        # One thread: frame threads would have to start (and fill) before the first frame.
+        stream.thread_type = "NONE"
+        stream.codec_context.thread_count = 1
+    except Exception:
+        pass
     try:
         for packet in container.demux(stream):
             for frame in packet.decode():
