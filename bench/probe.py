@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +32,7 @@ from tui.engine.media import probe as probe_module  # noqa: E402
 from tui.engine.media.ffmpeg import FONT_PATH, ffmpeg_exe  # noqa: E402
 
 
-def best(fn, rounds: int) -> float:
+def best(fn: Callable[[], object], rounds: int) -> float:
     times = []
     for _ in range(rounds):
         started = time.perf_counter()
@@ -60,17 +61,16 @@ def main() -> None:
 
         def old(path: Path) -> None:
             subprocess.run([ffmpeg, "-hide_banner", "-nostdin", "-i", str(path), "-t", "0.1", "-f", "null", "-"],
-                           capture_output=True)
+                           capture_output=True, check=False)
 
         def header(path: Path) -> None:
-            subprocess.run([ffmpeg, "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True)
+            subprocess.run([ffmpeg, "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, check=False)
 
         ratios = []
         print(f"{'file':24} {'probe()':>9} {'old probe':>10} {'ffmpeg -i':>10} {'ratio':>7}")
         totals = [0.0, 0.0, 0.0]
         for path in files:
-            t_new, t_old, t_hdr = best(lambda: new(path), args.rounds), best(lambda: old(path), args.rounds), \
-                best(lambda: header(path), args.rounds)
+            t_new, t_old, t_hdr = (best(lambda p=path, f=fn: f(p), args.rounds) for fn in (new, old, header))
             totals = [totals[0] + t_new, totals[1] + t_old, totals[2] + t_hdr]
             ratios.append(t_old / t_new)
             print(f"{path.name:24} {t_new * 1e3:7.2f} ms {t_old * 1e3:8.2f} ms {t_hdr * 1e3:8.2f} ms {t_old / t_new:6.1f}x")

@@ -188,7 +188,7 @@ def ingest_url(
     except MediaError as exc:
         raise IngestError(exc.message) from exc
 
-    class Cancelled(DownloadCancelled):
+    class Cancelled(DownloadCancelled):  # type: ignore[misc]  # yt-dlp ships no type hints
         msg = "The download was cancelled."
 
     dest_dir = Path(dest_dir)

@@ -15,6 +15,7 @@ A value that is not a positive number falls back to the default.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ def _env_number(name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         return default
-    return value if value > 0 and value == value and value != float("inf") else default
+    return value if math.isfinite(value) and value > 0 else default
 
 
 def current() -> MediaLimits:

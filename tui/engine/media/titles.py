@@ -82,7 +82,7 @@ def _fc_match(charset: str) -> str | None:
         return None
     try:
         out = subprocess.run([exe, "-f", "%{file}", f":charset={charset}"], capture_output=True,
-                             text=True, timeout=5, stdin=subprocess.DEVNULL)
+                             text=True, timeout=5, stdin=subprocess.DEVNULL, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     path = out.stdout.strip()
