@@ -69,6 +69,10 @@ def test_export_with_a_title_keeps_shape_sound_timing_and_plays(zoo, name, tmp_p
         still = frame_diff(gray_frame(result.path, 0.1), gray_frame(result.path, -spec.av_offset - 0.1))
         moving = frame_diff(gray_frame(result.path, -spec.av_offset + 0.2), gray_frame(result.path, -spec.av_offset + 0.6))
         assert still < 1.0 < moving
+    if spec.extra.get("orientation") == 6:  # stored with blue on the left: upright, blue is on top
+        gray = gray_frame(result.path, 1.5)
+        top, bottom = sum(gray[: 160 * 40]) / (160 * 40), sum(gray[160 * 50:]) / (160 * 40)
+        assert top + 15 < bottom
     decoded = subprocess.run([ffmpeg_exe, "-v", "error", "-i", str(result.path), "-f", "null", "-"],
                              capture_output=True, text=True, check=False)
     assert decoded.returncode == 0 and decoded.stderr == ""

@@ -27,7 +27,7 @@ from typing import Any
 from . import ffmpeg as _ff
 from .errors import IngestCancelled, IngestError, MediaError
 from .ingest_formats import read_offer, verify
-from .ingest_post import merge_audio, to_mp4
+from .ingest_post import merge_audio, needs_rewrite, to_mp4
 from .probe import probe
 
 ProgressFn = Callable[[dict[str, Any]], None]
@@ -147,7 +147,9 @@ def _complete(produced: Path, raw: Any, offer: Any, opts: dict[str, Any], tmp: P
             sound.unlink(missing_ok=True)
             if notes is not None:
                 notes.append("The sound was offered separately: it was fetched and added.")
-    emit("convert", produced.name)
+        media = probe(produced)
+    if needs_rewrite(media):
+        emit("convert", produced.name)
     produced, post_notes = to_mp4(produced, tmp)
     if notes is not None:
         notes.extend(post_notes)

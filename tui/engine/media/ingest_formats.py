@@ -39,7 +39,8 @@ def _has(value: Any) -> bool:
 
 def read_offer(ie_result: Mapping[str, Any] | None, max_height: int | None) -> Offer:
     """The offer of an unprocessed yt-dlp result (extract_info(process=False))."""
-    formats = [f for f in (ie_result or {}).get("formats") or [] if isinstance(f, Mapping)]
+    formats = [f for f in (ie_result or {}).get("formats") or []
+               if isinstance(f, Mapping) and not f.get("has_drm")]  # yt-dlp never picks DRM formats
     video = [f for f in formats if f.get("vcodec") != "none"]
     heights = [int(f["height"]) for f in video if isinstance(f.get("height"), int) and f["height"] > 0]
     if max_height:
@@ -60,12 +61,13 @@ def read_offer(ie_result: Mapping[str, Any] | None, max_height: int | None) -> O
 def verify(media: MediaInfo, offer: Offer, max_height: int | None) -> None:
     """Refuse a download that is not what the link offered (IngestError in plain words).
 
-    The height compared is the stored frame's (what HLS RESOLUTION and yt-dlp describe).
+    The height compared is the larger of the stored and the displayed frame's (sites describe
+    one or the other: HLS RESOLUTION the stored one, many pages the upright one).
     """
     if media.kind == "image":
         raise IngestError("The link leads to a picture, not a video or audio file.")
     if media.has_video and offer.best_height:
-        got = media.stored_height or media.height or 0
+        got = max(media.stored_height or 0, media.height or 0)
         if got < offer.best_height and not (max_height and got >= max_height):
             raise IngestError(
                 f"The download came out at {got}p, but the link offers {offer.best_height}p: "

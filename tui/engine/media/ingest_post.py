@@ -63,7 +63,8 @@ def to_mp4(src: Path, out_dir: Path) -> tuple[Path, list[str]]:
         if video.codec in COPY_VIDEO:
             args += ["-c:v", "copy"]
         else:
-            args += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p"]
+            args += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p",
+                     "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2"]  # 4:2:0 needs even sides
     for n, s in enumerate(audio):
         args += ["-map", f"0:{s.index}", f"-c:a:{n}", "copy" if s.codec in COPY_AUDIO else "aac"]
         if s.codec not in COPY_AUDIO:
