@@ -46,3 +46,21 @@ def test_sound_offered_as_a_rendition_is_fetched_when_the_variant_has_none(http_
     assert info.has_audio and info.duration_s == pytest.approx(2.0, abs=0.15)
     assert path.suffix == ".mp4"
     assert notes == ["The sound was offered separately: it was fetched and added."], notes
+
+
+def test_the_offer_ranks_by_bandwidth_only_for_hls_variants_without_a_size():
+    from tui.engine.media.ingest_formats import read_offer
+
+    hls = {"formats": [
+        {"format_id": "a", "protocol": "m3u8_native", "vcodec": "none", "acodec": None, "tbr": 128},
+        {"format_id": "360", "protocol": "m3u8_native", "height": 360, "vcodec": "avc1", "tbr": 800},
+        {"format_id": "hi", "protocol": "m3u8_native", "vcodec": "avc1", "tbr": 2500},
+        {"format_id": "drm", "protocol": "m3u8_native", "height": 2160, "vcodec": "avc1", "has_drm": True}]}
+    offer = read_offer(hls, None)
+    assert offer.format_sort[0] == "tbr" and offer.unsized and offer.best_height == 360
+    assert offer.audio and offer.audio_only
+    page = {"formats": [{"format_id": "thumb", "protocol": "https", "vcodec": None},
+                        {"format_id": "720", "protocol": "https", "height": 720, "vcodec": "h264", "acodec": "aac"}]}
+    offer = read_offer(page, None)
+    assert offer.format_sort[0] == "res" and not offer.unsized and offer.best_height == 720
+    assert read_offer(page, 480).format_sort[0] == "res:480" and read_offer(page, 480).best_height is None

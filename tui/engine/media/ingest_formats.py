@@ -45,7 +45,10 @@ def read_offer(ie_result: Mapping[str, Any] | None, max_height: int | None) -> O
     heights = [int(f["height"]) for f in video if isinstance(f.get("height"), int) and f["height"] > 0]
     if max_height:
         heights = [h for h in heights if h <= max_height] or heights[:0]
-    unsized = bool(heights) and any(not f.get("height") for f in video)
+    # Only HLS variants are ranked by bandwidth: elsewhere a format without a height is more
+    # often sound-only or a thumbnail than the best picture.
+    unsized = bool(heights) and any(not f.get("height") and str(f.get("protocol", "")).startswith("m3u8")
+                                    for f in video)
     if max_height:
         sort = [f"res:{int(max_height)}", "tbr", *_TIE_BREAKS]
     elif unsized:
