@@ -78,6 +78,7 @@ def test_export_with_a_title_keeps_shape_sound_timing_and_plays(zoo, name, tmp_p
     assert decoded.returncode == 0 and decoded.stderr == ""
     hdr = spec.extra.get("color_transfer") == "smpte2084"
     assert any("HDR" in n for n in result.notes) == hdr
+    assert any("10-bit" in n for n in result.notes) == (spec.extra.get("bit_depth") == 10 and not hdr)
 
 
 def beep_starts(ffmpeg_exe: str, path) -> list[float]:
