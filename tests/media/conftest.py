@@ -29,6 +29,24 @@ split360/index.m3u8
 """
 
 
+# The highest variant does not say its RESOLUTION (only BANDWIDTH and CODECS).
+UNSIZED_MASTER = """#EXTM3U
+#EXT-X-VERSION:3
+#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360,CODECS="avc1.64001e,mp4a.40.2"
+v360/index.m3u8
+#EXT-X-STREAM-INF:BANDWIDTH=2500000,CODECS="avc1.64001f,mp4a.40.2"
+v720/index.m3u8
+"""
+
+# A variant without CODECS that points at an audio group: taken as complete, it has no sound.
+NO_CODECS_MASTER = """#EXTM3U
+#EXT-X-VERSION:4
+#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="English",DEFAULT=YES,AUTOSELECT=YES,URI="splitaud/index.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=2500000,RESOLUTION=1280x720,AUDIO="aud"
+split720/index.m3u8
+"""
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -82,6 +100,8 @@ def site_root(tmp_path_factory, ffmpeg_exe, make_video) -> Path:
             check=True, capture_output=True,
         )
     (root / "split.m3u8").write_text(SPLIT_MASTER)
+    (root / "unsized.m3u8").write_text(UNSIZED_MASTER)
+    (root / "nocodecs.m3u8").write_text(NO_CODECS_MASTER)
     (root / "clip.mp4").write_bytes(make_video(seconds=2, width=640, height=360).read_bytes())
     (root / "notes.mp4").write_text("these are meeting notes, not a video\n" * 40)
     return root
@@ -94,6 +114,24 @@ def http_site(site_root) -> str:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="media-http", daemon=True)
     thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _serve(root: Path):
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="media-http", daemon=True)
+    thread.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def zoo_site(zoo) -> str:
+    """Base URL of a loopback http.server serving the media zoo's files by name."""
+    root = next(iter(zoo.values()))[1].parent
+    server = _serve(root)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
@@ -151,3 +189,19 @@ def mean_abs_diff(a: bytes, b: bytes) -> float:
 def frame_diff():
     """frame_diff(a, b) -> mean absolute difference of two gray frames (0..255)."""
     return mean_abs_diff
+
+
+@pytest.fixture(scope="session")
+def zoo(tmp_path_factory, ffmpeg_exe) -> dict[str, tuple[object, Path]]:
+    """The media zoo (tests/media/zoo.py), made once per session: name -> (Specimen, path)."""
+    from tui.engine.media.ffmpeg import FONT_PATH
+    from media_zoo import make, specimens
+
+    workdir = tmp_path_factory.mktemp("zoo")
+    base = workdir / "base.mp4"
+    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2",
+                    "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=2,"
+                    "volume=volume=0:enable='not(between(t,0.5,0.6))'",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(base)],
+                   check=True, capture_output=True)
+    return {spec.name: (spec, make(ffmpeg_exe, spec, workdir, base)) for spec in specimens(FONT_PATH, workdir)}

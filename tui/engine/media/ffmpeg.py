@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .errors import MediaError
 
@@ -41,7 +42,7 @@ def ffmpeg_exe() -> str:
             f"ffmpeg was not found at {exe}: reinstall imageio-ffmpeg or set "
             "IMAGEIO_FFMPEG_EXE to an ffmpeg binary."
         )
-    return resolved
+    return str(resolved)
 
 
 def ffmpeg_command(*args: str | os.PathLike[str], exe: str | None = None) -> list[str]:
@@ -49,7 +50,7 @@ def ffmpeg_command(*args: str | os.PathLike[str], exe: str | None = None) -> lis
     return [exe or ffmpeg_exe(), "-hide_banner", "-nostdin", *(os.fspath(a) for a in args)]
 
 
-def popen(cmd: Sequence[str], **kwargs) -> subprocess.Popen:
+def popen(cmd: Sequence[str], **kwargs: Any) -> subprocess.Popen[bytes]:
     """Start ffmpeg (no shell, stdin closed); a missing or broken binary becomes MediaError."""
     kwargs.setdefault("stdin", subprocess.DEVNULL)
     try:

@@ -1,14 +1,19 @@
 """Downloading a URL at the highest available resolution into an MP4 (yt-dlp as a library).
 
 The best video and the best audio are merged by the bundled ffmpeg; formats are ranked by
-resolution, then frame rate, with H.264/AAC preferred on ties. Works for pages yt-dlp knows,
-direct media links and HLS master playlists (the highest variant wins). Everything is
-downloaded into a hidden temporary folder inside dest_dir and moved into place only once
-complete and probed as playable, so a failed or cancelled download leaves nothing behind.
+resolution (by bandwidth when some variants do not say their resolution: ingest_formats.py),
+then frame rate, with H.264/AAC preferred on ties. Works for pages yt-dlp knows, direct
+media links and HLS master playlists (the highest variant wins). What arrives is made into
+an MP4 of its picture and sound (ingest_post.py: re-encoded where MP4 cannot carry a codec,
+text subtitles kept as mov_text), sound offered by the link but missing from the result is
+fetched and merged, and the file is probed and checked against the offer before it is kept.
+Everything is downloaded into a hidden temporary folder inside dest_dir and moved into place
+only once complete and verified, so a failed or cancelled download leaves nothing behind.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import tempfile
@@ -21,12 +26,12 @@ from typing import Any
 
 from . import ffmpeg as _ff
 from .errors import IngestCancelled, IngestError, MediaError
+from .ingest_formats import read_offer, verify
+from .ingest_post import merge_audio, needs_rewrite, to_mp4
 from .probe import probe
 
 ProgressFn = Callable[[dict[str, Any]], None]
 
-# Video files are remuxed into MP4; audio-only links keep a fitting audio container.
-_REMUX_RULES = "mp3>mp3/m4a>m4a/aac>m4a/opus>opus/ogg>ogg/wav>wav/flac>flac/mp4"
 _PROGRESS_INTERVAL = 0.1  # seconds between two download progress reports (about 10 a second)
 
 
@@ -121,6 +126,39 @@ def _final_file(info: dict[str, Any] | None, tmp: Path) -> Path | None:
     return files[0] if files else None
 
 
+def _complete(produced: Path, raw: Any, offer: Any, opts: dict[str, Any], tmp: Path,
+              emit: Callable[..., None], notes: list[str] | None) -> tuple[Path, Any]:
+    """Sound fetched and merged when offered but missing, then made into an MP4 and probed."""
+    import yt_dlp
+
+    try:
+        media = probe(produced)
+    except MediaError:
+        raise IngestError("The link did not lead to a playable video or audio file.") from None
+    if media.has_video and not media.has_audio and offer.audio and raw:
+        emit("merge", produced.name)
+        audio_opts = {**opts, "format": "ba/ba*", "format_sort": ["abr", "acodec:aac"],
+                      "outtmpl": {"default": "sound-only.%(ext)s"}, "merge_output_format": None}
+        with yt_dlp.YoutubeDL(audio_opts) as ydl:
+            extra = ydl.process_ie_result(copy.deepcopy(raw), download=True)
+        sound = _final_file(extra, tmp)
+        if sound is not None and sound != produced:
+            produced = merge_audio(produced, sound, tmp)
+            sound.unlink(missing_ok=True)
+            if notes is not None:
+                notes.append("The sound was offered separately: it was fetched and added.")
+        media = probe(produced)
+    if needs_rewrite(media):
+        emit("convert", produced.name)
+    produced, post_notes = to_mp4(produced, tmp)
+    if notes is not None:
+        notes.extend(post_notes)
+    try:
+        return produced, probe(produced)
+    except MediaError:
+        raise IngestError("The link did not lead to a playable video or audio file.") from None
+
+
 def ingest_url(
     url: str,
     dest_dir: Path,
@@ -128,13 +166,16 @@ def ingest_url(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     max_height: int | None = None,
+    notes: list[str] | None = None,
 ) -> Path:
     """Download url into dest_dir as an MP4 at the highest resolution; return the file's path.
 
     progress receives dicts {"stage", "label", "bytes", "total", "speed", "eta", "percent"}
     (bytes/total/speed/eta/percent may be None), at most about ten a second while bytes
     arrive; stage is "download", then "merge" (video + audio joined) or "remux" (container
-    fixed up) when ffmpeg runs, then "probe".
+    fixed up) when ffmpeg runs, then "convert" (made into an MP4), then "probe".
+    notes, when given, receives plain-words sentences about what was changed or left out
+    (subtitles kept or dropped, sound fetched separately).
     Setting cancel stops the download (IngestCancelled). Any failure raises IngestError in
     plain words, and nothing is left in dest_dir.
     """
@@ -149,7 +190,7 @@ def ingest_url(
     except MediaError as exc:
         raise IngestError(exc.message) from exc
 
-    class Cancelled(DownloadCancelled):
+    class Cancelled(DownloadCancelled):  # type: ignore[misc]  # yt-dlp ships no type hints
         msg = "The download was cancelled."
 
     dest_dir = Path(dest_dir)
@@ -206,14 +247,10 @@ def ingest_url(
         if d.get("status") == "started":
             emit("merge" if d.get("postprocessor") == "Merger" else "remux", label_of(d))
 
-    format_sort = ["res", "fps", "vcodec:h264", "acodec:aac"]
-    if max_height:
-        format_sort[0] = f"res:{int(max_height)}"
     opts: dict[str, Any] = {
         "format": "bv*+ba/b",
-        "format_sort": format_sort,
-        "merge_output_format": "mp4",
-        "postprocessors": [{"key": "FFmpegVideoRemuxer", "preferedformat": _REMUX_RULES}],
+        # MP4 when the merged codecs fit it, else MKV; ingest_post makes the final MP4.
+        "merge_output_format": "mp4/mkv",
         "ffmpeg_location": ffmpeg,
         "noplaylist": True,
         "quiet": True,
@@ -238,7 +275,10 @@ def ingest_url(
             raise IngestCancelled("The download was cancelled.")
         try:
             with yt_dlp.YoutubeDL(opts) as ydl:
-                info = ydl.extract_info(url, download=True)
+                raw = ydl.extract_info(url, download=False, process=False)
+                offer = read_offer(raw, max_height)
+                ydl.params["format_sort"] = offer.format_sort
+                info = ydl.process_ie_result(copy.deepcopy(raw), download=True) if raw else None
         except DownloadCancelled as exc:
             raise IngestCancelled("The download was cancelled.") from exc
         except (DownloadError, YoutubeDLError) as exc:
@@ -252,13 +292,14 @@ def ingest_url(
         produced = _final_file(info, tmp)
         if produced is None:
             raise IngestError("The download finished but produced no file.")
-        emit("probe", produced.name)
         try:
-            media = probe(produced)
-        except MediaError:
-            raise IngestError("The link did not lead to a playable video or audio file.") from None
-        if media.kind == "image":
-            raise IngestError("The link leads to a picture, not a video or audio file.")
+            produced, media = _complete(produced, raw, offer, opts, tmp, emit, notes)
+        except DownloadCancelled as exc:
+            raise IngestCancelled("The download was cancelled.") from exc
+        except (DownloadError, YoutubeDLError) as exc:
+            raise IngestError(plain_error(logger.errors[-1] if logger.errors else str(exc))) from None
+        emit("probe", produced.name)
+        verify(media, offer, max_height)
         target = _unique(dest_dir, produced.name.lstrip(".") or f"video{produced.suffix}")
         produced.replace(target)
         finished = True
