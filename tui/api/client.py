@@ -13,14 +13,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
 
 import tui
-from tui.config import SKILL_SOURCE, Settings
+from tui.config import Settings
+from tui.contract import (
+    APP_NAME,
+    HEADER_SKILL_PLATFORM,
+    HEADER_SKILL_SOURCE,
+    HEADER_SKILL_VERSION,
+    SKILL_SOURCE,
+)
+from tui.contract import paths as endpoints
 
 from . import auth, connection, renders, stream, wire
 from .download import DownloadProgress
@@ -41,7 +50,6 @@ from .upload import MultipartFiles, UploadProgress, check_file, content_refused,
 
 log = logging.getLogger("tui.api")
 
-APP_NAME = "nemo_agent"
 TOKEN_PATH = wire.TOKEN_PATH
 TIMEOUT = connection.TIMEOUT
 
@@ -71,9 +79,9 @@ class NemoClient:
             timeout=connection.TIMEOUT,
             limits=connection.LIMITS,
             headers={
-                "X-Skill-Source": SKILL_SOURCE,
-                "X-Skill-Version": version,
-                "X-Skill-Platform": settings.platform or "unknown",
+                HEADER_SKILL_SOURCE: SKILL_SOURCE,
+                HEADER_SKILL_VERSION: version,
+                HEADER_SKILL_PLATFORM: settings.platform or "unknown",
                 "User-Agent": f"nemo-tui/{version}",
             },
             follow_redirects=False,
@@ -93,7 +101,7 @@ class NemoClient:
 
     # --- lifecycle --------------------------------------------------------------------------
 
-    async def __aenter__(self) -> "NemoClient":
+    async def __aenter__(self) -> NemoClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -263,7 +271,7 @@ class NemoClient:
 
     async def create_session(self, language: str | None = None) -> SessionInfo:
         body = await self._request(
-            "POST", f"/api/tasks/me/with-session/{APP_NAME}",
+            "POST", endpoints.SESSION,
             json_body={"task_name": "project", "language": language or self.settings.language or "en"},
         )
         info = SessionInfo.model_validate(wire.as_dict(wire.data(body)))
@@ -274,11 +282,11 @@ class NemoClient:
         return info
 
     async def credits(self) -> Credits:
-        body = await self._request("GET", "/api/credits/balance/simple")
+        body = await self._request("GET", endpoints.CREDITS)
         return Credits.parse(wire.data(body))
 
     async def state(self, session_id: str) -> SessionState:
-        body = await self._request("GET", f"/api/state/{APP_NAME}/me/{_seg(session_id)}/latest")
+        body = await self._request("GET", endpoints.state(session_id))
         data = wire.as_dict(wire.data(body))
         uid = data.get("user_id") or data.get("userId")
         if isinstance(uid, str) and uid:
@@ -299,7 +307,7 @@ class NemoClient:
         body = MultipartFiles(files, sizes, progress)
         try:
             result = await self._request(
-                "POST", f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}", body=body,
+                "POST", endpoints.upload(session_id), body=body,
                 timeout=connection.FILE_UPLOAD_TIMEOUT,
             )
         except UnsupportedFileType as exc:
@@ -319,7 +327,7 @@ class NemoClient:
                                  reason="it is not a web address")
         try:
             result = await self._request(
-                "POST", f"/api/upload-video/{APP_NAME}/me/{_seg(session_id)}",
+                "POST", endpoints.upload(session_id),
                 json_body={"urls": clean, "source_type": "url"}, timeout=connection.URL_UPLOAD_TIMEOUT,
             )
         except ApiError as exc:
@@ -372,10 +380,6 @@ class NemoClient:
 
 def _default_port(scheme: str) -> int | None:
     return {"http": 80, "https": 443}.get(scheme)
-
-
-def _seg(value: str) -> str:
-    return quote(str(value), safe="")
 
 
 __all__ = ["APP_NAME", "NemoClient", "NetworkError"]

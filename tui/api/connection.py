@@ -16,7 +16,8 @@ uvicorn's default ``timeout_keep_alive`` (5 s), and the embedded engine keeps th
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 

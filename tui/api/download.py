@@ -21,9 +21,9 @@ import os
 import re
 import unicodedata
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
 import httpx

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import Field, PrivateAttr
 
-from .values import Model, first, int_, str_, num
+from .values import Model, first, int_, num, str_
 
 TRACK_KINDS = {0: "Video", 1: "Audio", 7: "Text"}
 _SUMMARY_LABEL = {"Video": "Video", "Audio": "BGM", "Text": "Title", "Other": "Other"}
@@ -109,7 +109,7 @@ class Segment(Model):
         return self.name or _usable(self.source) or "a clip"
 
     @classmethod
-    def parse(cls, d: Any) -> "Segment":
+    def parse(cls, d: Any) -> Segment:
         if not isinstance(d, dict):
             return cls()
         seg_id = str_(d.get("id"))
@@ -146,7 +146,7 @@ class Track(Model):
         return max((s.end_ms for s in self.segments), default=0)
 
     @classmethod
-    def parse(cls, d: Any) -> "Track":
+    def parse(cls, d: Any) -> Track:
         if not isinstance(d, dict):
             return cls()
         segs = first(d, "sg", "segments", "segs")
@@ -181,7 +181,7 @@ class Draft(Model):
     _wire: dict[str, Any] | None = PrivateAttr(default=None)
 
     @classmethod
-    def parse(cls, obj: Any) -> "Draft":
+    def parse(cls, obj: Any) -> Draft:
         """A Draft from the server's short-key dict (or its JSON text); never raises."""
         try:
             if isinstance(obj, (str, bytes, bytearray)):
@@ -264,7 +264,7 @@ class SessionState(Model):
     raw: dict[str, Any] = Field(default_factory=dict, repr=False)
 
     @classmethod
-    def parse(cls, data: Any) -> "SessionState":
+    def parse(cls, data: Any) -> SessionState:
         d = data if isinstance(data, dict) else {}
         state = d.get("state")
         if not isinstance(state, dict):

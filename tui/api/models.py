@@ -7,13 +7,14 @@ their names are re-exported here.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import Field, field_validator
 
 from .draft import TRACK_KINDS, Draft, Segment, SessionState, Track
 from .values import Model, first, int_, num, parse_time, str_
+
 
 class TokenInfo(Model):
     token: str = Field(default="", repr=False)  # a secret: never in repr
@@ -45,7 +46,7 @@ class TokenInfo(Model):
             return False
         if self.expires_at is None:
             return True
-        return (self.expires_at - datetime.now(timezone.utc)).total_seconds() > seconds
+        return (self.expires_at - datetime.now(UTC)).total_seconds() > seconds
 
 
 class SessionInfo(Model):
@@ -70,7 +71,7 @@ class Credits(Model):
     total: float = 0
 
     @classmethod
-    def parse(cls, data: Any) -> "Credits":
+    def parse(cls, data: Any) -> Credits:
         d = data if isinstance(data, dict) else {}
         available = num(first(d, "available", "balance", "credits")) or 0
         frozen = num(d.get("frozen")) or 0
@@ -89,7 +90,7 @@ class UploadedFile(Model):
     hash: str = ""
 
     @classmethod
-    def parse(cls, d: Any) -> "UploadedFile":
+    def parse(cls, d: Any) -> UploadedFile:
         if not isinstance(d, dict):
             return cls()
         return cls(
@@ -109,7 +110,7 @@ class UploadResult(Model):
     session_state_applied: bool = False
 
     @classmethod
-    def parse(cls, data: Any) -> "UploadResult":
+    def parse(cls, data: Any) -> UploadResult:
         d = data if isinstance(data, dict) else {}
         files = d.get("files")
         if isinstance(files, dict):
@@ -153,7 +154,7 @@ class RenderJob(Model):
         return self.status in ("completed", "failed", "cancelled")
 
     @classmethod
-    def parse(cls, body: Any, render_id: str = "") -> "RenderJob":
+    def parse(cls, body: Any, render_id: str = "") -> RenderJob:
         """From ``{"success":true,"data":{...}}``, ``{"code":0,"data":{...}}`` or a bare object;
         ``status`` in data or at the top level; the link as data.outputUrl, output.url or
         data.output.url."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urljoin
+from urllib.parse import urljoin
+
+from tui.contract import paths
 
 from . import connection
 from .download import DownloadProgress, Source, download, safe_filename
@@ -26,7 +28,7 @@ log = logging.getLogger("tui.api")
 
 
 async def submit_render(
-    client: "NemoClient",
+    client: NemoClient,
     session_id: str,
     draft: Draft | dict[str, Any],
     fmt: str = "mp4",
@@ -45,7 +47,7 @@ async def submit_render(
         rid = client.new_render_id()
         try:
             body = await client._request(
-                "POST", "/api/render/proxy/lambda",
+                "POST", paths.RENDER,
                 json_body={"id": rid, "sessionId": session_id, "draft": wire_draft, "output": output},
                 render=True,
             )
@@ -69,14 +71,14 @@ async def submit_render(
     raise RenderFailed(last.message, last.next_step, code=last.code, status=last.status)
 
 
-async def render_status(client: "NemoClient", render_id: str) -> RenderJob:
-    body = await client._request("GET", f"/api/render/proxy/lambda/{_seg(render_id)}", render=True)
+async def render_status(client: NemoClient, render_id: str) -> RenderJob:
+    body = await client._request("GET", paths.render_status(render_id), render=True)
     return RenderJob.parse(body, render_id=render_id)
 
 
-async def cancel_render(client: "NemoClient", render_id: str) -> RenderJob:
+async def cancel_render(client: NemoClient, render_id: str) -> RenderJob:
     body = await client._request(
-        "POST", f"/api/render/proxy/lambda/{_seg(render_id)}/cancel", render=True, allow_empty=True)
+        "POST", paths.render_cancel(render_id), render=True, allow_empty=True)
     job = RenderJob.parse(body, render_id=render_id)
     if not body:
         job.status = "cancelled"
@@ -84,7 +86,7 @@ async def cancel_render(client: "NemoClient", render_id: str) -> RenderJob:
 
 
 async def download_render(
-    client: "NemoClient",
+    client: NemoClient,
     job: RenderJob,
     folder: Path,
     filename: str | None = None,
@@ -108,7 +110,7 @@ async def download_render(
     if job.output_url:
         urls.append(urljoin(client.settings.api_url + "/", job.output_url))
     if job.id:
-        fallback = f"{client.settings.api_url}/api/render/proxy/{_seg(job.id)}/download"
+        fallback = client.settings.api_url + paths.render_download(job.id)
         if fallback not in urls:
             urls.append(fallback)
     if not urls:
@@ -120,10 +122,6 @@ async def download_render(
         headers = client._headers(await client._ensure_token()) if own else {}
         sources.append(Source(url, headers, third_party=not own))
     return await download(client._http, sources, final, progress, connection.DOWNLOAD_TIMEOUT)
-
-
-def _seg(value: str) -> str:
-    return quote(str(value), safe="")
 
 
 def _is_duplicate(exc: ApiError) -> bool:

@@ -21,7 +21,7 @@ from .errors import _other_secrets, redact
 from .events import RAW_LIMIT, EventKind, SseEvent, make_event
 
 _loads = json.loads
-_scan_once: Any = getattr(json.JSONDecoder(), "scan_once")  # the C scanner, without json.loads' Python layers
+_scan_once: Any = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner, without json.loads' Python layers
 _monotonic = time.monotonic
 _PARTIAL = EventKind.PARTIAL
 _TEXT = EventKind.TEXT

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import httpx
+
+from tui.contract import APP_NAME, paths
 
 from . import connection, wire
 from .errors import RateLimited, StreamCut, TokenExpired
@@ -24,9 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("tui.api")
 
 
-async def run(client: "NemoClient", session_id: str, text: str) -> AsyncIterator[SseEvent]:
+async def run(client: NemoClient, session_id: str, text: str) -> AsyncIterator[SseEvent]:
     """The events of one run, as :meth:`NemoClient.run` documents."""
-    from .client import APP_NAME
 
     payload = {
         "app_name": APP_NAME,
@@ -42,7 +44,7 @@ async def run(client: "NemoClient", session_id: str, text: str) -> AsyncIterator
         try:
             resp = await connection.send(
                 http,
-                lambda: http.build_request("POST", "/run_sse", json=payload, headers=headers,
+                lambda: http.build_request("POST", paths.RUN_SSE, json=payload, headers=headers,
                                            timeout=connection.SSE_TIMEOUT),
                 stream=True,
             )
@@ -66,7 +68,7 @@ async def run(client: "NemoClient", session_id: str, text: str) -> AsyncIterator
             raise wire.network_error(exc, client.settings.api_url) from None
 
 
-async def _events(client: "NemoClient", resp: httpx.Response) -> AsyncIterator[SseEvent]:
+async def _events(client: NemoClient, resp: httpx.Response) -> AsyncIterator[SseEvent]:
     ctype = resp.headers.get("content-type", "").lower()
     # Some proxies drop or change the content type: only JSON/HTML bodies are not a stream.
     if resp.status_code != 200 or "json" in ctype or "html" in ctype:

@@ -6,8 +6,9 @@ import asyncio
 import mimetypes
 import os
 import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import AsyncIterator, BinaryIO, Callable, Sequence
+from typing import BinaryIO
 
 from tui.config import ACCEPTED_EXTENSIONS, AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, MAX_UPLOAD_BYTES, VIDEO_EXTENSIONS
 
@@ -91,8 +92,8 @@ def link_reason(said: str) -> tuple[str, str]:
     return reason, "Check the link, then paste it again."
 
 
-def _closer(fh: BinaryIO) -> Callable[["asyncio.Future[bytes]"], None]:
-    def close(_done: "asyncio.Future[bytes]") -> None:
+def _closer(fh: BinaryIO) -> Callable[[asyncio.Future[bytes]], None]:
+    def close(_done: asyncio.Future[bytes]) -> None:
         fh.close()
 
     return close

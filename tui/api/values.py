@@ -4,7 +4,7 @@ epoch seconds, the first of several aliases. None of them raises on odd input.""
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -55,11 +55,11 @@ def first(d: dict[str, Any], *keys: str) -> Any:
 def parse_time(value: Any) -> datetime | None:
     """ISO-8601 text or epoch seconds -> aware datetime; anything else -> None."""
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     f = num(value) if not isinstance(value, str) else None
     if f is not None:
         try:
-            return datetime.fromtimestamp(f / 1000 if f > 1e11 else f, tz=timezone.utc)
+            return datetime.fromtimestamp(f / 1000 if f > 1e11 else f, tz=UTC)
         except (OverflowError, OSError, ValueError):
             return None
     if isinstance(value, str) and value.strip():
@@ -71,5 +71,5 @@ def parse_time(value: Any) -> datetime | None:
         except ValueError:
             f = num(text)
             return parse_time(f) if f is not None else None
-        return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+        return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
     return None

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tui.contract import paths
+
 from .errors import (
     ApiError,
     BadResponse,
@@ -31,7 +33,7 @@ from .errors import (
 )
 from .upload import accepted_formats
 
-TOKEN_PATH = "/api/auth/anonymous-token"
+TOKEN_PATH = paths.ANONYMOUS_TOKEN
 ERROR_BODY_LIMIT = 64 * 1024
 
 
