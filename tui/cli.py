@@ -111,7 +111,7 @@ def _serve(args: argparse.Namespace, settings) -> int:
 
 def _web(args: argparse.Namespace, settings) -> int:
     try:
-        from tui.ui.web import serve_web
+        from tui.web import serve_web
     except ImportError:
         print("nemo-tui: browser mode needs textual-serve: pip install 'nemo-tui[web]'", file=sys.stderr)
         return 2

@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 from tui.ui.lazy import redact
 
 if TYPE_CHECKING:
-    from tui.ui.widgets.agent_message import AgentMessage
+    from tui.ui.chat.reply import AgentMessage
 
 NOTE_KINDS = ("info", "success", "warning", "error")
 
@@ -89,7 +89,7 @@ class ChatLog(VerticalScroll):
         return widget
 
     async def add_agent(self, text: str = "") -> "AgentMessage":
-        from tui.ui.widgets.agent_message import AgentMessage
+        from tui.ui.chat.reply import AgentMessage
 
         widget = AgentMessage(redact(text))
         await self.mount(widget)
