@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
@@ -129,7 +130,8 @@ class WorkingIndicator(Static):
     """
 
     def show_text(self, text: str) -> None:
-        self.update(f"⏳ {text}  (Esc cancels)")
+        # tool names and progress come from the server: plain text, never markup
+        self.update(Text(f"⏳ {text}  (Esc cancels)"))
         self.add_class("-active")
 
     def hide(self) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -133,11 +134,11 @@ class JobsPanel(VerticalScroll):
                 f"Uploads & exports · Esc cancels · {app.key_for('copy')} copies · "
                 f"{app.key_for('open_folder')} opens the folder"
             )
-        self.border_title = self.hint
+        self.border_title = escape(self.hint)  # keys from the user's keymap: never markup
 
     def set_hint(self, hint: str) -> None:
         self.hint = hint
-        self.border_title = hint
+        self.border_title = escape(hint)
 
     def set_row(self, key: str, text: str, fraction: float | None | bool = False, state: str = "active") -> None:
         row = self.rows.get(key)

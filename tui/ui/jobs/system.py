@@ -35,7 +35,7 @@ def open_folder(app: App[object], folder: Path) -> None:
     browser tab, without a display)."""
     command = opener()
     if app.is_web or not display_available() or command is None or not folder.is_dir():
-        app.notify(f"Exports are saved in {folder}", title="Download folder", timeout=8)
+        app.notify(f"Exports are saved in {folder}", title="Download folder", timeout=8, markup=False)
         return
     import subprocess
 
@@ -45,6 +45,6 @@ def open_folder(app: App[object], folder: Path) -> None:
             stderr=subprocess.DEVNULL, start_new_session=True,
         )
     except OSError:
-        app.notify(f"Exports are saved in {folder}", title="Download folder", timeout=8)
+        app.notify(f"Exports are saved in {folder}", title="Download folder", timeout=8, markup=False)
         return
-    app.notify(f"Opened {folder}", timeout=3)
+    app.notify(f"Opened {folder}", timeout=3, markup=False)

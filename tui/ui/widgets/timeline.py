@@ -84,6 +84,12 @@ def timeline_tree_class() -> Any:
             TimelineTree { height: 1fr; background: $surface; }
             """
 
+            def process_label(self, label: Any) -> Text:
+                # Titles, names and texts come from the user and the server: shown as they
+                # are, never read as Rich markup ("[/]" would crash, "[b]" would style).
+                text = Text(label) if isinstance(label, str) else label
+                return text.split()[0]
+
         _TREE_CLASS = TimelineTree
     return _TREE_CLASS
 
