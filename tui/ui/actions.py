@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ _BINDING_ORDER = (
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
 
-def bindings() -> list[Binding]:
+def bindings() -> list[BindingType]:
     """The app's BINDINGS, one per action, each with its id (so a keymap can rebind it)."""
     return [
         Binding(a.keys, a.target, a.label, show=a.show, priority=a.priority, id=a.id)

@@ -10,10 +10,11 @@ import asyncio
 import os
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, ClassVar, Iterable, cast
 
 from textual import events, work
 from textual.app import App, SystemCommand
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -50,7 +51,7 @@ class NemoApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "nemo-tui"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = actions.bindings()
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings()
 
     def __init__(
         self,
@@ -328,7 +329,8 @@ class NemoApp(App[None]):
         if not lines and not renders:
             return False
         when = time.strftime("%d %b %H:%M", time.localtime(last.updated)) if getattr(last, "updated", None) else ""
-        return bool(await self.push_screen_wait(ResumeScreen(last.session_id, lines, renders, when)))
+        question = cast("Screen[Any]", ResumeScreen(last.session_id, lines, renders, when))
+        return bool(await self.push_screen_wait(question))
 
     async def _load_credits_and_state(self, session_id: str) -> None:
         from tui.api.errors import ApiError

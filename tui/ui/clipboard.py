@@ -20,7 +20,7 @@ def copy_text(app: App, text: str, what: str = "text", *, env: Mapping[str, str]
     system = False
     if not over_ssh(env):
         try:
-            import pyperclip
+            import pyperclip  # type: ignore[import-untyped]
 
             pyperclip.copy(text)
             system = True

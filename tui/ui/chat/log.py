@@ -109,8 +109,8 @@ class ChatLog(VerticalScroll):
         for child in self.children:
             if isinstance(child, UserMessage):
                 lines.append(("user", child.text))
-            elif type(child).__name__ == "AgentMessage":
-                lines.append(("agent", child.text))
+            elif type(child).__name__ == "AgentMessage":  # its module loads with the first reply
+                lines.append(("agent", str(getattr(child, "text", ""))))
             elif isinstance(child, SystemNote):
                 lines.append(("note", child.text))
         return lines

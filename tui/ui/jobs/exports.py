@@ -128,6 +128,8 @@ async def export_job(
     if client is None:
         return
     session_id = conn.session_id
+    if session_id is None:
+        return
     resume_job = None
     if resume is not None:
         resume_job, session_id = resume

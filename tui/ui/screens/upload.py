@@ -162,7 +162,7 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
         self._show_marks()
 
     @property
-    def tree(self) -> MediaTree:
+    def tree(self) -> MediaTree:  # type: ignore[override]  # (DOMNode.tree is a debug view)
         return self.query_one(MediaTree)
 
     def go_to(self, folder: Path) -> None:

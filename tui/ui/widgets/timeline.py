@@ -117,11 +117,13 @@ class TimelineView(Vertical):
         # the Tree is mounted with the first draft (before that the hint above says it all)
 
     @property
-    def tree(self) -> "Tree":
+    def tree(self) -> "Tree[Any]":  # type: ignore[override]  # (DOMNode.tree is a debug view)
         """The draft as a Tree (mounted on first use)."""
-        found = self.query("#timeline-tree")
-        if found:
-            return found.first()
+        from textual.widgets import Tree
+
+        found = self.query("#timeline-tree").results(Tree)
+        for tree in found:
+            return tree
         tree = timeline_tree_class()("Draft", id="timeline-tree")
         tree.show_root = True
         tree.root.expand()
@@ -178,7 +180,9 @@ class TimelineView(Vertical):
     def _bars(self, width: int) -> list[tuple[str, str]]:
         fn = self._bars_fn
         if fn is None:
-            from tui.core.timeline import track_bars as fn
+            from tui.core.timeline import track_bars
+
+            fn = track_bars
         try:
             return list(fn(self.draft, width))
         except Exception:
@@ -206,8 +210,8 @@ class TimelineView(Vertical):
         else:
             expanded = None
         for index, (track, key) in enumerate(zip(tracks, keys)):
-            node = self._track_nodes.get(key)
-            if node is None:
+            found = self._track_nodes.get(key)
+            if found is None:
                 position = index if index < len(root.children) else None
                 node = root.add(track_label(track), data=("track", key), before=position)
                 if expanded is None or key in expanded:
@@ -215,6 +219,7 @@ class TimelineView(Vertical):
                 self._track_nodes[key] = node
                 self._segment_nodes[key] = {}
             else:
+                node = found
                 node.set_label(track_label(track))
             self._update_segments(node, self._segment_nodes[key], list(getattr(track, "segments", None) or []))
         self._track_nodes = {k: self._track_nodes[k] for k in keys}
@@ -231,12 +236,12 @@ class TimelineView(Vertical):
                 node.remove()
             nodes.clear()
         for index, (segment, key) in enumerate(zip(segments, keys)):
-            node = nodes.get(key)
-            if node is None:
+            leaf = nodes.get(key)
+            if leaf is None:
                 position = index if index < len(parent.children) else None
                 nodes[key] = parent.add_leaf(segment_label(segment), data=("segment", key), before=position)
             else:
-                node.set_label(segment_label(segment))
+                leaf.set_label(segment_label(segment))
         ordered = {k: nodes[k] for k in keys}
         nodes.clear()
         nodes.update(ordered)
