@@ -181,9 +181,11 @@ class NemoApp(App[None]):
             self.set_keymap(dict(self.settings.keymap))
         if self._theme_error:
             self.notify(self._theme_error, severity="warning", timeout=8)
+
+    def on_ready(self) -> None:
+        # Textual's Ready comes with the first painted frame: the screen never waits on the network.
         if self._auto_connect:
-            # After the first paint: the screen never waits on the network.
-            self.call_after_refresh(self.start_connect)
+            self.start_connect()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Animations off (the default): no input anywhere blinks its cursor, dialogs included

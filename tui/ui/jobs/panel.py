@@ -20,7 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from tui.ui import messages as m
 from tui.ui.base import allowed, nemo_app
@@ -54,6 +54,8 @@ class JobRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(self.text, classes="job-text", markup=False)
+        from textual.widgets import ProgressBar  # with the first row, not before the first paint
+
         bar = ProgressBar(total=100, show_eta=False, classes="-hidden")
         yield bar
 
@@ -68,6 +70,8 @@ class JobRow(Horizontal):
     def _apply(self) -> None:
         text, fraction, state = self.text, self.fraction, self.state
         self.query_one(".job-text", Static).update(text)
+        from textual.widgets import ProgressBar
+
         bar = self.query_one(ProgressBar)
         if fraction is False or state != "active":
             bar.add_class("-hidden")

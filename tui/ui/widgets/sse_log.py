@@ -112,6 +112,8 @@ class SseLogView(Vertical):
     async def _mount_log(self) -> None:
         from textual.widgets import RichLog
 
+        if not self.is_attached:  # the app closed before its first paint was over
+            return
         await self.mount(RichLog(max_lines=self.max_lines, markup=False, wrap=False, id="sse-log"))
         if self._pending:
             self.flush()
