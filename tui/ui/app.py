@@ -20,11 +20,11 @@ from textual.widgets import Input
 
 from tui.config import Settings
 from tui.ui import actions, messages as m
-from tui.ui.base import allowed
-from tui.ui.chat.timing import RunTiming
+from tui.ui.base import allowed, need_connection
+from tui.ui.timing import RunTiming
 from tui.ui.connection import Connection, plain_error
 from tui.ui.keys import legacy_fkey
-from tui.ui.screens.main import MainScreen
+from tui.ui.main_screen import MainScreen
 
 if TYPE_CHECKING:
     from tui.api.client import NemoClient
@@ -376,7 +376,7 @@ class NemoApp(App[None]):
         await self._load_credits_and_state(session.session_id)
 
     def action_new_session(self) -> None:
-        if self.chat.need_connection():
+        if need_connection(self.chat):
             self.chat.cancel_run()
             self.new_session_worker()
 

@@ -9,17 +9,23 @@ that asks the backend for the project state and posts ``StateLoaded`` or ``ApiFa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui.ui import messages as m
 
 if TYPE_CHECKING:
-    from textual.message_pump import MessagePump
+    from textual.message import Message
 
     from tui.api.client import NemoClient
     from tui.api.models import Credits, Draft, SessionInfo, SessionState, UploadResult
     from tui.config import Settings
     from tui.core.store import LocalStore
+
+
+class Poster(Protocol):
+    """Anything messages can be posted to (a widget, a screen, the jobs panel's face)."""
+
+    def post_message(self, message: Message) -> bool: ...
 
 
 @dataclass
@@ -82,7 +88,7 @@ class Connection:
 
 
 async def fetch_state(
-    target: MessagePump, conn: Connection, doing: str = "loading the project state"
+    target: Poster, conn: Connection, doing: str = "loading the project state"
 ) -> SessionState | None:
     """Fetch the session's state and post ``StateLoaded`` to ``target``; on an API error post
     ``ApiFailure(error, doing)`` and return None. Other errors propagate."""

@@ -3,7 +3,7 @@ changes it. Each is a ``@dataclass`` Textual message, as Textual's own ``Input.S
 
 Where they are handled: the chat pane (``tui.ui.chat.pane.ChatPane``) takes every message that
 adds a line to the conversation (notes, failures, the reply, the run lifecycle), in the order
-they were posted; the main screen (``tui.ui.screens.main.MainScreen``) takes what the side
+they were posted; the main screen (``tui.ui.main_screen.MainScreen``) takes what the side
 panes show (state, credits, the SSE log, the header).
 """
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tui.api.errors import ApiError, StreamCut
 from tui.core import chat as C
 from tui.ui import messages as m
-from tui.ui.chat.timing import RunTiming
+from tui.ui.timing import RunTiming
 from tui.ui.connection import Connection, fetch_state, uploaded_words
 
 if TYPE_CHECKING:

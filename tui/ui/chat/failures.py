@@ -4,16 +4,18 @@ new one, a network error marks the header offline."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Awaitable, Callable
+
+from textual.dom import DOMNode
 
 from tui.ui import messages as m
-from tui.ui.base import nemo_app
-
-if TYPE_CHECKING:
-    from tui.ui.chat.pane import ChatPane
+from tui.ui.base import nemo_app, side_panes
 
 
-async def show_failure(pane: ChatPane, message: m.ApiFailure) -> None:
+async def show_failure(
+    pane: DOMNode, message: m.ApiFailure, add_note: Callable[[str, str], Awaitable[object]]
+) -> None:
+    """Say ``message`` in the chat (through ``add_note(text, kind)``) and react to it."""
     from tui.api.errors import NetworkError, OutOfCredits, SessionNotFound
     from tui.core.errors_text import error_note
 
@@ -31,18 +33,18 @@ async def show_failure(pane: ChatPane, message: m.ApiFailure) -> None:
                 link = client.bind_url(user_id)
             except Exception:
                 link = None
-        app.main.credits_view.show_out_of_credits(link if anonymous is not False else None)
+        side_panes(pane).show_out_of_credits(link if anonymous is not False else None)
     text = error_note(error, anonymous=anonymous, bind_url=link)
     if isinstance(error, SessionNotFound) and message.doing != "connecting" and client is not None:
-        await pane.add_note(text, "warning")
+        await add_note(text, "warning")
         app.new_session_worker(replaced=True)
         return
     if isinstance(error, NetworkError) and message.doing == "connecting":
         text += f" Press {app.key_for('refresh')} to try again."
     elif isinstance(error, NetworkError) and conn.state == "connected":
         # The backend stopped answering: the header says so until an answer arrives again.
-        app.main.set_connection("offline")
+        side_panes(pane).set_connection("offline")
         text += f" Press {app.key_for('refresh')} to check again."
     if message.doing:
         text = f"While {message.doing}: {text}"
-    await pane.add_note(text, "error")
+    await add_note(text, "error")

@@ -17,9 +17,10 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from tui.ui import messages as m
-from tui.ui.base import allowed, nemo_app
+from tui.ui.base import allowed, need_connection, nemo_app, side_panes
 from tui.ui.chat.log import ChatLog, HistoryInput, SystemNote, WorkingIndicator
 from tui.ui.connection import Connection
+from tui.ui.jobs.panel import JobsPanel
 
 if TYPE_CHECKING:
     from tui.api.models import Draft
@@ -44,8 +45,6 @@ class ChatPane(Vertical):
         self.reply: AgentMessage | None = None  # the reply being streamed
 
     def compose(self) -> ComposeResult:
-        from tui.ui.jobs.panel import JobsPanel
-
         yield ChatLog(id="chat-log")
         yield WorkingIndicator(id="working")
         yield JobsPanel(id="jobs")  # hidden until it has a row
@@ -54,6 +53,10 @@ class ChatPane(Vertical):
     @property
     def conn(self) -> Connection:
         return nemo_app(self).conn
+
+    @property
+    def jobs(self) -> JobsPanel:
+        return self.query_one("#jobs", JobsPanel)
 
     @property
     def log_view(self) -> ChatLog:
@@ -90,24 +93,24 @@ class ChatPane(Vertical):
         decision = route(text)
         await self.log_view.add_user(text)
         self.conn.record_line("user", text)
-        app = nemo_app(self)
+        main = side_panes(self)
         action = decision.action
         if action == "export":
-            app.jobs.action_export()
+            self.jobs.action_export()
         elif action == "credits":
             if self.need_connection():
-                app.main.credits_worker(announce=True)
+                main.credits_worker(announce=True)
         elif action == "status":
             if self.need_connection():
-                app.main.state_worker(announce=True)
-                if app.main.compact:
-                    app.main.action_show_tab("timeline")
+                main.state_worker(announce=True)
+                if main.compact:
+                    main.action_show_tab("timeline")
         elif action == "upload":
             paths = list(getattr(decision, "paths", None) or [])
             if paths and self.need_connection():
-                app.jobs.upload_named(paths)
+                self.jobs.upload_named(paths)
             elif not paths:
-                app.jobs.action_upload()
+                self.jobs.action_upload()
         else:
             if not self.need_connection():
                 return
@@ -121,13 +124,7 @@ class ChatPane(Vertical):
 
     def need_connection(self) -> bool:
         """True when connected; otherwise says so in the chat."""
-        if self.conn.ready:
-            return True
-        note = "Not connected yet: wait for \u201cReady\u201d" + (
-            ", or press ctrl+r to try again." if self.conn.state == "offline" else "."
-        )
-        self.call_later(self.log_view.add_note, note, "warning")
-        return False
+        return need_connection(self)
 
     @work(exclusive=True, group="chat", exit_on_error=False)
     async def chat_worker(self, text: str, urls: list[str]) -> None:
@@ -206,11 +203,11 @@ class ChatPane(Vertical):
             self._working_timer.stop()
             self._working_timer = None
         self.query_one("#working", WorkingIndicator).hide()
-        main = nemo_app(self).main
+        main = side_panes(self)
         if message.outcome in ("cut", "timeout", "error", "api_error", "cancelled"):
             self.retry_text = message.text
         elif message.outcome == "finished":
-            main.credits_view.clear_hint()
+            main.clear_credits_hint()
         if not self.conn.ready:
             return
         main.credits_worker()  # credits after every run
@@ -223,7 +220,7 @@ class ChatPane(Vertical):
 
     def on_state_check(self, message: m.StateCheck) -> None:
         if self.conn.ready:
-            nemo_app(self).main.state_worker()
+            side_panes(self).state_worker()
 
     @work(exclusive=True, group="state", exit_on_error=False)
     async def check_state_worker(self, reason: str, before: Draft | None) -> None:
@@ -262,7 +259,7 @@ class ChatPane(Vertical):
     def _show_on_main(self, message: m.ConnectionChanged | m.CreditsLoaded | m.StateLoaded | m.SseReceived) -> None:
         """Side-pane news from the chat's or the jobs' workers, shown in the order posted."""
         message.stop()
-        nemo_app(self).main.apply(message)
+        side_panes(self).apply(message)
 
     # ---- lines from everywhere -----------------------------------------------------------
     async def on_chat_note(self, message: m.ChatNote) -> None:
@@ -287,4 +284,4 @@ class ChatPane(Vertical):
         from tui.ui.chat.failures import show_failure
 
         message.stop()
-        await show_failure(self, message)
+        await show_failure(self, message, self.add_note)

@@ -7,43 +7,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
 from tui.ui import messages as m
-from tui.ui.base import nemo_app
-from tui.ui.jobs.panel import ExportDone
+from tui.ui.jobs.host import ExportDone, ExportJob, JobsHost
 
 if TYPE_CHECKING:
     from tui.api.models import Draft, RenderJob
-    from tui.core.files import RateMeter
-    from tui.ui.jobs.panel import JobsPanel
     from tui.ui.screens.export import ExportChoice
 
 THROTTLE_S = 0.1  # progress repaints at most ~10 times a second per row
 
 
-@dataclass
-class ExportJob:
-    """One export followed in the panel (``phase``: submit / pending / processing /
-    downloading / done / failed / cancelled)."""
-
-    key: str
-    render_id: str | None = None
-    phase: str = "submit"
-    part: Path | None = None
-    worker: Worker[None] | None = None
-    cancelled_by_user: bool = False
-    resumed_from: int | None = None
-    meter: RateMeter | None = None
-    shown_at: float = 0.0
-    ids: list[str] = field(default_factory=list)
-
-
-def pickup_renders(panel: JobsPanel) -> None:
+def pickup_renders(panel: JobsHost) -> None:
     """On start: list this session's renders, and pick up every render of this backend
     left pending, processing or completed-but-not-downloaded (polling resumes, the
     download completes)."""
@@ -76,7 +55,7 @@ def pickup_renders(panel: JobsPanel) -> None:
                 size = " · (file moved)"
             else:  # the last export of a resumed session is what ctrl+y copies
                 panel.last_export_path = Path(record.local_path)
-                nemo_app(panel).main.remember_link(record.local_path, "the exported file's path")
+                panel.remember_link(record.local_path, "the exported file's path")
             panel.row(key, f"✅ {record.local_path}{size}", False, "done")
         elif record.status in ("failed", "cancelled", "superseded"):
             panel.row(key, f"✗ render {_short(record.render_id)} · {record.status}", False, "failed")
@@ -101,7 +80,7 @@ def pickup_renders(panel: JobsPanel) -> None:
 
 
 async def export_job(
-    panel: JobsPanel, key: str, draft: Draft | None, choice: ExportChoice | None,
+    panel: JobsHost, key: str, draft: Draft | None, choice: ExportChoice | None,
     resume: tuple[RenderJob, str] | None,
 ) -> None:
     """Export ``draft`` (or follow the render ``resume`` = (job, session id) left running), showing
@@ -203,7 +182,7 @@ async def export_job(
             folder,
             on_status=on_status,
             on_download=on_download,
-            poll_interval=nemo_app(panel).export_poll_interval,
+            poll_interval=panel.export_poll_interval,
             store=conn.store,
             resume_job=resume_job,
             filename=name_for,
@@ -238,7 +217,7 @@ async def export_job(
 
 
 
-def after_user_cancel(panel: JobsPanel, state: ExportJob) -> None:
+def after_user_cancel(panel: JobsHost, state: ExportJob) -> None:
     store = panel.conn.store
     rid = state.render_id
     if state.phase == "downloading":

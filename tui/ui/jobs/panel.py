@@ -23,11 +23,11 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.ui import messages as m
-from tui.ui.base import allowed, nemo_app
+from tui.ui.base import allowed, need_connection, nemo_app, side_panes
 from tui.ui.connection import Connection
+from tui.ui.jobs.host import ExportDone, ExportJob, JobUpdate
 
 if TYPE_CHECKING:
-    from tui.ui.jobs.exports import ExportJob
     from tui.ui.screens.export import ExportChoice
 
 UPLOAD_ROW_LINGER_S = 8.0  # a finished upload row stays this long, then leaves the panel
@@ -88,26 +88,6 @@ class JobRow(Horizontal):
 
     def on_mount(self) -> None:
         self._apply()
-
-
-@dataclass
-class JobUpdate(Message):
-    """One row of the jobs panel: text, a fraction (0..1, None = indeterminate, False = no
-    bar) and a state (active / done / failed)."""
-
-    key: str
-    text: str
-    fraction: float | None | bool = False
-    state: str = "active"
-
-
-@dataclass
-class ExportDone(Message):
-    """An export is saved at ``path``; ``facts`` ("3s, 1.2 MB"), ``resumed`` (how it resumed)."""
-
-    path: Path
-    facts: str
-    resumed: str = ""
 
 
 class JobsPanel(VerticalScroll):
@@ -190,12 +170,20 @@ class JobsPanel(VerticalScroll):
     def drop_later(self, key: str) -> None:
         self.set_timer(UPLOAD_ROW_LINGER_S, lambda: self.drop(key))
 
+    @property
+    def export_poll_interval(self) -> float:
+        return nemo_app(self).export_poll_interval
+
+    def remember_link(self, link: str, what: str) -> None:
+        """What ctrl+y copies from now on (kept by the main screen)."""
+        side_panes(self).remember_link(link, what)
+
     def next_upload_seq(self) -> int:
         self._upload_seq += 1
         return self._upload_seq
 
     def need_connection(self) -> bool:
-        return nemo_app(self).chat.need_connection()
+        return need_connection(self)
 
     # ---- upload ------------------------------------------------------------------------
     def action_upload(self) -> None:
@@ -277,7 +265,7 @@ class JobsPanel(VerticalScroll):
         return True
 
     def start_export(self, choice: ExportChoice) -> None:
-        from tui.ui.jobs.exports import ExportJob, export_job
+        from tui.ui.jobs.exports import export_job
 
         if not self._export_ready():
             return
@@ -299,15 +287,15 @@ class JobsPanel(VerticalScroll):
         app = nemo_app(self)
         path = message.path
         self.last_export_path = path
-        app.main.remember_link(str(path), "the exported file's path")
+        self.remember_link(str(path), "the exported file's path")
         copy, folder = app.key_for("copy"), app.key_for("open_folder")
         where = f" ({message.facts})" if message.facts else ""
         text = f"✅ Exported {path.name}{where}: {path}  ({copy} copies the path, {folder} opens the folder)"
         if message.resumed:
             text += f" — {message.resumed}."
-        if app.is_web:
+        if self.app.is_web:
             try:
-                app.deliver_binary(path, save_filename=path.name, mime_type="video/mp4")
+                self.app.deliver_binary(path, save_filename=path.name, mime_type="video/mp4")
                 text += " — also sent to your browser as a download."
             except Exception:
                 pass

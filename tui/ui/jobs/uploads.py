@@ -13,12 +13,12 @@ from tui.ui import messages as m
 from tui.ui.connection import fetch_state, uploaded_words
 
 if TYPE_CHECKING:
-    from tui.ui.jobs.panel import JobsPanel
+    from tui.ui.jobs.host import JobsHost
 
 THROTTLE_S = 0.1  # progress repaints at most ~10 times a second per row
 
 
-async def upload_files(panel: JobsPanel, paths: list[Path]) -> None:
+async def upload_files(panel: JobsHost, paths: list[Path]) -> None:
     from tui.api.errors import ApiError
     from tui.core.files import RateMeter, human_bytes, transfer_line
 
@@ -81,7 +81,7 @@ async def upload_files(panel: JobsPanel, paths: list[Path]) -> None:
     await fetch_state(panel, conn)
 
 
-async def upload_urls(panel: JobsPanel, urls: list[str]) -> None:
+async def upload_urls(panel: JobsHost, urls: list[str]) -> None:
     from tui.api.errors import ApiError
 
     conn = panel.conn

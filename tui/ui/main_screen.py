@@ -48,9 +48,9 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = nemo_app(self)
-        detail = "" if app.conn.backend == "local" else _host(app.settings.api_url)
+        detail = "" if app.conn.backend == "local" else _host(app.conn.settings.api_url)
         yield StatusHeader(app.conn.backend, detail, id="header")
-        compact = is_compact(app.size.width, app.size.height)
+        compact = is_compact(self.app.size.width, self.app.size.height)
         with Vertical(id="main", classes="-tab-chat" + (" -compact" if compact else "")):
             if compact:  # the tabs exist only once the terminal is small (mounted on a resize)
                 yield self._make_tabs()
@@ -182,6 +182,12 @@ class MainScreen(Screen[None]):
         except Exception:
             self.last_link = None
 
+    def show_out_of_credits(self, link: str | None) -> None:
+        self.credits_view.show_out_of_credits(link)
+
+    def clear_credits_hint(self) -> None:
+        self.credits_view.clear_hint()
+
     def remember_link(self, link: str, what: str) -> None:
         """What ctrl+y copies from now on."""
         self.last_link, self.last_link_what = link, what
@@ -253,7 +259,7 @@ class MainScreen(Screen[None]):
             return
         self.credits_worker()
         self.state_worker()
-        app.jobs.pickup_renders()  # an export whose download was cut off resumes (never followed twice)
+        self.chat.jobs.pickup_renders()  # an export whose download was cut off resumes (never followed twice)
         self.notify("Refreshing the project state and credits…", timeout=2)
 
     def action_copy(self) -> None:
@@ -272,7 +278,7 @@ class MainScreen(Screen[None]):
     def action_cancel(self) -> None:
         """Escape: the agent's run first, then the uploads, then the latest export."""
         if not self.chat.cancel_run():
-            nemo_app(self).jobs.cancel_latest()
+            self.chat.jobs.cancel_latest()
 
     def action_raw_events(self) -> None:
         from tui.ui.screens.modals import RawEventScreen
