@@ -13,9 +13,13 @@ from tui.ui.actions import ACTIONS, action_name
 
 _F_TILDE = {"f5": 15, "f6": 17, "f7": 18, "f8": 19, "f9": 20, "f10": 21, "f11": 23, "f12": 24}
 _XTERM = {
-    "f1": "\x1bOP", "f2": "\x1bOQ", "f3": "\x1bOR", "f4": "\x1bOS",
+    "f1": "\x1bOP",
+    "f2": "\x1bOQ",
+    "f3": "\x1bOR",
+    "f4": "\x1bOS",
     **{k: f"\x1b[{n}~" for k, n in _F_TILDE.items()},
-    "shift+f5": "\x1b[15;2~", "shift+f9": "\x1b[20;2~",
+    "shift+f5": "\x1b[15;2~",
+    "shift+f9": "\x1b[20;2~",
 }
 # What each terminal sends for the keys the app binds (terminfo kf1..kf24 and the emulators'
 # own tables); a key missing from a terminal's table cannot be typed there.
@@ -24,12 +28,20 @@ TERMINALS: dict[str, dict[str, str]] = {
     "tmux": _XTERM,  # TERM=tmux-256color passes xterm's modified keys
     "tmux-3.2": {**{k: v for k, v in _XTERM.items() if not k.startswith("shift+")}, "shift+f5": "\x1b[31~"},
     "rxvt": {
-        "f1": "\x1b[11~", "f2": "\x1b[12~", "f3": "\x1b[13~", "f4": "\x1b[14~",
+        "f1": "\x1b[11~",
+        "f2": "\x1b[12~",
+        "f3": "\x1b[13~",
+        "f4": "\x1b[14~",
         **{k: f"\x1b[{n}~" for k, n in _F_TILDE.items()},
-        "shift+f5": "\x1b[28~", "shift+f9": "\x1b[33~",  # rxvt: shift+Fn = F(n+10)
+        "shift+f5": "\x1b[28~",
+        "shift+f9": "\x1b[33~",  # rxvt: shift+Fn = F(n+10)
     },
     "linux": {
-        "f1": "\x1b[[A", "f2": "\x1b[[B", "f3": "\x1b[[C", "f4": "\x1b[[D", "f5": "\x1b[[E",
+        "f1": "\x1b[[A",
+        "f2": "\x1b[[B",
+        "f3": "\x1b[[C",
+        "f4": "\x1b[[D",
+        "f5": "\x1b[[E",
         **{k: f"\x1b[{n}~" for k, n in _F_TILDE.items() if k != "f5"},
         "shift+f5": "\x1b[31~",  # the console: shift+Fn = F(n+12); shift+F9 sends nothing
     },

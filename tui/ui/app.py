@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, ClassVar, Iterable, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -19,12 +20,13 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from tui.config import Settings
-from tui.ui import actions, messages as m
+from tui.ui import actions
+from tui.ui import messages as m
 from tui.ui.base import allowed, need_connection
-from tui.ui.timing import RunTiming
 from tui.ui.connection import Connection, plain_error
 from tui.ui.keys import legacy_fkey
 from tui.ui.main_screen import MainScreen
+from tui.ui.timing import RunTiming
 
 if TYPE_CHECKING:
     from tui.api.client import NemoClient

@@ -4,7 +4,8 @@ so the features import neither (no import cycle inside tui.ui: app → main_scre
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Awaitable, Callable, Protocol, cast
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.dom import DOMNode
 from textual.screen import ModalScreen

@@ -4,7 +4,7 @@ set-clipboard on), plus pyperclip when the app runs locally and a system clipboa
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 from textual.app import App
 

@@ -119,7 +119,7 @@ def credits_line(credits: Credits) -> str:
 
 
 def uploaded_words(result: UploadResult | Any) -> str:
-    """"✅ Added clip.mp4 (3.0s, 640×360). It is in the timeline now." for an upload result."""
+    """ "✅ Added clip.mp4 (3.0s, 640×360). It is in the timeline now." for an upload result."""
     files = list(getattr(result, "files", None) or [])
     if not files:
         return "✅ Added to the session."

@@ -239,7 +239,9 @@ class MainScreen(Screen[None]):
         state = await fetch_state(self, self.conn)
         if state is not None and announce:
             draft = state.draft
-            summary = draft.summary() if getattr(draft, "tracks", None) else "The timeline is empty: nothing uploaded yet."
+            summary = (
+                draft.summary() if getattr(draft, "tracks", None) else "The timeline is empty: nothing uploaded yet."
+            )
             self.chat.post_message(m.ChatNote(summary))
 
     def on_api_failure(self, message: m.ApiFailure) -> None:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from tui.api.errors import ApiError, StreamCut
 from tui.core import chat as C
 from tui.ui import messages as m
-from tui.ui.timing import RunTiming
 from tui.ui.connection import Connection, fetch_state, uploaded_words
+from tui.ui.timing import RunTiming
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
@@ -115,7 +115,7 @@ async def drive_run(app: MessagePump, conn: Connection, timing: RunTiming, text:
             if queue.empty():
                 try:
                     first = await asyncio.wait_for(queue.get(), timeout=timing.tick_interval)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     post_outputs(app, run.tick(), checks)
                     continue
             else:

@@ -4,7 +4,7 @@ new one, a network error marks the header offline."""
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from textual.dom import DOMNode
 
@@ -12,9 +12,7 @@ from tui.ui import messages as m
 from tui.ui.base import nemo_app, side_panes
 
 
-async def show_failure(
-    pane: DOMNode, message: m.ApiFailure, add_note: Callable[[str, str], Awaitable[object]]
-) -> None:
+async def show_failure(pane: DOMNode, message: m.ApiFailure, add_note: Callable[[str, str], Awaitable[object]]) -> None:
     """Say ``message`` in the chat (through ``add_note(text, kind)``) and react to it."""
     from tui.api.errors import NetworkError, OutOfCredits, SessionNotFound
     from tui.core.errors_text import error_note

@@ -89,7 +89,7 @@ class ChatLog(VerticalScroll):
         self.anchor()
         return widget
 
-    async def add_agent(self, text: str = "") -> "AgentMessage":
+    async def add_agent(self, text: str = "") -> AgentMessage:
         from tui.ui.chat.reply import AgentMessage
 
         widget = AgentMessage(redact(text))

@@ -5,7 +5,8 @@ The rules are tui.core.timeline.describe_changes and tui.core.recovery.recover_a
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from tui.ui import messages as m
 from tui.ui.connection import Connection, fetch_state
@@ -57,9 +58,7 @@ async def recover(
         target.post_message(m.StateLoaded(state))
         return state
 
-    result = await recover_after_cut(
-        before if before is not None else Draft(), fetch, sleep=sleep or asyncio.sleep
-    )
+    result = await recover_after_cut(before if before is not None else Draft(), fetch, sleep=sleep or asyncio.sleep)
     target.post_message(m.ConnectionChanged("connected" if reachable[0] else "offline"))
     if result.changed:
         target.post_message(m.ChatNote(result.message, "success"))

@@ -62,9 +62,7 @@ def pickup_renders(panel: JobsHost) -> None:
     if not pending:
         return
     count = len(pending)
-    panel.post_message(
-        m.ChatNote(f"Picking up {count} export{'s' if count > 1 else ''} left unfinished last time…")
-    )
+    panel.post_message(m.ChatNote(f"Picking up {count} export{'s' if count > 1 else ''} left unfinished last time…"))
     from tui.api.models import RenderJob
     from tui.ui.screens.export import ExportChoice
 
@@ -72,15 +70,19 @@ def pickup_renders(panel: JobsHost) -> None:
         key = f"render:{record.render_id}"
         panel.exports[key] = ExportJob(key, render_id=record.render_id, phase=record.status)
         panel.row(key, f"⏳ render {_short(record.render_id)} · {record.status} (picked up)", None)
-        job = RenderJob(id=record.render_id, status=record.status, progress=record.progress, output_url=record.output_url)
+        job = RenderJob(
+            id=record.render_id, status=record.status, progress=record.progress, output_url=record.output_url
+        )
         panel.run_worker(
             export_job(panel, key, None, ExportChoice(), (job, record.session_id)), group="export", exit_on_error=False
         )
 
 
-
 async def export_job(
-    panel: JobsHost, key: str, draft: Draft | None, choice: ExportChoice | None,
+    panel: JobsHost,
+    key: str,
+    draft: Draft | None,
+    choice: ExportChoice | None,
     resume: tuple[RenderJob, str] | None,
 ) -> None:
     """Export ``draft`` (or follow the render ``resume`` = (job, session id) left running), showing
@@ -214,7 +216,6 @@ async def export_job(
     panel.row(key, f"✅ {path} · {facts}", False, "done")
     resumed = f"the download resumed at {human_bytes(state.resumed_from)}" if state.resumed_from else ""
     panel.post_message(ExportDone(path, facts, resumed))
-
 
 
 def after_user_cancel(panel: JobsHost, state: ExportJob) -> None:

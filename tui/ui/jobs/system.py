@@ -41,8 +41,11 @@ def open_folder(app: App[object], folder: Path) -> None:
 
     try:
         subprocess.Popen(
-            [*command, str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
+            [*command, str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
     except OSError:
         app.notify(f"Exports are saved in {folder}", title="Download folder", timeout=8, markup=False)

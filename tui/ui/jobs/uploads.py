@@ -67,7 +67,9 @@ async def upload_files(panel: JobsHost, paths: list[Path]) -> None:
     except OSError as error:  # the file vanished or became unreadable while streaming
         failed("not uploaded")
         panel.post_message(
-            m.ChatNote(f"Could not read a file while uploading ({error.strerror or error}). Nothing was added.", "error")
+            m.ChatNote(
+                f"Could not read a file while uploading ({error.strerror or error}). Nothing was added.", "error"
+            )
         )
         return
     for path, key in keys.items():
@@ -97,7 +99,9 @@ async def upload_urls(panel: JobsHost, urls: list[str]) -> None:
     except asyncio.CancelledError:
         panel.row(key, f"✗ {shown} · cancelled", False, "failed")
         panel.drop_later(key)
-        panel.post_message(m.ChatNote("Adding the link was cancelled here (the server may still finish it).", "warning"))
+        panel.post_message(
+            m.ChatNote("Adding the link was cancelled here (the server may still finish it).", "warning")
+        )
         raise
     except ApiError as error:
         panel.row(key, f"✗ {shown} · not added", False, "failed")

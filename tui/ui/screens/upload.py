@@ -9,8 +9,8 @@ in the picker, not a failed upload.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from rich.style import Style
 from rich.text import Text

@@ -4,7 +4,8 @@ throttled (a flood of events is drawn about ten times a second, never line by li
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rich.text import Text
 from textual.containers import Vertical

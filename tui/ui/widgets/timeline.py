@@ -3,7 +3,8 @@ Tree (draft → tracks → segments) updated in place so expanded nodes and the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.containers import Vertical
@@ -117,7 +118,7 @@ class TimelineView(Vertical):
         # the Tree is mounted with the first draft (before that the hint above says it all)
 
     @property
-    def tree(self) -> "Tree[Any]":  # type: ignore[override]  # (DOMNode.tree is a debug view)
+    def tree(self) -> Tree[Any]:  # type: ignore[override]  # (DOMNode.tree is a debug view)
         """The draft as a Tree (mounted on first use)."""
         from textual.widgets import Tree
 
@@ -209,7 +210,7 @@ class TimelineView(Vertical):
             self._segment_nodes.clear()
         else:
             expanded = None
-        for index, (track, key) in enumerate(zip(tracks, keys)):
+        for index, (track, key) in enumerate(zip(tracks, keys, strict=True)):
             found = self._track_nodes.get(key)
             if found is None:
                 position = index if index < len(root.children) else None
@@ -235,7 +236,7 @@ class TimelineView(Vertical):
             for node in nodes.values():
                 node.remove()
             nodes.clear()
-        for index, (segment, key) in enumerate(zip(segments, keys)):
+        for index, (segment, key) in enumerate(zip(segments, keys, strict=True)):
             leaf = nodes.get(key)
             if leaf is None:
                 position = index if index < len(parent.children) else None
