@@ -33,8 +33,8 @@ class Hello(App):
         yield Static("Hello, world")
         yield Footer()
 
-    def on_mount(self):
-        self.call_after_refresh(lambda: self.exit(time.perf_counter() - t0))
+    def on_ready(self):  # Textual's Ready: the first frame of the first screen is painted
+        self.exit(time.perf_counter() - t0)
 
 paint = Hello().run(headless=True, size=(120, 40))
 import resource
@@ -52,8 +52,8 @@ from tui.ui.app import NemoApp
 class Timed(NemoApp):
     CSS_PATH = str(Path({root!r}) / "tui" / "ui" / "app.tcss")
 
-    def on_mount(self):  # runs after NemoApp.on_mount (Textual calls each class's handler)
-        self.call_after_refresh(lambda: self.exit(time.perf_counter() - t0))
+    def on_ready(self):  # runs after NemoApp.on_ready (Textual calls each class's handler)
+        self.exit(time.perf_counter() - t0)
 
 settings = load_settings(api_url="http://127.0.0.1:9")
 paint = Timed(settings, backend="cloud").run(headless=True, size=(120, 40))

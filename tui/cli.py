@@ -116,7 +116,7 @@ def _web(args: argparse.Namespace, settings) -> int:
         # textual-serve is imported only when serving: look for it first, or its absence is a traceback.
         if importlib.util.find_spec("textual_serve") is None:
             raise ImportError("textual_serve")
-        from tui.ui.web import serve_web
+        from tui.web import serve_web
     except ImportError:
         print("nemo-tui: browser mode needs textual-serve: pip install 'nemo-tui[web]'", file=sys.stderr)
         return 2

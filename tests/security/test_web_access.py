@@ -16,7 +16,7 @@ import pytest
 from aiohttp import ClientSession, CookieJar, WSServerHandshakeError
 from aiohttp.test_utils import TestServer
 
-from tui.ui.web import visitor_command
+from tui.web import visitor_command
 from tui.web_access import KEY_COOKIE, VISITOR_COOKIE, GuardedServer, WebAccess, split_host
 
 

@@ -22,7 +22,7 @@ def test_main_screen_without_colour(snap_compare, make_app, fake_backend: FakeBa
             box = app.query_one("#chat-input")
             box.value = text
             await pilot.press("enter")
-            await wait_until(lambda: not app.run_active and app._working_timer is None)
+            await wait_until(lambda: not app.run_active and app.chat._working_timer is None)
         await wait_until(lambda: "simulated model error" in screen_text(app))
         await wait_until(lambda: app.sse_log._flush_timer is None and app.sse_log.received > 3)
         text = screen_text(app)

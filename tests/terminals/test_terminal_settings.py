@@ -41,7 +41,7 @@ async def test_a_keymap_in_the_config_file_rebinds_by_id(make_app):
         await pilot.press("ctrl+x")
         await wait_until(lambda: "nothing to export yet" in screen_text(app).lower())
         assert "^x Export" in screen_text(app)
-        assert app._key_for("upload") == "f11"
+        assert app.key_for("upload") == "f11"
 
 
 async def test_every_binding_has_an_id_and_the_fkey_alternatives_work(make_app):
@@ -127,14 +127,14 @@ async def test_an_idle_screen_sends_nothing(make_app):
         try:
             await asyncio.sleep(2.0)
             assert writes == [], f"{len(writes)} screen updates while idle"
-            assert app._working_timer is None and app._status_timer is None
+            assert app.chat._working_timer is None and app.chat._status_timer is None
 
             # the same counter sees a run: the screen updates, a "working" timer runs only
             # while the agent works and is gone when it ends
             await pilot.press(*"help")
             await pilot.press("enter")
             await wait_until(lambda: app.run_active or app.chat.transcript()[-1][0] == "agent")
-            await wait_until(lambda: not app.run_active and app._working_timer is None)
+            await wait_until(lambda: not app.run_active and app.chat._working_timer is None)
             assert len(writes) > 3
         finally:
             app._display = original

@@ -205,7 +205,7 @@ async def test_out_of_credits_shows_the_registration_link(make_app, backend: Fak
         await send(pilot, "add a title Money")
         link = "https://nemovideo.com/?bind=anon_abc123"
         await wait_until(lambda: any("Out of credits" in n and link in n for n in notes(app)))
-        assert link in app.credits_widget.text
+        assert link in app.main.credits_view.text
 
 
 async def test_local_commands_never_reach_the_agent(make_app, backend: FakeBackend):
@@ -296,7 +296,7 @@ async def test_a_late_credits_answer_while_closing_does_not_crash(make_app, back
     async with app.run_test(size=(120, 40)) as pilot:
         await start(app, pilot)
         await app.query_one("#credits").remove()
-        app.post_message(m.CreditsLoaded(Credits(available=1, frozen=0, total=1)))
+        app.main.post_message(m.CreditsLoaded(Credits(available=1, frozen=0, total=1)))
         await pilot.pause()
         assert app.is_running
         assert app.credits.available == 1

@@ -11,14 +11,15 @@ from ui_fakes import SESSION_ID, TOKEN, FakeBackend, fixture
 
 
 async def test_every_binding_has_an_id_and_every_action_is_in_the_palette(make_app):
+    from tui.ui.actions import palette
     from tui.ui.app import NemoApp
 
     assert all(binding.id for binding in NemoApp.BINDINGS)
     app = make_app(connect=False)
     async with app.run_test(size=(120, 40)) as pilot:
         titles = {command.title: command.help for command in app.get_system_commands(app.screen)}
-        for title, _help, _action, _id in NemoApp.PALETTE:
-            assert title in titles
+        for action in palette():
+            assert action.palette in titles
         assert "ctrl+e / f5" in titles["Export"]
         await pilot.press("ctrl+p")
         await pilot.press(*"export")

@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 
 from tui.api.events import EventKind, SseEvent
 from tui.api.models import Credits, Draft
-from tui.ui.widgets.chat import HistoryInput
+from tui.ui.chat.log import HistoryInput
 from tui.ui.widgets.credits import CreditsWidget
 from tui.ui.widgets.sse_log import SseLogView
 from tui.ui.widgets.timeline import TimelineView

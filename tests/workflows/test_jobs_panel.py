@@ -117,7 +117,7 @@ async def test_open_in_browser_gives_the_web_link_without_the_token(fake_app, fa
     app = fake_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await connected(app)
-        await app.run_action("open_web")
+        await app.run_action("jobs.open_web")
         await wait_until(lambda: any(n.startswith("The project on the web: http") for n in notes(app)))
         link = next(n for n in notes(app) if n.startswith("The project on the web:")).split(": ", 1)[1]
         assert app.session_id in link

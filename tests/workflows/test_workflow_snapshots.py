@@ -41,6 +41,9 @@ def test_upload_picker(snap_compare, fake_app, size):
         await wait_until(lambda: "city.mp4" in screen_text(pilot.app))
         await pilot.press("down", "down", "space")  # mark beat.mp3 (after the folder)
         await wait_until(lambda: "Marked 1 file (24.5 KB): beat.mp3" in screen_text(pilot.app))
+        # the dimmed background is painted after the dialog: wait until nothing is pending
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=picker)

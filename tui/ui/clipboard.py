@@ -4,7 +4,7 @@ set-clipboard on), plus pyperclip when the app runs locally and a system clipboa
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 from textual.app import App
 
@@ -20,7 +20,7 @@ def copy_text(app: App, text: str, what: str = "text", *, env: Mapping[str, str]
     system = False
     if not over_ssh(env):
         try:
-            import pyperclip
+            import pyperclip  # type: ignore[import-untyped]
 
             pyperclip.copy(text)
             system = True

@@ -1,119 +1,136 @@
-"""Typed messages the workers post to the app; the app's handlers own state and widgets."""
+"""Typed messages the workers post; the handler that owns a widget is the only code that
+changes it. Each is a ``@dataclass`` Textual message, as Textual's own ``Input.Submitted``.
+
+Where they are handled: the chat pane (``tui.ui.chat.pane.ChatPane``) takes every message that
+adds a line to the conversation (notes, failures, the reply, the run lifecycle), in the order
+they were posted; the main screen (``tui.ui.main_screen.MainScreen``) takes what the side
+panes show (state, credits, the SSE log, the header).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
+if TYPE_CHECKING:
+    from tui.api.events import SseEvent
+    from tui.api.models import Credits, Draft, SessionInfo, SessionState
+    from tui.core.chat import ChatRun
 
+ConnectionState = Literal["connecting", "connected", "reconnecting", "offline"]
+NoteKind = Literal["info", "success", "warning", "error"]
+
+
+@dataclass
 class ConnectionChanged(Message):
-    def __init__(self, state: str) -> None:
-        super().__init__()
-        self.state = state  # connecting / connected / reconnecting / offline
+    """The header's connection word changed."""
+
+    state: ConnectionState
 
 
+@dataclass
 class SessionOpened(Message):
-    def __init__(self, session: Any, *, resumed: bool = False, replaced: bool = False) -> None:
-        super().__init__()
-        self.session = session
-        self.resumed = resumed
-        self.replaced = replaced  # a 1002 made us start a new one
+    """A session is open: ``resumed`` from the local record, or ``replaced`` after a 1002."""
+
+    session: SessionInfo
+    resumed: bool = False
+    replaced: bool = False
 
 
+@dataclass
 class CreditsLoaded(Message):
-    def __init__(self, credits: Any) -> None:
-        super().__init__()
-        self.credits = credits
+    credits: Credits
 
 
+@dataclass
 class StateLoaded(Message):
-    def __init__(self, state: Any) -> None:
-        super().__init__()
-        self.state = state
+    state: SessionState
 
 
+@dataclass
 class ChatNote(Message):
-    """A system note in the chat (info / success / warning / error)."""
+    """A system note in the chat."""
 
-    def __init__(self, text: str, kind: str = "info") -> None:
-        super().__init__()
-        self.text = text
-        self.kind = kind
+    text: str
+    kind: NoteKind = "info"
 
 
+@dataclass
 class ApiFailure(Message):
-    """An API error to show in plain words (with its next step) and react to (2001, 1002…)."""
+    """An API error to show in plain words (with its next step) and react to (2001, 1002…);
+    ``doing`` is what the app was doing ("uploading"), shown as "While uploading: …"."""
 
-    def __init__(self, error: BaseException, doing: str = "") -> None:
-        super().__init__()
-        self.error = error
-        self.doing = doing
+    error: BaseException
+    doing: str = ""
 
 
+@dataclass
 class SseReceived(Message):
     """Events of the stream, in order (a batch: one message for many events)."""
 
-    def __init__(self, events: list[Any]) -> None:
-        super().__init__()
-        self.events = events
+    events: list[SseEvent]
 
 
+@dataclass
 class RunStarted(Message):
-    def __init__(self, run: Any, text: str, status: str = "") -> None:
-        super().__init__()
-        self.run = run  # the tui.core.chat.ChatRun (read-only here: the live indicator), or
-        self.text = text  # None while the links of the message are added first (``status``)
-        self.status = status
+    """A run began. ``run`` is the ChatRun (read-only here: the live indicator), or None while
+    the links of the message are added first (``status`` says so)."""
+
+    run: ChatRun | None
+    text: str
+    status: str = ""
 
 
+@dataclass
+class RunStatus(Message):
+    """A short "working: <tool>" status for the live indicator."""
+
+    text: str
+
+
+@dataclass
+class AgentChunk(Message):
+    """New text of the reply being streamed."""
+
+    text: str
+
+
+@dataclass
+class AgentText(Message):
+    """The whole text of the reply being shown (replaces the streamed chunks)."""
+
+    text: str
+
+
+@dataclass
 class AgentFinished(Message):
     """The agent message being streamed is complete; the next chunk starts a new one."""
 
 
+@dataclass
 class StateCheck(Message):
-    """Fetch the state; with ``before`` set, say in the chat what changed."""
+    """Fetch the state (a ``state_delta`` event said it changed)."""
 
-    def __init__(self, reason: str, before: Any) -> None:
-        super().__init__()
-        self.reason = reason
-        self.before = before
+    reason: str
+    before: Draft | None = None
 
 
-class RunStatus(Message):
-    """A short "working: <tool>" status for the live indicator."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
-class AgentChunk(Message):
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
-class AgentText(Message):
-    """The whole text of the reply being shown (replaces the streamed chunks)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
+@dataclass
 class RunFinished(Message):
-    def __init__(self, outcome: str, check: str | None, before: Any, text: str) -> None:
-        super().__init__()
-        self.outcome = outcome  # finished / error / timeout / cut / cancelled / api_error
-        self.check = check  # None, or the state check due: silent / timeout / cut / cancelled
-        self.before = before  # the draft before the run
-        self.text = text  # what the user sent (for a manual retry, never automatic)
+    """The run ended. ``check``: None, or the state check due (silent / timeout / cut /
+    cancelled); ``before``: the draft before the run; ``text``: what the user sent (offered
+    for a manual retry, never re-sent by itself)."""
+
+    outcome: str  # finished / error / timeout / cut / cancelled / api_error
+    check: str | None
+    before: Draft | None
+    text: str
 
 
+@dataclass
 class TranscriptRestored(Message):
     """The lines of a resumed session, from the local store: (role, text)."""
 
-    def __init__(self, lines: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.lines = lines
+    lines: list[tuple[str, str]] = field(default_factory=list)

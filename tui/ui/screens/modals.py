@@ -5,7 +5,7 @@ Each is a ``ModalScreen[T]`` closed with ``dismiss``; Escape always closes it.""
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding

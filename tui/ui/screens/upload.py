@@ -9,8 +9,8 @@ in the picker, not a failed upload.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from rich.style import Style
 from rich.text import Text
@@ -162,7 +162,7 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
         self._show_marks()
 
     @property
-    def tree(self) -> MediaTree:
+    def tree(self) -> MediaTree:  # type: ignore[override]  # (DOMNode.tree is a debug view)
         return self.query_one(MediaTree)
 
     def go_to(self, folder: Path) -> None:

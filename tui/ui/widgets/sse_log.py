@@ -4,7 +4,8 @@ throttled (a flood of events is drawn about ten times a second, never line by li
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rich.text import Text
 from textual.containers import Vertical
@@ -112,6 +113,8 @@ class SseLogView(Vertical):
     async def _mount_log(self) -> None:
         from textual.widgets import RichLog
 
+        if not self.is_attached:  # the app closed before its first paint was over
+            return
         await self.mount(RichLog(max_lines=self.max_lines, markup=False, wrap=False, id="sse-log"))
         if self._pending:
             self.flush()

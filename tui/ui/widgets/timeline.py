@@ -3,7 +3,8 @@ Tree (draft → tracks → segments) updated in place so expanded nodes and the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.containers import Vertical
@@ -84,6 +85,12 @@ def timeline_tree_class() -> Any:
             TimelineTree { height: 1fr; background: $surface; }
             """
 
+            def process_label(self, label: Any) -> Text:
+                # Titles, names and texts come from the user and the server: shown as they
+                # are, never read as Rich markup ("[/]" would crash, "[b]" would style).
+                text = Text(label) if isinstance(label, str) else label
+                return text.split()[0]
+
         _TREE_CLASS = TimelineTree
     return _TREE_CLASS
 
@@ -111,11 +118,13 @@ class TimelineView(Vertical):
         # the Tree is mounted with the first draft (before that the hint above says it all)
 
     @property
-    def tree(self) -> "Tree":
+    def tree(self) -> Tree[Any]:  # type: ignore[override]  # (DOMNode.tree is a debug view)
         """The draft as a Tree (mounted on first use)."""
-        found = self.query("#timeline-tree")
-        if found:
-            return found.first()
+        from textual.widgets import Tree
+
+        found = self.query("#timeline-tree").results(Tree)
+        for tree in found:
+            return tree
         tree = timeline_tree_class()("Draft", id="timeline-tree")
         tree.show_root = True
         tree.root.expand()
@@ -172,7 +181,9 @@ class TimelineView(Vertical):
     def _bars(self, width: int) -> list[tuple[str, str]]:
         fn = self._bars_fn
         if fn is None:
-            from tui.core.timeline import track_bars as fn
+            from tui.core.timeline import track_bars
+
+            fn = track_bars
         try:
             return list(fn(self.draft, width))
         except Exception:
@@ -199,9 +210,9 @@ class TimelineView(Vertical):
             self._segment_nodes.clear()
         else:
             expanded = None
-        for index, (track, key) in enumerate(zip(tracks, keys)):
-            node = self._track_nodes.get(key)
-            if node is None:
+        for index, (track, key) in enumerate(zip(tracks, keys, strict=True)):
+            found = self._track_nodes.get(key)
+            if found is None:
                 position = index if index < len(root.children) else None
                 node = root.add(track_label(track), data=("track", key), before=position)
                 if expanded is None or key in expanded:
@@ -209,6 +220,7 @@ class TimelineView(Vertical):
                 self._track_nodes[key] = node
                 self._segment_nodes[key] = {}
             else:
+                node = found
                 node.set_label(track_label(track))
             self._update_segments(node, self._segment_nodes[key], list(getattr(track, "segments", None) or []))
         self._track_nodes = {k: self._track_nodes[k] for k in keys}
@@ -224,13 +236,13 @@ class TimelineView(Vertical):
             for node in nodes.values():
                 node.remove()
             nodes.clear()
-        for index, (segment, key) in enumerate(zip(segments, keys)):
-            node = nodes.get(key)
-            if node is None:
+        for index, (segment, key) in enumerate(zip(segments, keys, strict=True)):
+            leaf = nodes.get(key)
+            if leaf is None:
                 position = index if index < len(parent.children) else None
                 nodes[key] = parent.add_leaf(segment_label(segment), data=("segment", key), before=position)
             else:
-                node.set_label(segment_label(segment))
+                leaf.set_label(segment_label(segment))
         ordered = {k: nodes[k] for k in keys}
         nodes.clear()
         nodes.update(ordered)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
@@ -12,7 +13,7 @@ from textual.widgets import Input, Static
 from tui.ui.lazy import redact
 
 if TYPE_CHECKING:
-    from tui.ui.widgets.agent_message import AgentMessage
+    from tui.ui.chat.reply import AgentMessage
 
 NOTE_KINDS = ("info", "success", "warning", "error")
 
@@ -88,8 +89,8 @@ class ChatLog(VerticalScroll):
         self.anchor()
         return widget
 
-    async def add_agent(self, text: str = "") -> "AgentMessage":
-        from tui.ui.widgets.agent_message import AgentMessage
+    async def add_agent(self, text: str = "") -> AgentMessage:
+        from tui.ui.chat.reply import AgentMessage
 
         widget = AgentMessage(redact(text))
         await self.mount(widget)
@@ -108,8 +109,8 @@ class ChatLog(VerticalScroll):
         for child in self.children:
             if isinstance(child, UserMessage):
                 lines.append(("user", child.text))
-            elif type(child).__name__ == "AgentMessage":
-                lines.append(("agent", child.text))
+            elif type(child).__name__ == "AgentMessage":  # its module loads with the first reply
+                lines.append(("agent", str(getattr(child, "text", ""))))
             elif isinstance(child, SystemNote):
                 lines.append(("note", child.text))
         return lines
@@ -129,7 +130,8 @@ class WorkingIndicator(Static):
     """
 
     def show_text(self, text: str) -> None:
-        self.update(f"⏳ {text}  (Esc cancels)")
+        # tool names and progress come from the server: plain text, never markup
+        self.update(Text(f"⏳ {text}  (Esc cancels)"))
         self.add_class("-active")
 
     def hide(self) -> None:

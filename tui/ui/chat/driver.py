@@ -1,9 +1,9 @@
-"""One agent run, driven from the app's "chat" worker.
+"""One agent run, driven from the chat pane's "chat" worker.
 
 The stream is read by a pump task into a queue so the run can also be ticked while the
 stream is quiet (the "still working" notes and the 10-minute timeout come from
 tui.core.chat.ChatRun, with the app's injectable clock and tick interval). Every decision
-is ChatRun's; this module only turns its outputs into the app's typed messages.
+is ChatRun's; this module only turns its outputs into typed messages posted to the pane.
 """
 
 from __future__ import annotations
@@ -14,14 +14,18 @@ from typing import TYPE_CHECKING, Any
 from tui.api.errors import ApiError, StreamCut
 from tui.core import chat as C
 from tui.ui import messages as m
+from tui.ui.connection import Connection, fetch_state, uploaded_words
+from tui.ui.timing import RunTiming
 
 if TYPE_CHECKING:
-    from tui.ui.app import NemoApp
+    from textual.message_pump import MessagePump
 
-NOTE_KINDS = {C.Note: "info", C.Error: "error", C.TimedOut: "warning"}
+    from tui.api.client import NemoClient
+
+NOTE_KINDS: dict[type, m.NoteKind] = {C.Note: "info", C.Error: "error", C.TimedOut: "warning"}
 
 
-def post_outputs(app: "NemoApp", outputs: list[Any], checks: list[str]) -> None:
+def post_outputs(app: MessagePump, outputs: list[Any], checks: list[str]) -> None:
     """ChatRun's outputs as the app's messages; chunks in a row are joined and only the
     last status is kept, so a flood of events becomes a few messages."""
     chunk: list[str] = []
@@ -58,7 +62,7 @@ def post_outputs(app: "NemoApp", outputs: list[Any], checks: list[str]) -> None:
 BATCH = 500  # events handled per turn of the loop at most: the screen stays responsive
 
 
-async def _pump(client: Any, session_id: str, text: str, queue: asyncio.Queue) -> None:
+async def _pump(client: NemoClient, session_id: str, text: str, queue: asyncio.Queue[tuple[str, Any]]) -> None:
     try:
         async for event in client.run(session_id, text):
             await queue.put(("event", event))
@@ -72,8 +76,11 @@ async def _pump(client: Any, session_id: str, text: str, queue: asyncio.Queue) -
         await queue.put(("end", None))
 
 
-async def drive_run(app: "NemoApp", text: str, urls: list[str]) -> None:
-    client, session_id = app.client, app.session_id
+async def drive_run(app: MessagePump, conn: Connection, timing: RunTiming, text: str, urls: list[str]) -> None:
+    """Run one message: add its links first (if any), then stream the agent's run, posting
+    every message to ``app`` (the chat pane). Cancelled (Escape): hang up, never re-send."""
+    client, session_id = conn.client, conn.session_id
+    assert client is not None and session_id is not None
     if urls:
         app.post_message(m.ChatNote(f"Adding {', '.join(urls)} to the session first…"))
         app.post_message(m.RunStarted(None, text, "adding the link…"))
@@ -83,36 +90,32 @@ async def drive_run(app: "NemoApp", text: str, urls: list[str]) -> None:
             app.post_message(
                 m.ChatNote("Stopped: the link was not added here and nothing was sent to the agent.", "warning")
             )
-            app.post_message(m.RunFinished("cancelled", None, app.draft, text))
+            app.post_message(m.RunFinished("cancelled", None, conn.draft, text))
             return
         except ApiError as error:
             app.post_message(m.ApiFailure(error, "adding the link"))
             app.post_message(
                 m.ChatNote("Your message was not sent to the agent, so no credits were used. Fix the link and send it again.", "warning")
             )
-            app.post_message(m.RunFinished("api_error", None, app.draft, text))
+            app.post_message(m.RunFinished("api_error", None, conn.draft, text))
             return
-        from tui.ui.app import uploaded_words
-
         app.post_message(m.ChatNote(uploaded_words(result), "success"))
-        try:
-            app.post_message(m.StateLoaded(await client.state(session_id)))
-        except ApiError as error:
-            app.post_message(m.ApiFailure(error, "loading the project state"))
+        await fetch_state(app, conn)
 
-    before = app.draft
-    run = C.ChatRun(clock=app.clock, note_every=app.note_every, timeout=app.run_timeout)
+    before = conn.draft
+    run = C.ChatRun(clock=timing.clock, note_every=timing.note_every, timeout=timing.run_timeout)
     checks: list[str] = []
-    queue: asyncio.Queue = asyncio.Queue(maxsize=5 * BATCH)  # backpressure to the network
+    queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=5 * BATCH)  # backpressure to the network
     app.post_message(m.RunStarted(run, text))
     pump = asyncio.create_task(_pump(client, session_id, text, queue))
     outcome = "finished"
+    failure: m.ApiFailure | m.ChatNote | None = None
     try:
         while not run.done:
             if queue.empty():
                 try:
-                    first = await asyncio.wait_for(queue.get(), timeout=app.tick_interval)
-                except asyncio.TimeoutError:
+                    first = await asyncio.wait_for(queue.get(), timeout=timing.tick_interval)
+                except TimeoutError:
                     post_outputs(app, run.tick(), checks)
                     continue
             else:
@@ -145,7 +148,7 @@ async def drive_run(app: "NemoApp", text: str, urls: list[str]) -> None:
             if events:
                 app.post_message(m.SseReceived(events))
             post_outputs(app, outputs, checks)
-            if outcome == "api_error":
+            if outcome == "api_error" and failure is not None:
                 checks.clear()
                 app.post_message(failure)
             # Let the screen breathe between batches.

@@ -1,0 +1,1 @@
+"""Uploads and exports: the panel, its workers."""
