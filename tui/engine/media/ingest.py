@@ -128,6 +128,7 @@ def ingest_url(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     max_height: int | None = None,
+    extra_opts: dict[str, Any] | None = None,
 ) -> Path:
     """Download url into dest_dir as an MP4 at the highest resolution; return the file's path.
 
@@ -135,6 +136,8 @@ def ingest_url(
     (bytes/total/speed/eta/percent may be None), at most about ten a second while bytes
     arrive; stage is "download", then "merge" (video + audio joined) or "remux" (container
     fixed up) when ffmpeg runs, then "probe".
+    extra_opts: more yt-dlp options merged last (tui.engine.media.fetch passes its caps:
+    match_filter, max_filesize).
     Setting cancel stops the download (IngestCancelled). Any failure raises IngestError in
     plain words, and nothing is left in dest_dir.
     """
@@ -233,6 +236,7 @@ def ingest_url(
         "overwrites": True,
         "color": {"stdout": "never", "stderr": "never"},
     }
+    opts.update(extra_opts or {})
     try:
         if cancel is not None and cancel.is_set():
             raise IngestCancelled("The download was cancelled.")
