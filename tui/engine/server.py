@@ -52,6 +52,7 @@ from tui.engine.renders import RenderPool, resolve_sources
 from tui.engine.runs import AgentRun
 from tui.engine.storage import TOKEN_TTL, Storage
 from tui.engine.uploads import UploadRefused, new_upload_id, receive_files, safe_name
+from tui.engine.downloads_routes import routes as download_routes, watch_disconnect
 
 log = logging.getLogger("tui.engine")
 
@@ -90,9 +91,14 @@ class RealMedia:
         return probe(path)
 
     def ingest_url(self, url: str, dest_dir: Path, **kwargs):
-        from tui.engine.media.ingest import ingest_url
+        from tui.engine.media.fetch import fetch_url  # ingest_url in a killable process group, with caps
 
-        return ingest_url(url, dest_dir, **kwargs)
+        return fetch_url(url, dest_dir, **kwargs)
+
+    def fetch_media(self, url: str, dest_dir: Path, **kwargs):
+        from tui.engine.media.fetch import fetch_media
+
+        return fetch_media(url, dest_dir, **kwargs)
 
     def render_draft(self, draft: dict, sources, out_path: Path, **kwargs):
         from tui.engine.media.render import render_draft
@@ -255,6 +261,7 @@ class Engine:
             version = await self.add_to_draft(session_id, [row], "ingest")
             return row, version
         except BaseException:
+            cancel.set()  # a cancelled handler (the client hung up) stops the fetch too
             if not await self.db(self.store.upload, upload_id, user_id):  # nothing half-done stays behind
                 await asyncio.shield(asyncio.to_thread(shutil.rmtree, dest, True))
             raise
@@ -368,7 +375,8 @@ async def _upload_urls(request: Request, eng: Engine, user_id: str, session_id: 
         if not url.lower().startswith(("http://", "https://")):
             raise Fail(4001, f"Not a web link: {url[:100]}")
         try:
-            row, _version = await eng.ingest(user_id, session_id, url)
+            cancel = threading.Event()  # set when the client hangs up: nobody waits, the fetch stops
+            row, _version = await watch_disconnect(request, eng.ingest(user_id, session_id, url, cancel=cancel), cancel)
         except Fail:
             raise
         except Exception as exc:
@@ -688,6 +696,7 @@ def create_app(data_dir: Path, *, heartbeat_interval: float = 5.0, media: Any = 
         Route("/api/render/proxy/lambda/{rid}", render_status, methods=["GET"]),
         Route("/api/render/proxy/lambda/{rid}/cancel", render_cancel, methods=["POST"]),
         Route("/api/render/proxy/{rid}/download", render_download, methods=["GET"]),
+        *download_routes(),  # /api/local/...: capabilities, fetch with progress (downloads_routes.py)
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={Fail: _fail_handler, HTTPException: _http_handler,
@@ -709,7 +718,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = Non
               "can get a token and use this engine; prefer 127.0.0.1 with an SSH tunnel.", file=sys.stderr)
     app = create_app(Path(data_dir), **options)
     print(f"nemo-tui engine on http://{host}:{port} (data in {data_dir})", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # at most 5 s for open requests on SIGTERM; then their handlers are cancelled, which kills their fetches
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
 
 
 def main(argv: list[str] | None = None) -> int:

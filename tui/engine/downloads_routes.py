@@ -1,0 +1,267 @@
+"""Local-only extensions for download jobs (the embedded engine only; the cloud lacks them).
+
+Listed by ``GET /api/local/capabilities``, which a client reads once after connecting::
+
+    {"code": 0, "data": {"extensions": ["fetch"],
+                          "fetch": {"path": "/api/local/fetch/{session_id}", "progress": true,
+                                    "cancel": "close the stream", "max_height": true}}}
+
+``POST /api/local/fetch/{session_id}`` with JSON ``{"url": "https://…", "max_height": 720 | null}``
+fetches one link into the session's media **without adding it to the draft** (a download job
+never changes the timeline the user edits; the media stays available to add). The answer is
+``text/event-stream``; each event is one ``data: <json>`` line:
+
+- ``{"type": "progress", "stage": "download"|"merge"|"remux"|"probe", "label": str,
+  "bytes": int|null, "total": int|null, "percent": float|null, "speed": float|null (bytes/s),
+  "eta": float|null (s)}`` — about eight a second while bytes arrive;
+- ``{"type": "heartbeat"}`` — when nothing else was sent for 2 s;
+- last, either ``{"type": "done", "file": {<the upload endpoint's file object>, "upload_id",
+  "title": str|null, "offered_height": int|null, "vcodec", "acodec", "has_audio", "size",
+  "source_url"}}`` or ``{"type": "error", "code": 4003|4005|4029, "message": str}``
+  (4003 could not fetch, 4005 refused by a limit or a live stream, 4029 too many fetches).
+
+Closing the stream cancels the fetch: the engine kills the fetch's process group and removes
+its partial files; nothing is added to the session later. Fetches are free (no credits).
+Errors before the stream starts use the documented envelope (1001 token, 1002 session).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import shutil
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+MAX_FETCHES = 4  # fetches at once per engine; more get 4029 at once instead of queueing
+HEARTBEAT_S = 2.0
+PROGRESS_EVERY_S = 0.12
+
+_pool: ThreadPoolExecutor | None = None  # fetch threads only wait on a child process: never the probe pool
+_running_lock = threading.Lock()
+
+
+def _fetch_pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=MAX_FETCHES, thread_name_prefix="nemo-fetch")
+    return _pool
+
+
+def _error(code: int, message: str, status: int = 200) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message, "msg": message, "data": None}, status_code=status)
+
+
+async def capabilities(request: Request) -> Response:
+    eng = request.app.state.engine
+    await eng.user(request)
+    return JSONResponse({"code": 0, "message": "success", "data": {
+        "extensions": ["fetch"],
+        "fetch": {"path": "/api/local/fetch/{session_id}", "progress": True, "cancel": "close the stream",
+                  "max_height": True}}})
+
+
+def _fetcher(media: Any) -> Callable[..., Any]:
+    """``fetch_media`` of the media layer (facts included), or its ``ingest_url`` (path only)."""
+    fn = getattr(media, "fetch_media", None)
+    if fn is not None:
+        return fn  # type: ignore[no-any-return]
+
+    def plain(url: str, dest: Path, **kwargs: Any) -> Any:
+        return media.ingest_url(url, dest, **kwargs)
+
+    return plain
+
+
+async def watch_disconnect(request: Request, work: Awaitable[Any], cancel: threading.Event) -> Any:
+    """Await ``work`` while the client stays connected; when it hangs up, set ``cancel`` (the
+    fetch stops) and raise ``asyncio.CancelledError``. For handlers whose body was read."""
+    task = asyncio.ensure_future(work)
+
+    async def gone() -> None:
+        while not await request.is_disconnected():
+            await asyncio.sleep(0.25)
+
+    watcher = asyncio.ensure_future(gone())
+    try:
+        done, _ = await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            return task.result()
+        cancel.set()
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+        raise asyncio.CancelledError("the client hung up")
+    finally:
+        watcher.cancel()
+        if not task.done():
+            cancel.set()
+            task.cancel()
+
+
+class _FetchStream(Response):
+    """The event stream of one fetch; the fetch is cancelled when the client hangs up."""
+
+    media_type = "text/event-stream"
+
+    def __init__(self, run: Callable[[Callable[[dict[str, Any]], None]], Awaitable[None]],
+                 cancel: threading.Event) -> None:
+        super().__init__(status_code=200, media_type=self.media_type,
+                         headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
+        self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
+        self.run = run
+        self.cancel = cancel
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+
+        async def producer() -> None:
+            try:
+                await self.run(queue.put_nowait)
+            finally:
+                queue.put_nowait(None)
+
+        async def watch() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+        task = asyncio.create_task(producer())
+        watcher = asyncio.create_task(watch())
+        getter: asyncio.Task[dict[str, Any] | None] | None = None
+        hung_up = False
+        try:
+            while True:
+                if getter is None:
+                    getter = asyncio.create_task(queue.get())
+                done, _ = await asyncio.wait({getter, watcher}, timeout=HEARTBEAT_S,
+                                             return_when=asyncio.FIRST_COMPLETED)
+                if watcher in done:
+                    hung_up = True
+                    break
+                if getter in done:
+                    item = getter.result()
+                    getter = None
+                    if item is None:
+                        break
+                else:
+                    item = {"type": "heartbeat"}
+                try:
+                    await send({"type": "http.response.body", "body": f"data: {json.dumps(item)}\n\n".encode(),
+                                "more_body": True})
+                except OSError:
+                    hung_up = True
+                    break
+        finally:
+            if hung_up or not task.done():
+                self.cancel.set()  # nobody waits any more: the fetch stops
+            for t in (getter, watcher):
+                if t is not None:
+                    t.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+        if not hung_up:
+            with contextlib.suppress(OSError):
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def fetch(request: Request) -> Response:
+    eng = request.app.state.engine
+    user_id = await eng.user(request)
+    session_id = request.path_params["sid"]
+    await eng.owned_session(user_id, session_id)
+    try:
+        body = await request.json()
+    except Exception:
+        return _error(4001, "The JSON body could not be read.", 400)
+    url = body.get("url") if isinstance(body, dict) else None
+    if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
+        return _error(4001, "Send {\"url\": \"https://…\"}: a web link to fetch.", 400)
+    url = url.strip()
+    max_height = body.get("max_height")
+    max_height = int(max_height) if isinstance(max_height, (int, float)) and 16 <= max_height <= 8192 else None
+    with _running_lock:
+        running = getattr(eng, "local_fetches", 0)
+        if running >= MAX_FETCHES:
+            return _error(4029, f"{MAX_FETCHES} links are being fetched already: wait for one to finish.", 429)
+        eng.local_fetches = running + 1
+    cancel = threading.Event()
+    loop = asyncio.get_running_loop()
+
+    async def run(emit: Callable[[dict[str, Any]], None]) -> None:
+        from tui.engine.uploads import new_upload_id, safe_name
+
+        upload_id = new_upload_id()
+        dest = eng.store.media_folder(user_id, session_id) / upload_id
+        last = {"at": 0.0, "stage": None}
+
+        def on_progress(p: dict[str, Any]) -> None:
+            now = time.monotonic()
+            if now - last["at"] >= PROGRESS_EVERY_S or p.get("stage") != last["stage"] or (p.get("percent") or 0) >= 100:
+                last.update(at=now, stage=p.get("stage"))
+                loop.call_soon_threadsafe(emit, {"type": "progress", **p})
+
+        eng.active_ingests.add(cancel)
+        stored = False
+        try:
+            result = await loop.run_in_executor(
+                _fetch_pool(), lambda: _fetcher(eng.media)(url, dest, progress=on_progress, cancel=cancel,
+                                                           max_height=max_height))
+            path = Path(getattr(result, "path", result))
+            emit({"type": "progress", "stage": "probe", "label": path.name, "bytes": None, "total": None,
+                  "percent": None, "speed": None, "eta": None})
+            row = await eng.in_media_pool(eng._probe_row, path, upload_id=upload_id, filename=safe_name(path.name),
+                                          ext=path.suffix.lstrip(".").lower())
+            if cancel.is_set():
+                raise asyncio.CancelledError()
+            row.update(session_id=session_id, user_id=user_id, source_url=url)
+            await eng.db(eng.store.add_upload, row)
+            stored = True
+            base = str(request.base_url).rstrip("/")
+            emit({"type": "done", "file": {
+                "filename": row["filename"], "file_type": row["file_type"], "cdn_url": f"{base}/api/media/{upload_id}",
+                "duration": row["duration"], "width": row["width"], "height": row["height"], "fps": row["fps"],
+                "hash": row.get("hash"), "upload_id": upload_id, "size": row.get("size"), "vcodec": row["vcodec"],
+                "acodec": row["acodec"], "has_audio": bool(row["has_audio"]), "source_url": url,
+                "title": getattr(result, "title", None), "offered_height": getattr(result, "offered_height", None)}})
+        except asyncio.CancelledError:
+            cancel.set()
+            raise
+        except Exception as exc:
+            message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            refused = type(exc).__name__ == "FetchRefused"
+            emit({"type": "error", "code": 4005 if refused else 4003, "message": message})
+        finally:
+            eng.active_ingests.discard(cancel)
+            with _running_lock:
+                eng.local_fetches -= 1
+            if not stored:  # nothing half-done stays behind
+                await asyncio.shield(asyncio.to_thread(shutil.rmtree, dest, True))
+
+    return _FetchStream(run, cancel)
+
+
+def cancel_all(engine: Any) -> None:
+    """Stop every running fetch of ``engine`` (at shutdown, before waiting for connections)."""
+    for cancel in list(getattr(engine, "active_ingests", ())):
+        cancel.set()
+
+
+def routes() -> list[Route]:
+    """The routes this module adds to the engine's table."""
+    return [
+        Route("/api/local/capabilities", capabilities, methods=["GET"]),
+        Route("/api/local/fetch/{sid}", fetch, methods=["POST"]),
+    ]
+
+
+__all__ = ["cancel_all", "routes", "watch_disconnect"]
