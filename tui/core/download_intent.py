@@ -35,6 +35,8 @@ _EDIT_ZH = ("剪", "裁", "加", "字幕", "音乐", "配乐", "标题", "合并
 _FILLER = frozenset("""please pls this these that those the a an it them my me to for of in on as at and with
                     video videos file files link links here now both all each two three four five
                     i want would like can could you u need just then also""".split())
+MAX_LINKS = 50  # one message, at most this many download jobs; more goes to the agent
+_SCHEME_URL = re.compile(r"""(?i)https?://[^\s<>"'`\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+""")
 _UPSCALE = re.compile(r"(?i)\bup-?scal(?:e|ed|ing)\b|放大|超分")
 _WORD = re.compile(r"[a-z0-9']+|[\u3400-\u9fff]+")
 
@@ -70,12 +72,13 @@ def asked_height(text: str) -> int | None:
 
 def download_request(text: str, urls: list[str]) -> DownloadRequest | None:
     """A download job when the message asks to keep the links and asks for no edit; else None."""
-    if not urls:
+    if not urls or len(urls) > MAX_LINKS:
         return None
-    rest = text or ""
-    for url in sorted(urls, key=len, reverse=True):
-        rest = rest.replace(url, " ")
-        rest = rest.replace(re.sub(r"^https?://", "", url), " ")
+    rest = _SCHEME_URL.sub(" ", text or "")
+    for url in urls:
+        bare = re.sub(r"(?i)^https?://", "", url)
+        if bare in rest:  # typed without a scheme
+            rest = rest.replace(bare, " ")
     low = rest.lower()
     low = re.sub(r"\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\b\d{3,4}\s*p\b|\b[248]k\b", " ", low)  # sizes are no edit
     words = _WORD.findall(low)

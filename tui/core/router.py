@@ -91,10 +91,10 @@ def extract_urls(text: str) -> list[str]:
     typed without a scheme get one (``http://`` for localhost and IP addresses, else ``https://``)."""
     seen: list[str] = []
     text = text or ""
-    spans = [m.span() for m in _URL_RE.finditer(text)]
     candidates = [(m.start(), m.group(0)) for m in _URL_RE.finditer(text)]
-    candidates += [(pos, url) for pos, url in _bare_urls(text)
-                   if not any(a <= pos < b for a, b in spans)]
+    # links without a scheme, looked for where no http(s) link is
+    without = _URL_RE.sub(lambda m: " " * len(m.group(0)), text)
+    candidates += _bare_urls(without)
     for _pos, raw in sorted(candidates):
         url = _clean_url(raw)
         scheme_end = url.find("://") + 3
