@@ -28,3 +28,15 @@ def site(site_files) -> Iterator[Site]:
     s = Site(site_files)
     yield s
     s.close()
+
+
+@pytest.fixture
+def engine_url(tmp_path) -> Iterator[str]:
+    """The real engine (real media layer) on a loopback port."""
+    from tui.engine.embedded import EmbeddedEngine
+
+    eng = EmbeddedEngine(tmp_path / "engine", heartbeat_interval=0.2, chunk_delay=0.0, tool_delay=0.0,
+                         silent_ratio=0.0)
+    url = eng.start()
+    yield url
+    eng.stop()

@@ -1,8 +1,8 @@
 """A loopback video site for the download tests, made by ffmpeg at test time.
 
-Serves: an HLS master with 360p/720p/1080p variants (``/hls/master.m3u8``), a 720p-only HLS
-master (``/hls720/master.m3u8``), a DASH manifest with 480p/1080p video and one audio
-(``/dash/manifest.mpd``), a plain MP4 (``/v/plain.mp4``), a WebM VP9/Opus (``/v/clip.webm``),
+Serves: an HLS master with 360p/720p/1080p variants (``/city-timelapse/master.m3u8``), a 720p-only HLS
+master (``/beach-720/master.m3u8``), a DASH manifest with 480p/1080p video and one audio
+(``/mountain-dash/manifest.mpd``), a plain MP4 (``/v/plain.mp4``), a WebM VP9/Opus (``/v/clip.webm``),
 an HTML page with a ``<video>`` (``/page/holiday.html``), a live HLS playlist without
 ``#EXT-X-ENDLIST`` (``/live/index.m3u8``) and a trickling MP4 (``/slow/big.mp4``, a few kB
 every 50 ms). Every request path is counted; the trickle records when its client went away.
@@ -42,7 +42,7 @@ _X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g",
 
 def build_site(root: Path, ffmpeg: str) -> Path:
     """Write the site into ``root`` (2-second media; the trickle file is 6 s)."""
-    for folder, heights in (("hls", (360, 720, 1080)), ("hls720", (720,))):
+    for folder, heights in (("city-timelapse", (360, 720, 1080)), ("beach-720", (720,))):
         variants = ""
         for h in heights:
             out = root / folder / f"v{h}"
@@ -66,7 +66,7 @@ def build_site(root: Path, ffmpeg: str) -> Path:
     slow = root / "slow"
     slow.mkdir()
     _run(ffmpeg, *_av(360, 6), *_X264, "-movflags", "+faststart", str(slow / "big.mp4"))
-    dash = root / "dash"
+    dash = root / "mountain-dash"
     dash.mkdir()
     parts = []
     for h in (480, 1080):

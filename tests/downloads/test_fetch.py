@@ -29,7 +29,7 @@ def test_plain_file_is_requested_once(site, tmp_path):
 
 def test_hls_master_highest_and_title_facts(site, tmp_path):
     seen: list[dict] = []
-    result = fetch_media(site.url("/hls/master.m3u8"), tmp_path / "out", progress=seen.append)
+    result = fetch_media(site.url("/city-timelapse/master.m3u8"), tmp_path / "out", progress=seen.append)
     info = probe(result.path)
     assert info.height == 1080 and info.has_audio
     assert result.offered_height == 1080
@@ -37,10 +37,10 @@ def test_hls_master_highest_and_title_facts(site, tmp_path):
 
 
 def test_height_limit_fetches_only_the_fitting_variant(site, tmp_path):
-    result = fetch_media(site.url("/hls/master.m3u8"), tmp_path / "out", max_height=720)
+    result = fetch_media(site.url("/city-timelapse/master.m3u8"), tmp_path / "out", max_height=720)
     assert probe(result.path).height == 720
-    assert site.segment_hits("/hls/v1080/") == 0
-    assert site.segment_hits("/hls/v720/") > 0
+    assert site.segment_hits("/city-timelapse/v1080/") == 0
+    assert site.segment_hits("/city-timelapse/v720/") > 0
     assert result.offered_height == 1080
 
 
@@ -59,8 +59,8 @@ def test_size_cap_refuses_and_keeps_nothing(site, tmp_path):
 
 def test_duration_cap_refuses_hls(site, tmp_path):
     with pytest.raises(FetchRefused, match="min limit"):
-        fetch_media(site.url("/hls/master.m3u8"), tmp_path / "out", limits=FetchLimits(max_duration_s=1.0))
-    assert site.segment_hits("/hls/") == 0
+        fetch_media(site.url("/city-timelapse/master.m3u8"), tmp_path / "out", limits=FetchLimits(max_duration_s=1.0))
+    assert site.segment_hits("/city-timelapse/") == 0
 
 
 def test_cancel_stops_within_two_seconds_and_leaves_nothing(site, tmp_path):

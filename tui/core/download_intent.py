@@ -107,7 +107,8 @@ def _good(stem: str) -> bool:
 def download_name(title: str | None, filename: str | None, url: str) -> str:
     """``<name>.mp4`` for a fetched link: the site's title, else the served file's name, else
     the link's path (last meaningful segment), else its host."""
-    candidates = [_stem(title), _stem(filename)]
+    # yt-dlp numbers the videos of a page "<page title> (1)": one video needs no number
+    candidates = [re.sub(r"\s*\(1\)$", "", _stem(title)), re.sub(r"\s*\(1\)$", "", _stem(filename))]
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
     candidates += [_stem(s) for s in reversed(segments)]
