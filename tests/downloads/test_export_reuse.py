@@ -1,0 +1,36 @@
+"""Export of an unchanged draft reuses the last file: one render, one file (real engine)."""
+
+from __future__ import annotations
+
+from tui.api.client import NemoClient
+from tui.config import load_settings
+from tui.core.export import export_draft
+from tui.core.store import LocalStore
+
+
+async def test_export_twice_without_a_change_is_one_render_and_one_file(engine_url, tmp_path, make_video):
+    store = LocalStore(tmp_path / "client")
+    client = NemoClient(load_settings(api_url=engine_url))
+    try:
+        await client.connect()
+        sid = (await client.create_session()).session_id
+        store.save_session(engine_url, sid)
+        await client.upload_files(sid, [make_video(seconds=2, width=320, height=180)])
+        draft = (await client.state(sid)).draft
+        out = tmp_path / "out"
+        reused: list = []
+        first = await export_draft(client, sid, draft, out, store=store, poll_interval=0.2, on_reuse=reused.append)
+        assert reused == []
+        draft_again = (await client.state(sid)).draft  # fetched anew, unchanged
+        second = await export_draft(client, sid, draft_again, out, store=store, poll_interval=0.2,
+                                    on_reuse=reused.append)
+        assert second == first and reused == [first]
+        assert [p.name for p in out.iterdir()] == [first.name]
+        assert len(store.renders(sid)) == 1
+        # the file changed on disk (the user edited or replaced it): render again
+        first.write_bytes(first.read_bytes() + b"\0")
+        third = await export_draft(client, sid, draft_again, out, store=store, poll_interval=0.2)
+        assert third != first and len(store.renders(sid)) == 2
+    finally:
+        await client.aclose()
+        store.close()
