@@ -189,12 +189,18 @@ class DownloadJobs:
             job_id = f"dl{next(_ids)}"
             self._tasks[job_id] = asyncio.ensure_future(self._job(job_id, url, request))
         results: list[JobDone | JobFailed] = []
-        for job_id, task in list(self._tasks.items()):
-            try:
-                results.append(await task)
-            except asyncio.CancelledError:
-                outcome = JobFailed(job_id, "", "Cancelled.", cancelled=True)
-                results.append(outcome)
+        try:
+            for job_id, task in list(self._tasks.items()):
+                try:
+                    results.append(await asyncio.shield(task))
+                except asyncio.CancelledError:
+                    if not task.cancelled():
+                        raise  # the caller itself was cancelled
+                    results.append(JobFailed(job_id, "", "Cancelled: nothing was saved.", cancelled=True))
+        except asyncio.CancelledError:
+            self.cancel()  # the worker running the jobs went away: stop them all, leave nothing
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+            raise
         return results
 
     def cancel(self, job_id: str | None = None) -> None:

@@ -101,7 +101,7 @@ class RealMedia:
         return fetch_media(url, dest_dir, **kwargs)
 
     def render_draft(self, draft: dict, sources, out_path: Path, **kwargs):
-        from tui.engine.media.render import render_draft
+        from tui.engine.media.stored_once import render_draft  # an untouched MP4: a hard link, else render
 
         return render_draft(draft, sources, out_path, **kwargs)
 
