@@ -34,12 +34,13 @@ from typing import Any, Literal, Union
 from tui.api.errors import ApiError
 from tui.api.ingest import FetchedMedia, FetchProgress, capabilities, fetch_link
 from tui.core.download_intent import DownloadRequest, download_name, release_path, reserve_path
-from tui.core.export import export_draft
+from tui.core.export import POLL_INTERVAL_S, export_draft
 from tui.core.files import RateMeter
 from tui.core.mp4_facts import Mp4Facts, mp4_facts
 
 Stage = Literal["fetch", "render", "download"]
 _EVERY = 0.1  # seconds between two progress events of one job
+FIRST_POLL_S = 0.1  # the first render poll; each next one waits twice as long, up to poll_interval
 _ids = itertools.count(1)
 
 
@@ -155,7 +156,7 @@ class DownloadJobs:
     """Runs one job per link of a request (``concurrency`` at once); see the module doc."""
 
     def __init__(self, client: Any, session_id: str, folder: Path | str, *,
-                 on_event: Callable[[DownloadEvent], Any] | None = None, poll_interval: float = 1.0,
+                 on_event: Callable[[DownloadEvent], Any] | None = None, poll_interval: float = POLL_INTERVAL_S,
                  concurrency: int = 2) -> None:
         self.client = client
         self.session_id = session_id
@@ -333,9 +334,17 @@ class DownloadJobs:
                                          round(100.0 * received / total, 1) if total else None, meter.speed,
                                          meter.eta(total), now - started))
 
+        delay = [FIRST_POLL_S]
+
+        async def backoff(_interval: float) -> None:
+            """Render status: soon at first (a stream copy takes a moment), then less often,
+            up to ``poll_interval``."""
+            await asyncio.sleep(min(delay[0], self.poll_interval))
+            delay[0] *= 2
+
         path = await export_draft(self.client, self.session_id, draft, self.folder, on_status=on_status,
-                                  on_download=on_download, poll_interval=self.poll_interval, filename=target.name,
-                                  width=width, height=height)
+                                  on_download=on_download, poll_interval=self.poll_interval, sleep=backoff,
+                                  filename=target.name, width=width, height=height)
         self._render_ids.pop(job_id, None)
         facts = Facts(await asyncio.to_thread(mp4_facts, path), offered)
         return JobDone(job_id, url, Path(path), facts, note)

@@ -12,6 +12,8 @@ runs the download in a child process (``fetch_worker``) that leads its own proce
 - **caps**: ``FetchLimits`` (size in bytes, duration in seconds; env ``NEMO_FETCH_MAX_MB``,
   default 2000, and ``NEMO_FETCH_MAX_MINUTES``, default 240; 0 turns a cap off). Live streams
   are always refused. A refusal raises ``FetchRefused`` (an ``IngestError``) in plain words;
+- **a warm spare**: after a fetch, one idle worker waits with yt-dlp already imported, so the
+  next link starts at once (``NEMO_FETCH_SPARE=0`` turns it off; it dies with the engine);
 - **progress**: the same dicts as ``ingest_url`` (``stage`` download/merge/remux/probe,
   ``label``, ``bytes``, ``total``, ``speed`` in bytes/s, ``eta`` in s, ``percent``), about ten
   a second.
@@ -21,6 +23,7 @@ The result also carries what the link offered: see ``FetchResult`` (``fetch_medi
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -39,6 +42,7 @@ from .errors import IngestCancelled, IngestError
 ProgressFn = Callable[[dict[str, Any]], None]
 
 KILL_GRACE_S = 0.5  # SIGTERM, then SIGKILL after this long
+SPARE = os.environ.get("NEMO_FETCH_SPARE", "1") != "0"  # keep one warm worker after the first fetch
 
 
 class FetchRefused(IngestError):
@@ -112,6 +116,55 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
+_spare: subprocess.Popen[bytes] | None = None
+_spare_lock = threading.Lock()
+
+
+def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tui.engine.media.fetch_worker", *args],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: one killpg ends yt-dlp and its ffmpeg
+    )
+
+
+def _worker(job: dict[str, Any]) -> subprocess.Popen[bytes]:
+    """A worker running ``job``: the warm spare when one is ready (its interpreter started and
+    yt-dlp imported while nothing was asked), else a new one. Each fetch leaves a new spare
+    behind, so the next link starts without that delay."""
+    global _spare
+    with _spare_lock:
+        proc, _spare = _spare, None
+        if proc is not None and proc.poll() is None:
+            try:
+                assert proc.stdin is not None
+                proc.stdin.write(json.dumps(job).encode() + b"\n")
+                proc.stdin.close()
+            except OSError:
+                proc = None
+        else:
+            proc = None
+        if proc is None:
+            proc = _spawn([json.dumps(job)])
+            assert proc.stdin is not None
+            proc.stdin.close()
+        if SPARE:
+            _spare = _spawn(["--wait", str(os.getpid())])
+    return proc
+
+
+def stop_spare() -> None:
+    """End the warm spare (it also ends by itself when this process goes)."""
+    global _spare
+    with _spare_lock:
+        proc, _spare = _spare, None
+    if proc is not None and proc.poll() is None:
+        _kill_group(proc)
+
+
+atexit.register(stop_spare)
+
+
 def fetch_media(
     url: str,
     dest_dir: Path,
@@ -140,11 +193,7 @@ def fetch_media(
     job = {"url": url.strip(), "work_dir": str(work), "max_height": max_height, "max_bytes": limits.max_bytes,
            "max_duration_s": limits.max_duration_s, "parent": os.getpid()}
     finished = False
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.engine.media.fetch_worker", json.dumps(job)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: one killpg ends yt-dlp and its ffmpeg
-    )
+    proc = _worker(job)
     outcome: dict[str, Any] = {}
 
     def read() -> None:

@@ -1,6 +1,8 @@
 """The child process that fetches one link (run by ``tui.engine.media.fetch``; not a public API).
 
-Invoked as ``python -m tui.engine.media.fetch_worker '<json job>'``. It is the leader of its own
+Invoked as ``python -m tui.engine.media.fetch_worker '<json job>'``, or as a warm spare
+(``… --wait <parent pid>``: it imports yt-dlp at once, then reads the job as one JSON line on
+stdin). It is the leader of its own
 process group (the parent starts it with ``start_new_session``), so everything it starts —
 yt-dlp's ffmpeg for HLS or merging — is killed with one ``killpg``. It dies with its parent:
 ``PR_SET_PDEATHSIG`` (Linux, ``prctl(2)``) turns the parent's death into SIGTERM here, and a
@@ -232,8 +234,20 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    job = json.loads(argv[1])
-    _die_with_parent(int(job["parent"]))
+    if argv[1] == "--wait":  # a warm spare: imports done, the job comes on stdin
+        _die_with_parent(int(argv[2]))
+        import httpx  # noqa: F401 - the slow imports, before the job arrives
+        import yt_dlp  # noqa: F401
+
+        from tui.engine.media import ingest, probe  # noqa: F401
+
+        line = sys.stdin.readline()
+        if not line.strip():
+            return 0  # not needed after all
+        job = json.loads(line)
+    else:
+        job = json.loads(argv[1])
+        _die_with_parent(int(job["parent"]))
     cancel = threading.Event()
     try:
         done = _direct(job, cancel)  # a plain file has one format: no height choice to make
