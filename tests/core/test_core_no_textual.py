@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-MODULES = ["router", "translate", "timeline", "chat", "recovery", "errors_text", "store", "export"]
+MODULES = ["router", "translate", "timeline", "chat", "recovery", "errors_text", "store", "export", "downloads",
+           "download_intent", "mp4_facts", "export_reuse"]
 
 
 def test_core_imports_without_textual():

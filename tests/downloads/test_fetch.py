@@ -108,3 +108,19 @@ def test_worker_dies_with_its_parent(site, tmp_path):
     while site.trickle_closed is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert site.trickle_closed is not None, "the worker went on fetching after its parent died"
+
+
+def test_layers_point_one_way():
+    """Download jobs (core) never import the engine; the engine's fetch never imports core."""
+    import subprocess
+    import sys
+
+    checks = [("tui.core.downloads, tui.core.download_intent, tui.api.ingest", ("tui.engine", "textual", "tui.ui")),
+              ("tui.engine.media.fetch, tui.engine.downloads_routes, tui.engine.media.stored_once",
+               ("tui.core", "tui.ui", "textual"))]
+    for modules, forbidden in checks:
+        code = (f"import sys, {modules}\n"
+                f"bad = [m for m in sys.modules if m.startswith({forbidden!r})]\n"
+                "print(bad); sys.exit(1 if bad else 0)\n")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -202,12 +202,13 @@ async def fetch(request: Request) -> Response:
 
         upload_id = new_upload_id()
         dest = eng.store.media_folder(user_id, session_id) / upload_id
-        last = {"at": 0.0, "stage": None}
+        last_at = [0.0]
+        last_stage: list[Any] = [None]
 
         def on_progress(p: dict[str, Any]) -> None:
             now = time.monotonic()
-            if now - last["at"] >= PROGRESS_EVERY_S or p.get("stage") != last["stage"] or (p.get("percent") or 0) >= 100:
-                last.update(at=now, stage=p.get("stage"))
+            if now - last_at[0] >= PROGRESS_EVERY_S or p.get("stage") != last_stage[0] or (p.get("percent") or 0) >= 100:
+                last_at[0], last_stage[0] = now, p.get("stage")
                 loop.call_soon_threadsafe(emit, {"type": "progress", **p})
 
         eng.active_ingests.add(cancel)
