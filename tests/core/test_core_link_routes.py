@@ -99,3 +99,13 @@ def test_the_table_is_large_enough():
 def test_download_request_height(text, height, upscale):
     req = download_request(text, ["https://x.io/a"])
     assert req is not None and (req.max_height, req.upscale) == (height, upscale)
+
+
+def test_links_with_edit_words_say_they_go_the_project_way():
+    from tui.core.download_intent import project_way_note
+
+    text = "download https://example.com/a.mp4 and cut the first 10 s"
+    assert route(text).action == "agent"
+    assert "project timeline" in (project_way_note(text, ["https://example.com/a.mp4"]) or "")
+    assert project_way_note("save https://example.com/a.mp4", ["https://example.com/a.mp4"]) is None
+    assert project_way_note("what is in https://example.com/a.mp4 ?", ["https://example.com/a.mp4"]) is None

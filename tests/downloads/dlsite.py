@@ -93,6 +93,7 @@ class Site:
         self.hits: Counter[str] = Counter()
         self.trickle_closed: float | None = None
         self.trickle_started = threading.Event()
+        self.trickle_every = trickle_every  # seconds between two chunks (a test may slow it down)
         site = self
 
         class Handler(http.server.SimpleHTTPRequestHandler):
@@ -125,7 +126,7 @@ class Site:
                     for i in range(0, len(data), trickle_bytes):
                         self.wfile.write(data[i:i + trickle_bytes])
                         self.wfile.flush()
-                        time.sleep(trickle_every)
+                        time.sleep(site.trickle_every)
                 except OSError:
                     site.trickle_closed = time.monotonic()
 

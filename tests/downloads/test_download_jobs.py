@@ -137,3 +137,33 @@ def test_summary_line():
     req = download_request("download https://a.example/x and https://b.example/y", ["https://a.example/x",
                                                                                     "https://b.example/y"])
     assert summary(req).startswith("Saving 2 videos as MP4")
+
+
+async def test_small_uploads_do_not_wait_behind_long_fetches(site, engine_url, tmp_path, make_video):
+    """Four slow fetches through the documented URL upload do not hold up another user's upload
+    (its probe has its own threads), and hanging up on them stops them."""
+    import httpx
+
+    site.trickle_every = 0.3  # each slow fetch would take half a minute
+    client, sid = await _connect(engine_url)
+    other, other_sid = await _connect(engine_url)
+    headers = {"Authorization": f"Bearer {client._token}", "X-Skill-Source": "video-download-online"}
+    async with httpx.AsyncClient(base_url=engine_url, timeout=30) as http:
+        slow = [asyncio.ensure_future(http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=headers,
+                                                json={"urls": [site.url("/slow/big.mp4")], "source_type": "url"}))
+                for _ in range(4)]
+        try:
+            assert await asyncio.to_thread(site.trickle_started.wait, 30)
+            t0 = time.monotonic()
+            result = await other.upload_files(other_sid, [make_video(seconds=1, width=160, height=90)])
+            assert result.files and time.monotonic() - t0 < 8
+        finally:
+            for task in slow:
+                task.cancel()
+            await asyncio.gather(*slow, return_exceptions=True)
+            await client.aclose()
+            await other.aclose()
+    deadline = time.monotonic() + 5
+    while site.trickle_closed is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert site.trickle_closed is not None  # the client hung up: the engine stopped fetching

@@ -70,6 +70,10 @@ def asked_height(text: str) -> int | None:
     return None
 
 
+def _edits(words: list[str], zh: str) -> bool:
+    return any(w in _EDIT_EN for w in words) or any(k in zh for k in _EDIT_ZH)
+
+
 def download_request(text: str, urls: list[str]) -> DownloadRequest | None:
     """A download job when the message asks to keep the links and asks for no edit; else None."""
     if not urls or len(urls) > MAX_LINKS:
@@ -83,13 +87,26 @@ def download_request(text: str, urls: list[str]) -> DownloadRequest | None:
     low = re.sub(r"\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\b\d{3,4}\s*p\b|\b[248]k\b", " ", low)  # sizes are no edit
     words = _WORD.findall(low)
     zh = "".join(w for w in words if "\u3400" <= w[0] <= "\u9fff")
-    if any(w in _EDIT_EN for w in words) or any(k in zh for k in _EDIT_ZH):
+    if _edits(words, zh):
         return None
     save = any(w in _SAVE_EN for w in words) or any(k in zh for k in _SAVE_ZH)
     only_links = all(w in _FILLER or w.isdigit() for w in words if not ("\u3400" <= w[0] <= "\u9fff")) and not zh
     if not (save or only_links):
         return None
     return DownloadRequest(list(urls), asked_height(rest), bool(_UPSCALE.search(rest)))
+
+
+def project_way_note(text: str, urls: list[str]) -> str | None:
+    """For links with edit words (the project way): the chat line that says so, or None."""
+    if not urls or download_request(text, urls) is not None:
+        return None
+    words = _WORD.findall(_SCHEME_URL.sub(" ", text or "").lower())
+    if not _edits(words, "".join(w for w in words if "\u3400" <= w[0] <= "\u9fff")):
+        return None  # a question about the links, not an edit
+    n = len(urls)
+    what = "the link joins" if n == 1 else f"the {n} links join"
+    return (f"Editing: {what} your project timeline, then the agent makes the change; export when it is "
+            "ready. (To only save a video, send “download <link>”.)")
 
 
 def _stem(value: str | None) -> str:
@@ -145,5 +162,5 @@ def release_path(path: Path) -> None:
         _reserved.discard(Path(path))
 
 
-__all__ = ["BAD_STEMS", "DownloadRequest", "asked_height", "download_name", "download_request", "release_path",
+__all__ = ["BAD_STEMS", "DownloadRequest", "asked_height", "download_name", "download_request", "project_way_note", "release_path",
            "reserve_path"]

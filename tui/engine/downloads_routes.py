@@ -42,7 +42,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-MAX_FETCHES = 4  # fetches at once per engine; more get 4029 at once instead of queueing
+MAX_FETCHES = 4  # extension fetches at once per engine; more get 4029 at once instead of queueing
+FETCH_THREADS = 16  # threads that wait on fetch processes (the documented URL upload uses them too)
 HEARTBEAT_S = 2.0
 PROGRESS_EVERY_S = 0.12
 
@@ -53,8 +54,15 @@ _running_lock = threading.Lock()
 def _fetch_pool() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=MAX_FETCHES, thread_name_prefix="nemo-fetch")
+        _pool = ThreadPoolExecutor(max_workers=FETCH_THREADS, thread_name_prefix="nemo-fetch")
     return _pool
+
+
+async def in_fetch_pool(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a blocking fetch in the fetch threads (never the media pool, where probes of small
+    uploads must not wait behind long downloads)."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_fetch_pool(), lambda: fn(*args, **kwargs))
 
 
 def _error(code: int, message: str, status: int = 200) -> JSONResponse:
@@ -265,4 +273,4 @@ def routes() -> list[Route]:
     ]
 
 
-__all__ = ["cancel_all", "routes", "watch_disconnect"]
+__all__ = ["cancel_all", "in_fetch_pool", "routes", "watch_disconnect"]

@@ -52,7 +52,7 @@ from tui.engine.renders import RenderPool, resolve_sources
 from tui.engine.runs import AgentRun
 from tui.engine.storage import TOKEN_TTL, Storage
 from tui.engine.uploads import UploadRefused, new_upload_id, receive_files, safe_name
-from tui.engine.downloads_routes import routes as download_routes, watch_disconnect
+from tui.engine.downloads_routes import in_fetch_pool, routes as download_routes, watch_disconnect
 
 log = logging.getLogger("tui.engine")
 
@@ -248,7 +248,7 @@ class Engine:
         cancel = cancel or threading.Event()
         self.active_ingests.add(cancel)
         try:
-            path = await self.in_media_pool(self.media.ingest_url, url, dest, progress=on_progress, cancel=cancel)
+            path = await in_fetch_pool(self.media.ingest_url, url, dest, progress=on_progress, cancel=cancel)
             path = Path(path)
             if progress is not None:
                 progress({"stage": "probe", "label": path.name, "bytes": None, "total": None, "speed": None,

@@ -179,7 +179,10 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
 
     say({"progress": {"stage": "probe", "label": name, "bytes": None, "total": None, "speed": None, "eta": None,
                       "percent": None}})
-    info = probe(path)
+    try:
+        info = probe(path)
+    except Exception:  # MediaError: not media at all (a page, a text file served as video/mp4)
+        raise Stop("The link did not lead to a playable video or audio file.") from None
     if info.kind == "image":
         raise Stop("The link leads to a picture, not a video or audio file.")
     cap_s = job.get("max_duration_s")
