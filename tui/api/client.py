@@ -28,6 +28,7 @@ from .errors import (
     ApiError,
     BadResponse,
     DownloadError,
+    LOCAL_ALLOWANCE_MARK,
     LOCAL_ALLOWANCE_STEP,
     ExportBlocked,
     FileTooLarge,
@@ -308,7 +309,7 @@ class NemoClient:
             return TokenExpired(code=1001, status=status)
         if code == 1002:
             return SessionNotFound(code=1002, status=status)
-        if code == 2001 and _host(self.settings.api_url) in ("127.0.0.1", "localhost", "::1"):  # the local ledger
+        if code == 2001 and message.startswith(LOCAL_ALLOWANCE_MARK):  # the local engine's daily allowance
             return OutOfCredits("This machine's credits for today are used up.", LOCAL_ALLOWANCE_STEP, code=2001, status=status)
         if code == 2001:
             bind = self.bind_url() if self._is_anonymous() and self._user_id else None

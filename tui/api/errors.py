@@ -116,6 +116,7 @@ class OutOfCredits(ApiError):
 
 
 LOCAL_ALLOWANCE_STEP = "They renew tomorrow (1,000 a day on this machine); downloads and exports stay free."
+LOCAL_ALLOWANCE_MARK = "Local allowance:"  # how the embedded engine's 2001 message starts
 
 
 class UnsupportedFileType(ApiError):

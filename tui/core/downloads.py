@@ -243,6 +243,10 @@ class DownloadJobs:
                                "Choose another download folder.")
             await self._emit(failed)
             return failed
+        except Exception as exc:  # a job never takes the others (or the app) down with it
+            failed = JobFailed(job_id, url, f"The download failed ({type(exc).__name__}).", "Try again.")
+            await self._emit(failed)
+            return failed
         finally:
             if target is not None:
                 release_path(target)
