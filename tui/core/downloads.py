@@ -40,7 +40,7 @@ from tui.core.mp4_facts import Mp4Facts, mp4_facts
 
 Stage = Literal["fetch", "render", "download"]
 _EVERY = 0.1  # seconds between two progress events of one job
-FIRST_POLL_S = 0.1  # the first render poll; each next one waits twice as long, up to poll_interval
+FIRST_POLL_S = 0.05  # the first render poll; each next one waits twice as long, up to poll_interval
 _ids = itertools.count(1)
 
 

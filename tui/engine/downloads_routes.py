@@ -116,6 +116,18 @@ async def watch_disconnect(request: Request, work: Awaitable[Any], cancel: threa
             task.cancel()
 
 
+def _usable(info: Any) -> bool:
+    return isinstance(info, dict) and info.get("kind") in ("video", "audio") and bool(info.get("duration_s"))
+
+
+def _row(path: Path, upload_id: str, filename: str, info: dict[str, Any]) -> dict[str, Any]:
+    """An upload row from the fetch's own probe (the shape of the engine's ``_probe_row``)."""
+    return {"upload_id": upload_id, "filename": filename, "path": str(path), "file_type": info["kind"],
+            "size": path.stat().st_size, "duration": round(float(info["duration_s"]), 3),
+            "width": info.get("width") or None, "height": info.get("height") or None, "fps": info.get("fps") or None,
+            "vcodec": info.get("vcodec"), "acodec": info.get("acodec"), "has_audio": int(bool(info.get("has_audio")))}
+
+
 class _FetchStream(Response):
     """The event stream of one fetch; the fetch is cancelled when the client hangs up."""
 
@@ -228,8 +240,12 @@ async def fetch(request: Request) -> Response:
             path = Path(getattr(result, "path", result))
             emit({"type": "progress", "stage": "probe", "label": path.name, "bytes": None, "total": None,
                   "percent": None, "speed": None, "eta": None})
-            row = await eng.in_media_pool(eng._probe_row, path, upload_id=upload_id, filename=safe_name(path.name),
-                                          ext=path.suffix.lstrip(".").lower())
+            info = getattr(result, "info", None)
+            if isinstance(info, dict) and _usable(info):  # the fetch probed it already
+                row = _row(path, upload_id, safe_name(path.name), info)
+            else:
+                row = await eng.in_media_pool(eng._probe_row, path, upload_id=upload_id,
+                                              filename=safe_name(path.name), ext=path.suffix.lstrip(".").lower())
             if cancel.is_set():
                 raise asyncio.CancelledError()
             row.update(session_id=session_id, user_id=user_id, source_url=url)

@@ -78,12 +78,14 @@ class FetchResult:
 
     ``title``: the site's title (page ``<title>`` or the extractor's), or None;
     ``offered_height``: the tallest video variant the link lists (pixels), or None;
-    ``duration_s``: as the site states it, or None."""
+    ``duration_s``: as the site states it, or None; ``info``: the fetched file's probe
+    (``kind``, ``duration_s``, ``width``, ``height``, ``fps``, ``vcodec``, ``acodec``, ``has_audio``)."""
 
     path: Path
     title: str | None
     offered_height: int | None
     duration_s: float | None
+    info: dict[str, Any] | None = None  # the probe's facts of the file (kind, duration_s, width, …)
 
 
 def _unique(dest_dir: Path, name: str) -> Path:
@@ -241,8 +243,9 @@ def fetch_media(
         finished = True
         height = done.get("offered_height")
         duration = done.get("duration_s")
+        info = done.get("info") if isinstance(done.get("info"), dict) else None
         return FetchResult(target, done.get("title") or None, int(height) if isinstance(height, int) else None,
-                           float(duration) if isinstance(duration, (int, float)) else None)
+                           float(duration) if isinstance(duration, (int, float)) else None, info)
     finally:
         if proc.poll() is None:
             _kill_group(proc)

@@ -86,6 +86,14 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def _info(info: Any) -> dict[str, Any] | None:
+    """The probe's facts of the fetched file (so the engine need not probe it again)."""
+    if info is None:
+        return None
+    return {k: getattr(info, k, None) for k in ("kind", "duration_s", "width", "height", "fps", "vcodec", "acodec",
+                                                 "has_audio")}
+
+
 def _size_text(n: float) -> str:
     return f"{n / 1_000_000:.0f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} kB"
 
@@ -190,13 +198,22 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
         raise Refused(f"This video is {info.duration_s / 60:.0f} min long, over the {cap_s / 60:.0f} min limit "
                       "(NEMO_FETCH_MAX_MINUTES).")
     return {"path": str(path), "title": Path(name).stem, "offered_height": info.height,
-            "duration_s": info.duration_s}
+            "duration_s": info.duration_s, "info": _info(info)}
 
 
 def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
-    from tui.engine.media.ingest import ingest_url
+    from tui.engine.media import ingest
 
     facts: dict[str, Any] = {}
+    probed: dict[str, Any] = {}
+    real_probe = getattr(ingest, "probe")
+
+    def recording_probe(path: Path | str) -> Any:  # ingest_url's own check, kept for the engine
+        probed["info"] = real_probe(path)
+        return probed["info"]
+
+    setattr(ingest, "probe", recording_probe)  # this child process only
+    ingest_url = ingest.ingest_url
     refusal: list[str] = []
 
     def match_filter(info: dict[str, Any], *, incomplete: bool = False) -> str | None:
@@ -232,8 +249,9 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
         if refusal:
             raise Refused(refusal[-1]) from None
         raise
+    info = probed.get("info")
     return {"path": str(path), "title": facts.get("title"), "offered_height": facts.get("offered_height"),
-            "duration_s": facts.get("duration_s")}
+            "duration_s": facts.get("duration_s"), "info": _info(info) if info is not None else None}
 
 
 def main(argv: list[str]) -> int:
