@@ -118,6 +118,8 @@ class Paths:
     # local-engine routes (nemovideo-api.md, "Local-only extensions")
     HISTORY = f"/api/history/{APP_NAME}/me/{{sid}}"
     MEDIA = "/api/media/{uid}"
+    LOCAL_CAPABILITIES = "/api/local/capabilities"
+    LOCAL_FETCH = "/api/local/fetch/{sid}"
 
     def upload(self, session_id: str) -> str:
         return self.UPLOAD.format(sid=_seg(session_id))
@@ -136,6 +138,9 @@ class Paths:
 
     def render_download(self, render_id: str) -> str:
         return self.RENDER_DOWNLOAD.format(rid=_seg(render_id))
+
+    def local_fetch(self, session_id: str) -> str:
+        return self.LOCAL_FETCH.format(sid=_seg(session_id))
 
     def media(self, upload_id: str) -> str:
         return self.MEDIA.format(uid=_seg(upload_id))

@@ -20,7 +20,7 @@ def test_anonymous_token_shape_and_same_client_same_token(engine):
     a = Api(engine.base_url, "client-a").login()
     assert re.fullmatch(r"nmv_usr_[A-Za-z0-9_\-]{20,}", a.token)
     r = a.http.post("/api/auth/anonymous-token", headers={"X-Client-Id": "client-a"}).json()["data"]
-    assert r["token"] == a.token and r["user_id"] == a.user_id and r["credits"] == 100
+    assert r["token"] == a.token and r["user_id"] == a.user_id and r["credits"] == 1000
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", r["expires_at"])
     b = Api(engine.base_url, "client-b").login()
     assert b.token != a.token and b.user_id != a.user_id
@@ -63,12 +63,12 @@ def test_expired_token_is_1001_and_the_same_client_gets_a_new_one(start_engine):
     eng = start_engine(token_ttl=1.0)
     a = Api(eng.base_url, "client-exp").login()
     old, user = a.token, a.user_id
-    assert a.credits()["available"] == 100
+    assert a.credits()["available"] == 1000
     time.sleep(1.2)
     assert a.http.get("/api/credits/balance/simple", headers=a.auth).json()["code"] == 1001
     a.login()
     assert a.token != old and a.user_id == user  # same user, same credits, new token
-    assert a.credits()["available"] == 100
+    assert a.credits()["available"] == 1000
 
 
 def test_session_ids_are_long_digit_strings(api):
@@ -112,11 +112,11 @@ def test_edit_run_charges_credits_and_text_runs_are_free(start_engine, tmp_path)
     sid = a.session()
     a.upload(sid, fake_file(tmp_path, "a.mp4"))
     a.run(sid, "show the timeline")
-    assert a.credits() == {"available": 100, "frozen": 0, "total": 100}
+    assert a.credits() == {"available": 1000, "frozen": 0, "total": 1000}
     a.run(sid, "trim to 0-5 s")
-    assert a.credits() == {"available": 90, "frozen": 0, "total": 90}
+    assert a.credits() == {"available": 990, "frozen": 0, "total": 990}
     a.run(sid, "remove the title")  # nothing to remove: the edit failed, nothing charged
-    assert a.credits()["available"] == 90
+    assert a.credits()["available"] == 990
 
 
 def test_credits_are_frozen_while_an_edit_runs(start_engine, tmp_path):
@@ -140,8 +140,8 @@ def test_credits_are_frozen_while_an_edit_runs(start_engine, tmp_path):
     a.run(sid, "trim to 0-5 s")
     running.clear()
     t.join()
-    assert {"available": 90, "frozen": 10, "total": 100} in seen
-    assert a.credits() == {"available": 90, "frozen": 0, "total": 90}
+    assert {"available": 990, "frozen": 10, "total": 1000} in seen
+    assert a.credits() == {"available": 990, "frozen": 0, "total": 990}
 
 
 def test_hanging_up_aborts_the_run_and_releases_the_credits(start_engine, tmp_path):
@@ -158,13 +158,13 @@ def test_hanging_up_aborts_the_run_and_releases_the_credits(start_engine, tmp_pa
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and a.credits()["frozen"]:
         time.sleep(0.05)
-    assert a.credits() == {"available": 100, "frozen": 0, "total": 100}
+    assert a.credits() == {"available": 1000, "frozen": 0, "total": 1000}
     time.sleep(0.3)
     assert a.state(sid)["data"]["version"] == version  # the edit never happened
 
 
 def test_out_of_credits_is_2001_with_a_message(start_engine, tmp_path):
-    eng = start_engine(edit_cost=60)
+    eng = start_engine(edit_cost=600)  # the daily allowance is 1,000
     a = Api(eng.base_url).login()
     sid = a.session()
     a.upload(sid, fake_file(tmp_path, "a.mp4"))
@@ -172,6 +172,6 @@ def test_out_of_credits_is_2001_with_a_message(start_engine, tmp_path):
     r = a.http.post("/run_sse", headers=a.auth, json={"session_id": sid,
                                                       "new_message": {"parts": [{"text": "trim to 0-2 s"}]}})
     body = r.json()
-    assert body["code"] == 2001 and "credits" in body["message"] and "40" in body["message"]
-    assert a.credits() == {"available": 40, "frozen": 0, "total": 40}
+    assert body["code"] == 2001 and "credits" in body["message"] and "400" in body["message"]
+    assert a.credits() == {"available": 400, "frozen": 0, "total": 400}
     assert a.run(sid, "show the timeline")  # text-only runs still work

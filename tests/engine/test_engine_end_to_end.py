@@ -39,7 +39,7 @@ async def test_token_session_upload_edit_state_credits_render_download(engine_ur
     settings = load_settings(api_url=engine_url)
     async with NemoClient(settings) as client:
         token = await client.connect()
-        assert token is not None and token.credits == 100
+        assert token is not None and token.credits == 1000
         session = await client.create_session(language="en")
         assert session.session_id.isdigit() and len(session.session_id) >= 16
 
@@ -61,7 +61,7 @@ async def test_token_session_upload_edit_state_credits_render_download(engine_ur
         assert draft.summary() == (f'Timeline (3 tracks): 1. Video: {video.name} (0-3s) '
                                    f'2. BGM: {music.name} (0-3s, 35%) 3. Title: "Urban Dreams" (0-3s)')
         credits = await client.credits()
-        assert (credits.available, credits.frozen, credits.total) == (90, 0, 90)
+        assert (credits.available, credits.frozen, credits.total) == (990, 0, 990)
 
         job = await client.submit_render(session.session_id, draft)
         assert job.status == "pending"
@@ -75,7 +75,7 @@ async def test_token_session_upload_edit_state_credits_render_download(engine_ur
         decoded = subprocess.run([ffmpeg_exe, "-v", "error", "-i", str(out), "-f", "null", "-"],
                                  capture_output=True, text=True)
         assert decoded.returncode == 0 and decoded.stderr == ""
-        assert (await client.credits()).available == 90  # export is free
+        assert (await client.credits()).available == 990  # export is free
 
 
 async def test_vertical_720p_muted_export(engine_url, make_video, tmp_path, ffmpeg_exe):
@@ -98,7 +98,7 @@ async def test_vertical_720p_muted_export(engine_url, make_video, tmp_path, ffmp
 
 
 async def test_the_engine_errors_as_the_client_sees_them(start_engine, tmp_path):
-    eng = start_engine(edit_cost=60)
+    eng = start_engine(edit_cost=600)  # the daily allowance is 1,000
     async with NemoClient(load_settings(api_url=eng.base_url)) as client:
         await client.connect()
         sid = (await client.create_session()).session_id
@@ -114,6 +114,12 @@ async def test_the_engine_errors_as_the_client_sees_them(start_engine, tmp_path)
         with pytest.raises(OutOfCredits) as exc:
             await _run(client, sid, "trim to 0-2 s")
         assert exc.value.code == 2001
+        # the local engine never sends an offline user to a registration page
+        from tui.core.errors_text import error_note
+
+        note = error_note(exc.value, anonymous=True, bind_url=None)
+        assert exc.value.bind_url is None and "bind=" not in note and "register" not in note.lower()
+        assert "tomorrow" in note
 
 
 async def test_an_expired_token_is_renewed_by_the_client(start_engine, tmp_path):
@@ -122,7 +128,7 @@ async def test_an_expired_token_is_renewed_by_the_client(start_engine, tmp_path)
         first = await client.connect()
         await asyncio.sleep(0.6)
         credits = await client.credits()  # 1001, new token with the same client id, retried once
-        assert credits.available == 100
+        assert credits.available == 1000
         assert client._token != first.token
 
 

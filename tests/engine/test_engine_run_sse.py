@@ -130,10 +130,10 @@ def test_a_url_in_the_message_is_fetched_during_the_run_with_progress(start_engi
     # the same link again is not fetched twice
     again = a.run(sid, "https://videos.example/clip make it 720p")
     assert [c["name"] for c in parts(again, "functionCall")] == ["edit_multitrack"]
-    assert a.credits()["available"] == 80
+    assert a.credits()["available"] == 980
     known = texts(a.run(sid, "https://videos.example/clip"), partial=False)[-1]
     assert known.startswith("That link is already in this project.") and "clip.mp4" in known
-    assert a.credits()["available"] == 80
+    assert a.credits()["available"] == 980
 
 
 def test_a_flood_of_download_progress_is_throttled_on_the_stream(start_engine, fake_media):
@@ -151,7 +151,7 @@ def test_a_failed_fetch_is_told_and_costs_nothing(engine, api):
     resp = parts(events, "functionResponse")[0]
     assert resp["response"]["status"] == "error" and "404" in resp["response"]["message"]
     assert "404" in texts(events, partial=False)[-1]
-    assert api.credits() == {"available": 100, "frozen": 0, "total": 100}
+    assert api.credits() == {"available": 1000, "frozen": 0, "total": 1000}
 
 
 def test_chat_history_is_stored_per_session(api, tmp_path):
@@ -199,7 +199,7 @@ def test_asking_for_edits_before_any_video_costs_nothing(api):
     events = api.run(sid, "download this video in MP4 at the highest available resolution")
     assert not parts(events, "functionCall")
     assert "no video in this project yet" in texts(events, partial=False)[-1]
-    assert api.credits() == {"available": 100, "frozen": 0, "total": 100}
+    assert api.credits() == {"available": 1000, "frozen": 0, "total": 1000}
 
 
 def test_two_runs_at_once_on_one_session_both_land(start_engine, tmp_path):
@@ -234,7 +234,7 @@ def test_hanging_up_during_a_download_stops_it(start_engine, fake_media):
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline and a.credits()["frozen"]:
         time.sleep(0.05)
-    assert a.credits() == {"available": 100, "frozen": 0, "total": 100}
+    assert a.credits() == {"available": 1000, "frozen": 0, "total": 1000}
     time.sleep(1.0)  # the fake download checks its cancel flag between steps
     assert fake_media.ingest_cancelled
     assert a.draft(sid)["t"] == [] and a.state(sid)["data"]["state"]["ingests"] == []
@@ -252,5 +252,5 @@ def test_an_agent_crash_ends_with_adks_error_frame_and_costs_nothing(api, tmp_pa
     events = api.run(sid, "trim to 0-3 s")
     assert events[-1]["error"] == "RuntimeError: agent crash"
     assert events[-1]["error_details"]["error_type"] == "RuntimeError"
-    assert api.credits() == {"available": 100, "frozen": 0, "total": 100}
+    assert api.credits() == {"available": 1000, "frozen": 0, "total": 1000}
     assert api.draft(sid)["d"] == 10000

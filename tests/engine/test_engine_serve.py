@@ -30,12 +30,12 @@ def test_credits_frozen_by_a_run_that_died_with_the_server_are_released_at_start
     store = Storage(data_dir)
     tok = store.anonymous_token("client-z", "127.0.0.1")
     assert store.freeze(tok["user_id"], 30, "e-dead-run")
-    assert store.balance(tok["user_id"]) == {"available": 70, "frozen": 30, "total": 100}
+    assert store.balance(tok["user_id"]) == {"available": 970, "frozen": 30, "total": 1000}
     store.close()
     start_engine(data_dir)
     store = Storage(data_dir)
-    assert store.balance(tok["user_id"]) == {"available": 100, "frozen": 0, "total": 100}
-    assert [r["kind"] for r in store.ledger(tok["user_id"])] == ["grant", "freeze", "release"]
+    assert store.balance(tok["user_id"]) == {"available": 1000, "frozen": 0, "total": 1000}
+    assert [r["kind"] for r in store.ledger(tok["user_id"])] == ["grant", "daily", "freeze", "release"]
 
 
 def test_nemo_tui_serve_runs_the_engine_until_stopped(tmp_path):
@@ -60,7 +60,7 @@ def test_nemo_tui_serve_runs_the_engine_until_stopped(tmp_path):
             except httpx.TransportError:
                 assert time.monotonic() < deadline and proc.poll() is None, "the engine did not start"
                 time.sleep(0.1)
-        assert r.json()["data"]["credits"] == 100
+        assert r.json()["data"]["credits"] == 1000
         assert (tmp_path / "engine" / "engine.db").exists()
     finally:
         proc.terminate()

@@ -161,7 +161,7 @@ def test_a_500mb_plus_upload_is_refused_while_streaming_without_memory_growth(tm
         assert peak - baseline < 64 * 1024, (baseline, peak)  # KiB: far less than the body
         assert not [p for p in (data_dir / "media").rglob("*") if p.is_file()]  # the partial file is gone
         assert a.draft(sid)["t"] == []
-        assert a.credits()["available"] == 100  # and the server still answers
+        assert a.credits()["available"] == 1000  # and the server still answers
     finally:
         proc.terminate()
         proc.wait(10)

@@ -126,20 +126,21 @@ async def test_429_on_the_token_call(stack, make_app):
 
 
 async def test_out_of_credits_mid_session(make_stack, make_app, video):
-    stack = make_stack(edit_cost=60)  # 100 credits: the first edit goes through, the second cannot
+    stack = make_stack(edit_cost=600)  # 1,000 a day: the first edit goes through, the second cannot
     app = make_app(stack.url)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app)
         await add_video(app, video)
         await send(pilot, 'add the title "One"')
         await wait_for(app, lambda: not app.run_active and '"One"' in app.timeline.summary_text)
-        await wait_for(app, lambda: stack.credits(token_of(app))["available"] == 40)
+        await wait_for(app, lambda: stack.credits(token_of(app))["available"] == 400)
         await send(pilot, 'add the title "Two"')
-        await wait_for(app, lambda: has_note(app, "Out of credits"))
-        note = next(n for n in notes(app) if "Out of credits" in n)
-        assert "?bind=" in note  # the registration link, the next step for an anonymous user
+        await wait_for(app, lambda: has_note(app, "used up"))
+        note = next(n for n in notes(app) if "used up" in n)
+        # the local engine: the allowance renews tomorrow, never a registration link offline
+        assert "tomorrow" in note and "?bind=" not in note and "register" not in note.lower()
         await wait_for(app, lambda: not app.run_active)
-        assert stack.credits(token_of(app)) == {"available": 40, "frozen": 0, "total": 40}
+        assert stack.credits(token_of(app)) == {"available": 400, "frozen": 0, "total": 400}
         assert stack.proxy.forwarded("POST", "/run_sse") == 2
         assert '"Two"' not in app.timeline.summary_text
         assert_intact(app, ['add the title "One"', 'add the title "Two"'])

@@ -47,6 +47,14 @@ async def test_escape_cancels_the_render_on_the_server(fake_app, fake):
 async def test_batch_two_uploads_two_renders_listed(fake_app, fake, tmp_path):
     fake.render_states = [{"status": "completed"}]
     fake.video = mp4_bytes(5000)
+    plain_set_draft = fake.set_draft
+
+    def one_segment_per_upload(_draft: dict) -> None:
+        """Each upload adds a segment (an unchanged draft would be exported once, not twice)."""
+        segments = VIDEO_ONLY["t"][0]["sg"] * max(1, len(fake.uploads))
+        plain_set_draft({**VIDEO_ONLY, "t": [{**VIDEO_ONLY["t"][0], "sg": segments}]})
+
+    fake.set_draft = one_segment_per_upload
     app = fake_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await connected(app)
@@ -56,7 +64,8 @@ async def test_batch_two_uploads_two_renders_listed(fake_app, fake, tmp_path):
             app.query_one("#chat-input").value = f"upload {clip}"
             await pilot.press("enter")
             await wait_until(lambda: len(fake.uploads) == n)
-            await wait_until(lambda: app.draft is not None and app.draft.tracks)
+            await wait_until(lambda: app.draft is not None and app.draft.tracks
+                             and len(app.draft.tracks[0].segments) == n)
             await pilot.press("ctrl+e")
             await wait_until(lambda: sum(x.startswith("✅ Exported") for x in notes(app)) == n)
         finished = [r for r in jobs_rows(app) if r.startswith("✅ ") and ".mp4 · " in r and "uploaded" not in r]

@@ -129,6 +129,10 @@ class OutOfCredits(ApiError):
         super().__init__(message, next_step, code=code, status=status)
 
 
+LOCAL_ALLOWANCE_STEP = "They renew tomorrow (1,000 a day on this machine); downloads and exports stay free."
+LOCAL_ALLOWANCE_MARK = "Local allowance:"  # how the embedded engine's 2001 message starts
+
+
 class UnsupportedFileType(ApiError):
     default_message = "This file type is not supported."
     default_next_step = (

@@ -17,6 +17,8 @@ import httpx
 from tui.contract import paths
 
 from .errors import (
+    LOCAL_ALLOWANCE_MARK,
+    LOCAL_ALLOWANCE_STEP,
     ApiError,
     BadResponse,
     ExportBlocked,
@@ -84,6 +86,9 @@ def _error_for_code(code: int, msg: str, status: int, caller: Caller) -> ApiErro
         return TokenExpired(code=1001, status=status)
     if code == 1002:
         return SessionNotFound(code=1002, status=status)
+    if code == 2001 and msg.startswith(LOCAL_ALLOWANCE_MARK):  # the local engine's daily allowance
+        return OutOfCredits("This machine's credits for today are used up.", LOCAL_ALLOWANCE_STEP,
+                            code=2001, status=status)
     if code == 2001:
         return OutOfCredits(
             "You are out of NemoVideo credits.",

@@ -145,6 +145,8 @@ def error_words(raw: str) -> str:
         head = "The agent stopped with an error"
     if len(text) > 160:
         text = text[:159] + "…"
+    if "Local allowance:" in text:  # the embedded engine: no sign-up offline
+        return redact(f"This machine's credits for today are used up: {text} Nothing was re-sent.")
     if head.endswith("(credits or quota)") or re.match(r"2001\b", text):
         return redact(
             f"The agent could not continue (credits): {text}. Nothing was re-sent; register or top up on "

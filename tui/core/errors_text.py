@@ -16,7 +16,9 @@ def error_note(
 
     ``anonymous``/``bind_url`` choose the out-of-credits advice: the registration link for an
     anonymous user, "top up" for a registered one."""
-    if isinstance(exc, E.OutOfCredits):
+    if isinstance(exc, E.OutOfCredits) and exc.next_step == E.LOCAL_ALLOWANCE_STEP:
+        text = f"{exc.message} — {exc.next_step}"  # the local engine: never a registration link
+    elif isinstance(exc, E.OutOfCredits):
         link = bind_url or getattr(exc, "bind_url", None)
         if anonymous is False:
             step = "top up your credits on nemovideo.com, then try again (export stays free)."

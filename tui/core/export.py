@@ -15,6 +15,7 @@ from typing import Any
 
 from tui.api.errors import ApiError, BadResponse, NetworkError, RenderFailed
 from tui.api.models import Draft, RenderJob
+from tui.core import export_reuse
 
 POLL_INTERVAL_S = 10.0
 MAX_POLL_ERRORS = 3  # consecutive network/bad-response errors tolerated while polling
@@ -100,6 +101,7 @@ async def export_draft(
     quality: str = "high",
     width: int | None = None,
     height: int | None = None,
+    on_reuse: Callable[[Path], Any] | None = None,
 ) -> Path:
     """Render ``draft`` on the server and download the MP4 into ``folder``; returns its path.
 
@@ -110,6 +112,9 @@ async def export_draft(
       draft check: polling resumes and the download completes;
     - ``store`` (a LocalStore) gets every render id and status as it happens;
     - ``filename`` may be a callable ``(job) -> name``, called once the render id is known.
+    - with a ``store``, a draft exported before without change (same session, backend, draft
+      and output options) whose file is still there, unchanged, is not rendered again: its
+      path is returned and ``on_reuse(path)`` is called (``tui.core.export_reuse``).
     Raises NothingToExport when the draft has no media yet."""
     folder = Path(folder)
     # The render is recorded under the client's API address, so only that backend resumes it.
@@ -130,6 +135,10 @@ async def export_draft(
     else:
         if draft is None or not _parse(draft).ready_to_export:
             raise NothingToExport()
+        reused = export_reuse.find(store, api_url, session_id, _parse(draft).to_wire(), (fmt, quality, width, height))
+        if reused is not None:
+            await _call(on_reuse, reused)
+            return reused
         failures = []
         attempts_left = 2
     parsed = _parse(draft)
@@ -140,7 +149,9 @@ async def export_draft(
         await _call(on_status, job)
         job = await _poll_recorded(client, session_id, job, on_status, poll_interval, sleep, store)
         if job.status == "completed":
-            return await _download(client, job, folder, filename, on_download, store)
+            path = await _download(client, job, folder, filename, on_download, store)
+            export_reuse.remember(store, api_url, session_id, parsed.to_wire(), (fmt, quality, width, height), path)
+            return path
         if store is not None and job.id:
             store.update_render(job.id, status=job.status, error=job.error or job.status)
         failures.append(job)

@@ -23,12 +23,13 @@ download now" or "export the first 10 seconds as a GIF" go to the agent, because
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-Action = Literal["export", "credits", "status", "upload", "agent"]
-ACTIONS: tuple[str, ...] = ("export", "credits", "status", "upload", "agent")
+Action = Literal["export", "credits", "status", "upload", "download", "agent"]
+ACTIONS: tuple[str, ...] = ("export", "credits", "status", "upload", "download", "agent")
 
 MAX_COMMAND_WORDS = 12  # longer lines are conversation, whatever words they contain
 MAX_COMMAND_CHARS = 120
@@ -56,11 +57,46 @@ def _clean_url(url: str) -> str:
     return url
 
 
+# A link typed without a scheme: "www.host…", or a host (a name with a dot and a real top-level
+# domain, "localhost", an IPv4 address) followed by a port or a path: example.com/clip.mp4,
+# 127.0.0.1:8000/v/plain.mp4, localhost:8765. A bare "clip.mp4" or "e.g." is not a link.
+_FILE_TLDS = frozenset("""mp4 mov avi webm mkv jpg jpeg png gif webp mp3 wav m4a aac txt md py json html htm pdf
+                       zip gz srt vtt ts m3u8 mpd sh exe doc docx csv log yaml yml toml ini cfg""".split())
+_BARE_URL_RE = re.compile(
+    r"""(?i)(?<![\w@/.:\-~])(?P<host>www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+|localhost|\d{1,3}(?:\.\d{1,3}){3}"""
+    r"""|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?P<tld>[a-z]{2,24}))"""
+    r"""(?P<rest>(?::\d{2,5})?(?:[/?#][^\s<>"'`\u3000-\u303f\u3400-\u9fff\uff00-\uffef]*)?)"""
+)
+
+
+def _bare_urls(text: str) -> list[tuple[int, str]]:
+    """(position, URL with a scheme) for each link typed without one."""
+    found: list[tuple[int, str]] = []
+    for m in _BARE_URL_RE.finditer(text):
+        host, rest = m.group("host"), m.group("rest") or ""
+        low = host.lower()
+        if m.group("tld") and m.group("tld").lower() in _FILE_TLDS:
+            continue  # clip.mp4, notes.txt: file names, not hosts
+        if not low.startswith("www.") and not rest:
+            continue  # "example.com" alone is a word; with a port or a path it is a link
+        if low[0].isdigit() and any(int(p) > 255 for p in low.split(".")):
+            continue
+        scheme = "http://" if (low == "localhost" or low[0].isdigit()) else "https://"
+        found.append((m.start(), scheme + _clean_url(host + rest)))
+    return found
+
+
 def extract_urls(text: str) -> list[str]:
-    """Every http(s) URL in ``text``, in order, without duplicates or trailing punctuation."""
+    """Every link in ``text``, in order, without duplicates or trailing punctuation; links
+    typed without a scheme get one (``http://`` for localhost and IP addresses, else ``https://``)."""
     seen: list[str] = []
-    for match in _URL_RE.finditer(text or ""):
-        url = _clean_url(match.group(0))
+    text = text or ""
+    candidates = [(m.start(), m.group(0)) for m in _URL_RE.finditer(text)]
+    # links without a scheme, looked for where no http(s) link is
+    without = _URL_RE.sub(lambda m: " " * len(m.group(0)), text)
+    candidates += _bare_urls(without)
+    for _pos, raw in sorted(candidates):
+        url = _clean_url(raw)
         scheme_end = url.find("://") + 3
         if len(url) <= scheme_end:  # "http://" and nothing after it
             continue
@@ -155,27 +191,80 @@ class Route:
     paths: list[str] = field(default_factory=list)  # local files named in an upload command
 
 
-# A local path: /abs, ~/home, ./rel, ../rel, C:\win — or anything in quotes that looks like one.
+# A local path: /abs, ~/home, ./rel, ../rel, C:\win, file:///… — quoted (spaces allowed),
+# backslash-escaped ("my\ clip.mp4", as shells and drag-and-drop write it) or plain.
 _PATH_RE = re.compile(
-    r"""(?:"(?P<dq>(?:~|\.{1,2})?[/\\][^"]+|[A-Za-z]:[/\\][^"]+)"|'(?P<sq>(?:~|\.{1,2})?[/\\][^']+|[A-Za-z]:[/\\][^']+)'"""
+    r"""(?:"(?P<dq>(?:~|\.{1,2})?[/\\][^"]+|[A-Za-z]:[/\\][^"]+|file://[^"]+)"|'(?P<sq>(?:~|\.{1,2})?[/\\][^']+|[A-Za-z]:[/\\][^']+|file://[^']+)'"""
+    r"""|(?<!\S)(?P<file>file://(?:[^\s"'\\]|\\.)+)"""
     # bare: "/export" alone is a slash command, not a path; "/tmp/a.mp4" or "/a.mp4" is a path.
-    r"""|(?<!\S)(?P<bare>(?:~|\.{1,2})/[^\s"']+|/[^\s"'/]+[/.][^\s"']*|[A-Za-z]:\\[^\s"']+))"""
+    r"""|(?<!\S)(?P<bare>(?:~|\.{1,2})/(?:[^\s"'\\]|\\.)+|/(?:[^\s"'/\\]|\\.)+[/.](?:[^\s"'\\]|\\.)*|[A-Za-z]:\\[^\s"']+))"""
 )
 
 
-def extract_paths(text: str) -> tuple[list[str], str]:
-    """Local paths in ``text`` (quoted ones may contain spaces) and the text without them."""
-    paths: list[str] = []
+def _file_url_path(url: str) -> str:
+    """``file:///home/me/my%20clip.mp4`` -> ``/home/me/my clip.mp4`` (``file://localhost/…`` too)."""
+    from urllib.parse import unquote, urlsplit
 
-    def take(match: re.Match[str]) -> str:
-        path = match.group("dq") or match.group("sq") or match.group("bare") or ""
-        path = path.rstrip(".,;:!?") if match.group("bare") else path
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    if re.match(r"/[A-Za-z]:/", path):  # file:///C:/Users/… on Windows
+        path = path[1:]
+    return path
+
+
+def _unescape(path: str) -> str:
+    return re.sub(r"\\(.)", r"\1", path) if "\\" in path and not re.match(r"[A-Za-z]:\\", path) else path
+
+
+def _exists(path: str) -> bool:
+    try:
+        return os.path.isfile(os.path.expanduser(path))
+    except (OSError, ValueError):
+        return False
+
+
+def _longest_existing(text: str, start: int, end: int) -> int:
+    """A plain path typed with spaces ("/home/me/my clip ü.mp4"): the end of the longest run of
+    words from ``start`` that names an existing file, else ``end`` (the first word alone)."""
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    cuts = [m.start() for m in re.finditer(r"\s", text[end:line_end])]
+    for cut in reversed([c + end for c in cuts] + [line_end]):
+        if cut > end and _exists(_unescape(text[start:cut].rstrip(".,;:!?"))):
+            return cut
+    return end
+
+
+def extract_paths(text: str) -> tuple[list[str], str]:
+    """Local paths in ``text`` (quoted, escaped, ``file://`` or plain; a plain path may contain
+    spaces when that file exists) and the text without them."""
+    text = text or ""
+    paths: list[str] = []
+    rest: list[str] = []
+    pos = 0
+    for match in _PATH_RE.finditer(text):
+        if match.start() < pos:
+            continue  # inside a plain path with spaces taken already
+        end = match.end()
+        path = match.group("dq") or match.group("sq") or match.group("file") or ""
+        if match.group("bare"):
+            end = _longest_existing(text, match.start(), end)
+            path = text[match.start():end]
+            if not _exists(_unescape(path)):
+                path = path.rstrip(".,;:!?")  # sentence punctuation after a path
+                end = match.start() + len(path)
+            path = _unescape(path)
+        elif path.startswith("file://"):
+            path = _file_url_path(path)
+        else:
+            path = _unescape(path) if match.group("file") else path
+        rest.append(text[pos:match.start()])
+        rest.append(" ")
+        pos = end
         if path and path not in paths:
             paths.append(path)
-        return " "
-
-    rest = _PATH_RE.sub(take, text or "")
-    return paths, rest
+    rest.append(text[pos:])
+    return paths, "".join(rest)
 
 
 def _zh_actions(chunk: str) -> set[str] | None:
@@ -262,18 +351,27 @@ def _bare_media_names(message: str) -> list[str]:
 
 
 def route(text: str) -> Route:
-    """Decide what a line typed in the chat does (never raises)."""
+    """Decide what a line typed in the chat does (never raises).
+
+    Links with no edit words ("download <a> and <b>", "save this", or only links) -> a
+    ``download`` job per link; links with edit words -> the agent (the project way); only
+    local paths -> ``upload``."""
+    from tui.core.download_intent import download_request
+
     message = (text or "").strip()
-    urls = extract_urls(message)
-    if urls:
-        return Route("agent", message, urls)
     paths, rest = extract_paths(message)
+    urls = extract_urls(rest)
+    if urls:
+        if not paths and download_request(message, urls) is not None:
+            return Route("download", message, urls)
+        return Route("agent", message, urls)
     names = [] if paths else _bare_media_names(message)
     if names:
         return Route("upload", message, [], names)
     if paths:
-        # "upload ~/Videos/a.mp4 /tmp/b.mov" uploads those files; other lines with paths: the agent.
-        if command_action(rest) == "upload":
+        # "upload ~/Videos/a.mp4 /tmp/b.mov", or a message that is only paths (typed, quoted,
+        # escaped, dragged in): upload those files; other lines with paths: the agent.
+        if command_action(rest) == "upload" or not rest.strip(" \t\r\n,;&+"):
             return Route("upload", message, [], paths)
         return Route("agent", message, [])
     action = command_action(message)

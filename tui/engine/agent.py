@@ -5,8 +5,9 @@ edits are applied with :func:`apply_call`), stores versions and streams the even
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from tui.engine import draft as drafts
 from tui.engine.intents import Intent, Request

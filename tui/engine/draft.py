@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import copy
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from tui.contract import ASPECTS as ASPECTS
 from tui.contract import DEFAULT_SIZE as DEFAULT_SIZE

@@ -74,7 +74,7 @@ async def _open(host: str, port: int, policy: Policy) -> tuple[asyncio.StreamRea
     for address in await resolve_checked(host, port, policy):
         try:
             return await asyncio.wait_for(asyncio.open_connection(address, port), CONNECT_TIMEOUT)
-        except (OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError) as exc:
             last = exc
     raise DestinationRefused(host) from last
 
@@ -140,7 +140,7 @@ class EgressProxy:
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError, OSError):
+        except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, OSError):
             writer.close()
             return
         if len(head) > HEAD_LIMIT:

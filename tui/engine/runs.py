@@ -71,7 +71,8 @@ class AgentRun:
                 # since prepare(): then the run stops here with the 2001 error frame)
                 self.frozen = await self.db(self.store.freeze, self.user_id, self.cost, self.invocation_id)
                 if not self.frozen:
-                    emit(adk.error_event(self.invocation_id, "2001", "Not enough credits for this edit."))
+                    emit(adk.error_event(self.invocation_id, "2001", "Local allowance: not enough credits left today "
+                                                                       "for this edit. They renew tomorrow."))
                     return
             await self.db(self.store.add_message, self.session_id, "user", self.text, self.invocation_id)
             role, reply = "agent", await self._produce(emit)

@@ -39,11 +39,11 @@ from starlette.routing import BaseRoute
 from tui.engine.envelope import EXCEPTION_HANDLERS, Fail, ok
 from tui.engine.guards import BodyTimeout
 from tui.engine.options import EngineOptions
-from tui.engine.routes import auth, renders, runs, sessions, uploads
+from tui.engine.routes import auth, downloads, renders, runs, sessions, uploads
 from tui.engine.service import Engine, RealMedia
 
 # One module per resource; each has ``routes``. Adding a resource is one line here.
-ROUTE_MODULES: tuple[ModuleType, ...] = (auth, sessions, uploads, runs, renders)
+ROUTE_MODULES: tuple[ModuleType, ...] = (auth, sessions, uploads, runs, renders, downloads)
 
 __all__ = ["ROUTE_MODULES", "Engine", "EngineOptions", "Fail", "RealMedia", "create_app", "main", "ok", "serve"]
 
@@ -113,7 +113,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = Non
               "can get a token and use this engine; prefer 127.0.0.1 with an SSH tunnel.", file=sys.stderr)  # fmt: skip
     app = create_app(Path(data_dir), **{**settings.engine, **options})
     print(f"nemo-tui engine on http://{host}:{port} (data in {data_dir})", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, **uvicorn_options(app))
+    # at most 5 s for open requests on SIGTERM; then their handlers are cancelled, which kills their fetches
+    uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=5, **uvicorn_options(app))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,7 @@ from typing import Any, ParamSpec, TypeVar
 from tui.contract import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS
 from tui.engine import draft as drafts
 from tui.engine.envelope import Fail
+from tui.engine.fetch_pool import in_fetch_pool
 from tui.engine.housekeeping import private_dir, sweep_leftovers
 from tui.engine.options import EngineOptions
 from tui.engine.renders import RenderPool
@@ -41,12 +42,17 @@ class RealMedia:
         return probe(path)
 
     def ingest_url(self, url: str, dest_dir: Path, **kwargs: Any) -> Any:
-        from tui.engine.media.ingest import ingest_url
+        from tui.engine.media.fetch import fetch_url  # ingest_url in a killable process group, with caps
 
-        return ingest_url(url, dest_dir, **kwargs)
+        return fetch_url(url, dest_dir, **kwargs)
+
+    def fetch_media(self, url: str, dest_dir: Path, **kwargs: Any) -> Any:
+        from tui.engine.media.fetch import fetch_media
+
+        return fetch_media(url, dest_dir, **kwargs)
 
     def render_draft(self, draft: dict[str, Any], sources: Mapping[str, Path], out_path: Path, **kwargs: Any) -> Any:
-        from tui.engine.media.render import render_draft
+        from tui.engine.media.stored_once import render_draft  # an untouched MP4: a hard link, else render
 
         return render_draft(draft, sources, out_path, **kwargs)
 
@@ -90,6 +96,7 @@ class Engine:
         self.ingests: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         self._session_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.active_ingests: set[threading.Event] = set()  # set at shutdown: downloads stop
+        self.local_fetches = 0  # fetches of the local extension running now (tui.engine.routes.downloads)
         self.media_pool = ThreadPoolExecutor(max_workers=options.media_workers, thread_name_prefix="nemo-media")
 
     # the options the agent run reads as attributes
@@ -236,7 +243,7 @@ class Engine:
         self.active_ingests.add(cancel)
         try:
             await self.check_storage(user_id)
-            path = Path(await self.in_media_pool(self.media.ingest_url, url, dest, progress=on_progress, cancel=cancel))
+            path = Path(await in_fetch_pool(self.media.ingest_url, url, dest, progress=on_progress, cancel=cancel))
             if progress is not None:
                 progress({"stage": "probe", "label": path.name, "bytes": None, "total": None, "speed": None,
                           "eta": None, "percent": None})  # fmt: skip
@@ -250,6 +257,7 @@ class Engine:
             version = await self.add_to_draft(session_id, [row], "ingest")
             return row, version
         except BaseException:
+            cancel.set()  # a cancelled handler (the client hung up) stops the fetch too
             if not await self.db(self.store.upload, upload_id, user_id):  # nothing half-done stays behind
                 await asyncio.shield(asyncio.to_thread(shutil.rmtree, dest, True))
             raise

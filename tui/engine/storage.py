@@ -29,6 +29,7 @@ from tui.engine.options import TOKEN_TTL
 T = TypeVar("T")
 
 NEW_USER_CREDITS = 100
+DAILY_CREDITS = 1000  # local engine: available credits are topped up to this once a day (no sign-up offline)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -157,7 +158,17 @@ class Storage:
         return str(row["user_id"])
 
     # --- credits ----------------------------------------------------------------------------
+    def _daily_top_up(self, db: sqlite3.Connection, user_id: str) -> None:
+        """The local allowance: the first call of a (UTC) day tops available up to DAILY_CREDITS."""
+        day = time.strftime("%Y-%m-%d", time.gmtime(self.clock()))
+        if db.execute("SELECT 1 FROM ledger WHERE user_id=? AND kind='daily' AND note=?", (user_id, day)).fetchone():
+            return
+        a = db.execute("SELECT COALESCE(SUM(d_available),0) FROM ledger WHERE user_id=?", (user_id,)).fetchone()[0]
+        db.execute("INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
+                   "VALUES (?,?,?,?,?,?,?)", (user_id, "daily", max(0, DAILY_CREDITS - a), 0, None, day, self.clock()))
+
     def balance(self, user_id: str) -> dict[str, int]:
+        self._tx(lambda db: self._daily_top_up(db, user_id))
         row = self._one("SELECT COALESCE(SUM(d_available),0) AS a, COALESCE(SUM(d_frozen),0) AS f "
                         "FROM ledger WHERE user_id=?", (user_id,)) or {"a": 0, "f": 0}
         a, f = int(row["a"]), int(row["f"])
@@ -168,6 +179,7 @@ class Storage:
         now = self.clock()
 
         def run(db: sqlite3.Connection) -> bool:
+            self._daily_top_up(db, user_id)
             a = db.execute("SELECT COALESCE(SUM(d_available),0) FROM ledger WHERE user_id=?", (user_id,)).fetchone()[0]
             if a < amount:
                 return False

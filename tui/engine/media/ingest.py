@@ -167,6 +167,7 @@ def ingest_url(
     cancel: threading.Event | None = None,
     max_height: int | None = None,
     notes: list[str] | None = None,
+    extra_opts: dict[str, Any] | None = None,
 ) -> Path:
     """Download url into dest_dir as an MP4 at the highest resolution; return the file's path.
 
@@ -176,6 +177,8 @@ def ingest_url(
     fixed up) when ffmpeg runs, then "convert" (made into an MP4), then "probe".
     notes, when given, receives plain-words sentences about what was changed or left out
     (subtitles kept or dropped, sound fetched separately).
+    extra_opts: more yt-dlp options merged last (tui.engine.media.fetch passes its caps:
+    match_filter, max_filesize).
     Setting cancel stops the download (IngestCancelled). Any failure raises IngestError in
     plain words, and nothing is left in dest_dir.
     """
@@ -270,6 +273,7 @@ def ingest_url(
         "overwrites": True,
         "color": {"stdout": "never", "stderr": "never"},
     }
+    opts.update(extra_opts or {})
     try:
         if cancel is not None and cancel.is_set():
             raise IngestCancelled("The download was cancelled.")

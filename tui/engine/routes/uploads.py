@@ -7,6 +7,7 @@ Limits: ``max_upload_bytes`` per file and the user's ``max_storage_bytes`` (code
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from starlette.routing import Route
 from tui.contract import ACCEPTED_EXTENSIONS, Paths
 from tui.engine.deps import Caller, authed, read_json
 from tui.engine.envelope import Fail, ok, scrub_paths
+from tui.engine.fetch_pool import watch_disconnect
 from tui.engine.routes.sessions import base_url, file_json
 from tui.engine.uploads import UploadRefused, receive_files
 
@@ -78,7 +80,9 @@ async def _upload_urls(request: Request, caller: Caller, session_id: str) -> Res
         if not url.lower().startswith(("http://", "https://")):
             raise Fail(4001, f"Not a web link: {url[:100]}")
         try:
-            row, _version = await eng.ingest(caller.user_id, session_id, url)
+            cancel = threading.Event()  # set when the client hangs up: nobody waits, the fetch stops
+            row, _version = await watch_disconnect(request, eng.ingest(caller.user_id, session_id, url, cancel=cancel),
+                                                   cancel)
         except Fail:
             raise
         except Exception as exc:

@@ -1,0 +1,42 @@
+"""Fixtures for download jobs: the loopback video site (built once per run) and no proxies."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from dlsite import Site, build_site  # noqa: E402  (this folder's dlsite.py)
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch):
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def site_files(tmp_path_factory, ffmpeg_exe) -> Path:
+    return build_site(tmp_path_factory.mktemp("dl-site"), ffmpeg_exe)
+
+
+@pytest.fixture
+def site(site_files) -> Iterator[Site]:
+    s = Site(site_files)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def engine_url(tmp_path) -> Iterator[str]:
+    """The real engine (real media layer) on a loopback port."""
+    from tui.engine.embedded import EmbeddedEngine
+
+    eng = EmbeddedEngine(tmp_path / "engine", heartbeat_interval=0.2, chunk_delay=0.0, tool_delay=0.0,
+                         silent_ratio=0.0)
+    url = eng.start()
+    yield url
+    eng.stop()

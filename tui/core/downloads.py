@@ -1,0 +1,358 @@
+"""Download jobs: every link a user asks to save becomes its own MP4 file (issue 12).
+
+For each link: fetch it into the session (the local ``fetch`` extension with progress, or the
+documented URL upload with elapsed time on the cloud), render a draft holding only that media
+(the documented render endpoint; a stream copy when it already is H.264/AAC MP4), download
+the MP4 into the folder under the video's name. No agent run, no edit credits; on the local
+engine the user's timeline is untouched (the cloud's URL upload may add the clip to it).
+
+The UI calls::
+
+    jobs = DownloadJobs(client, session_id, folder, on_event=callback)
+    results = await jobs.run(request)        # request: download_intent.DownloadRequest
+    jobs.cancel()                            # or jobs.cancel(job_id): Esc
+
+``callback(event)`` receives, per job (``job_id``, ``url``): ``JobStarted`` once,
+``JobProgress`` (``stage`` "fetch" | "render" | "download", ``bytes``, ``total``, ``percent``,
+``speed`` bytes/s, ``eta`` s, ``elapsed`` s in the stage, ``detail``) at most ~10 a second,
+then ``JobDone`` (``path``, ``facts``, ``note``, ``line``) or ``JobFailed`` (``message``,
+``next_step``, ``cancelled``). A callback may be sync or async. ``summary(request)`` is the
+chat line that says which path was taken ("Saving 2 videos as MP4…").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Union
+
+from tui.api.errors import ApiError
+from tui.api.ingest import FetchedMedia, FetchProgress, capabilities, fetch_link
+from tui.core.download_intent import DownloadRequest, download_name, release_path, reserve_path
+from tui.core.export import POLL_INTERVAL_S, export_draft
+from tui.core.files import RateMeter
+from tui.core.mp4_facts import Mp4Facts, mp4_facts
+
+Stage = Literal["fetch", "render", "download"]
+_EVERY = 0.1  # seconds between two progress events of one job
+FIRST_POLL_S = 0.05  # the first render poll; each next one waits twice as long, up to poll_interval
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class JobStarted:
+    job_id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    job_id: str
+    url: str
+    stage: Stage
+    bytes: int | None = None
+    total: int | None = None
+    percent: float | None = None
+    speed: float | None = None
+    eta: float | None = None
+    elapsed: float = 0.0
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The saved file (from its own MP4 boxes) and the best the link offered (pixels tall)."""
+
+    file: Mp4Facts
+    offered_height: int | None
+
+    def line(self) -> str:
+        """"1920×1080 H.264/AAC, 10.0 s, 14.2 MB — the highest this link offers"."""
+        f = self.file
+        parts = []
+        if f.width and f.height:
+            parts.append(f"{f.width}×{f.height} " + "/".join(c for c in (f.vcodec, f.acodec) if c))
+        elif f.acodec:
+            parts.append(f"audio {f.acodec}")
+        if f.duration_s is not None:
+            parts.append(f"{f.duration_s:.1f} s")
+        parts.append(f"{f.size_bytes / 1_000_000:.1f} MB")
+        text = ", ".join(parts)
+        if self.offered_height and f.height and f.height >= self.offered_height:
+            text += " — the highest this link offers"
+        elif self.offered_height and f.height:
+            text += f" — the link offers up to {self.offered_height}p"
+        return text
+
+
+@dataclass(frozen=True)
+class JobDone:
+    job_id: str
+    url: str
+    path: Path
+    facts: Facts
+    note: str = ""
+
+    @property
+    def line(self) -> str:
+        return f"✅ Saved {self.path.name}: {self.facts.line()}" + (f". {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class JobFailed:
+    job_id: str
+    url: str
+    message: str
+    next_step: str = ""
+    cancelled: bool = False
+
+
+DownloadEvent = Union[JobStarted, JobProgress, JobDone, JobFailed]
+
+
+def summary(request: DownloadRequest) -> str:
+    """The chat line for a download request (which path it took)."""
+    n = len(request.urls)
+    what = "the video" if n == 1 else f"{n} videos"
+    size = f" at up to {request.max_height}p" if request.max_height else ""
+    return f"Saving {what} as MP4{size}, one file per link (no edit, no credits)…"
+
+
+def only_this_media(draft: dict[str, Any] | None, keys: set[str]) -> dict[str, Any] | None:
+    """The tracks of ``draft`` cut down to the segments that name one of ``keys`` (the new
+    media's id, link, name or hash, in any field); None when no segment does."""
+    if not isinstance(draft, dict):
+        return None
+    tracks = []
+    for track in draft.get("t") or []:
+        if not isinstance(track, dict):
+            continue
+        segs = [s for s in track.get("sg") or [] if isinstance(s, dict)
+                and any(isinstance(v, str) and v in keys for v in s.values())]
+        if segs:
+            tracks.append({**track, "sg": [{**s, "s": 0} for s in segs[:1]]})
+    if not tracks:
+        return None
+    d = max(int(s.get("d") or 0) for t in tracks for s in t["sg"])
+    return {"t": tracks, "d": d, "m": {k: v for k, v in (draft.get("m") or {}).items() if k in ("title",)}}
+
+
+def single_media_draft(media: FetchedMedia) -> dict[str, Any]:
+    """A draft holding only ``media`` (the engine's short keys; ``src`` is the upload id)."""
+    ms = int(round((media.duration_s or 0) * 1000))
+    tt = 1 if media.file_type == "audio" else 0
+    seg = {"id": f"seg_{media.upload_id}", "name": media.filename, "src": media.upload_id, "s": 0, "in": 0,
+           "d": ms, "vol": 100}
+    return {"t": [{"id": "trk_dl", "tt": tt, "name": "Video" if tt == 0 else "Audio", "sg": [seg]}], "d": ms,
+            "m": {"title": media.title or media.filename, "resolution": "highest"}}
+
+
+class DownloadJobs:
+    """Runs one job per link of a request (``concurrency`` at once); see the module doc."""
+
+    def __init__(self, client: Any, session_id: str, folder: Path | str, *,
+                 on_event: Callable[[DownloadEvent], Any] | None = None, poll_interval: float = POLL_INTERVAL_S,
+                 concurrency: int = 2) -> None:
+        self.client = client
+        self.session_id = session_id
+        self.folder = Path(folder).expanduser()
+        self.on_event = on_event
+        self.poll_interval = poll_interval
+        self._sem = asyncio.Semaphore(max(1, concurrency))
+        self._tasks: dict[str, asyncio.Task[JobDone | JobFailed]] = {}
+        self._render_ids: dict[str, str] = {}
+        self._caps: frozenset[str] | None = None
+
+    async def _emit(self, event: DownloadEvent) -> None:
+        if self.on_event is None:
+            return
+        result = self.on_event(event)
+        if inspect.isawaitable(result):
+            await result
+
+    def _emit_soon(self, event: DownloadEvent) -> None:
+        if self.on_event is None:
+            return
+        result = self.on_event(event)
+        if inspect.isawaitable(result):
+            asyncio.ensure_future(result)
+
+    async def run(self, request: DownloadRequest) -> list[JobDone | JobFailed]:
+        """Run every link's job; returns their outcomes in link order (never raises for a job)."""
+        if self._caps is None:
+            self._caps = await capabilities(self.client)
+        for url in request.urls:
+            job_id = f"dl{next(_ids)}"
+            self._tasks[job_id] = asyncio.ensure_future(self._job(job_id, url, request))
+        results: list[JobDone | JobFailed] = []
+        try:
+            for job_id, task in list(self._tasks.items()):
+                try:
+                    results.append(await asyncio.shield(task))
+                except asyncio.CancelledError:
+                    if not task.cancelled():
+                        raise  # the caller itself was cancelled
+                    results.append(JobFailed(job_id, "", "Cancelled: nothing was saved.", cancelled=True))
+        except asyncio.CancelledError:
+            self.cancel()  # the worker running the jobs went away: stop them all, leave nothing
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+            raise
+        return results
+
+    def cancel(self, job_id: str | None = None) -> None:
+        """Stop one job (or all): the fetch stops on the engine, a render is cancelled on the
+        server, a partial download is removed."""
+        for jid, task in self._tasks.items():
+            if job_id in (None, jid) and not task.done():
+                task.cancel()
+
+    async def _job(self, job_id: str, url: str, request: DownloadRequest) -> JobDone | JobFailed:
+        await self._emit(JobStarted(job_id, url))
+        target: Path | None = None
+        try:
+            async with self._sem:
+                media = await self._fetch(job_id, url, request)
+                name = download_name(media.title, media.filename, url)
+                target = reserve_path(self.folder, name)
+                done = await self._render_and_download(job_id, url, media, request, target)
+            await self._emit(done)
+            return done
+        except asyncio.CancelledError:
+            rid = self._render_ids.get(job_id)
+            if rid:
+                try:
+                    await asyncio.shield(self.client.cancel_render(rid))
+                except Exception:  # best effort: the server may have finished already
+                    pass
+            if target is not None:
+                target.with_name(target.name + ".part").unlink(missing_ok=True)
+            failed = JobFailed(job_id, url, "Cancelled: nothing was saved.", cancelled=True)
+            await self._emit(failed)
+            return failed
+        except ApiError as exc:
+            failed = JobFailed(job_id, url, exc.message, exc.next_step or "")
+            await self._emit(failed)
+            return failed
+        except OSError as exc:
+            failed = JobFailed(job_id, url, f"The file could not be saved: {exc.strerror or exc}.",
+                               "Choose another download folder.")
+            await self._emit(failed)
+            return failed
+        except Exception as exc:  # a job never takes the others (or the app) down with it
+            failed = JobFailed(job_id, url, f"The download failed ({type(exc).__name__}).", "Try again.")
+            await self._emit(failed)
+            return failed
+        finally:
+            if target is not None:
+                release_path(target)
+
+    async def _fetch(self, job_id: str, url: str, request: DownloadRequest) -> FetchedMedia:
+        started = time.monotonic()
+        if "fetch" in (self._caps or ()):
+            last = [0.0]
+
+            async def progress(p: FetchProgress) -> None:
+                now = time.monotonic()
+                if now - last[0] < _EVERY and (p.percent or 0) < 100:
+                    return
+                last[0] = now
+                await self._emit(JobProgress(job_id, url, "fetch", p.bytes, p.total, p.percent, p.speed, p.eta,
+                                             now - started, p.stage))
+
+            return await fetch_link(self.client, self.session_id, url, max_height=request.max_height,
+                                    on_progress=progress)
+        return await self._fetch_cloud(job_id, url, started)
+
+    async def _fetch_cloud(self, job_id: str, url: str, started: float) -> FetchedMedia:
+        """The documented URL upload: no progress, so the elapsed time is reported each second."""
+
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(1.0)
+                await self._emit(JobProgress(job_id, url, "fetch", elapsed=time.monotonic() - started,
+                                             detail="waiting for the service"))
+
+        ticker = asyncio.ensure_future(tick())
+        try:
+            result = await self.client.upload_urls(self.session_id, [url])
+        finally:
+            ticker.cancel()
+        if not result.files:
+            raise ApiError("The service fetched nothing from this link.", "Check the link, then try again.")
+        f = result.files[0]
+        return FetchedMedia(upload_id=f.hash or f.cdn_url, filename=f.filename,
+                            file_type=f.file_type or "video", duration_s=f.duration, width=f.width, height=f.height,
+                            size=None, vcodec=None, acodec=None, title=None, offered_height=None, cdn_url=f.cdn_url)
+
+    async def _draft_for(self, media: FetchedMedia) -> dict[str, Any]:
+        if "fetch" in (self._caps or ()):
+            return single_media_draft(media)
+        state = await self.client.state(self.session_id)
+        keys = {k for k in (media.upload_id, media.cdn_url, media.filename, media.cdn_url.rstrip("/").rsplit("/", 1)[-1])
+                if k}
+        draft = only_this_media(state.draft.to_wire(), keys)
+        if draft is None:  # the service did not place it: name the media by its link
+            draft = single_media_draft(media)
+            draft["t"][0]["sg"][0].update(src=media.cdn_url, url=media.cdn_url)
+        return draft
+
+    async def _render_and_download(self, job_id: str, url: str, media: FetchedMedia, request: DownloadRequest,
+                                   target: Path) -> JobDone:
+        draft = await self._draft_for(media)
+        width = height = None
+        offered = media.offered_height
+        note = ""
+        have = media.height or 0
+        if request.max_height and have and request.max_height > have:
+            if request.upscale:
+                height = request.max_height
+                width = int(round((media.width or have * 16 / 9) * height / have)) // 2 * 2
+                note = f"Upscaled from {have}p to {height}p, as asked"
+            else:
+                best = offered or have
+                note = (f"You asked for {request.max_height}p; this link offers at most {best}p, so it was kept "
+                        f"at {have}p (say “upscale” to enlarge it)")
+        started = time.monotonic()
+        meter = RateMeter()
+        last = [0.0]
+        render_started = time.monotonic()
+
+        async def on_status(job: Any) -> None:
+            if getattr(job, "id", None):
+                self._render_ids[job_id] = job.id
+            await self._emit(JobProgress(job_id, url, "render", percent=float(job.progress or 0),
+                                         elapsed=time.monotonic() - render_started, detail=str(job.status)))
+
+        def on_download(received: int, total: int | None) -> None:  # called by the client, not awaited
+            meter.add(received)
+            now = time.monotonic()
+            if now - last[0] < _EVERY and not (total and received >= total):
+                return
+            last[0] = now
+            self._emit_soon(JobProgress(job_id, url, "download", received, total,
+                                         round(100.0 * received / total, 1) if total else None, meter.speed,
+                                         meter.eta(total), now - started))
+
+        delay = [FIRST_POLL_S]
+
+        async def backoff(_interval: float) -> None:
+            """Render status: soon at first (a stream copy takes a moment), then less often,
+            up to ``poll_interval``."""
+            await asyncio.sleep(min(delay[0], self.poll_interval))
+            delay[0] *= 2
+
+        path = await export_draft(self.client, self.session_id, draft, self.folder, on_status=on_status,
+                                  on_download=on_download, poll_interval=self.poll_interval, sleep=backoff,
+                                  filename=target.name, width=width, height=height)
+        self._render_ids.pop(job_id, None)
+        facts = Facts(await asyncio.to_thread(mp4_facts, path), offered)
+        return JobDone(job_id, url, Path(path), facts, note)
+
+
+__all__ = ["DownloadEvent", "DownloadJobs", "Facts", "JobDone", "JobFailed", "JobProgress", "JobStarted",
+           "Stage", "only_this_media", "single_media_draft", "summary"]

@@ -1,0 +1,237 @@
+"""Local-only extensions for download jobs (the embedded engine only; the cloud lacks them).
+
+Listed by ``GET /api/local/capabilities``, which a client reads once after connecting::
+
+    {"code": 0, "data": {"extensions": ["fetch"],
+                          "fetch": {"path": "/api/local/fetch/{session_id}", "progress": true,
+                                    "cancel": "close the stream", "max_height": true}}}
+
+``POST /api/local/fetch/{session_id}`` with JSON ``{"url": "https://…", "max_height": 720 | null}``
+fetches one link into the session's media **without adding it to the draft** (a download job
+never changes the timeline the user edits; the media stays available to add). The answer is
+``text/event-stream``; each event is one ``data: <json>`` line:
+
+- ``{"type": "progress", "stage": "download"|"merge"|"remux"|"probe", "label": str,
+  "bytes": int|null, "total": int|null, "percent": float|null, "speed": float|null (bytes/s),
+  "eta": float|null (s)}`` — about eight a second while bytes arrive;
+- ``{"type": "heartbeat"}`` — when nothing else was sent for 2 s;
+- last, either ``{"type": "done", "file": {<the upload endpoint's file object>, "upload_id",
+  "title": str|null, "offered_height": int|null, "vcodec", "acodec", "has_audio", "size",
+  "source_url"}}`` or ``{"type": "error", "code": 4003|4005|4029, "message": str}``
+  (4003 could not fetch, 4005 refused by a limit or a live stream, 4029 too many fetches).
+
+Closing the stream cancels the fetch: the engine kills the fetch's process group and removes
+its partial files; nothing is added to the session later. Fetches are free (no credits).
+Errors before the stream starts use the documented envelope (1001 token, 1002 session).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import shutil
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tui.contract import Paths
+from tui.engine.deps import Caller, authed, read_json
+from tui.engine.fetch_pool import fetch_threads
+
+FETCH_SHAPE = '{"url": "https://…", "max_height": 720 | null}'
+
+_running_lock = threading.Lock()
+MAX_FETCHES = 4  # extension fetches at once per engine; more get 4029 at once instead of queueing
+HEARTBEAT_S = 2.0
+PROGRESS_EVERY_S = 0.12
+
+def _error(code: int, message: str, status: int = 200) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message, "msg": message, "data": None}, status_code=status)
+
+
+@authed()
+async def capabilities(request: Request, caller: Caller) -> Response:
+    return JSONResponse({"code": 0, "message": "success", "data": {
+        "extensions": ["fetch"],
+        "fetch": {"path": "/api/local/fetch/{session_id}", "progress": True, "cancel": "close the stream",
+                  "max_height": True}}})
+
+
+def _fetcher(media: Any) -> Callable[..., Any]:
+    """``fetch_media`` of the media layer (facts included), or its ``ingest_url`` (path only)."""
+    fn = getattr(media, "fetch_media", None)
+    if fn is not None:
+        return fn  # type: ignore[no-any-return]
+
+    def plain(url: str, dest: Path, **kwargs: Any) -> Any:
+        return media.ingest_url(url, dest, **kwargs)
+
+    return plain
+
+
+def _usable(info: Any) -> bool:
+    return isinstance(info, dict) and info.get("kind") in ("video", "audio") and bool(info.get("duration_s"))
+
+
+def _row(path: Path, upload_id: str, filename: str, info: dict[str, Any]) -> dict[str, Any]:
+    """An upload row from the fetch's own probe (the shape of the engine's ``_probe_row``)."""
+    return {"upload_id": upload_id, "filename": filename, "path": str(path), "file_type": info["kind"],
+            "size": path.stat().st_size, "duration": round(float(info["duration_s"]), 3),
+            "width": info.get("width") or None, "height": info.get("height") or None, "fps": info.get("fps") or None,
+            "vcodec": info.get("vcodec"), "acodec": info.get("acodec"), "has_audio": int(bool(info.get("has_audio")))}
+
+
+class _FetchStream(Response):
+    """The event stream of one fetch; the fetch is cancelled when the client hangs up."""
+
+    media_type = "text/event-stream"
+
+    def __init__(self, run: Callable[[Callable[[dict[str, Any]], None]], Awaitable[None]],
+                 cancel: threading.Event) -> None:
+        super().__init__(status_code=200, media_type=self.media_type,
+                         headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
+        self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
+        self.run = run
+        self.cancel = cancel
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+
+        async def producer() -> None:
+            try:
+                await self.run(queue.put_nowait)
+            finally:
+                queue.put_nowait(None)
+
+        async def watch() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+        task = asyncio.create_task(producer())
+        watcher = asyncio.create_task(watch())
+        getter: asyncio.Task[dict[str, Any] | None] | None = None
+        hung_up = False
+        try:
+            while True:
+                if getter is None:
+                    getter = asyncio.create_task(queue.get())
+                done, _ = await asyncio.wait({getter, watcher}, timeout=HEARTBEAT_S,
+                                             return_when=asyncio.FIRST_COMPLETED)
+                if watcher in done:
+                    hung_up = True
+                    break
+                if getter in done:
+                    item = getter.result()
+                    getter = None
+                    if item is None:
+                        break
+                else:
+                    item = {"type": "heartbeat"}
+                try:
+                    await send({"type": "http.response.body", "body": f"data: {json.dumps(item)}\n\n".encode(),
+                                "more_body": True})
+                except OSError:
+                    hung_up = True
+                    break
+        finally:
+            if hung_up or not task.done():
+                self.cancel.set()  # nobody waits any more: the fetch stops
+            for t in (getter, watcher):
+                if t is not None:
+                    t.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+        if not hung_up:
+            with contextlib.suppress(OSError):
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+@authed()
+async def fetch(request: Request, caller: Caller) -> Response:
+    eng, user_id = caller.engine, caller.user_id
+    session_id = request.path_params["sid"]
+    await eng.owned_session(user_id, session_id)
+    body = await read_json(request, limit=eng.options.max_json_bytes, what=FETCH_SHAPE, code=4001)
+    url = body.get("url") if isinstance(body, dict) else None
+    if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
+        return _error(4001, f"Send {FETCH_SHAPE}: a web link to fetch.", 400)
+    url = url.strip()
+    max_height = body.get("max_height")
+    max_height = int(max_height) if isinstance(max_height, (int, float)) and 16 <= max_height <= 8192 else None
+    with _running_lock:
+        if eng.local_fetches >= MAX_FETCHES:
+            return _error(4029, f"{MAX_FETCHES} links are being fetched already: wait for one to finish.", 429)
+        eng.local_fetches += 1
+    cancel = threading.Event()
+    loop = asyncio.get_running_loop()
+
+    async def run(emit: Callable[[dict[str, Any]], None]) -> None:
+        from tui.engine.uploads import new_upload_id, safe_name
+
+        upload_id = new_upload_id()
+        dest = eng.store.media_folder(user_id, session_id) / upload_id
+        last_at = [0.0]
+        last_stage: list[Any] = [None]
+
+        def on_progress(p: dict[str, Any]) -> None:
+            now = time.monotonic()
+            if now - last_at[0] >= PROGRESS_EVERY_S or p.get("stage") != last_stage[0] or (p.get("percent") or 0) >= 100:
+                last_at[0], last_stage[0] = now, p.get("stage")
+                loop.call_soon_threadsafe(emit, {"type": "progress", **p})
+
+        eng.active_ingests.add(cancel)
+        stored = False
+        try:
+            result = await loop.run_in_executor(
+                fetch_threads(), lambda: _fetcher(eng.media)(url, dest, progress=on_progress, cancel=cancel,
+                                                           max_height=max_height))
+            path = Path(getattr(result, "path", result))
+            emit({"type": "progress", "stage": "probe", "label": path.name, "bytes": None, "total": None,
+                  "percent": None, "speed": None, "eta": None})
+            info = getattr(result, "info", None)
+            if isinstance(info, dict) and _usable(info):  # the fetch probed it already
+                row = _row(path, upload_id, safe_name(path.name), info)
+            else:
+                row = await eng.in_media_pool(eng.probe_row, path, upload_id=upload_id,
+                                              filename=safe_name(path.name), ext=path.suffix.lstrip(".").lower())
+            if cancel.is_set():
+                raise asyncio.CancelledError()
+            row.update(session_id=session_id, user_id=user_id, source_url=url)
+            await eng.db(eng.store.add_upload, row)
+            stored = True
+            base = str(request.base_url).rstrip("/")
+            emit({"type": "done", "file": {
+                "filename": row["filename"], "file_type": row["file_type"], "cdn_url": f"{base}/api/media/{upload_id}",
+                "duration": row["duration"], "width": row["width"], "height": row["height"], "fps": row["fps"],
+                "hash": row.get("hash"), "upload_id": upload_id, "size": row.get("size"), "vcodec": row["vcodec"],
+                "acodec": row["acodec"], "has_audio": bool(row["has_audio"]), "source_url": url,
+                "title": getattr(result, "title", None), "offered_height": getattr(result, "offered_height", None)}})
+        except asyncio.CancelledError:
+            cancel.set()
+            raise
+        except Exception as exc:
+            message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            refused = type(exc).__name__ == "FetchRefused"
+            emit({"type": "error", "code": 4005 if refused else 4003, "message": message})
+        finally:
+            eng.active_ingests.discard(cancel)
+            with _running_lock:
+                eng.local_fetches -= 1
+            if not stored:  # nothing half-done stays behind
+                await asyncio.shield(asyncio.to_thread(shutil.rmtree, dest, True))
+
+    return _FetchStream(run, cancel)
+
+
+routes = [
+    Route(Paths.LOCAL_CAPABILITIES, capabilities, methods=["GET"]),
+    Route(Paths.LOCAL_FETCH, fetch, methods=["POST"]),
+]
