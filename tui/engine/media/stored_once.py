@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import render as _render
-from .plan import plan_draft
 from .errors import MediaError, RenderCancelled
+from .plan import plan_draft
 from .probe import MediaInfo
 
 
