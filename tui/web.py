@@ -71,9 +71,13 @@ def serve_web(
 
     engine = None
     if local:
+        from tui.config import load_settings
         from tui.engine.embedded import EmbeddedEngine
 
-        engine = EmbeddedEngine(data_dir=engine_data_dir)
+        # Browser visitors fetch through this machine: links reach public addresses only, unless
+        # `public_fetch_only = false` in the [engine] table of config.toml says otherwise.
+        allow = load_settings().engine.get("public_fetch_only", True)
+        engine = EmbeddedEngine(data_dir=engine_data_dir, public_fetch_only=bool(allow))
         app_args = [*app_args, "--attach-local", engine.start()]
     access = WebAccess.for_launch(host, port)
     if access.key is not None:

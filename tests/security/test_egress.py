@@ -163,10 +163,47 @@ def test_hls_segments_are_checked_too(sites, proxy_for, tmp_path, segments_on: s
             "noprogress": True}
     with YoutubeDL(opts) as ydl:
         if segments_on == "private":
-            with pytest.raises(Exception):
+            from yt_dlp.utils import DownloadError
+
+            with pytest.raises(DownloadError):
                 ydl.download([f"{public.url}/media.m3u8"])
             assert private.hits == [] and proxy.refused >= 1
         else:  # control
             ydl.download([f"{public.url}/media.m3u8"])
             assert list(tmp_path.glob("out.*")) and proxy.refused == 0
     assert "/media.m3u8" in public.hits
+
+
+@pytest.mark.parametrize("public_only", [True, False])
+def test_an_engine_for_other_people_fetches_no_private_link(sites, tmp_path, public_only: bool) -> None:
+    """The engine served beyond loopback (public_fetch_only) refuses a loopback link before any
+    request reaches it; the control engine (this machine's user) fetches the same link."""
+    import shutil
+
+    from engine_helpers import Api
+
+    from tui.engine.embedded import EmbeddedEngine
+
+    public, _ = sites
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    clip = tmp_path / "clip.mp4"
+    subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10",
+                    "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(clip)],
+                   check=True, timeout=60)
+    shutil.copy(clip, tmp_path / "served.mp4")  # the sites serve tmp_path
+    engine = EmbeddedEngine(tmp_path / "engine", public_fetch_only=public_only, silent_ratio=0.0)
+    engine.start()
+    api = Api(engine.base_url).login()
+    try:
+        sid = api.session()
+        answer = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", json={"urls": [f"{public.url}/served.mp4"]},
+                               headers=api.auth, timeout=60).json()
+    finally:
+        api.close()
+        engine.stop()
+    if public_only:
+        assert answer["code"] == 4003 and public.hits == []
+        assert "public internet only" in answer["message"]
+    else:
+        assert answer["code"] == 0 and answer["data"]["files"][0]["width"] == 160
+        assert "/served.mp4" in public.hits

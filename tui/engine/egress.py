@@ -57,6 +57,24 @@ def strip_credentials(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
+REFUSED_LINK = ("This engine fetches links on the public internet only: that address is on this machine "
+                "or a private network.")
+
+
+async def check_link(url: str, policy: Policy = public_only) -> None:
+    """Raise DestinationRefused unless ``url``'s host resolves to allowed addresses only (the
+    first hop, checked before a fetch starts so the user gets a plain reason; the proxy checks
+    every later hop)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise DestinationRefused(url) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DestinationRefused(url)
+    await resolve_checked(parts.hostname, port, policy)
+
+
 async def resolve_checked(host: str, port: int, policy: Policy) -> list[str]:
     """Every address ``host`` resolves to, if ALL of them are allowed; else DestinationRefused."""
     try:

@@ -42,6 +42,8 @@ class EngineOptions:
     new_client_limit: int = 20  # new client ids per address per window, then HTTP 429
     new_client_window: float = 600.0
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed (else ignored)
+    public_fetch_only: bool = False  # links reach public addresses only, every hop (tui.engine.egress);
+    # on by default when the engine is served beyond loopback or behind --web
     # --- limits and quotas ---
     max_upload_bytes: int = MAX_UPLOAD_BYTES  # per file: code 4002
     max_files_per_request: int = 20  # files (or links) in one upload request: code 4002

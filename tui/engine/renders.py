@@ -50,6 +50,16 @@ def _owner_alive(owner: str | None) -> bool:
     return True
 
 
+def render_report(result: Any) -> str | None:
+    """The render's final facts as stored JSON: ``{"summary": "H.264/AAC MP4 · 1280x720 · 0:12 ·
+    3.4 MB", "notes": [...]}`` (what the render changed, or which path it took), or None."""
+    summary = getattr(result, "summary", None)
+    notes = [str(n) for n in getattr(result, "notes", ()) or ()]
+    if not isinstance(summary, str) and not notes:
+        return None
+    return json.dumps({"summary": summary if isinstance(summary, str) else None, "notes": notes})
+
+
 def resolve_sources(store: Storage, user_id: str, draft: dict[str, Any]) -> tuple[dict[str, Path], list[str]]:
     """Map every segment's ``src`` (an upload id) to the user's file; also the ids not found."""
     sources: dict[str, Path] = {}
@@ -213,7 +223,7 @@ class RenderPool:
                     self.store.update_render(render_id, progress=value)
 
         try:
-            self._media().render_draft(draft, sources, out_path, progress=on_progress, cancel=cancel)
+            result = self._media().render_draft(draft, sources, out_path, progress=on_progress, cancel=cancel)
         except Exception as exc:
             out_path.unlink(missing_ok=True)
             if self._stopping.is_set():
@@ -234,4 +244,5 @@ class RenderPool:
                 self.store.update_render(render_id, status="failed", error=CANCELLED)
             return
         os.chmod(out_path, 0o600)  # the engine's data is private
-        self.store.update_render(render_id, status="completed", progress=100, path=str(out_path))
+        self.store.update_render(render_id, status="completed", progress=100, path=str(out_path),
+                                 report=render_report(result))

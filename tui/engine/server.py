@@ -111,6 +111,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = Non
     if not _is_loopback(host):
         print(f"nemo-tui serve: WARNING: listening on {host}, beyond this machine. Anyone who can reach it "
               "can get a token and use this engine; prefer 127.0.0.1 with an SSH tunnel.", file=sys.stderr)  # fmt: skip
+    if not _is_loopback(host) and "public_fetch_only" not in settings.engine:
+        options.setdefault("public_fetch_only", True)  # people beyond this machine: no way into its network
     app = create_app(Path(data_dir), **{**settings.engine, **options})
     print(f"nemo-tui engine on http://{host}:{port} (data in {data_dir})", file=sys.stderr)
     # at most 5 s for open requests on SIGTERM; then their handlers are cancelled, which kills their fetches

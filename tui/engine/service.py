@@ -16,7 +16,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from tui.contract import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS
 from tui.engine import draft as drafts
@@ -27,6 +27,9 @@ from tui.engine.options import EngineOptions
 from tui.engine.renders import RenderPool
 from tui.engine.storage import Storage
 from tui.engine.uploads import new_upload_id, safe_name
+
+if TYPE_CHECKING:
+    from tui.engine.egress import EgressProxy
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -97,6 +100,7 @@ class Engine:
         self._session_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.active_ingests: set[threading.Event] = set()  # set at shutdown: downloads stop
         self.local_fetches = 0  # fetches of the local extension running now (tui.engine.routes.downloads)
+        self.egress: EgressProxy | None = None  # started when options.public_fetch_only
         self.media_pool = ThreadPoolExecutor(max_workers=options.media_workers, thread_name_prefix="nemo-media")
 
     # the options the agent run reads as attributes
@@ -242,8 +246,13 @@ class Engine:
         cancel = cancel or threading.Event()
         self.active_ingests.add(cancel)
         try:
+            await self.check_link(url)
             await self.check_storage(user_id)
-            path = Path(await in_fetch_pool(self.media.ingest_url, url, dest, progress=on_progress, cancel=cancel))
+            fetch = getattr(self.media, "fetch_media", None)  # the file and what the ingest noted
+            got = await in_fetch_pool(fetch or self.media.ingest_url, url, dest, progress=on_progress, cancel=cancel,
+                                      **self.fetch_options())
+            path = Path(getattr(got, "path", got))
+            notes = [str(n) for n in getattr(got, "notes", ())]
             if progress is not None:
                 progress({"stage": "probe", "label": path.name, "bytes": None, "total": None, "speed": None,
                           "eta": None, "percent": None})  # fmt: skip
@@ -255,7 +264,7 @@ class Engine:
             row.update(session_id=session_id, user_id=user_id, source_url=url)
             await self.db(self.store.add_upload, row)
             version = await self.add_to_draft(session_id, [row], "ingest")
-            return row, version
+            return ({**row, "notes": notes} if notes else row), version
         except BaseException:
             cancel.set()  # a cancelled handler (the client hung up) stops the fetch too
             if not await self.db(self.store.upload, upload_id, user_id):  # nothing half-done stays behind
@@ -272,11 +281,34 @@ class Engine:
         in_use = await asyncio.to_thread(store.paths_in_use)
         await asyncio.to_thread(sweep_leftovers, store.data_dir, (store.media_dir, store.renders_dir), in_use)
         self.renders.start()
+        if self.options.public_fetch_only and self.egress is None:
+            from tui.engine.egress import EgressProxy
+
+            self.egress = EgressProxy()
+            self.egress.start()
+
+    async def check_link(self, url: str) -> None:
+        """Fail(4003) when links must reach public addresses only and ``url``'s does not."""
+        if self.egress is None:
+            return
+        from tui.engine.egress import REFUSED_LINK, DestinationRefused, check_link
+
+        try:
+            await check_link(url)
+        except DestinationRefused:
+            raise Fail(4003, REFUSED_LINK) from None
+
+    def fetch_options(self) -> dict[str, Any]:
+        """Extra keywords for the media layer's fetches: the egress proxy when links may reach
+        public addresses only (none otherwise, so media layers without the keyword still work)."""
+        return {"proxy": self.egress.url} if self.egress is not None else {}
 
     async def stop(self) -> None:
         """At shutdown: stop downloads, stop the render workers, close the database."""
         for ev in list(self.active_ingests):
             ev.set()
+        if self.egress is not None:
+            self.egress.stop()
         await asyncio.to_thread(self.renders.stop)
         self.media_pool.shutdown(wait=False, cancel_futures=True)
         self.store.close()

@@ -89,9 +89,10 @@ class Storage:
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
         columns = {r["name"] for r in self._db.execute("PRAGMA table_info(renders)")}
-        if "owner" not in columns:  # a database from before renders had an owner
-            with contextlib.suppress(sqlite3.OperationalError):  # another engine just added it
-                self._db.execute("ALTER TABLE renders ADD COLUMN owner TEXT")
+        for column in ("owner", "report"):  # a database from before renders had an owner / a report
+            if column not in columns:
+                with contextlib.suppress(sqlite3.OperationalError):  # another engine just added it
+                    self._db.execute(f"ALTER TABLE renders ADD COLUMN {column} TEXT")
         private_sqlite_file(self.data_dir / "engine.db")  # the WAL files exist now
 
     def close(self) -> None:

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui.engine.egress import strip_credentials
+
 from .errors import IngestCancelled, IngestError
 
 ProgressFn = Callable[[dict[str, Any]], None]
@@ -86,6 +88,7 @@ class FetchResult:
     offered_height: int | None
     duration_s: float | None
     info: dict[str, Any] | None = None  # the probe's facts of the file (kind, duration_s, width, …)
+    notes: tuple[str, ...] = ()  # plain-words sentences: what the ingest changed or left out
 
 
 def _unique(dest_dir: Path, name: str) -> Path:
@@ -175,6 +178,7 @@ def fetch_media(
     cancel: threading.Event | None = None,
     max_height: int | None = None,
     limits: FetchLimits | None = None,
+    proxy: str | None = None,
 ) -> FetchResult:
     """Download ``url`` into ``dest_dir`` (highest resolution, or the tallest variant not above
     ``max_height``); return the file and the link's facts.
@@ -192,8 +196,9 @@ def fetch_media(
         work = Path(tempfile.mkdtemp(prefix=".fetch-", dir=dest_dir))
     except OSError as exc:
         raise IngestError(f"Cannot save the download: {exc.strerror or exc}.") from None
-    job = {"url": url.strip(), "work_dir": str(work), "max_height": max_height, "max_bytes": limits.max_bytes,
-           "max_duration_s": limits.max_duration_s, "parent": os.getpid()}
+    job = {"url": strip_credentials(url.strip()), "work_dir": str(work), "max_height": max_height,
+           "max_bytes": limits.max_bytes, "max_duration_s": limits.max_duration_s, "parent": os.getpid(),
+           "proxy": proxy}
     finished = False
     proc = _worker(job)
     outcome: dict[str, Any] = {}
@@ -244,8 +249,9 @@ def fetch_media(
         height = done.get("offered_height")
         duration = done.get("duration_s")
         info = done.get("info") if isinstance(done.get("info"), dict) else None
+        notes = tuple(str(n) for n in done.get("notes") or ())
         return FetchResult(target, done.get("title") or None, int(height) if isinstance(height, int) else None,
-                           float(duration) if isinstance(duration, (int, float)) else None, info)
+                           float(duration) if isinstance(duration, (int, float)) else None, info, notes)
     finally:
         if proc.poll() is None:
             _kill_group(proc)
@@ -264,10 +270,11 @@ def fetch_url(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     max_height: int | None = None,
+    proxy: str | None = None,
 ) -> Path:
     """``ingest.ingest_url``'s contract (returns the file's path), run under ``fetch_media``'s
     control: the drop-in the engine's media layer uses."""
-    return fetch_media(url, dest_dir, progress=progress, cancel=cancel, max_height=max_height).path
+    return fetch_media(url, dest_dir, progress=progress, cancel=cancel, max_height=max_height, proxy=proxy).path
 
 
 __all__ = ["FetchLimits", "FetchRefused", "FetchResult", "fetch_media", "fetch_url"]

@@ -8,7 +8,8 @@ yt-dlp's ffmpeg for HLS or merging — is killed with one ``killpg``. It dies wi
 ``PR_SET_PDEATHSIG`` (Linux, ``prctl(2)``) turns the parent's death into SIGTERM here, and a
 watchdog thread notices a changed ``getppid()`` elsewhere; both end the whole group.
 
-The job: ``{"url", "work_dir", "max_height", "max_bytes", "max_duration_s", "parent"}``.
+The job: ``{"url", "work_dir", "max_height", "max_bytes", "max_duration_s", "parent", "proxy"}``
+(``proxy``: the engine's egress proxy, or None).
 Writes one JSON object per line on stdout:
 
 - ``{"progress": {"stage", "label", "bytes", "total", "speed", "eta", "percent"}}``
@@ -142,7 +143,8 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
     import httpx
 
     url = job["url"]
-    with httpx.Client(follow_redirects=True, timeout=20.0, headers={"Accept-Encoding": "identity"}) as client:
+    with httpx.Client(follow_redirects=True, timeout=20.0, headers={"Accept-Encoding": "identity"},
+                      proxy=job.get("proxy")) as client:
         with client.stream("GET", url) as resp:
             if resp.status_code >= 400:
                 return None  # yt-dlp gives the plain-words error (404, 403, ...)
@@ -240,18 +242,22 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
         say({"progress": p})
 
     extra: dict[str, Any] = {"match_filter": match_filter}
+    if job.get("proxy"):
+        extra["proxy"] = job["proxy"]  # every request of yt-dlp (and the ffmpeg it runs) through the egress check
+    notes: list[str] = []
     if cap_bytes:
         extra["max_filesize"] = cap_bytes
     try:
         path = ingest_url(job["url"], Path(job["work_dir"]), progress=progress, cancel=cancel,
-                          max_height=job.get("max_height"), extra_opts=extra)
+                          max_height=job.get("max_height"), extra_opts=extra, notes=notes)
     except Exception:
         if refusal:
             raise Refused(refusal[-1]) from None
         raise
     info = probed.get("info")
     return {"path": str(path), "title": facts.get("title"), "offered_height": facts.get("offered_height"),
-            "duration_s": facts.get("duration_s"), "info": _info(info) if info is not None else None}
+            "duration_s": facts.get("duration_s"), "info": _info(info) if info is not None else None,
+            "notes": notes}
 
 
 def main(argv: list[str]) -> int:

@@ -164,6 +164,7 @@ async def fetch(request: Request, caller: Caller) -> Response:
     if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
         return _error(4001, f"Send {FETCH_SHAPE}: a web link to fetch.", 400)
     url = url.strip()
+    await eng.check_link(url)  # public addresses only, when this engine serves other people
     max_height = body.get("max_height")
     max_height = int(max_height) if isinstance(max_height, (int, float)) and 16 <= max_height <= 8192 else None
     with _running_lock:
@@ -192,7 +193,7 @@ async def fetch(request: Request, caller: Caller) -> Response:
         try:
             result = await loop.run_in_executor(
                 fetch_threads(), lambda: _fetcher(eng.media)(url, dest, progress=on_progress, cancel=cancel,
-                                                           max_height=max_height))
+                                                           max_height=max_height, **eng.fetch_options()))
             path = Path(getattr(result, "path", result))
             emit({"type": "progress", "stage": "probe", "label": path.name, "bytes": None, "total": None,
                   "percent": None, "speed": None, "eta": None})

@@ -8,6 +8,7 @@ pending or processing at once (HTTP 429), ``max_json_bytes`` for the body (413).
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,12 @@ def render_json(row: dict[str, Any], base: str, live: float | None) -> dict[str,
         data["output"] = {"url": url}
     if row["error"]:
         data["error"] = row["error"]
+    report = json.loads(row["report"]) if row.get("report") else None  # local-only: the output's facts
+    if isinstance(report, dict):
+        if report.get("summary"):
+            data["summary"] = report["summary"]
+        if report.get("notes"):
+            data["notes"] = report["notes"]
     return data
 
 

@@ -22,7 +22,8 @@ def file_json(u: dict[str, Any], base: str) -> dict[str, Any]:
     """An upload row as the API's file object (``cdn_url`` is this engine's media route)."""
     return {"filename": u["filename"], "file_type": u["file_type"], "cdn_url": base + paths.media(u["upload_id"]),
             "duration": u["duration"], "width": u["width"], "height": u["height"], "fps": u["fps"],
-            "hash": u.get("hash"), "upload_id": u["upload_id"], "size": u.get("size")}  # fmt: skip
+            "hash": u.get("hash"), "upload_id": u["upload_id"], "size": u.get("size"),
+            **({"notes": list(u["notes"])} if u.get("notes") else {})}  # fmt: skip
 
 
 @authed()
