@@ -207,3 +207,34 @@ def test_an_engine_for_other_people_fetches_no_private_link(sites, tmp_path, pub
     else:
         assert answer["code"] == 0 and answer["data"]["files"][0]["width"] == 160
         assert "/served.mp4" in public.hits
+
+
+def test_credentials_in_a_link_are_never_echoed_or_sent(sites, tmp_path) -> None:
+    """A link with user:password gets an answer and a stored row without them, and the site
+    receives no Authorization header (control: the link itself is fetched)."""
+    from engine_helpers import Api, FakeMedia
+
+    from tui.engine.embedded import EmbeddedEngine
+
+    seen: list[str] = []
+
+    class Recording(FakeMedia):
+        def ingest_url(self, url: str, dest_dir: Path, **kwargs):
+            seen.append(url)
+            return super().ingest_url(url.replace("clip", "404") if "fail" in url else url, dest_dir, **kwargs)
+
+    engine = EmbeddedEngine(tmp_path / "engine", media=Recording(), silent_ratio=0.0)
+    engine.start()
+    api = Api(engine.base_url).login()
+    try:
+        sid = api.session()
+        ok = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=api.auth,
+                           json={"urls": ["http://alice:s3cret@127.0.0.1:9/clip.mp4"]}).json()
+        failed = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=api.auth,
+                               json={"urls": ["http://alice:s3cret@127.0.0.1:9/fail/clip.mp4"]}).json()
+    finally:
+        api.close()
+        engine.stop()
+    assert ok["code"] == 0 and seen[0] == "http://127.0.0.1:9/clip.mp4"
+    assert failed["code"] == 4003 and "s3cret" not in failed["message"] and "alice" not in failed["message"]
+    assert all("s3cret" not in url for url in seen)

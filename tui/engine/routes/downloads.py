@@ -43,6 +43,7 @@ from starlette.routing import Route
 
 from tui.contract import Paths
 from tui.engine.deps import Caller, authed, read_json
+from tui.engine.egress import strip_credentials
 from tui.engine.fetch_pool import fetch_threads
 
 FETCH_SHAPE = '{"url": "https://…", "max_height": 720 | null}'
@@ -163,7 +164,7 @@ async def fetch(request: Request, caller: Caller) -> Response:
     url = body.get("url") if isinstance(body, dict) else None
     if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
         return _error(4001, f"Send {FETCH_SHAPE}: a web link to fetch.", 400)
-    url = url.strip()
+    url = strip_credentials(url.strip())  # credentials in a link are never sent, stored or echoed
     await eng.check_link(url)  # public addresses only, when this engine serves other people
     max_height = body.get("max_height")
     max_height = int(max_height) if isinstance(max_height, (int, float)) and 16 <= max_height <= 8192 else None

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from tui.contract import ACCEPTED_EXTENSIONS, Paths
 from tui.engine.deps import Caller, authed, read_json
+from tui.engine.egress import strip_credentials
 from tui.engine.envelope import Fail, ok, scrub_paths
 from tui.engine.fetch_pool import watch_disconnect
 from tui.engine.routes.sessions import base_url, file_json
@@ -76,7 +77,7 @@ async def _upload_urls(request: Request, caller: Caller, session_id: str) -> Res
     if len(urls) > opts.max_files_per_request:
         raise _too_many(opts.max_files_per_request)
     rows = []
-    for url in urls:
+    for url in map(strip_credentials, urls):  # credentials in a link are never sent, stored or echoed
         if not url.lower().startswith(("http://", "https://")):
             raise Fail(4001, f"Not a web link: {url[:100]}")
         try:
