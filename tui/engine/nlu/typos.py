@@ -1,0 +1,60 @@
+"""Common misspellings of the words the rules look for ("titel", "verticle", "muisc"),
+corrected with rapidfuzz (``rapidfuzz.process.extractOne`` with ``fuzz.ratio``).
+
+Only words of four letters or more that are not ordinary English words are corrected, and
+only to a word of the edit vocabulary at a similarity of 80 or more, so "quite" stays
+"quite" and "little" never becomes "title". Text in quotes is replaced by placeholders
+before this runs and is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz, process
+
+VOCABULARY = (
+    "title", "caption", "subtitle", "heading", "vertical", "horizontal", "landscape", "portrait", "square",
+    "music", "background", "soundtrack", "volume", "quieter", "louder", "softer", "lower", "mute", "unmute",
+    "remove", "delete", "trim", "shorten", "seconds", "second", "minutes", "minute", "speed", "faster",
+    "slower", "slow", "motion", "fade", "fades", "undo", "redo", "revert", "aspect", "ratio", "resolution",
+    "bottom", "center", "centre", "middle", "instagram", "tiktok", "youtube", "reels", "smaller", "compress",
+    "export", "convert", "clip", "clips", "video", "audio", "sound", "first", "last", "beginning", "ending",
+    "replace", "change", "title's", "widescreen", "cinematic", "double", "quality",
+)
+# Real words that look like vocabulary words: never "corrected".
+KEEP = frozenset((
+    "quite", "quiet", "little", "tile", "tiles", "spend", "spent", "seed", "sped", "lover", "later", "latter",
+    "slot", "slowly", "flow", "glow", "show", "shows", "mutt", "must", "made", "face", "fame", "fate", "fake",
+    "fast", "last", "list", "lost", "past", "post", "most", "just", "first", "firsts", "mind", "minor",
+    "minus", "mints", "into", "intro", "outro", "clap", "click", "clips", "cliff", "audit", "video",
+    "trip", "time", "tim", "trims", "tell", "tidy", "this", "that", "then", "than", "them", "these", "those",
+    "their", "there", "where", "here", "were", "want", "what", "when", "with", "without", "make", "take",
+    "ratio", "radio", "patio", "sound", "round", "found", "bound", "mound", "middle", "riddle", "settle",
+    "bottle", "battle", "button", "bottom", "cotton", "centre", "center", "enter", "later", "water",
+    "speech", "speak", "spell", "sweet", "seconds", "second", "secret", "record", "recent", "lower", "power",
+    "tower", "mower", "older", "louder", "border", "order", "orders", "ordered", "colder", "bolder", "holder",
+    "shorter", "shorten", "smaller", "taller", "faster", "slower", "harder", "change", "chance", "charge",
+    "square", "squared", "motion", "notion", "emotion", "potion", "lotion", "caption", "option", "action",
+    "double", "doubled", "trouble", "replay", "replace", "reply", "ending", "sending", "bending", "lending",
+    "begin", "beginning", "remove", "removed", "remote", "delete", "deleted", "select", "selected",
+    "music", "magic", "musical", "export", "expert", "report", "import", "support", "volume", "column",
+))
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z']{3,}")
+
+
+def correct(text: str) -> str:
+    """The text with misspelt vocabulary words replaced (case and surrounding text kept)."""
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if low in KEEP or low in VOCABULARY:
+            return word
+        hit = process.extractOne(low, VOCABULARY, scorer=fuzz.ratio, score_cutoff=80)
+        if hit is None:
+            # a typo of a vocabulary word with one extra/missing letter at the end ("secs" is a unit)
+            return word
+        return hit[0]
+
+    return _WORD_RE.sub(fix, text)
