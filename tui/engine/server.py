@@ -641,17 +641,18 @@ async def _crash_handler(request: Request, exc: Exception) -> Response:
                         status_code=500)
 
 
-def create_app(data_dir: Path, *, heartbeat_interval: float = 5.0, media: Any = None, silent_ratio: float = 0.3,
+def create_app(data_dir: Path, *, heartbeat_interval: float = 5.0, media: Any = None, silent_ratio: float = 0.0,
                edit_cost: int = 10, token_ttl: float = TOKEN_TTL, new_client_limit: int = 20,
                new_client_window: float = 600.0, max_upload_bytes: int = MAX_UPLOAD_BYTES,
-               render_workers: int | None = None, chunk_delay: float = 0.03, tool_delay: float = 0.2) -> Starlette:
+               render_workers: int | None = None, chunk_delay: float = 0.0, tool_delay: float = 0.0) -> Starlette:
     """The engine as an ASGI app.
 
     ``media``: an object with probe / ingest_url / render_draft (default: tui.engine.media).
     ``silent_ratio``: share of edit runs that end with tool events only (deterministic, per
-    session: 0 never, 1 always). ``new_client_limit`` new client ids per address per
+    session: 0 never, 1 always; the cloud's ~0.3 only when a test asks). ``new_client_limit`` new client ids per address per
     ``new_client_window`` seconds, then 429. ``chunk_delay`` / ``tool_delay``: pacing of the
-    streamed reply and of each edit tool (heartbeats go out while a tool works).
+    streamed reply and of each edit tool (heartbeats go out while a tool works); 0 by default:
+    a local user gains nothing from imitated cloud delays.
     ``render_workers``: renders at once (default 1 on up to 3 cores, else 2; the rest wait as pending).
     """
     if render_workers is None:  # ffmpeg uses every core: one render at a time on small machines

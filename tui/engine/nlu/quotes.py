@@ -35,8 +35,18 @@ def extract(text: str) -> tuple[str, list[str]]:
             opening_ok = False  # "dogs' toys": a trailing apostrophe does not open a quote
         if opening_ok:
             j = i + 1
+            depth = 0  # 'Rock ’n’ Roll': a quote after a space opens an inner pair
             while j < n:
-                if text[j] == close or (close == "’" and text[j] == "'") or (close == "'" and text[j] == "’"):
+                is_close = text[j] == close or (close == "’" and text[j] in "'‘") or (close == "'" and text[j] in "’‘")
+                if is_close and text[j] in "’‘" and text[j - 1].isspace() and j + 1 < n and text[j + 1].isalnum():
+                    depth += 1
+                    j += 1
+                    continue
+                if is_close and depth and not text[j - 1].isspace():
+                    depth -= 1
+                    j += 1
+                    continue
+                if is_close:
                     if close in "'’" and _is_apostrophe(text, j):
                         j += 1
                         continue

@@ -2,8 +2,9 @@
 corrected with rapidfuzz (``rapidfuzz.process.extractOne`` with ``fuzz.ratio``).
 
 Only words of four letters or more that are not ordinary English words are corrected, and
-only to a word of the edit vocabulary at a similarity of 80 or more, so "quite" stays
-"quite" and "little" never becomes "title". Text in quotes is replaced by placeholders
+only to a word of the edit vocabulary with the same first letter, a length within one, at a
+similarity of 80 or more, so "quite" stays "quite", "move" never becomes "remove" and
+"little" never becomes "title". Text in quotes is replaced by placeholders
 before this runs and is never touched.
 """
 
@@ -39,6 +40,7 @@ KEEP = frozenset((
     "double", "doubled", "trouble", "replay", "replace", "reply", "ending", "sending", "bending", "lending",
     "begin", "beginning", "remove", "removed", "remote", "delete", "deleted", "select", "selected",
     "music", "magic", "musical", "export", "expert", "report", "import", "support", "volume", "column",
+    "move", "moved", "loud", "soft", "slide", "shot", "shots", "clue", "slim", "trick", "speak", "speaker",
 ))
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z']{3,}")
 
@@ -51,10 +53,10 @@ def correct(text: str) -> str:
         low = word.lower()
         if low in KEEP or low in VOCABULARY:
             return word
-        hit = process.extractOne(low, VOCABULARY, scorer=fuzz.ratio, score_cutoff=80)
-        if hit is None:
-            # a typo of a vocabulary word with one extra/missing letter at the end ("secs" is a unit)
-            return word
-        return hit[0]
+        # a typo keeps its first letter and its length give or take one ("titel", "secnd"):
+        # "move" never becomes "remove", "loud" never "louder"
+        choices = [v for v in VOCABULARY if v[0] == low[0] and abs(len(v) - len(low)) <= 1]
+        hit = process.extractOne(low, choices, scorer=fuzz.ratio, score_cutoff=80)
+        return word if hit is None else hit[0]
 
     return _WORD_RE.sub(fix, text)
