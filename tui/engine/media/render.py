@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import effects as _fx
 from . import ffmpeg as _ff
 from .errors import MediaError, RenderCancelled, RenderError
 from .probe import MediaInfo, probe
@@ -57,6 +58,8 @@ class _Clip:
     dur_s: float
     vol: float  # 1.0 = 100 %
     start_s: float = 0.0  # timeline start (BGM only; video clips play back to back)
+    speed: float = 1.0  # source seconds per timeline second (effects.segment_speed)
+    seg: Mapping[str, Any] = field(default_factory=dict)  # the draft segment (effects read it)
 
 
 @dataclass
@@ -70,6 +73,8 @@ class _Plan:
     music: list[_Clip] = field(default_factory=list)
     titles: list[tuple[str, float, float]] = field(default_factory=list)
     remux: bool = False
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    title_pos: list[Any] = field(default_factory=list)  # each title's position (effects.title_xy)
 
 
 # ---------------------------------------------------------------------------- draft reading
@@ -210,6 +215,7 @@ def _plan(draft: Mapping[str, Any], sources: Mapping[str, Path | str]) -> _Plan:
     clips: list[_Clip] = []
     music: list[_Clip] = []
     raw_titles: list[tuple[str, float, float]] = []
+    raw_pos: list[Any] = []
     for track in _tracks(draft):
         kind = _track_type(track)
         for seg in _segments(track):
@@ -219,6 +225,7 @@ def _plan(draft: Mapping[str, Any], sources: Mapping[str, Path | str]) -> _Plan:
                 start = _ms(seg, "s", "start", "start_ms")
                 if text.strip() and dur > 0:
                     raw_titles.append((text, start, start + dur))
+                    raw_pos.append(seg.get("pos"))
                 continue
             if kind not in (VIDEO_TRACK, AUDIO_TRACK):
                 continue
@@ -232,7 +239,8 @@ def _plan(draft: Mapping[str, Any], sources: Mapping[str, Path | str]) -> _Plan:
                 # An in-point past the end of the source: music wraps around, pictures show
                 # the source's last stretch rather than nothing.
                 in_s = in_s % info.duration_s if kind == AUDIO_TRACK else max(0.0, info.duration_s - dur)
-            clip = _Clip(name, path, info, in_s, dur, _volume(seg), _ms(seg, "s", "start", "start_ms"))
+            clip = _Clip(name, path, info, in_s, dur, _volume(seg), _ms(seg, "s", "start", "start_ms"),
+                         _fx.segment_speed(seg) if kind == VIDEO_TRACK else 1.0, seg)
             if kind == VIDEO_TRACK:
                 clips.append(clip)
             elif info.has_audio:
@@ -244,7 +252,8 @@ def _plan(draft: Mapping[str, Any], sources: Mapping[str, Path | str]) -> _Plan:
     if total <= 0:
         raise RenderError("The draft has nothing to render yet: add a video, an image or music first.")
     titles = [(t, s, min(e, total)) for t, s, e in raw_titles if s < total]
-    plan = _Plan(width, height, fps, round(total, 3), mute, clips, music, titles)
+    title_pos = [p for (t, s, e), p in zip(raw_titles, raw_pos) if s < total]
+    plan = _Plan(width, height, fps, round(total, 3), mute, clips, music, titles, meta=meta, title_pos=title_pos)
     plan.remux = _can_remux(plan)
     return plan
 
@@ -252,6 +261,8 @@ def _plan(draft: Mapping[str, Any], sources: Mapping[str, Path | str]) -> _Plan:
 def _can_remux(plan: _Plan) -> bool:
     """One untouched H.264(/AAC) clip already at the output size: stream copy will do."""
     if len(plan.clips) != 1 or plan.music or plan.titles or plan.mute:
+        return False
+    if _fx.needs_encode(plan.meta, (c.speed for c in plan.clips)):
         return False
     clip = plan.clips[0]
     info = clip.info
@@ -319,7 +330,7 @@ def font_for(text: str) -> Path:
     return _ff.FONT_PATH
 
 
-def _title_filter(text: str, start: float, end: float, width: int, height: int) -> str:
+def _title_filter(text: str, start: float, end: float, width: int, height: int, pos: Any = None) -> str:
     longest = max((len(line) for line in text.splitlines()), default=1) or 1
     size = max(12, int(min(height * 0.08, width * 0.9 / (0.6 * longest))))
     opts = [
@@ -330,8 +341,8 @@ def _title_filter(text: str, start: float, end: float, width: int, height: int) 
         "fontcolor=white",
         f"borderw={max(1, size // 16)}",
         "bordercolor=black@0.8",
-        "x=(w-text_w)/2",
-        "y=(h-text_h)/2",
+        "x=" + _fx.title_xy(pos)[0],
+        "y=" + _fx.title_xy(pos)[1],
         f"enable=between(t\\,{_num(start)}\\,{_num(end)})",
     ]
     return "drawtext=" + ":".join(opts)
@@ -349,7 +360,7 @@ def _input_args(clip: _Clip, fps: float, *, loop_audio: bool = False) -> list[st
         args += ["-stream_loop", "-1"]
     if clip.in_s > 0:
         args += ["-ss", _num(clip.in_s)]
-    return args + ["-t", _num(clip.dur_s), "-i", str(clip.path)]
+    return args + ["-t", _num(_fx.source_seconds(clip.dur_s, clip.speed)), "-i", str(clip.path)]
 
 
 def _encode_command(plan: _Plan, out: Path) -> list[str]:
@@ -365,9 +376,8 @@ def _encode_command(plan: _Plan, out: Path) -> list[str]:
             args += _input_args(clip, fps)
             vin = f"[{index}:v:0]"
             graph.append(
-                f"{vin}setpts=PTS-STARTPTS,fps={_num(fps)},"
-                f"scale={W}:{H}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
-                f"pad={W}:{H}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p,"
+                f"{vin}setpts=PTS-STARTPTS,{_fx.video_speed(clip.speed)}fps={_num(fps)},"
+                f"{_fx.fit_filter(W, H, plan.meta)},setsar=1,format=yuv420p,"
                 f"tpad=stop_mode=clone:stop_duration={D},trim=duration={D},setpts=PTS-STARTPTS[v{n}]"
             )
             audio_index = index
@@ -382,8 +392,8 @@ def _encode_command(plan: _Plan, out: Path) -> list[str]:
                 index += 1
             volume = "" if abs(clip.vol - 1.0) < 1e-6 else f"volume={_num(clip.vol)},"
             graph.append(
-                f"[{audio_index}:a:0]asetpts=PTS-STARTPTS,{_audio_format(clip.info)},{volume}"
-                f"apad=whole_dur={D},atrim=duration={D}[a{n}]"
+                f"[{audio_index}:a:0]asetpts=PTS-STARTPTS,{_audio_format(clip.info)},{_fx.audio_speed(clip.speed)}"
+                f"{volume}apad=whole_dur={D},atrim=duration={D}[a{n}]"
             )
         else:
             graph.append(f"anullsrc=channel_layout=stereo:sample_rate={SAMPLE_RATE},atrim=duration={D}[a{n}]")
@@ -397,7 +407,7 @@ def _encode_command(plan: _Plan, out: Path) -> list[str]:
 
     vout = "[vcat]"
     if plan.titles:
-        titles = ",".join(_title_filter(t, s, e, W, H) for t, s, e in plan.titles)
+        titles = ",".join(_title_filter(t, s, e, W, H, p) for (t, s, e), p in zip(plan.titles, plan.title_pos))
         graph.append(f"[vcat]{titles}[vout]")
         vout = "[vout]"
 
@@ -411,7 +421,7 @@ def _encode_command(plan: _Plan, out: Path) -> list[str]:
         volume = "" if abs(clip.vol - 1.0) < 1e-6 else f"volume={_num(clip.vol)},"
         graph.append(
             f"[{index}:a:0]asetpts=PTS-STARTPTS,{_audio_format(clip.info)},{volume}"
-            f"atrim=duration={_num(clip.dur_s)},adelay=delays={delay}:all=1[m{k}]"
+            f"atrim=duration={_num(clip.dur_s)},{_fx.music_fades(clip.seg, clip.dur_s)}adelay=delays={delay}:all=1[m{k}]"
         )
         music_labels.append(f"[m{k}]")
         index += 1
@@ -421,13 +431,15 @@ def _encode_command(plan: _Plan, out: Path) -> list[str]:
             "dropout_transition=0:normalize=0[aout]"
         )
         aout = "[aout]"
+    fades, vout, aout = _fx.fade_graph(plan.meta, plan.total_s, vout, aout)
+    graph += fades
 
     return args + [
         "-filter_complex", ";".join(graph),
         "-map", vout, "-map", aout,
-        "-c:v", "libx264", "-preset", X264_PRESET, "-crf", X264_CRF,
+        "-c:v", "libx264", "-preset", X264_PRESET, *_fx.rate_args(plan.meta, plan.total_s, X264_CRF, AUDIO_BITRATE),
         "-pix_fmt", "yuv420p", "-r", _num(fps),
-        "-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "2",
+        "-ar", str(SAMPLE_RATE), "-ac", "2",
         "-t", T, "-movflags", "+faststart", "-f", "mp4", str(out),
     ]
 
