@@ -21,7 +21,7 @@ from typing import Any
 MIN_SPEED, MAX_SPEED = 0.25, 4.0
 COMPACT_CRF = "28"
 SMALL_AUDIO_BITRATE = "96k"
-SIZE_MARGIN = 0.92  # the container and rate-control overshoot stay inside the cap
+SIZE_MARGIN = 0.88  # the container, AAC and x264 rate-control overshoot stay inside the cap
 
 
 def _num(x: float) -> str:
@@ -141,7 +141,7 @@ def rate_args(meta: Mapping[str, Any], total_s: float, crf: str, audio_bitrate: 
     if max_mb > 0 and total_s > 0:
         audio_kbps = int(SMALL_AUDIO_BITRATE.rstrip("k"))
         video_kbps = max(50, int(max_mb * 8000 * SIZE_MARGIN / total_s) - audio_kbps)
-        return ["-b:v", f"{video_kbps}k", "-maxrate", f"{video_kbps}k", "-bufsize", f"{video_kbps}k",
+        return ["-b:v", f"{video_kbps}k", "-maxrate", f"{video_kbps}k", "-bufsize", f"{max(25, video_kbps // 2)}k",
                 "-c:a", "aac", "-b:a", SMALL_AUDIO_BITRATE]
     if meta.get("compact"):
         return ["-crf", COMPACT_CRF, "-c:a", "aac", "-b:a", SMALL_AUDIO_BITRATE]
