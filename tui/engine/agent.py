@@ -114,6 +114,8 @@ def _call(intent: Intent, draft: Mapping[str, Any], uploads: list[Mapping[str, A
             args["clip"] = p["clip"]
     elif k == "speed":
         args = {"operation": "speed", "factor": float(p["factor"]), **_range_args(p.get("span"))}
+        if p.get("absolute"):
+            args["absolute"] = True
         if p.get("clip") is not None:
             args["clip"] = p["clip"]
     elif k == "fade":
@@ -251,7 +253,8 @@ def apply_call(draft: Mapping[str, Any], infos: drafts.Infos, call: ToolCall) ->
             s, e = _clip_range(draft, infos, int(a["clip"]), span)
         else:
             s, e = (span or Span()).resolve(total)
-        return ops.set_speed(draft, infos, factor=float(a["factor"]), start_ms=s, end_ms=e)
+        return ops.set_speed(draft, infos, factor=float(a["factor"]), start_ms=s, end_ms=e,
+                             absolute=bool(a.get("absolute")))
     if op == "fade":
         return ops.set_fade(draft, infos, target=a["target"], which=a["which"], ms=int(a["ms"]))
     if op in ("add_text", "update_text"):

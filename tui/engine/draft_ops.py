@@ -43,8 +43,10 @@ def clip_bounds(draft: dict[str, Any], clip: int) -> tuple[int, int]:
     return int(segs[i]["s"]), int(segs[i]["s"]) + int(segs[i]["d"])
 
 
-def set_speed(draft, infos: Infos, *, factor: float, start_ms: int | None = None, end_ms: int | None = None) -> Result:
-    """Play the timeline range [start, end) (default: all) ``factor`` times as fast."""
+def set_speed(draft, infos: Infos, *, factor: float, start_ms: int | None = None, end_ms: int | None = None,
+              absolute: bool = False) -> Result:
+    """Play the timeline range [start, end) (default: all) ``factor`` times as fast (with
+    ``absolute``: at ``factor`` times the source's own speed, e.g. 1.0 = back to normal)."""
     _require_video(draft)
     d = normalize(draft, infos)
     total = d["d"]
@@ -67,17 +69,17 @@ def set_speed(draft, infos: Infos, *, factor: float, start_ms: int | None = None
                 piece["in"] = inp + int(round((lo - s) * spd))
                 piece["d"] = hi - lo
                 if a <= lo and hi <= b:
-                    new = round(spd * factor, 4)
+                    new = round(factor if absolute else spd * factor, 4)
                     if not MIN_SPEED <= new <= MAX_SPEED:
                         raise EditError(f"That would play at {new:g}x; I can go from {MIN_SPEED:g}x to {MAX_SPEED:g}x.")
-                    piece["d"] = max(1, int(round((hi - lo) / factor)))
+                    piece["d"] = max(1, int(round((hi - lo) * spd / new)))
                     if abs(new - 1.0) < 1e-6:
                         piece.pop("spd", None)
                     else:
                         piece["spd"] = new
                 new_sg.append(piece)
         track["sg"] = new_sg
-    delta = int(round((b - a) / factor)) - (b - a)
+    delta = int(round((b - a) / factor)) - (b - a) if not absolute else 0
     for track in tracks_of(d, TEXT):
         for seg in track.get("sg", []):
             if int(seg["s"]) >= b:

@@ -4,12 +4,16 @@ version row; nothing is overwritten, so an undo is itself a new version).
 Pure: works on ``Storage.draft_history`` rows ``{"version", "reason"}``. Reasons written by
 the agent: an edit's operation ("trim"); a later call of the same run starts with "+"
 ("+set_aspect"), so one request is undone as one step; "undo N", "redo", "revert".
-Anything else ("created", "upload", "ingest") is a step of its own.
+Media added ("created", "upload", "ingest") is where undo stops: "undo" right after an upload
+says there is nothing to undo rather than removing the upload.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable
+
+
+_MEDIA = {"created", "upload", "ingest"}
 
 
 def _replay(history: Iterable[dict[str, Any]]) -> tuple[list[int], list[int]]:
@@ -30,6 +34,8 @@ def _replay(history: Iterable[dict[str, Any]]) -> tuple[list[int], list[int]]:
         elif reason.startswith("+") and stack:
             stack[-1] = v
             redo = []
+        elif word in _MEDIA:  # media added outside the chat: undo stops there
+            stack, redo = [v], []
         else:
             stack.append(v)
             redo = []

@@ -44,6 +44,7 @@ from tui.engine.nlu import rules_media, rules_time, rules_title
 from tui.engine.nlu.clause import Clause, Intent, split_clauses
 from tui.engine.nlu.numbers import words_to_digits
 from tui.engine.nlu.quotes import extract
+from tui.engine.nlu.refs import CLIP_REF_RE
 from tui.engine.nlu.typos import correct
 from tui.engine.nlu.unsupported import unsupported_intent
 
@@ -91,7 +92,12 @@ _DESCRIBE_RE = re.compile(
     r"\b(?:describe|timeline|show\s+(?:me\s+)?(?:the\s+)?tracks?|what'?s\s+in|what\s+is\s+in|summary|summari[sz]e|status|"
     r"overview|how\s+long\s+is)\b|时间线|轨道|状态|概览", re.I)
 _HELP_RE = re.compile(r"\bhelp\b|what\s+can\s+you\s+do|how\s+does\s+this\s+work|帮助|你能做什么", re.I)
-_UNDO_STEPS_RE = re.compile(r"\b(?:last|past)\s+(\d+)\s+(?:changes|edits|steps)\b|(\d+)\s+(?:steps|times)\b", re.I)
+_UNDO_STEPS_RE = re.compile(r"\b(?:last|past)\s+(\d+)\s+(?:changes?|edits?|steps?)\b|(\d+)\s+(?:steps?|times|changes?)\b", re.I)
+# "is 4:5 better than 9:16?" asks, it does not edit ("can you make it 4:5?" does)
+_QUESTION_RE = re.compile(r"^\s*(?:is|are|should|which|what|how|does|do|will|was|were|why|where|when|who|isn'?t|"
+                          r"would\s+(?:it|that|4|9|1)|是不是|哪个|怎么样|为什么|多长)\b.*[?？]\s*$|吗[?？]?\s*$", re.I | re.S)
+_PRONOUN_RE = re.compile(r"\bit\b|\bthem\b|它")
+_FOLLOWS_MUSIC_RE = re.compile(r"\bfade|\bquieter|\blouder|\bsofter|\bvolume|\bturn\b.*\b(?:down|up|off)\b|\bmute|淡|调", re.I)
 
 
 def _history_intent(c: Clause) -> Intent | None:
@@ -149,8 +155,24 @@ def parse(text: str) -> Request:
     lang = "zh" if _CJK_RE.search(work) else "en"
     work = words_to_digits(correct(work))
     intents: list[Intent] = []
-    for clause in split_clauses(work, quoted):
-        intents.extend(_read_clause(clause))
+    if _QUESTION_RE.search(work):
+        kind = "describe" if _DESCRIBE_RE.search(work) else "help"
+        return Request(text=original, intents=[Intent(kind)], urls=urls, lang=lang)
+    clauses = split_clauses(work, quoted)
+    for i, clause in enumerate(clauses):
+        prev = clauses[i - 1].original if i else ""
+        if prev and rules_media.MUSIC_RE.search(prev) and _FOLLOWS_MUSIC_RE.search(clause.work) \
+                and _PRONOUN_RE.search(clause.work) and not re.search(r"\bvideo|视频", clause.work, re.I):
+            clause.work = clause.original = _PRONOUN_RE.sub("the music", clause.work, count=1)  # "...and fade it out"
+        found = _read_clause(clause)
+        if i + 1 < len(clauses) and [f.kind for f in found] == ["unknown"] and CLIP_REF_RE.search(clause.original) \
+                and re.search(r"\bits?\b|\bthat\s+one\b", clauses[i + 1].work, re.I):
+            ref = CLIP_REF_RE.search(clause.original)
+            assert ref is not None
+            nxt = clauses[i + 1]
+            nxt.work = nxt.original = ref.group(0) + " " + nxt.work  # "the second clip is too long, keep its first 5 s"
+            continue
+        intents.extend(found)
     # "add the title 'X' ... and 9:16": merge repeated kinds that the clauses produced twice
     seen: set[tuple[str, str]] = set()
     unique: list[Intent] = []

@@ -11,7 +11,7 @@ from tui.engine.nlu.times import Span, find_range, find_relative, find_times
 
 MUSIC_WORD = (r"(?:\b(?:background\s+music|music|bgm|soundtrack|song|tune|track\s+music|backing\s+track|audio\s+track)\b"
               r"|背景音乐|音乐|配乐|歌曲|歌|bgm)")
-_MUSIC_RE = re.compile(MUSIC_WORD, re.I)
+MUSIC_RE = _MUSIC_RE = re.compile(MUSIC_WORD, re.I)
 _FILE_RE = re.compile(r"[\w\-.()\[\]]+\.(?:mp3|wav|m4a|aac)\b", re.I)
 _PERCENT_RE = re.compile(r"(?P<v>\d{1,3})\s*(?:%|％|percent|per\s*cent)|\bvolume\s*(?:to|at|of|=|:)?\s*(?P<v2>\d{1,3})\b"
                          r"|音量\s*(?:调到|调成|设为|为)?\s*(?P<v3>\d{1,3})", re.I)
@@ -46,6 +46,11 @@ _SPEED_RE = re.compile(
     r"|(?P<faster>\bspeed\s+(?:it\s+|this\s+|the\s+\w+\s+)?up\b|\bfaster\b|\bquicker\b|\bfast[\s-]*forward\b|\btime[\s-]*lapse\b|加速|快进|快一点|快点)"
     r"|(?P<slower>\bslow\s+(?:it\s+|this\s+|the\s+\w+\s+)?down\b|\bslower\b|减速|慢一点|慢点|放慢)",
     re.I)
+_SPEED_SPECIFIC_RE = re.compile(
+    r"(?P<dbl>\b(?:double|twice\s+the|2x)\s+speed\b|\btwice\s+as\s+fast\b|\bdouble\s+(?:it|the\s+speed)\b)"
+    r"|(?P<half>\bhalf\s+(?:the\s+)?speed\b|\bhalf-speed\b|\bhalf\s+as\s+fast\b)"
+    r"|(?P<slowmo>\bslow[\s-]*mo(?:tion)?\b|\bslomo\b|慢动作|慢镜头)"
+    r"|(?P<normal>\b(?:normal|regular|original|real[\s-]*time)\s+speed\b|原速|正常速度)", re.I)
 _SPEED_CONTEXT = re.compile(r"\bspeed|\bplay|\bfast|\bslow|\bmotion|倍|速|快|慢|\bx\b|\d\s*[x×](?![a-z0-9])", re.I)
 _SPEED_NUM_RE = re.compile(r"(?P<x>\d+(?:\.\d+)?)\s*(?:x|×|倍速?)(?![a-z0-9])|\bx\s*(?P<x2>\d+(?:\.\d+)?)\b"
                            r"|(?P<pct>\d{1,3})\s*%\s*speed|\bspeed\s*(?:to|at|of)?\s*(?P<pct2>\d{1,3})\s*%", re.I)
@@ -62,8 +67,9 @@ ASPECT_WORDS = [
                 r"story|stories|snapchat|phone\s+screen)\b|竖屏|竖版|抖音|快手", re.I), "9:16", "reels"),
     (re.compile(r"\b(?:instagram|insta|ig)\s*(?:post|feed|portrait)?\b|\bfacebook\s+feed\b|小红书", re.I), "4:5", "post"),
     (re.compile(r"\bsquare\b|方形|正方形", re.I), "1:1", None),
-    (re.compile(r"\b(?:cinematic|cinemascope|ultra[\s-]*wide|anamorphic|letterbox(?:ed)?)\b|电影感|宽银幕", re.I), "21:9", None),
-    (re.compile(r"\b(?:landscape|horizontal|widescreen|youtube|wide)\b|横屏|横版", re.I), "16:9", None),
+    (re.compile(r"\b(?:cinemascope|ultra[\s-]*wide|anamorphic|letterbox(?:ed)?)\b|宽银幕", re.I), "21:9", None),
+    (re.compile(r"\b(?:landscape|horizontal|widescreen|wide)\b|\b(?:for|like)\s+youtube\b|\byoutube\s+(?:format|size|ratio|"
+                r"video|style|shape)\b|横屏|横版", re.I), "16:9", None),
     (re.compile(r"\b(?:original|source)\s+(?:aspect|ratio|shape|size)\b|原始比例|原比例", re.I), None, None),
 ]
 _CROP_RE = re.compile(r"\b(?:crop|fill|zoom\s+in|no\s+(?:black\s+)?bars|full\s*screen)\b|裁剪|填满|铺满", re.I)
@@ -161,12 +167,12 @@ def _span_and_clip(c: Clause) -> tuple[Span | None, int | None]:
 
 
 def _speed(c: Clause, out: list[Intent]) -> None:
-    m = c.search(_SPEED_NUM_RE) or c.search(_SPEED_RE)
+    m = c.search(_SPEED_NUM_RE) or c.search(_SPEED_SPECIFIC_RE) or c.search(_SPEED_RE)
     if not m or not c.search(_SPEED_CONTEXT):
         return
     g = {k: None for k in ("x", "x2", "pct", "pct2", "dbl", "half", "slowmo", "normal", "faster")}
     g.update(m.groupdict())
-    if m.re is _SPEED_NUM_RE:
+    if m.re is not _SPEED_RE:
         words = _SPEED_RE.search(c.work)  # "speed it up 2x": the words go with the number
         if words and not (words.group("x") or words.group("x2")):
             c.consume(words.span())
@@ -190,7 +196,10 @@ def _speed(c: Clause, out: list[Intent]) -> None:
     c.consume(m.span())
     c.take(re.compile(r"\bspeed(?:\s+up)?\b|\bplay(?:back)?\b|速度|播放", re.I))
     span, clip = _span_and_clip(c)
-    out.append(Intent("speed", {"factor": factor, "span": span, "clip": clip}))
+    params = {"factor": factor, "span": span, "clip": clip}
+    if g["normal"]:
+        params["absolute"] = True  # "back to normal speed": 1x, whatever it was
+    out.append(Intent("speed", params))
 
 
 def _fade(c: Clause, out: list[Intent]) -> None:
@@ -210,6 +219,9 @@ def _fade(c: Clause, out: list[Intent]) -> None:
     out.append(Intent("fade", {"target": target, "which": which, "ms": ms}))
 
 
+_PUBLISH_RE = re.compile(r"\b(?:upload|publish|share)\b|\bpost\s+(?:it|this|on|to)\b|发布|上传", re.I)
+
+
 def _aspect(c: Clause, out: list[Intent]) -> None:
     for m in _RATIO_RE.finditer(c.work):
         ratio = f"{int(m.group(1))}:{int(m.group(2))}"
@@ -223,6 +235,8 @@ def _aspect(c: Clause, out: list[Intent]) -> None:
             out.append(Intent("unsupported", {"what": "aspect", "text": ratio}))
             return
     for rx, value, _kind in ASPECT_WORDS:
+        if _kind is not None and c.search(_PUBLISH_RE):
+            continue  # "post it on TikTok" names where, not a shape
         m = c.search(rx)
         if m:
             c.consume(m.span())

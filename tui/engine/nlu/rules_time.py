@@ -21,7 +21,8 @@ TRIM_VERB = re.compile(r"\b(?:trim|keep|clip|shorten|limit|only|just|crop|cut\s+
 CUT_VERB = re.compile(r"\b(?:cut\s+out|cut|remove|delete|drop|skip|chop(?:\s+off)?|take\s+out|get\s+rid\s+of|lose|"
                       r"throw\s+away|trim\s+off|trim\s+away|shave\s+off|erase|kill)\b|删除|删掉|去掉|剪掉|裁掉|不要", re.I)
 _LENGTH_RE = re.compile(r"\b(?:make\s+(?:it|the\s+video|this)|shorten\s+(?:it|the\s+video)|trim\s+(?:it|the\s+video)|"
-                        r"cut\s+(?:it|the\s+video)(?:\s+down)?|it\s+should\s+be|needs?\s+to\s+be|reduce\s+it)\s+"
+                        r"cut\s+(?:it|the\s+video)(?:\s+down)?|(?:it|the\s+video|this)\s+(?:should|must|has\s+to|can)\s+be|"
+                        r"needs?\s+to\s+be|reduce\s+it)\s+"
                         r"(?:to\s+|down\s+to\s+|into\s+)?(?:about\s+|exactly\s+|only\s+|just\s+)?" +
                         TIME.replace("(?P<", "(?P<l_") + r"(?:\s+(?:long|total|in\s+total|max(?:imum)?))?"
                         r"|\b(?:under|max(?:imum)?|at\s+most)\s+" + TIME.replace("(?P<", "(?P<u_") +
@@ -30,6 +31,8 @@ _START_AT_RE = re.compile(r"\b(?:start(?:s|ing)?|begin(?:s|ning)?)\s+(?:it\s+|th
                           TIME.replace("(?P<", "(?P<a_") + r"|从\s*" + TIME.replace("(?P<", "(?P<b_") + r"\s*开始", re.I)
 _END_AT_RE = re.compile(r"\b(?:end(?:s|ing)?|stop(?:s|ping)?|finish(?:es)?)\s+(?:it\s+|the\s+video\s+)?(?:at|by)\s+" +
                         TIME.replace("(?P<", "(?P<a_") + r"|(?:到|在)\s*" + TIME.replace("(?P<", "(?P<b_") + r"\s*(?:结束|停)", re.I)
+_AFTER_RE = re.compile(r"\b(?:everything|anything|all|the\s+rest|whatever(?:\s+comes)?)\s+(?P<w>after|past|before)\s+(?:the\s+)?" +
+                       TIME.replace("(?P<", "(?P<x_") + r"|(?P<cw>之后|以后|之前|以前)", re.I)
 _TO_RE = re.compile(r"\b(?:to|down\s+to)\s+(?:the\s+)?(?:first\s+)?" + TIME.replace("(?P<", "(?P<t_"), re.I)
 _REMOVE_CLIP_RE = re.compile(r"\b(?:remove|delete|drop|get\s+rid\s+of|take\s+out|lose|cut|skip|ditch)\b|删除|删掉|去掉|不要", re.I)
 _MOVE_RE = re.compile(r"\b(?:move|put|place|play|show|make|bring|order|reorder|switch|swap|flip|exchange|reverse)\b|移到|放到|调换|交换|放在|移动", re.I)
@@ -39,7 +42,7 @@ _TO_END_RE = re.compile(r"\b(?:last|to\s+the\s+end|at\s+the\s+end|after\s+(?:the
                         r"|最后|末尾|结尾", re.I)
 _SWAP_RE = re.compile(r"\b(?:swap|switch|exchange|flip)\b|调换|交换|互换", re.I)
 _REVERSE_ORDER_RE = re.compile(r"\breverse\s+(?:the\s+)?order\b|\bin\s+reverse\s+order\b|倒序|反过来", re.I)
-_BOTH_CLIPS_RE = re.compile(r"\b(?:the\s+)?(?:two|2|both)\s+(?:clips|videos|parts|segments|shots)\b|\bclips\s+around\b|\border\b|两个片段|两段", re.I)
+_BOTH_CLIPS_RE = re.compile(r"\b(?:the\s+)?(?:two|2|both)\s+(?:clips|videos|parts|segments|shots)\b|\bthe\s+(?:clips|videos)\b|\bclips\s+around\b|\border\b|两个片段|两段", re.I)
 _TRACK_INDEX_RE = re.compile(r"(?:\b(?:remove|delete|drop|get\s+rid\s+of)\b|删除|去掉)\s*(?:the\s+)?track\s*(?:#|no\.?|number)?\s*(?P<i>\d+)", re.I)
 _VIDEO_TRACK_RE = re.compile(r"(?:\b(?:remove|delete|drop|get\s+rid\s+of)\b|删除|去掉)\s*(?:the\s+)?(?:whole\s+)?video\s+track", re.I)
 
@@ -107,6 +110,14 @@ def _timeline_cut(c: Clause) -> list[Intent]:
     if m:
         c.consume(m.span())
         return [Intent("trim", {"span": Span(start_ms=0, end_ms=_first_time(m))})]
+    m = c.search(_AFTER_RE)
+    if m and m.group("w") and (has_cut or has_trim):
+        c.consume(m.span())
+        c.take(CUT_VERB)
+        t = _first_time(m)
+        after = m.group("w").lower() in ("after", "past")
+        return [Intent("cut" if is_cut else "trim",
+                       {"span": Span(start_ms=t, end_ms=None) if after == is_cut else Span(start_ms=0, end_ms=t)})]
     r = find_range(c.work, bare=bool(has_trim or has_cut))
     if r and (has_trim or has_cut or re.search(r"\bonly\b|\bfrom\b|只", c.work, re.I)):
         c.consume(r[0])

@@ -51,8 +51,8 @@ def correct(text: str) -> str:
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
         low = word.lower()
-        if low in KEEP or low in VOCABULARY:
-            return word
+        if low in KEEP or low in VOCABULARY or any(low.startswith(v) for v in VOCABULARY if len(v) >= 4):
+            return word  # "changes", "titles", "clipped": a vocabulary word with an ending
         # a typo keeps its first letter and its length give or take one ("titel", "secnd"):
         # "move" never becomes "remove", "loud" never "louder"
         choices = [v for v in VOCABULARY if v[0] == low[0] and abs(len(v) - len(low)) <= 1]
