@@ -302,10 +302,14 @@ def intro_text(calls: list[ToolCall], urls: list[str], lang: str = "en") -> str:
 
 
 def final_text(done: list[str], unchanged: list[str], failed: list[str], notes: list[str],
-               draft: Mapping[str, Any], lang: str = "en", *, before_ms: int | None = None) -> str:
+               draft: Mapping[str, Any], lang: str = "en", *, before_ms: int | None = None,
+               net_zero: bool = False) -> str:
     """The closing reply: what was done (with values), what did not change and why, what
     failed and why, what was not understood or cannot be done; then the timeline."""
     lines = []
+    if done and net_zero:
+        lines.append(say("net_zero", lang, what=join(done, lang)))
+        done = []
     if done:
         lines.append(say("done", lang, what=join(done, lang)))
     lines.extend(unchanged)

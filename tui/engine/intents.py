@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.engine.nlu import rules_media, rules_time, rules_title
-from tui.engine.nlu.clause import Clause, Intent, split_clauses
+from tui.engine.nlu.clause import Clause, Intent, split_clauses  # noqa: F401 (Intent is re-exported)
 from tui.engine.nlu.numbers import words_to_digits
 from tui.engine.nlu.quotes import extract
 from tui.engine.nlu.refs import CLIP_REF_RE
@@ -165,6 +165,14 @@ def parse(text: str) -> Request:
                 and _PRONOUN_RE.search(clause.work) and not re.search(r"\bvideo|视频", clause.work, re.I):
             clause.work = clause.original = _PRONOUN_RE.sub("the music", clause.work, count=1)  # "...and fade it out"
         found = _read_clause(clause)
+        if i + 1 < len(clauses) and [f.kind for f in found] == ["unknown"]:
+            nxt = clauses[i + 1]
+            joined = Clause(work=clause.work + " " + nxt.work, quoted=quoted, original=clause.original + ", " + nxt.original)
+            merged = _read_clause(joined)
+            if merged and "unknown" not in [f.kind for f in merged]:  # "can u cut the end, last 6 sec"
+                nxt.work = nxt.original = " "
+                intents.extend(merged)
+                continue
         if i + 1 < len(clauses) and [f.kind for f in found] == ["unknown"] and CLIP_REF_RE.search(clause.original) \
                 and re.search(r"\bits?\b|\bthat\s+one\b", clauses[i + 1].work, re.I):
             ref = CLIP_REF_RE.search(clause.original)

@@ -139,20 +139,23 @@ class AgentRun:
             done.append(f"已获取 {row['filename']}{size}" if lang == "zh" else f"fetched {row['filename']}{size}")
         # 2. the edits, planned on the draft as it is now (one run edits a session at a time)
         before_ms = int(draft.get("d", 0)) or None
+        start_draft = draft
         async with self.engine.session_lock(self.session_id):
             the_plan, draft, done_edits, unchanged, failed_edits = await self._edit(emit)
         done += done_edits
         failed += failed_edits
 
-        # 3. credits: charged when something was done, else released
+        # 3. credits: charged when something was done and the project changed, else released
+        net_zero = bool(done) and not agent.changed(start_draft, draft)  # "trim it ... then undo"
         if self.frozen:
-            if done:
+            if done and not net_zero:
                 await self.db(self.store.charge, self.user_id, self.invocation_id)
             else:
                 await self.db(self.store.release, self.user_id, self.invocation_id)
             self.frozen = False
 
-        final = agent.final_text(done, unchanged, failed, the_plan.notes, draft, lang, before_ms=before_ms)
+        final = agent.final_text(done, unchanged, failed, the_plan.notes, draft, lang, before_ms=before_ms,
+                                 net_zero=net_zero)
         if silent and not failed and not unchanged and not the_plan.notes and done:
             return SILENT_PREFIX + "; ".join(done)
         if final:

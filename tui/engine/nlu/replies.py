@@ -11,6 +11,8 @@ from typing import Any
 MESSAGES: dict[str, tuple[str, str]] = {
     "intro": ("Sure! I'm {what}.", "好的！正在{what}。"),
     "done": ("Done: {what}.", "已完成：{what}。"),
+    "net_zero": ("I did these steps: {what}. Together they leave the project as it was, so nothing was charged.",
+                 "我执行了这些步骤：{what}。合起来项目没有变化，所以没有扣积分。"),
     "unchanged": ("Nothing changed for \"{what}\": {why}", "“{what}”没有变化：{why}"),
     "failed": ("I couldn't do \"{what}\": {why}", "无法完成“{what}”：{why}"),
     "big_cut": ("This removed most of the video ({before} s → {after} s). Say \"undo\" to get it back.",

@@ -22,6 +22,7 @@ _LOUDER_RE = re.compile(r"\b(?:louder|turn(?:ed)?\s+(?:it\s+|the\s+\w+\s+)?up|in
                         r"too\s+quiet|more\s+volume|up\s+a\s+bit|can'?t\s+hear)\b|大一点|大声|调高|提高|调大|太小", re.I)
 _OFF_RE = re.compile(r"\b(?:mute|silence|off|turn(?:ed)?\s+off|switch\s+off|kill)\b|静音|关掉|关闭", re.I)
 _REMOVE_MUSIC_RE = re.compile(r"(?:\b(?:remove|delete|drop|get\s+rid\s+of|take\s+(?:out|off|away)|lose|no|without|"
+                              r"(?:i\s+)?don'?t\s+(?:want|need|like)|"
                               r"ditch)\b|删除|去掉|移除|不要|删掉)\s*(?:the\s+|any\s+|all\s+(?:the\s+)?|that\s+)?"
                               + MUSIC_WORD, re.I)
 _ADD_MUSIC_RE = re.compile(r"\b(?:add|put|use|play|include|insert|set|with|lay|overlay)\b|添加|加上|加|配上|用", re.I)
@@ -52,13 +53,14 @@ _SPEED_SPECIFIC_RE = re.compile(
     r"|(?P<slowmo>\bslow[\s-]*mo(?:tion)?\b|\bslomo\b|慢动作|慢镜头)"
     r"|(?P<normal>\b(?:normal|regular|original|real[\s-]*time)\s+speed\b|原速|正常速度)", re.I)
 _SPEED_CONTEXT = re.compile(r"\bspeed|\bplay|\bfast|\bslow|\bmotion|倍|速|快|慢|\bx\b|\d\s*[x×](?![a-z0-9])", re.I)
-_SPEED_NUM_RE = re.compile(r"(?P<x>\d+(?:\.\d+)?)\s*(?:x|×|倍速?)(?![a-z0-9])|\bx\s*(?P<x2>\d+(?:\.\d+)?)\b"
+_SPEED_NUM_RE = re.compile(r"(?P<x>\d+(?:\.\d+)?)\s*(?:(?:x|×|倍速?)(?![a-z0-9])|times(?=\s+(?:faster|as\s+fast|the\s+speed|speed)))|\bx\s*(?P<x2>\d+(?:\.\d+)?)\b"
                            r"|(?P<pct>\d{1,3})\s*%\s*speed|\bspeed\s*(?:to|at|of)?\s*(?P<pct2>\d{1,3})\s*%", re.I)
 
 _FADE_RE = re.compile(r"\bfad(?:e|es|ed|ing)\b|\bdissolve\s+(?:in|out)\b|淡入|淡出|渐入|渐出|渐显|渐隐|淡化", re.I)
-_FADE_IN_RE = re.compile(r"\bfade[sd]?\s+(?:it\s+|the\s+\w+\s+)?in\b|\bfade\s+up\b|\bfrom\s+black\b|\bin\s+and\s+out\b|\bat\s+the\s+(?:start|beginning)\b|淡入|渐入|渐显", re.I)
+_FADE_IN_RE = re.compile(r"\bfade[sd]?\s+(?:it\s+|the\s+\w+\s+)?in\b|\bfade\s+up\b|\bfrom\s+black\b|\bin\s+and\s+out\b|\bat\s+the\s+(?:start|beginning)\b|\bstart\s+and\s+(?:the\s+)?end\b|淡入|渐入|渐显", re.I)
 _FADE_OUT_RE = re.compile(r"\bfade[sd]?\s+(?:it\s+|the\s+\w+\s+)?out\b|\bfade\s+(?:to|into)\s+black\b|\bfade\s+away\b|\bin\s+and\s+out\b"
-                          r"|\bat\s+the\s+end\b|\bending\b|\bout\b|淡出|渐出|渐隐", re.I)
+                          r"|\bat\s+the\s+end\b|\b(?:and|&)\s+(?:the\s+)?end\b|\bwhen\s+it\s+(?:ends|finishes)\b|\bending\b|\bout\b"
+                          r"|淡出|渐出|渐隐", re.I)
 
 ASPECTS = ("16:9", "9:16", "1:1", "4:3", "3:4", "4:5", "5:4", "21:9", "2:3", "3:2")
 _RATIO_RE = re.compile(r"(?<![\d:.])(\d{1,2})\s*(?::|/|by|比)\s*(\d{1,2})(?![\d:])", re.I)
@@ -116,6 +118,8 @@ def _music(c: Clause, out: list[Intent]) -> None:
             out.append(Intent("volume", {"target": "music", "percent": 0}))
         elif c.search(_FADE_RE):
             return  # "fade the music out": the fade rule reads it
+        elif re.search(r"\b(?:keep|leave)\b|保留", c.work, re.I):
+            c.take(re.compile(r"\b(?:keep|leave)\b|保留", re.I))  # "...but keep the music": nothing to do
         elif _ADD_MUSIC_RE.search(c.work) or file_m or re.fullmatch(r"\s*(?:some\s+)?" + MUSIC_WORD + r"\s*", c.work, re.I):
             out.append(Intent("music", {"volume": None, "name": file_m.group(0) if file_m else None}))
         else:
@@ -138,7 +142,7 @@ def _music(c: Clause, out: list[Intent]) -> None:
         out.append(Intent("mute"))
         return
     own = c.search(_OWN_SOUND_RE) or re.search(r"\b(?:it|everything|the\s+video)\b|\b(?:quieter|louder)\b|音量", c.work, re.I)
-    if own and not c.search(_FADE_RE):
+    if own and not c.search(_FADE_RE) and not (find_times(c.work) and not c.search(_OWN_SOUND_RE)):
         target = "video" if c.search(_OWN_SOUND_RE) and not re.search(r"\bvolume\b|音量", c.work, re.I) else "all"
         pct = _PERCENT_RE.search(c.work)
         if pct and re.search(r"\bvolume\b|音量|\b(?:audio|sound)\b", c.work, re.I):

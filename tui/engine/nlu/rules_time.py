@@ -42,7 +42,7 @@ _TO_END_RE = re.compile(r"\b(?:last|to\s+the\s+end|at\s+the\s+end|after\s+(?:the
                         r"|最后|末尾|结尾", re.I)
 _SWAP_RE = re.compile(r"\b(?:swap|switch|exchange|flip)\b|调换|交换|互换", re.I)
 _REVERSE_ORDER_RE = re.compile(r"\breverse\s+(?:the\s+)?order\b|\bin\s+reverse\s+order\b|倒序|反过来", re.I)
-_BOTH_CLIPS_RE = re.compile(r"\b(?:the\s+)?(?:two|2|both)\s+(?:clips|videos|parts|segments|shots)\b|\bthe\s+(?:clips|videos)\b|\bclips\s+around\b|\border\b|两个片段|两段", re.I)
+_BOTH_CLIPS_RE = re.compile(r"\b(?:the\s+)?(?:two|2|both)\s+(?:clips|videos|parts|segments|shots)\b|\bthe\s+(?:clips|videos)\b|\bclips\s+around\b|\border\b|(?:两|2)\s*(?:个)?\s*(?:片段|视频|段)", re.I)
 _TRACK_INDEX_RE = re.compile(r"(?:\b(?:remove|delete|drop|get\s+rid\s+of)\b|删除|去掉)\s*(?:the\s+)?track\s*(?:#|no\.?|number)?\s*(?P<i>\d+)", re.I)
 _VIDEO_TRACK_RE = re.compile(r"(?:\b(?:remove|delete|drop|get\s+rid\s+of)\b|删除|去掉)\s*(?:the\s+)?(?:whole\s+)?video\s+track", re.I)
 
@@ -140,6 +140,11 @@ def _timeline_cut(c: Clause) -> list[Intent]:
             c.consume(m.span())
             c.take(TRIM_VERB)
             return [Intent("trim", {"span": Span(start_ms=0, end_ms=_first_time(m))})]
+        times = find_times(c.work)
+        if len(times) == 1 and re.search(r"\b(?:only|just|long|total|so\s+it)\b|只", c.work, re.I):
+            c.consume((times[0].start, times[0].end))  # "trim it so it's only 12 seconds"
+            c.take(TRIM_VERB)
+            return [Intent("trim", {"span": Span(start_ms=0, end_ms=times[0].ms)})]
     return []
 
 

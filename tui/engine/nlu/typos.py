@@ -40,7 +40,8 @@ KEEP = frozenset((
     "double", "doubled", "trouble", "replay", "replace", "reply", "ending", "sending", "bending", "lending",
     "begin", "beginning", "remove", "removed", "remote", "delete", "deleted", "select", "selected",
     "music", "magic", "musical", "export", "expert", "report", "import", "support", "volume", "column",
-    "move", "moved", "loud", "soft", "slide", "shot", "shots", "clue", "slim", "trick", "speak", "speaker",
+    "move", "moved", "loud", "soft", "faces", "faded", "paces", "races", "tiles", "titan", "muse", "cute",
+    "mine", "mint", "slip", "slope", "loop", "bottles", "sound's", "titled", "spice", "speeds", "squad", "slide", "shot", "shots", "clue", "slim", "trick", "speak", "speaker",
 ))
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z']{3,}")
 
