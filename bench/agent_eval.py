@@ -3,7 +3,7 @@
 
     python bench/agent_eval.py [--only CATEGORY] [--verbose]
 
-Runs every request of bench/agent_eval_cases.py (English and Chinese, typos, several steps
+Runs every request of bench/agent_requests/ (English and Chinese, typos, several steps
 in one message, relative times, per-clip edits, refusals, things that must not be edits)
 against the real engine on loopback (EmbeddedEngine with the real media layer, small clips
 made by ffmpeg), one fresh user and session per request, and checks by code what happened
@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from bench.agent_eval_cases import CASES, HELD_OUT, REFUSE  # noqa: E402
+from bench.agent_requests import CASES, HELD_OUT, REFUSE  # noqa: E402
 from tui.engine.agent import changed  # noqa: E402
 from tui.engine.embedded import EmbeddedEngine  # noqa: E402
 
@@ -180,7 +180,7 @@ def main() -> None:
     print(f"ratio correct / all: {n_correct / total:.3f}")
     print(f"ratio correct or clearly refused / all: {(n_correct + n_refused) / total:.3f}  (goal >= 0.95: "
           f"{'met' if (n_correct + n_refused) / total >= 0.95 else 'NOT met'})")
-    print(f"harmful (wrong edit, false Done, charged for nothing): {len(harmful)}  (goal 0)")
+    print(f"ratio harmful / all (wrong edit, false Done, charged for nothing): {len(harmful)}/{total}  (goal 0)")
     for category, (verdict, text, reply) in harmful:
         print(f"  {verdict} [{category}] {text!r}\n      reply: {reply[:200]!r}")
     misses = [(c, r) for c, v in results.items() for r in v if r[0] == "refused"]

@@ -1,4 +1,4 @@
-"""The requests bench/agent_eval.py sends, written the way people ask for edits on forums,
+"""The requests bench/agent_eval.py sends (a package, so bench/run_all does not run it as a benchmark), written the way people ask for edits on forums,
 in tutorials and in the product's examples, not from the parser's rules.
 
 Each case: (category, request, setup, steps before it, expectation). Setups: "two" = clip A
