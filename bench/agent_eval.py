@@ -186,7 +186,7 @@ def main() -> None:
     misses = [(c, r) for c, v in results.items() for r in v if r[0] == "refused"]
     if misses:
         print("refused (an edit was expected; nothing changed, nothing claimed):")
-        for category, (verdict, text, reply) in misses:
+        for category, (_verdict, text, reply) in misses:
             print(f"  [{category}] {text!r}\n      reply: {reply[:160]!r}")
 
 

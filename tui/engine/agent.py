@@ -265,10 +265,9 @@ def apply_call(draft: Mapping[str, Any], infos: drafts.Infos, call: ToolCall) ->
         return edits.add_text(draft, infos, text=a["text"], start_ms=start if op == "update_text" else (start or 0),
                               duration_ms=dur, replace=op == "update_text", position=a.get("position"))
     if op == "edit_title":
-        s = e = None
-        if span is not None:
-            s, e = span.resolve(total)
-        return ops.edit_title(draft, infos, position=a.get("position"), start_ms=s, end_ms=e)
+        title_at: tuple[int, int] | None = span.resolve(total) if span is not None else None
+        return ops.edit_title(draft, infos, position=a.get("position"), start_ms=title_at[0] if title_at else None,
+                              end_ms=title_at[1] if title_at else None)
     if op == "add_audio":
         return edits.set_music(draft, infos, src=a["source"], volume=a.get("volume", 100))
     if op == "volume":

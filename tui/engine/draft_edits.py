@@ -200,7 +200,7 @@ def remove_track(draft, infos, *, track_type: int | None = None, index: int | No
     else:
         removed = [t for t in tracks if t.get("tt") == track_type]
         if not removed:
-            label = {VIDEO: "video", AUDIO: "music", TEXT: "title"}.get(track_type, "such")
+            label = {VIDEO: "video", AUDIO: "music", TEXT: "title"}.get(track_type or 0, "such")
             raise EditError(f"There is no {label} track to remove.")
     ids = {t["id"] for t in removed}
     d["t"] = [t for t in tracks if t["id"] not in ids]

@@ -62,7 +62,7 @@ def set_speed(draft, infos: Infos, *, factor: float, start_ms: int | None = None
             s, dur, inp = int(seg["s"]), int(seg["d"]), int(seg.get("in", 0))
             spd = float(seg.get("spd") or 1.0)
             cuts = sorted({s, s + dur, *[x for x in (a, b) if s < x < s + dur]})
-            for lo, hi in zip(cuts, cuts[1:]):
+            for lo, hi in zip(cuts, cuts[1:], strict=False):
                 piece = dict(seg)
                 if lo != s:
                     piece["id"] = new_id("seg")

@@ -37,7 +37,7 @@ Intent kinds and their params (times in ms; ``span`` is a :class:`~tui.engine.nl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tui.engine.nlu import rules_media, rules_time, rules_title
@@ -184,11 +184,11 @@ def parse(text: str) -> Request:
     # "add the title 'X' ... and 9:16": merge repeated kinds that the clauses produced twice
     seen: set[tuple[str, str]] = set()
     unique: list[Intent] = []
-    for i in intents:
-        key = (i.kind, repr(sorted(i.params.items())))
+    for item in intents:
+        key = (item.kind, repr(sorted(item.params.items())))
         if key not in seen:
             seen.add(key)
-            unique.append(i)
+            unique.append(item)
     intents = unique
     if not intents and not urls and not original.strip():
         intents = [Intent("help", {"unknown": True})]

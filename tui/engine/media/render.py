@@ -421,7 +421,8 @@ def _encode_command(plan: _Plan, out: Path) -> list[str]:
         volume = "" if abs(clip.vol - 1.0) < 1e-6 else f"volume={_num(clip.vol)},"
         graph.append(
             f"[{index}:a:0]asetpts=PTS-STARTPTS,{_audio_format(clip.info)},{volume}"
-            f"atrim=duration={_num(clip.dur_s)},{_fx.music_fades(clip.seg, clip.dur_s)}adelay=delays={delay}:all=1[m{k}]"
+            f"atrim=duration={_num(clip.dur_s)},{_fx.music_fades(clip.seg, clip.dur_s)}"
+            f"adelay=delays={delay}:all=1[m{k}]"
         )
         music_labels.append(f"[m{k}]")
         index += 1

@@ -29,8 +29,8 @@ def extract(text: str) -> tuple[str, list[str]]:
     n = len(text)
     while i < n:
         ch = text[i]
-        close = _PAIRS.get(ch)
-        opening_ok = close is not None and not (ch in "'’" and _is_apostrophe(text, i))
+        close = _PAIRS.get(ch, "")
+        opening_ok = bool(close) and not (ch in "'’" and _is_apostrophe(text, i))
         if ch in "'" and i > 0 and text[i - 1].isalnum():
             opening_ok = False  # "dogs' toys": a trailing apostrophe does not open a quote
         if opening_ok:

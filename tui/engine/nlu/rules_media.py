@@ -174,7 +174,7 @@ def _speed(c: Clause, out: list[Intent]) -> None:
     m = c.search(_SPEED_NUM_RE) or c.search(_SPEED_SPECIFIC_RE) or c.search(_SPEED_RE)
     if not m or not c.search(_SPEED_CONTEXT):
         return
-    g = {k: None for k in ("x", "x2", "pct", "pct2", "dbl", "half", "slowmo", "normal", "faster")}
+    g: dict[str, str | None] = {k: None for k in ("x", "x2", "pct", "pct2", "dbl", "half", "slowmo", "normal", "faster")}
     g.update(m.groupdict())
     if m.re is not _SPEED_RE:
         words = _SPEED_RE.search(c.work)  # "speed it up 2x": the words go with the number
@@ -184,9 +184,9 @@ def _speed(c: Clause, out: list[Intent]) -> None:
         return
     factor: float
     if g["x"] or g["x2"]:
-        factor = float(g["x"] or g["x2"])
+        factor = float(g["x"] or g["x2"] or 1)
     elif g["pct"] or g["pct2"]:
-        factor = float(g["pct"] or g["pct2"]) / 100.0
+        factor = float(g["pct"] or g["pct2"] or 100) / 100.0
     elif g["dbl"]:
         factor = 2.0
     elif g["half"] or g["slowmo"]:
@@ -241,9 +241,9 @@ def _aspect(c: Clause, out: list[Intent]) -> None:
     for rx, value, _kind in ASPECT_WORDS:
         if _kind is not None and c.search(_PUBLISH_RE):
             continue  # "post it on TikTok" names where, not a shape
-        m = c.search(rx)
-        if m:
-            c.consume(m.span())
+        w = c.search(rx)
+        if w:
+            c.consume(w.span())
             fit = "crop" if c.take(_CROP_RE) else "pad"
             out.append(Intent("aspect", {"aspect": value, "fit": fit}))
             c.take(re.compile(r"\b(?:aspect(?:\s+ratio)?|ratio|format|version|mode|orientation)\b|比例", re.I))

@@ -97,7 +97,7 @@ def _clip_ops(c: Clause) -> list[Intent]:
 def _timeline_cut(c: Clause) -> list[Intent]:
     has_trim, has_cut = c.search(TRIM_VERB), c.search(CUT_VERB)
     cut_means_trim = bool(re.search(r"\bcut\s+(?:it\s+|the\s+video\s+|this\s+)?(?:down\s+)?to\b|\bcut\s+(?:it\s+)?down\b", c.work, re.I))
-    is_cut = bool(has_cut) and not cut_means_trim and not (has_trim and has_trim.start() < has_cut.start())
+    is_cut = has_cut is not None and not cut_means_trim and not (has_trim and has_trim.start() < has_cut.start())
     m = c.search(_START_AT_RE)
     if m:
         c.consume(m.span())
