@@ -118,3 +118,16 @@ def test_the_local_engine_does_not_imitate_cloud_quirks_by_default():
     params = inspect.signature(create_app).parameters
     assert params["silent_ratio"].default == 0.0
     assert params["chunk_delay"].default == 0.0 and params["tool_delay"].default == 0.0
+
+
+def test_a_failed_edit_says_why_in_chinese(api, tmp_path):
+    sid = _session(api, tmp_path)
+    reply = _reply(api.run(sid, "删除第三个片段"))
+    assert "没有第 3 个片段" in reply and "已完成" not in reply
+
+
+def test_the_timeline_description_lists_the_effects(api, tmp_path):
+    sid = _session(api, tmp_path)
+    api.run(sid, "2x speed, fade in and out and keep it under 16 MB")
+    reply = _reply(api.run(sid, "show the timeline"))
+    assert "speed 2x" in reply and "fade in 1 s" in reply and "under 16 MB" in reply

@@ -216,4 +216,17 @@ def describe(draft: Mapping[str, Any]) -> str:
             f"{m.get('width')}x{m.get('height')} ({m.get('resolution', 'highest')}"
             f"{', ' + m['aspect'] if m.get('aspect') else ''}{', muted' if m.get('mute') else ''})."
         )
+        fx = []
+        speeds = sorted({float(s["spd"]) for t in tracks_of(draft, VIDEO) for s in t.get("sg", []) if s.get("spd")})
+        if speeds:
+            fx.append("speed " + "/".join(f"{x:g}x" for x in speeds))
+        fx += [f"fade {k} {m[f'fade_{k}'] / 1000:g} s" for k in ("in", "out") if m.get(f"fade_{k}")]
+        if m.get("fit") == "crop":
+            fx.append("cropped to fill")
+        if m.get("max_mb"):
+            fx.append(f"file under {m['max_mb']:g} MB")
+        elif m.get("compact"):
+            fx.append("smaller file")
+        if fx:
+            lines.append("Effects: " + ", ".join(fx) + ".")
     return "\n".join(lines)

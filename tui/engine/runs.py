@@ -14,7 +14,7 @@ from typing import Any, Callable
 from tui.engine import adk, agent, history
 from tui.engine import draft as drafts
 from tui.engine.intents import EDIT_KINDS, HISTORY_KINDS, parse
-from tui.engine.nlu.replies import help_text, say
+from tui.engine.nlu.replies import error_text, help_text, say
 
 Emit = Callable[[dict[str, Any]], None]
 SILENT_PREFIX = "\x00silent:"
@@ -215,7 +215,7 @@ class AgentRun:
             except drafts.EditError as exc:
                 emit(adk.response_event(self.invocation_id, call_id, call.name,
                                         {"status": "error", "message": str(exc)}))
-                failed.append(say("failed", lang, what=call.label, why=str(exc)))
+                failed.append(say("failed", lang, what=call.label, why=error_text(str(exc), lang)))
                 continue
             if not agent.changed(draft, new_draft):
                 if op == "set_output" and self.new_urls:

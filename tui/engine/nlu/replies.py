@@ -6,6 +6,7 @@ and the nearest thing the engine can do.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -107,6 +108,34 @@ HELP = (
     "\n"
     "满意后就可以导出视频。",
 )
+
+
+# The draft's EditError messages (English, from tui.engine.draft_edits / draft_ops) in Chinese.
+_ERRORS_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(rx), zh) for rx, zh in [
+    (r"^There is no video in this project yet", "项目里还没有视频：请先上传文件或粘贴视频链接。"),
+    (r"^That range is empty: (?:the video|clip \d+) is ([\d.]+) s long", "这个时间范围是空的：只有 {0} 秒长。"),
+    (r"^That would cut the whole (?:video|clip)", "这样会把整个视频都剪掉。"),
+    (r"^There is no background music", "项目里还没有背景音乐：请先添加音乐。"),
+    (r"^There is no title yet", "还没有标题：请先添加，例如“添加标题「夏日旅行」”。"),
+    (r"^There is no clip (-?\d+): the video track has (\d+)", "没有第 {0} 个片段：视频轨道只有 {1} 个片段。"),
+    (r"^That is the only clip", "这是唯一的片段；要删除整个视频请说“删除视频轨道”。"),
+    (r"^There is only one clip", "只有一个片段，无法调整顺序。"),
+    (r"^(?:I can change the speed|That would play at)", "速度只能在 0.25 倍到 4 倍之间。"),
+    (r"^([\d.]+) MB is too small", "{0} MB 太小了：请先剪短视频，或选择更大的文件大小。"),
+    (r"^The title would start after the end", "标题的开始时间超过了视频结尾。"),
+    (r"^There is no (\w+) track to remove", "没有可以删除的轨道。"),
+]]
+
+
+def error_text(message: str, lang: str) -> str:
+    """An edit's error message in the request's language (English stays as it is)."""
+    if lang != "zh":
+        return message
+    for rx, zh in _ERRORS_ZH:
+        m = rx.search(message)
+        if m:
+            return zh.format(*m.groups())
+    return message
 
 
 def say(key: str, lang: str, **values: Any) -> str:
