@@ -303,3 +303,21 @@ def test_nothing_is_dropped_in_a_multi_part_request():
 
 def test_the_language_follows_the_request():
     assert parse("剪掉前五秒").lang == "zh" and parse("add the title '你好'").lang == "en"
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("字幕放在底部", ["title_edit"]),  # moves the title: "放" is no title text
+    ("视频静音但保留音乐", ["mute"]),  # the video's sound, not the music
+    ("mute the original audio but keep the music", ["mute"]),
+    ("clip two is better than clip one", ["help"]),
+    ("is 4:5 better than 9:16 for instagram?", ["help"]),
+    ("reduce it to ten seconds total", ["trim"]),  # no volume change
+    ("blur the faces", ["unsupported"]),  # "faces" is no typo of "fades"
+])
+def test_misreads_found_by_the_eval_stay_fixed(text, kinds):
+    assert parse(text).kinds() == kinds
+
+
+def test_a_title_that_should_say_something_replaces_the_words():
+    assert only("the title should say Hello World") == (
+        "title", {"text": "Hello World", "span": None, "position": None, "replace": True})

@@ -61,7 +61,7 @@ _ACTIONS = (r"add|put|insert|make|turn|trim|cut|keep|remove|delete|drop|mute|unm
             r"take|can\s+you|could\s+you|please|i\s+want|i'?d\s+like|and\s+then")
 _SPLIT_RE = re.compile(
     r"[;；。!?！？\n]+|\.(?=\s|$)|,(?!\d)(?!\s*(?:like|e\.g\.|say|about|around|maybe|roughly|i\.e\.)\b)|，|、|"
-    r"然后|接着|再把|并且|同时|但是|\bthen\b|\balso\b|\bplus\b|\bbut\b|"
+    r"然后|接着|再把|并且|同时|但是|但|\bthen\b|\balso\b|\bplus\b|\bbut\b|"
     rf"\band\b(?=\s+(?:{_ACTIONS})\b)|\bafter\s+that\b",
     re.I)
 

@@ -103,15 +103,20 @@ def _position(c: Clause) -> str | None:
 
 def _unquoted_text(c: Clause, m_word: re.Match[str]) -> str | None:
     """Text written after the title word without quotes ("add title Urban Dreams from 2s")."""
-    if not (_ADD_RE.search(c.work[:m_word.start()]) or _REPLACE_RE.search(c.work[:m_word.start()])
-            or re.search(r"标题|字幕|文字", m_word.group(0))):
-        return None
     rest = c.work[m_word.end():]
+    says = re.match(r"\s*(?:should|must|needs?\s+to|has\s+to|to)?\s*(?:say|says|read|reads)\b", rest, re.I)
+    cn_is = re.match(r"\s*(?:是|为|写)", rest) if re.search(r"标题|字幕|文字|文本", m_word.group(0)) else None
+    if not (_ADD_RE.search(c.work[:m_word.start()]) or _REPLACE_RE.search(c.work[:m_word.start()]) or says or cn_is):
+        return None  # "字幕放在底部" moves the title, it names no words
     m = _UNQUOTED_RE.match(rest)
     if not m:
         return None
     text = _STOP_RE.sub("", m.group("t")).strip(" .,:：")
-    text = re.sub(r"^(?:that\s+says|saying|reading|called|to|as|is|为|是)\s+", "", text, flags=re.I).strip()
+    text = re.sub(r"^(?:(?:should|must|needs?\s+to|has\s+to)\s+)?(?:that\s+says|saying|reading|called|says?|reads?|to|as|is)\s+",
+                  "", text, flags=re.I).strip()
+    text = re.sub(r"^(?:是|为|写成|写)\s*", "", text).strip()
+    if re.fullmatch(r"[放移挪改到在把给用让]+.?", text):
+        return None
     if not text or len(text) > 80 or re.fullmatch(r"(?:track|tracks|it|one|there|here|please|text|the\s+\w+|on|"
                                                   r"\W+)", text, re.I):
         return None
@@ -131,7 +136,8 @@ def read(c: Clause) -> list[Intent]:
     if m and not quotes:
         c.consume(m.span())
         return [Intent("remove", {"track_type": 7})]
-    replace = bool(_REPLACE_RE.search(c.work))
+    replace = bool(_REPLACE_RE.search(c.work)) or bool(re.search(
+        r"\b(?:should|must|needs?\s+to|has\s+to)\s+(?:say|read)\b", c.work, re.I))
     text: str | None = None
     if quotes:
         idx = quotes[-1] if replace else quotes[0]
