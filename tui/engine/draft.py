@@ -1,7 +1,10 @@
 """The draft the engine stores, serves and renders (short keys; see contracts.md "The draft").
 
 Pure functions on plain dicts: every edit takes a draft and returns a *new* draft (the input is
-never mutated), so the storage can keep every version and tests can compare them.
+never mutated), so the storage can keep every version and tests can compare them. This module
+holds the shape (tracks, :func:`normalize`, adding media, the summary); the edits are in
+:mod:`tui.engine.draft_edits` (trim, cut, titles, music, mute, aspect, output, tracks) and
+:mod:`tui.engine.draft_ops` (speed, fades, volume, size, clips, title position and timing).
 
 ``infos`` maps an upload id (a segment's ``src``) to what the probe said about it:
 ``{"kind": "video"|"audio"|"image", "duration_ms": int, "width": int, "height": int,
