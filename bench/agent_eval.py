@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from bench.agent_requests import CASES, HELD_OUT, REFUSE  # noqa: E402
+from bench.agent_requests import CASES, HELD_OUT, HELD_OUT_2, REFUSE  # noqa: E402
 from tui.engine.agent import changed  # noqa: E402
 from tui.engine.embedded import EmbeddedEngine  # noqa: E402
 
@@ -130,11 +130,12 @@ def judge(expect: Any, before: dict, after: dict, reply: str, charged: int) -> s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="run one category")
-    parser.add_argument("--set", choices=("main", "held-out", "all"), default="all",
-                        help="the first set, the held-out one, or both (default)")
+    parser.add_argument("--set", choices=("main", "held-out", "held-out-2", "all"), default="all",
+                        help="the first set, one of the held-out ones, or all (default)")
     parser.add_argument("--verbose", action="store_true", help="print every reply")
     args = parser.parse_args()
-    chosen = {"main": CASES, "held-out": HELD_OUT, "all": CASES + HELD_OUT}[args.set]
+    chosen = {"main": CASES, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2,
+              "all": CASES + HELD_OUT + HELD_OUT_2}[args.set]
     cases = [c for c in chosen if not args.only or c[0] == args.only]
     with tempfile.TemporaryDirectory(prefix="nemo-agent-eval-") as tmp:
         folder = Path(tmp)

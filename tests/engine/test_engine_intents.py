@@ -321,3 +321,12 @@ def test_misreads_found_by_the_eval_stay_fixed(text, kinds):
 def test_a_title_that_should_say_something_replaces_the_words():
     assert only("the title should say Hello World") == (
         "title", {"text": "Hello World", "span": None, "position": None, "replace": True})
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("add 'Hi' at the top and 'Bye' at the bottom", ["title", "title"]),  # no part dropped
+    ("make it 2 times faster", ["speed"]), ("take the music out", ["remove"]), ("从第3秒开始", ["trim"]),
+    ("trim off the last second", ["cut"]), ("make the whole thing 8 seconds", ["trim"]),
+])
+def test_second_held_out_misses_stay_fixed(text, kinds):
+    assert parse(text).kinds() == kinds

@@ -164,6 +164,8 @@ def parse(text: str) -> Request:
         if prev and rules_media.MUSIC_RE.search(prev) and _FOLLOWS_MUSIC_RE.search(clause.work) \
                 and _PRONOUN_RE.search(clause.work) and not re.search(r"\bvideo|视频", clause.work, re.I):
             clause.work = clause.original = _PRONOUN_RE.sub("the music", clause.work, count=1)  # "...and fade it out"
+        if intents and intents[-1].kind == "title" and clause.quotes_in() and not rules_title.has_verb(clause):
+            clause.work = clause.original = "add the title " + clause.work  # "... and 'Bye' at the bottom"
         found = _read_clause(clause)
         if i + 1 < len(clauses) and [f.kind for f in found] == ["unknown"]:
             nxt = clauses[i + 1]

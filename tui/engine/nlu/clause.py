@@ -66,6 +66,11 @@ _SPLIT_RE = re.compile(
     re.I)
 
 
+_AND_QUOTE_RE = re.compile(r"(?<=⟧)([^⟦]*?)\s+\band\b(?=\s+⟦\d+⟧)", re.I)
+
+
 def split_clauses(work: str, quoted: list[str]) -> list[Clause]:
+    # "add 'Hi' at the top and 'Bye' at the bottom": a second quote after "and" is a second part
+    work = _AND_QUOTE_RE.sub(lambda m: m.group(1) + " ;", work)
     parts = [p for p in _SPLIT_RE.split(work) if p and p.strip()]
     return [Clause(work=p, quoted=quoted) for p in parts]

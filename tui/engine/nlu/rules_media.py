@@ -21,7 +21,8 @@ _QUIETER_RE = re.compile(r"\b(?:quieter|softer|lower|turn(?:ed)?\s+(?:it\s+|the\
 _LOUDER_RE = re.compile(r"\b(?:louder|turn(?:ed)?\s+(?:it\s+|the\s+\w+\s+)?up|increase|boost|raise|pump\s+up|"
                         r"too\s+quiet|more\s+volume|up\s+a\s+bit|can'?t\s+hear)\b|大一点|大声|调高|提高|调大|太小", re.I)
 _OFF_RE = re.compile(r"\b(?:mute|silence|off|turn(?:ed)?\s+off|switch\s+off|kill)\b|静音|关掉|关闭", re.I)
-_REMOVE_MUSIC_RE = re.compile(r"(?:\b(?:remove|delete|drop|get\s+rid\s+of|take\s+(?:out|off|away)|lose|no|without|"
+_REMOVE_MUSIC_RE = re.compile(r"\b(?:take|get|cut|leave)\s+(?:the\s+|all\s+(?:the\s+)?)?" + MUSIC_WORD + r"\s+(?:out|off|away)\b|"
+                              r"(?:\b(?:remove|delete|drop|get\s+rid\s+of|take\s+(?:out|off|away)|lose|no|without|"
                               r"(?:i\s+)?don'?t\s+(?:want|need|like)|"
                               r"ditch)\b|删除|去掉|移除|不要|删掉)\s*(?:the\s+|any\s+|all\s+(?:the\s+)?|that\s+)?"
                               + MUSIC_WORD, re.I)
@@ -176,12 +177,13 @@ def _speed(c: Clause, out: list[Intent]) -> None:
         return
     g: dict[str, str | None] = {k: None for k in ("x", "x2", "pct", "pct2", "dbl", "half", "slowmo", "normal", "faster")}
     g.update(m.groupdict())
+    if (g["x"] or g["x2"]) and not re.search(r"\bspeed|\bplay|\bfast|\bslow|倍|速|\bx\s*\d|\d\s*[x×]|\btimes\b",
+                                             c.work, re.I):
+        return
     if m.re is not _SPEED_RE:
         words = _SPEED_RE.search(c.work)  # "speed it up 2x": the words go with the number
         if words and not (words.group("x") or words.group("x2")):
             c.consume(words.span())
-    if (g["x"] or g["x2"]) and not re.search(r"\bspeed|\bplay|\bfast|\bslow|倍|速|\bx\s*\d|\d\s*[x×]", c.work, re.I):
-        return
     factor: float
     if g["x"] or g["x2"]:
         factor = float(g["x"] or g["x2"] or 1)

@@ -22,13 +22,14 @@ CUT_VERB = re.compile(r"\b(?:cut\s+out|cut|remove|delete|drop|skip|chop(?:\s+off
                       r"throw\s+away|trim\s+off|trim\s+away|shave\s+off|erase|kill)\b|删除|删掉|去掉|剪掉|裁掉|不要", re.I)
 _LENGTH_RE = re.compile(r"\b(?:make\s+(?:it|the\s+video|this)|shorten\s+(?:it|the\s+video)|trim\s+(?:it|the\s+video)|"
                         r"cut\s+(?:it|the\s+video)(?:\s+down)?|(?:it|the\s+video|this)\s+(?:should|must|has\s+to|can)\s+be|"
+                        r"make\s+the\s+(?:whole\s+(?:thing|video)|entire\s+(?:thing|video)|total)|"
                         r"needs?\s+to\s+be|reduce\s+it)\s+"
                         r"(?:to\s+|down\s+to\s+|into\s+)?(?:about\s+|exactly\s+|only\s+|just\s+)?" +
                         TIME.replace("(?P<", "(?P<l_") + r"(?:\s+(?:long|total|in\s+total|max(?:imum)?))?"
                         r"|\b(?:under|max(?:imum)?|at\s+most)\s+" + TIME.replace("(?P<", "(?P<u_") +
                         r"|(?:剪成|缩短到|缩短为|剪到|控制在)\s*" + TIME.replace("(?P<", "(?P<z_"), re.I)
 _START_AT_RE = re.compile(r"\b(?:start(?:s|ing)?|begin(?:s|ning)?)\s+(?:it\s+|the\s+video\s+)?(?:at|from)\s+" +
-                          TIME.replace("(?P<", "(?P<a_") + r"|从\s*" + TIME.replace("(?P<", "(?P<b_") + r"\s*开始", re.I)
+                          TIME.replace("(?P<", "(?P<a_") + r"|从\s*第?\s*" + TIME.replace("(?P<", "(?P<b_") + r"\s*开始", re.I)
 _END_AT_RE = re.compile(r"\b(?:end(?:s|ing)?|stop(?:s|ping)?|finish(?:es)?)\s+(?:it\s+|the\s+video\s+)?(?:at|by)\s+" +
                         TIME.replace("(?P<", "(?P<a_") + r"|(?:到|在)\s*" + TIME.replace("(?P<", "(?P<b_") + r"\s*(?:结束|停)", re.I)
 _AFTER_RE = re.compile(r"\b(?:everything|anything|all|the\s+rest|whatever(?:\s+comes)?)\s+(?P<w>after|past|before)\s+(?:the\s+)?" +

@@ -124,6 +124,10 @@ def _unquoted_text(c: Clause, m_word: re.Match[str]) -> str | None:
     return text
 
 
+def has_verb(c: Clause) -> bool:
+    return bool(_ADD_RE.search(c.work) or _REPLACE_RE.search(c.work) or _REMOVE_RE.search(c.work))
+
+
 def read(c: Clause) -> list[Intent]:
     word = _TITLE_RE.search(c.work)
     quotes = c.quotes_in()

@@ -125,6 +125,7 @@ RANGE_RE = re.compile(
     re.I)
 _FRACS = {"half": 2, "third": 3, "3rd": 3, "quarter": 4, "4th": 4, "半": 2}
 _REL_RE = re.compile(
+    r"\b(?:the\s+|its\s+)?(?P<w1>first|last|final)\s+(?P<one>second|minute)\b(?!\s+(?:clip|video|part|half|one))|"
     r"(?:\b(?:the\s+|its\s+)?(?P<w>first|last|opening|final|closing|beginning|ending|start|end)(?:ing)?\s+"
     r"(?:(?P<frac>half|third|3rd|quarter|4th)|" + _t("r_") + r")(?:\s+of\s+(?:it|the\s+(?:video|clip)))?)"
     r"|(?P<cw>前|后|最后|开头|结尾|末尾)\s*(?:(?P<cfrac>半)段?|" + _t("c_") + r")",
@@ -168,6 +169,10 @@ def find_relative(text: str) -> tuple[tuple[int, int], bool, Span] | None:
     if not m:
         return None
     g = m.groupdict()
+    if g.get("one"):  # "trim off the last second": one second (one minute)
+        ms = 1000 if g["one"].lower() == "second" else 60000
+        first1 = g["w1"].lower() == "first"
+        return m.span(), first1, (Span(start_ms=0, end_ms=ms) if first1 else Span(last_ms=ms))
     word = (g.get("w") or g.get("cw") or "").lower()
     first = word in ("first", "opening", "beginning", "start", "前", "开头")
     frac_word = g.get("frac") or g.get("cfrac")
