@@ -56,7 +56,11 @@ RESOLUTIONS: Mapping[str, int] = {
 """A named resolution -> the output's short side in pixels."""
 HIGHEST = frozenset({"highest", "source", "original", "max", "best"})
 """Names that mean "keep the source's size"."""
-ASPECTS: Mapping[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1), "4:3": (4, 3), "3:4": (3, 4)}
+ASPECTS: Mapping[str, tuple[int, int]] = {
+    "16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1), "4:3": (4, 3), "3:4": (3, 4), "4:5": (4, 5),
+    "5:4": (5, 4), "21:9": (21, 9), "2:3": (2, 3), "3:2": (3, 2),
+}  # fmt: skip
+"""An aspect name -> (width, height) ratio; anything else keeps the source's aspect."""
 
 
 def even(x: float) -> int:

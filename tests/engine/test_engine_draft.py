@@ -6,6 +6,7 @@ import pytest
 
 from tui.engine import agent
 from tui.engine import draft as d
+from tui.engine import draft_edits as e
 from tui.engine.intents import parse
 
 INFOS = {
@@ -38,32 +39,32 @@ def test_uploads_become_segments_back_to_back():
 def test_the_input_draft_is_never_changed():
     draft = build("upl_v1")
     before = repr(draft)
-    d.trim(draft, INFOS, start_ms=0, end_ms=3000)
-    d.add_text(draft, INFOS, text="X")
+    e.trim(draft, INFOS, start_ms=0, end_ms=3000)
+    e.add_text(draft, INFOS, text="X")
     assert repr(draft) == before
 
 
 def test_trim_and_cut_over_two_clips_keep_titles_in_place():
     draft = build("upl_v1", "upl_v2")
-    draft, _ = d.add_text(draft, INFOS, text="Late", start_ms=12000, duration_ms=1000)
-    cut, _ = d.cut(draft, INFOS, start_ms=8000, end_ms=11000)
+    draft, _ = e.add_text(draft, INFOS, text="Late", start_ms=12000, duration_ms=1000)
+    cut, _ = e.cut(draft, INFOS, start_ms=8000, end_ms=11000)
     video = d.tracks_of(cut, d.VIDEO)[0]["sg"]
     assert [(s["src"], s["s"], s["d"], s["in"]) for s in video] == [("upl_v1", 0, 8000, 0), ("upl_v2", 8000, 3000, 1000)]
     title = d.tracks_of(cut, d.TEXT)[0]["sg"][0]
     assert (title["s"], title["d"]) == (9000, 1000)  # moved back with the video it sits on
-    trimmed, result = d.trim(draft, INFOS, start_ms=9000, end_ms=13000)
+    trimmed, result = e.trim(draft, INFOS, start_ms=9000, end_ms=13000)
     assert trimmed["d"] == 4000 and result["message"] == "Trimmed to 9-13 s"
     assert [(s["src"], s["in"], s["d"]) for s in d.tracks_of(trimmed, d.VIDEO)[0]["sg"]] == [
         ("upl_v1", 9000, 1000), ("upl_v2", 0, 3000)]
 
 
 @pytest.mark.parametrize("call", [
-    lambda dr: d.trim(dr, INFOS, start_ms=20000, end_ms=30000),
-    lambda dr: d.cut(dr, INFOS, start_ms=0, end_ms=10000),
-    lambda dr: d.add_text(dr, INFOS, text="X", start_ms=60000),
-    lambda dr: d.remove_track(dr, INFOS, track_type=d.TEXT),
-    lambda dr: d.remove_track(dr, INFOS, index=5),
-    lambda dr: d.set_aspect(dr, INFOS, aspect="2:1"),
+    lambda dr: e.trim(dr, INFOS, start_ms=20000, end_ms=30000),
+    lambda dr: e.cut(dr, INFOS, start_ms=0, end_ms=10000),
+    lambda dr: e.add_text(dr, INFOS, text="X", start_ms=60000),
+    lambda dr: e.remove_track(dr, INFOS, track_type=d.TEXT),
+    lambda dr: e.remove_track(dr, INFOS, index=5),
+    lambda dr: e.set_aspect(dr, INFOS, aspect="2:1"),
 ])
 def test_impossible_edits_say_why(call):
     with pytest.raises(d.EditError) as exc:
@@ -81,9 +82,9 @@ def test_output_size(resolution, aspect, size):
 
 def test_mute_music_and_summary_format():
     draft = build("upl_v1", "upl_a1")
-    draft, _ = d.set_music(draft, INFOS, src="upl_a1", volume=35)
-    draft, _ = d.add_text(draft, INFOS, text="Urban Dreams")
-    draft, _ = d.set_mute(draft, INFOS, mute=True)
+    draft, _ = e.set_music(draft, INFOS, src="upl_a1", volume=35)
+    draft, _ = e.add_text(draft, INFOS, text="Urban Dreams")
+    draft, _ = e.set_mute(draft, INFOS, mute=True)
     assert draft["m"]["mute"] is True and d.tracks_of(draft, d.VIDEO)[0]["sg"][0]["vol"] == 0
     assert d.summary(draft) == ('Timeline (3 tracks): 1. Video: city.mp4 (0-10s) 2. BGM: lofi.mp3 (0-10s, 35%) '
                                 '3. Title: "Urban Dreams" (0-3s)')
@@ -112,7 +113,7 @@ def test_plan_explains_what_is_missing():
 
 def test_changing_the_title_replaces_it_in_place():
     draft = build("upl_v1")
-    draft, _ = d.add_text(draft, INFOS, text="Old", start_ms=2000, duration_ms=4000)
+    draft, _ = e.add_text(draft, INFOS, text="Old", start_ms=2000, duration_ms=4000)
     p = agent.plan(parse("change the title to 'New'"), draft, UPLOADS)
     assert [c.args["operation"] for c in p.calls] == ["update_text"]
     draft, result = agent.apply_call(draft, INFOS, p.calls[0])
@@ -126,7 +127,7 @@ def test_changing_the_title_replaces_it_in_place():
 
 def test_the_draft_has_exactly_the_documented_keys():
     draft = build("upl_v1", "upl_a1")
-    draft, _ = d.add_text(draft, INFOS, text="T")
+    draft, _ = e.add_text(draft, INFOS, text="T")
     assert set(draft) == {"t", "d", "m"}
     assert set(draft["m"]) == {"title", "width", "height", "fps", "aspect", "resolution", "mute"}
     assert [set(t) for t in draft["t"]] == [{"id", "tt", "name", "sg"}] * 3

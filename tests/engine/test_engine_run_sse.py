@@ -172,7 +172,7 @@ def test_many_edits_in_one_message(api, tmp_path):
     events = api.run(sid, "keep the first 10 seconds, make it vertical 1080p, add music at 35% "
                           "and add the title 'Urban Dreams' from 1s to 4s")
     ops = [c["args"]["operation"] for c in parts(events, "functionCall")]
-    assert ops == ["set_output", "trim", "set_aspect", "add_audio", "add_text"]
+    assert ops == ["trim", "set_aspect", "set_output", "add_audio", "add_text"]  # in the order written
     draft = api.draft(sid)
     assert draft["d"] == 10000 and (draft["m"]["width"], draft["m"]["height"]) == (1080, 1920)
     bgm = [t for t in draft["t"] if t["tt"] == 1][0]["sg"][0]

@@ -95,6 +95,7 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
     clip = tmp_path / "clip.mp4"
     shutil.copy(make_video(seconds=2), clip)
     downloads = Path(app_env["NEMO_DOWNLOAD_DIR"])
+    app_env["NEMO_ENGINE_CHUNK_DELAY"] = "0.05"  # the reply streams long enough for Escape to land
 
     tmux.start(app_command(app_env))
     tmux.wait_text("connected · local", 30)

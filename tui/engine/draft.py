@@ -1,7 +1,10 @@
 """The draft the engine stores, serves and renders (short keys; see contracts.md "The draft").
 
 Pure functions on plain dicts: every edit takes a draft and returns a *new* draft (the input is
-never mutated), so the storage can keep every version and tests can compare them.
+never mutated), so the storage can keep every version and tests can compare them. This module
+holds the shape (tracks, :func:`normalize`, adding media, the summary); the edits are in
+:mod:`tui.engine.draft_edits` (trim, cut, titles, music, mute, aspect, output, tracks) and
+:mod:`tui.engine.draft_ops` (speed, fades, volume, size, clips, title position and timing).
 
 ``infos`` maps an upload id (a segment's ``src``) to what the probe said about it:
 ``{"kind": "video"|"audio"|"image", "duration_ms": int, "width": int, "height": int,
@@ -157,189 +160,6 @@ def add_media(draft: Mapping[str, Any], upload_id: str, infos: Infos) -> tuple[d
                  "duration_ms": out["d"]}
 
 
-def set_output(draft, infos, *, resolution: str = "highest", fmt: str = "mp4"):
-    d = copy.deepcopy(dict(draft))
-    d.setdefault("m", {})
-    d["m"]["resolution"] = resolution  # the format is always MP4 (H.264/AAC): nothing to store
-    out = normalize(d, infos)
-    return out, {"status": "success", "message": f"Output set to {fmt.upper()} at {resolution} "
-                 f"({out['m']['width']}x{out['m']['height']})", "width": out["m"]["width"],
-                 "height": out["m"]["height"], "duration_ms": out["d"]}
-
-
-def _require_video(draft) -> None:
-    if not any(t.get("sg") for t in tracks_of(draft, VIDEO)):
-        raise EditError("There is no video in this project yet: upload a file or paste a video link first.")
-
-
-def _keep_ranges(draft, infos, keep: list[tuple[int, int]]) -> dict[str, Any]:
-    """Keep only the given timeline ranges (sorted, disjoint) of the video track; titles follow."""
-    d = copy.deepcopy(dict(draft))
-    d = normalize(d, infos)
-    for track in tracks_of(d, VIDEO):
-        new_sg = []
-        for seg in track.get("sg", []):
-            s, dur, inp = int(seg["s"]), int(seg["d"]), int(seg.get("in", 0))
-            pieces = [(max(s, a), min(s + dur, b)) for a, b in keep if min(s + dur, b) > max(s, a)]
-            for i, (a, b) in enumerate(pieces):
-                piece = dict(seg)
-                if i:
-                    piece["id"] = new_id("seg")
-                piece["in"] = inp + (a - s)
-                piece["d"] = b - a
-                new_sg.append(piece)
-        track["sg"] = new_sg
-
-    def shift(t: int) -> int | None:  # a timeline position after the cut, None if removed
-        removed = 0
-        prev = 0
-        for a, b in keep:
-            removed += a - prev
-            if t < a:
-                return None
-            if t < b:
-                return t - removed
-            prev = b
-        return None
-
-    for track in tracks_of(d, TEXT):
-        new_sg = []
-        for seg in track.get("sg", []):
-            s, e = int(seg["s"]), int(seg["s"]) + int(seg["d"])
-            for a, b in keep:
-                lo, hi = max(s, a), min(e, b)
-                if hi > lo:
-                    seg2 = dict(seg)
-                    seg2["s"] = shift(lo)
-                    seg2["d"] = hi - lo
-                    new_sg.append(seg2)
-                    break
-        track["sg"] = new_sg
-    return normalize(d, infos)
-
-
-def trim(draft, infos, *, start_ms: int, end_ms: int | None):
-    _require_video(draft)
-    total = normalize(draft, infos)["d"]
-    end = total if end_ms is None else min(int(end_ms), total)
-    start = max(0, int(start_ms))
-    if end <= start:
-        raise EditError(f"That range is empty: the video is {total / 1000:g} s long.")
-    out = _keep_ranges(draft, infos, [(start, end)])
-    return out, {"status": "success", "message": f"Trimmed to {start / 1000:g}-{end / 1000:g} s",
-                 "duration_ms": out["d"]}
-
-
-def cut(draft, infos, *, start_ms: int, end_ms: int):
-    _require_video(draft)
-    total = normalize(draft, infos)["d"]
-    start, end = max(0, int(start_ms)), min(int(end_ms), total)
-    if end <= start:
-        raise EditError(f"That range is empty: the video is {total / 1000:g} s long.")
-    if start == 0 and end >= total:
-        raise EditError("That would cut the whole video.")
-    keep = [(a, b) for a, b in ((0, start), (end, total)) if b > a]
-    out = _keep_ranges(draft, infos, keep)
-    return out, {"status": "success", "message": f"Cut {start / 1000:g}-{end / 1000:g} s",
-                 "duration_ms": out["d"]}
-
-
-def add_text(draft, infos, *, text: str, start_ms: int = 0, duration_ms: int | None = None, replace: bool = False):
-    """Add a title; ``replace`` swaps the existing title(s) for it (keeping the first one's
-    timing unless a new one is given)."""
-    text = text.strip()
-    if not text:
-        raise EditError("The title is empty.")
-    d = normalize(draft, infos)
-    old = [s for t in tracks_of(d, TEXT) for s in t.get("sg", [])]
-    if replace and old:
-        if start_ms is None:
-            start_ms = int(old[0].get("s", 0))
-        if duration_ms is None:
-            duration_ms = int(old[0].get("d", DEFAULT_TITLE_MS))
-        for t in tracks_of(d, TEXT):
-            t["sg"] = []
-    start_ms = start_ms or 0
-    total = d["d"]
-    start = max(0, int(start_ms))
-    if total and start >= total:
-        raise EditError(f"The title would start after the end of the video ({total / 1000:g} s).")
-    dur = int(duration_ms) if duration_ms else DEFAULT_TITLE_MS
-    if total:
-        dur = min(dur, total - start)
-    track = _track(d, TEXT, "Title", "trk_t")
-    seg = {"id": new_id("seg"), "name": "Title", "text": text, "s": start, "d": dur}
-    track["sg"].append(seg)
-    track["sg"].sort(key=lambda s: s["s"])
-    out = normalize(d, infos)
-    verb = "Changed the title to" if replace and old else "Added title"
-    return out, {"status": "success", "segment_id": seg["id"], "message": f"{verb} '{text}'",
-                 "duration_ms": out["d"]}
-
-
-def set_music(draft, infos, *, src: str, volume: int):
-    d = copy.deepcopy(dict(draft))
-    d.setdefault("t", [])
-    track = _track(d, AUDIO, "BGM", "trk_a")
-    vol = max(0, min(200, int(volume)))
-    current = [s for s in track["sg"] if s.get("src") == src]
-    if current:
-        for seg in track["sg"]:
-            seg["vol"] = vol
-        seg_id = current[0]["id"]
-    else:
-        info = infos.get(src, {})
-        seg_id = new_id("seg")
-        track["sg"] = [{"id": seg_id, "name": info.get("name") or src, "src": src, "s": 0,
-                        "d": int(info.get("duration_ms") or 0), "in": 0, "vol": vol}]
-    out = normalize(d, infos)
-    return out, {"status": "success", "segment_id": seg_id,
-                 "message": f"Background music '{infos.get(src, {}).get('name', src)}' at {vol}%",
-                 "duration_ms": out["d"]}
-
-
-def set_mute(draft, infos, *, mute: bool):
-    d = copy.deepcopy(dict(draft))
-    d.setdefault("m", {})["mute"] = bool(mute)
-    for track in tracks_of(d, VIDEO):
-        for seg in track.get("sg", []):
-            kind = infos.get(seg.get("src", ""), {}).get("kind")
-            seg["vol"] = 0 if (mute or kind == "image") else 100
-    out = normalize(d, infos)
-    return out, {"status": "success", "message": "Original audio muted" if mute else "Original audio restored",
-                 "duration_ms": out["d"]}
-
-
-def set_aspect(draft, infos, *, aspect: str | None):
-    if aspect is not None and aspect not in ASPECTS:
-        raise EditError(f"Unknown aspect ratio {aspect}; try 16:9, 9:16 or 1:1.")
-    d = copy.deepcopy(dict(draft))
-    d.setdefault("m", {})["aspect"] = aspect
-    out = normalize(d, infos)
-    return out, {"status": "success",
-                 "message": f"Aspect set to {aspect or 'the source'} ({out['m']['width']}x{out['m']['height']})",
-                 "duration_ms": out["d"]}
-
-
-def remove_track(draft, infos, *, track_type: int | None = None, index: int | None = None):
-    d = copy.deepcopy(dict(draft))
-    tracks = d.get("t", [])
-    if index is not None:
-        if not 1 <= index <= len(tracks):
-            raise EditError(f"There is no track {index}: the timeline has {len(tracks)}.")
-        removed = [tracks[index - 1]]
-    else:
-        removed = [t for t in tracks if t.get("tt") == track_type]
-        if not removed:
-            label = {VIDEO: "video", AUDIO: "music", TEXT: "title"}.get(track_type, "such")
-            raise EditError(f"There is no {label} track to remove.")
-    ids = {t["id"] for t in removed}
-    d["t"] = [t for t in tracks if t["id"] not in ids]
-    out = normalize(d, infos)
-    names = ", ".join(t.get("name", "track") for t in removed)
-    return out, {"status": "success", "message": f"Removed {names} track", "duration_ms": out["d"]}
-
-
 # --- describing ----------------------------------------------------------------------------
 
 def _secs(ms: int) -> str:
@@ -382,4 +202,17 @@ def describe(draft: Mapping[str, Any]) -> str:
             f"{m.get('width')}x{m.get('height')} ({m.get('resolution', 'highest')}"
             f"{', ' + m['aspect'] if m.get('aspect') else ''}{', muted' if m.get('mute') else ''})."
         )
+        fx = []
+        speeds = sorted({float(s["spd"]) for t in tracks_of(draft, VIDEO) for s in t.get("sg", []) if s.get("spd")})
+        if speeds:
+            fx.append("speed " + "/".join(f"{x:g}x" for x in speeds))
+        fx += [f"fade {k} {m[f'fade_{k}'] / 1000:g} s" for k in ("in", "out") if m.get(f"fade_{k}")]
+        if m.get("fit") == "crop":
+            fx.append("cropped to fill")
+        if m.get("max_mb"):
+            fx.append(f"file under {m['max_mb']:g} MB")
+        elif m.get("compact"):
+            fx.append("smaller file")
+        if fx:
+            lines.append("Effects: " + ", ".join(fx) + ".")
     return "\n".join(lines)

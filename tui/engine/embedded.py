@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import threading
 import time
@@ -19,19 +20,34 @@ class EngineStartError(RuntimeError):
     pass
 
 
+def _pacing_from_env() -> dict[str, float]:
+    out = {}
+    for key in ("chunk_delay", "tool_delay", "silent_ratio"):
+        value = os.environ.get(f"NEMO_ENGINE_{key.upper()}", "").strip()
+        try:
+            out[key] = float(value)
+        except ValueError:
+            continue  # unset or not a number: the default
+    return out
+
+
 class EmbeddedEngine:
     """uvicorn on a loopback port in a daemon thread.
 
     ``start()`` returns the base URL once GET /healthz answers; ``stop()`` shuts uvicorn down
     (the app's lifespan stops the render workers). Also a context manager. Extra keyword
     arguments go to ``create_app`` (heartbeat_interval, media, silent_ratio, ...).
+
+    The cloud's pacing quirks are off by default; a test that needs a run to last (to press
+    Escape during it) or silent runs sets ``NEMO_ENGINE_CHUNK_DELAY``, ``NEMO_ENGINE_TOOL_DELAY``
+    or ``NEMO_ENGINE_SILENT_RATIO`` (numbers) in the environment of the process.
     """
 
     def __init__(self, data_dir: Path, host: str = "127.0.0.1", port: int = 0, **app_options: Any):
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port
-        self.app_options = app_options
+        self.app_options = {**_pacing_from_env(), **app_options}
         self.base_url: str | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None

@@ -28,16 +28,19 @@ class EngineOptions:
 
     Pacing: ``heartbeat_interval`` seconds of silence before a heartbeat; ``chunk_delay`` between
     streamed reply pieces; ``tool_delay`` per edit tool (heartbeats go out meanwhile);
-    ``silent_ratio`` share of edit runs that end with tool events only (0 never, 1 always).
+    ``silent_ratio`` share of edit runs that end with tool events only (0 never, 1 always; the
+    cloud's ~0.3 only when a test asks). The cloud's pacing quirks are off by default: a local
+    user gains nothing from imitated cloud delays (the embedded engine reads
+    ``NEMO_ENGINE_CHUNK_DELAY`` / ``_TOOL_DELAY`` / ``_SILENT_RATIO`` for tests that need them).
     """
 
     heartbeat_interval: float = 5.0
     media: Any = None  # probe / ingest_url / render_draft; None: tui.engine.media, imported lazily
-    silent_ratio: float = 0.3
+    silent_ratio: float = 0.0
     edit_cost: int = 10  # credits per edit run
     token_ttl: float = TOKEN_TTL
-    chunk_delay: float = 0.03
-    tool_delay: float = 0.2
+    chunk_delay: float = 0.0
+    tool_delay: float = 0.0
     # --- access ---
     new_client_limit: int = 20  # new client ids per address per window, then HTTP 429
     new_client_window: float = 600.0

@@ -12,10 +12,11 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from tui.engine import adk, agent
+from tui.engine import adk, agent, history
 from tui.engine import draft as drafts
 from tui.engine.envelope import scrub_paths
-from tui.engine.intents import parse
+from tui.engine.intents import EDIT_KINDS, HISTORY_KINDS, parse
+from tui.engine.nlu.replies import error_text, help_text, say
 
 if TYPE_CHECKING:
     from tui.engine.service import Engine
@@ -51,8 +52,11 @@ class AgentRun:
         uploads = await self.db(self.store.uploads, self.session_id)
         known = {u["source_url"] for u in uploads if u.get("source_url")}
         self.new_urls = [u for u in self.request.urls if u not in known]
-        self.is_edit = bool(self.new_urls) or any(i.kind in agent.EDIT_KINDS for i in self.request.intents)
-        self.cost = self.engine.edit_cost if self.is_edit else 0
+        kinds = set(self.request.kinds())
+        self.is_edit = bool(self.new_urls) or bool(kinds & (EDIT_KINDS | HISTORY_KINDS))
+        # undo/redo/revert are free; an edit costs credits only if it changes something
+        # (frozen now, charged or released when the run ends)
+        self.cost = self.engine.edit_cost if (self.new_urls or kinds & EDIT_KINDS) else 0
         if self.cost:
             balance = await self.db(self.store.balance, self.user_id)
             return balance["available"] >= self.cost, self.cost
@@ -98,12 +102,13 @@ class AgentRun:
         req = self.request
         draft, _version = await self.db(self.store.latest_draft, self.session_id)
         uploads = await self.db(self.store.uploads, self.session_id)
+        lang = req.lang
         if not self.is_edit:
             p = agent.plan(req, draft, [*uploads])
             if req.urls and not req.intents:
-                text = "That link is already in this project.\n" + drafts.describe(draft)
+                text = say("link_known", lang) + "\n" + drafts.describe(draft)
             else:
-                text = p.reply or "\n".join(p.notes) or agent.HELP_TEXT
+                text = "\n\n".join([x for x in (p.reply, *p.notes) if x]) or help_text(lang)
             await self.say(emit, text)
             return text
 
@@ -113,7 +118,7 @@ class AgentRun:
 
         first_plan = agent.plan(req, draft, [*uploads])
         if not silent:
-            intro = agent.intro_text(first_plan.calls, self.new_urls)
+            intro = agent.intro_text(first_plan.calls, self.new_urls, lang)
             if intro:
                 await self.say(emit, intro)
 
@@ -139,52 +144,100 @@ class AgentRun:
                 {"status": "success", "upload_id": row["upload_id"], "message": f"Fetched {row['filename']}",
                  "duration": row["duration"], "width": row["width"], "height": row["height"]},
                 state_delta={"draft_version": version}))
-            done.append(f"fetched {row['filename']} ({row['width']}x{row['height']})"
-                        if row.get("width") else f"fetched {row['filename']}")
+            size = f" ({row['width']}x{row['height']})" if row.get("width") else ""
+            done.append(f"已获取 {row['filename']}{size}" if lang == "zh" else f"fetched {row['filename']}{size}")
         # 2. the edits, planned on the draft as it is now (one run edits a session at a time)
+        before_ms = int(draft.get("d", 0)) or None
+        start_draft = draft
         async with self.engine.session_lock(self.session_id):
-            the_plan, draft, done_edits, failed_edits = await self._edit(emit)
+            the_plan, draft, done_edits, unchanged, failed_edits = await self._edit(emit)
         done += done_edits
         failed += failed_edits
 
-        # 3. credits: charged when something was done, else released
+        # 3. credits: charged when something was done and the project changed, else released
+        net_zero = bool(done) and not agent.changed(start_draft, draft)  # "trim it ... then undo"
         if self.frozen:
-            if done:
+            if done and not net_zero:
                 await self.db(self.store.charge, self.user_id, self.invocation_id)
             else:
                 await self.db(self.store.release, self.user_id, self.invocation_id)
             self.frozen = False
 
-        final = agent.final_text(done, failed, the_plan.notes, draft)
-        if silent and not failed and not the_plan.notes and done:
+        final = agent.final_text(done, unchanged, failed, the_plan.notes, draft, lang, before_ms=before_ms,
+                                 net_zero=net_zero)
+        if silent and not failed and not unchanged and not the_plan.notes and done:
             return SILENT_PREFIX + "; ".join(done)
         if final:
             await self.say(emit, final)
         return final
 
-    async def _edit(self, emit: Emit) -> tuple[agent.Plan, dict[str, Any], list[str], list[str]]:
-        """Plan the request on the current draft and apply each call (a new version each)."""
+    async def _history(self, call: agent.ToolCall) -> tuple[dict[str, Any] | None, str, str]:
+        """The draft an undo/redo/revert restores, its reason and the result message; None
+        and the reply when there is nothing to go back to."""
+        op = call.args["operation"]
+        rows = await self.db(self.store.draft_history, self.session_id)
+        lang = self.request.lang
+        if op == "undo":
+            target, steps = history.undo_target(rows, int(call.args.get("steps", 1)))
+            reason, empty = f"undo {steps}", say("nothing_to_undo", lang)
+        elif op == "redo":
+            target, reason, empty = history.redo_target(rows), "redo", say("nothing_to_redo", lang)
+        else:
+            target, reason, empty = history.original_target(rows), "revert", say("nothing_to_revert", lang)
+        if target is None:
+            return None, reason, empty
+        restored = await self.db(self.store.draft_version, self.session_id, target)
+        return restored, reason, f"Back to version {target}"
+
+    async def _edit(self, emit: Emit) -> tuple[agent.Plan, dict[str, Any], list[str], list[str], list[str]]:
+        """Plan the request on the current draft and apply each call (a new version for each
+        call that changed something; the first of the run is the undo step's start)."""
         done: list[str] = []
+        unchanged: list[str] = []
         failed: list[str] = []
+        lang = self.request.lang
         draft, _version = await self.db(self.store.latest_draft, self.session_id)
         uploads = await self.db(self.store.uploads, self.session_id)
         infos = self.engine.infos(uploads)
         the_plan = agent.plan(self.request, draft, [*uploads])
+        saved_in_run = False
         for call in the_plan.calls:
             call_id = adk.new_call_id()
             emit(adk.call_event(self.invocation_id, call_id, call.name, call.args))
             if self.engine.tool_delay:
                 await asyncio.sleep(self.engine.tool_delay)  # the tool "works": heartbeats go out meanwhile
+            op = str(call.args.get("operation", ""))
             try:
-                new_draft, result = agent.apply_call(draft, infos, call)
+                if op in agent.HISTORY_OPS:
+                    restored, reason, message = await self._history(call)
+                    if restored is None:
+                        emit(adk.response_event(self.invocation_id, call_id, call.name,
+                                                {"status": "error", "message": message}))
+                        unchanged.append(message)
+                        continue
+                    new_draft, result = restored, {"status": "success", "message": message,
+                                                   "duration_ms": int(restored.get("d", 0))}
+                    saved_in_run = False  # what follows an undo is a step of its own
+                else:
+                    new_draft, result = agent.apply_call(draft, infos, call)
+                    reason = ("+" if saved_in_run else "") + op
             except drafts.EditError as exc:
                 emit(adk.response_event(self.invocation_id, call_id, call.name,
                                         {"status": "error", "message": str(exc)}))
-                failed.append(str(exc))
+                failed.append(say("failed", lang, what=call.label, why=error_text(str(exc), lang)))
                 continue
-            version = await self.db(self.store.save_draft, self.session_id, new_draft, call.args.get("operation", ""))
+            if not agent.changed(draft, new_draft):
+                if op == "set_output" and self.new_urls:
+                    continue  # "download <link> in MP4 at the highest resolution": the fetch did it
+                emit(adk.response_event(self.invocation_id, call_id, call.name,
+                                        {"status": "unchanged", "message": "Nothing changed"}))
+                unchanged.append(say("unchanged", lang, what=call.label,
+                                     why="已经是这样了。" if lang == "zh" else "it already was like that."))
+                continue
+            version = await self.db(self.store.save_draft, self.session_id, new_draft, reason)
+            saved_in_run = op not in agent.HISTORY_OPS
             draft = new_draft
             emit(adk.response_event(self.invocation_id, call_id, call.name, result,
                                     state_delta={"draft_version": version}))
-            done.append(result.get("message", call.label))
-        return the_plan, draft, done, failed
+            done.append(call.label if lang == "zh" else str(result.get("message", call.label)))
+        return the_plan, draft, done, unchanged, failed

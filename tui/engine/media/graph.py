@@ -8,6 +8,11 @@ no stream is rebased on its own first timestamp; a stream that starts late is pa
 start (video with its first frame, audio with silence), so A/V offsets in the source survive
 trims, titles, concat and music.
 
+The draft's effects (effects.py: speed, fades, music fades, title positions, crop-to-fill,
+a size cap) are pieces put into these chains: speed scales each input's timestamps (from its
+one origin) before the fps filter; the fit (pad, or crop to fill) comes after the display
+geometry is applied.
+
 Output: H.264 High, yuv420p, limited range, 8-bit + AAC-LC 48 kHz stereo, +faststart.
 """
 
@@ -16,6 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import effects as _fx
 from .plan import Clip, Plan, Title, even
 from .probe import MediaInfo
 from .titles import check_title
@@ -61,28 +67,34 @@ def num(x: float) -> str:
 # ---------------------------------------------------------------------------- inputs
 
 def input_args(clip: Clip, fps: float, *, loop_audio: bool = False) -> list[str]:
-    """The -i arguments for one clip: seek, length, image looping, autorotation."""
+    """The -i arguments for one clip: seek, length (of the source: output seconds times the
+    speed), image looping, autorotation."""
     info = clip.info
+    length = num(_fx.source_seconds(clip.dur_s, clip.speed))
     if info.kind == "image":
         if info.container.split(",")[0] in _ANIMATED_IMAGE_FORMATS:
-            return ["-ignore_loop", "0", "-t", num(clip.dur_s), "-i", str(clip.path)]
+            return ["-ignore_loop", "0", "-t", length, "-i", str(clip.path)]
         # One picture a second is read and decoded; the fps filter repeats it (a 24-megapixel
         # photo decoded 30 times a second would make the render 6x slower).
         return ["-noautorotate", "-f", "image2", "-pattern_type", "none", "-loop", "1",
-                "-framerate", "1", "-t", num(clip.dur_s), "-i", str(clip.path)]
+                "-framerate", "1", "-t", length, "-i", str(clip.path)]
     args: list[str] = []
     if loop_audio and clip.in_s + clip.dur_s > info.duration_s + 0.05:
         args += ["-stream_loop", "-1"]
     if clip.in_s > 0:
         args += ["-ss", num(clip.in_s)]
-    return args + ["-t", num(clip.dur_s), "-i", str(clip.path)]
+    return args + ["-t", length, "-i", str(clip.path)]
 
 
 # ---------------------------------------------------------------------------- pictures
 
-def _fit(info: MediaInfo, width: int, height: int) -> tuple[int, int]:
-    """The source's display size scaled to fit inside the canvas (even sides)."""
+def _fit(info: MediaInfo, width: int, height: int, *, fill: bool = False) -> tuple[int, int]:
+    """The source's display size scaled to fit inside the canvas (even sides); with fill, to
+    cover it (at least the canvas on both sides; the rest is cropped)."""
     dw, dh = info.width or width, info.height or height
+    if fill:
+        scale = max(width / dw, height / dh)
+        return max(width, even(dw * scale)), max(height, even(dh * scale))
     scale = min(width / dw, height / dh)
     return min(width, even(dw * scale)), min(height, even(dh * scale))
 
@@ -93,11 +105,15 @@ def _colour(info: MediaInfo) -> str:
 
 
 def _place(info: MediaInfo, plan: Plan) -> str:
-    """Scale to the display size fitted in the canvas (square pixels), pad, 8-bit 4:2:0 tv range."""
+    """Scale to the display size (square pixels) fitted in the canvas, then the draft's fit
+    (effects.fit_mode: black bars, or cropped to fill), 8-bit 4:2:0 tv range. One scale does
+    both: the display size and the fit are arithmetic on the probed display geometry."""
     W, H = plan.width, plan.height
-    fw, fh = _fit(info, W, H)
+    crop = _fx.fit_mode(plan.meta) == "crop"
+    fw, fh = _fit(info, W, H, fill=crop)
+    fit = f"crop={W}:{H}" if crop else f"pad={W}:{H}:(ow-iw)/2:(oh-ih)/2:color=black"
     return (f"{_colour(info)}scale={fw}:{fh}:out_range=tv:out_color_matrix=bt709,setsar=1,"
-            f"pad={W}:{H}:(ow-iw)/2:(oh-ih)/2:color=black,format=yuv420p")
+            f"{fit},format=yuv420p")
 
 
 def _hold(duration: float) -> str:
@@ -107,8 +123,9 @@ def _hold(duration: float) -> str:
 
 
 def video_clip_filters(n: int, index: int, clip: Clip, plan: Plan) -> str:
-    """A video source on the video track -> [v{n}]: late starts padded, normalised, fitted."""
-    return (f"[{index}:v:0]fps={num(plan.fps)}:start_time=0,{_place(clip.info, plan)},"
+    """A video source on the video track -> [v{n}]: sped (timestamps scaled from the input's
+    origin), late starts padded, normalised, fitted."""
+    return (f"[{index}:v:0]{_fx.video_speed(clip.speed)}fps={num(plan.fps)}:start_time=0,{_place(clip.info, plan)},"
             f"{_hold(clip.dur_s)}[v{n}]")
 
 
@@ -117,7 +134,7 @@ def image_clip_filters(n: int, index: int, clip: Clip, plan: Plan) -> str:
     upright = _ORIENTATION_FILTERS.get(clip.info.orientation)
     upright = f"{upright}," if upright else ""
     # Scaled before the fps filter repeats it: one big picture scaled once a second, not 30 times.
-    return (f"[{index}:v:0]{upright}setpts=PTS-STARTPTS,{_place(clip.info, plan)},"
+    return (f"[{index}:v:0]{upright}setpts=PTS-STARTPTS,{_fx.video_speed(clip.speed)}{_place(clip.info, plan)},"
             f"fps={num(plan.fps)}:start_time=0,{_hold(clip.dur_s)}[v{n}]")
 
 
@@ -142,9 +159,10 @@ def _volume(vol: float) -> str:
 
 
 def clip_audio_filters(n: int, index: int, clip: Clip) -> str:
-    """The sound of a video-track clip -> [a{n}], exactly as long as its picture."""
+    """The sound of a video-track clip -> [a{n}], exactly as long as its picture (at the
+    clip's speed: tempo changed, pitch kept)."""
     D = num(clip.dur_s)
-    return (f"[{index}:a:0]{audio_format(clip.info)},{_volume(clip.vol)}"
+    return (f"[{index}:a:0]{audio_format(clip.info)},{_fx.audio_speed(clip.speed)}{_volume(clip.vol)}"
             f"apad=whole_dur={D},atrim=end={D},asetpts=PTS-STARTPTS[a{n}]")
 
 
@@ -155,20 +173,22 @@ def silence_filters(label: str, duration: float) -> str:
 
 
 def music_filters(k: int, index: int, clip: Clip) -> str:
-    """Background music -> [m{k}], delayed to its timeline start."""
+    """Background music -> [m{k}], faded in/out (the segment's fi/fo), delayed to its timeline start."""
     delay = int(round(clip.start_s * 1000))
     return (f"[{index}:a:0]{audio_format(clip.info)},{_volume(clip.vol)}"
-            f"atrim=end={num(clip.dur_s)},adelay=delays={delay}:all=1[m{k}]")
+            f"atrim=end={num(clip.dur_s)},{_fx.music_fades(clip.seg, clip.dur_s)}adelay=delays={delay}:all=1[m{k}]")
 
 
 # ---------------------------------------------------------------------------- titles
 
 def title_filter(title: Title, width: int, height: int) -> str | None:
-    """drawtext for one title (None when no font can draw any of it; see titles.check_title)."""
+    """drawtext for one title at its position (effects.title_xy); None when no font can draw
+    any of it (see titles.check_title)."""
     check = check_title(title.text)
     if not check.text:
         return None
     text = check.text
+    x, y = _fx.title_xy(title.pos)
     longest = max((len(line) for line in text.splitlines()), default=1) or 1
     size = max(12, int(min(height * 0.08, width * 0.9 / (0.6 * longest))))
     opts = [
@@ -179,8 +199,8 @@ def title_filter(title: Title, width: int, height: int) -> str | None:
         "fontcolor=white",
         f"borderw={max(1, size // 16)}",
         "bordercolor=black@0.8",
-        "x=(w-text_w)/2",
-        "y=(h-text_h)/2",
+        f"x={x}",
+        f"y={y}",
         f"enable=between(t\\,{num(title.start_s)}\\,{num(title.end_s)})",
     ]
     return "drawtext=" + ":".join(opts)
@@ -241,14 +261,17 @@ def encode_command(plan: Plan, out: Path) -> list[str]:
             "dropout_transition=0:normalize=0[aout]"
         )
         aout = "[aout]"
+    fades, vout, aout = _fx.fade_graph(plan.meta, plan.total_s, vout, aout)
+    graph += fades
 
+    # rate_args: -crf (or a capped bitrate for a size cap) and -c:a aac -b:a ...
+    rate = _fx.rate_args(plan.meta, plan.total_s, X264_CRF, AUDIO_BITRATE)
     return args + [
         "-filter_complex", ";".join(graph),
         "-map", vout, "-map", aout,
-        "-c:v", "libx264", "-preset", X264_PRESET, "-crf", X264_CRF, "-profile:v", "high",
+        "-c:v", "libx264", "-preset", X264_PRESET, *rate, "-profile:v", "high",
         "-pix_fmt", "yuv420p", "-color_range", "tv", "-r", num(fps),
-        "-c:a", "aac", "-profile:a", "aac_low", "-b:a", AUDIO_BITRATE,
-        "-ar", str(SAMPLE_RATE), "-ac", "2",
+        "-profile:a", "aac_low", "-ar", str(SAMPLE_RATE), "-ac", "2",
         "-t", T, "-movflags", "+faststart", "-f", "mp4", str(out),
     ]
 

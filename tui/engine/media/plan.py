@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import effects as _fx
 from . import limits as _limits
 from .errors import MediaError, RenderError
 from .probe import MediaInfo, probe
@@ -37,9 +38,11 @@ _PLAYABLE_H264_PROFILES = {"High", "Main", "Constrained Baseline"}
 
 @dataclass
 class Clip:
-    """One source played in the output: in_s/dur_s in seconds of the source's own clock
-    (its time origin is 0); start_s is the timeline start (music only; video clips play
-    back to back); vol 1.0 = 100 %."""
+    """One source played in the output: in_s in seconds of the source's own clock (its time
+    origin is 0); dur_s in seconds of the output (it plays ``dur_s * speed`` seconds of the
+    source); start_s is the timeline start (music only; video clips play back to back); vol
+    1.0 = 100 %; speed: source seconds per output second (effects.segment_speed); seg: the
+    draft segment, for the effects that read it (music fades)."""
 
     name: str
     path: Path
@@ -48,20 +51,25 @@ class Clip:
     dur_s: float
     vol: float
     start_s: float = 0.0
+    speed: float = 1.0
+    seg: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class Title:
-    """A title drawn from start_s to end_s (seconds of the output)."""
+    """A title drawn from start_s to end_s (seconds of the output) at pos (the draft's
+    ``pos``: None/"center", "top", "bottom-left", ...; effects.title_xy)."""
 
     text: str
     start_s: float
     end_s: float
+    pos: Any = None
 
 
 @dataclass
 class Plan:
-    """Everything the filter graph needs: canvas (even width/height), fps, total length."""
+    """Everything the filter graph needs: canvas (even width/height), fps, total length;
+    meta: the draft's ``m`` (the effects read fades, fit, size cap from it)."""
 
     width: int
     height: int
@@ -72,6 +80,7 @@ class Plan:
     music: list[Clip] = field(default_factory=list)
     titles: list[Title] = field(default_factory=list)
     remux: bool = False
+    meta: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def notes(self) -> list[str]:
@@ -221,10 +230,15 @@ def _source(seg: Mapping[str, Any], sources: Mapping[str, Path | str]) -> tuple[
 
 
 def _clip(kind: int | None, seg: Mapping[str, Any], sources: Mapping[str, Path | str]) -> Clip | None:
-    """A clip whose length is bounded by what its source really holds (None: nothing plays)."""
+    """A clip whose length is bounded by what its source really holds (None: nothing plays).
+
+    The segment's ``d`` is its length on the timeline; at a speed other than 1x (video track
+    only) it plays ``d * speed`` seconds of its source.
+    """
     name, path, info = _source(seg, sources)
     dur = _ms(seg, "d", "duration", "duration_ms")
     in_s = _ms(seg, "in", "in_ms", "source_in")
+    speed = _fx.segment_speed(seg) if kind == VIDEO_TRACK else 1.0
     if info.kind == "image":
         dur = dur if dur > 0 else IMAGE_SECONDS
         in_s = 0.0
@@ -232,8 +246,9 @@ def _clip(kind: int | None, seg: Mapping[str, Any], sources: Mapping[str, Path |
         if info.duration_s > 0 and in_s > info.duration_s - 0.1:
             # An in-point past the end of the source: music wraps around, pictures show
             # the source's last stretch rather than nothing.
-            in_s = in_s % info.duration_s if kind == AUDIO_TRACK else max(0.0, info.duration_s - (dur or 0))
-        rest = max(0.0, info.duration_s - in_s)
+            in_s = (in_s % info.duration_s if kind == AUDIO_TRACK
+                    else max(0.0, info.duration_s - _fx.source_seconds(dur or 0, speed)))
+        rest = max(0.0, info.duration_s - in_s) / speed  # seconds of the output
         if dur <= 0:  # no duration: play the rest of the source
             dur = rest
         elif kind == VIDEO_TRACK:
@@ -242,7 +257,7 @@ def _clip(kind: int | None, seg: Mapping[str, Any], sources: Mapping[str, Path |
             dur = min(dur, rest + HOLD_MAX_S)
     if dur <= 0:
         return None
-    return Clip(name, path, info, in_s, dur, _volume(seg), _ms(seg, "s", "start", "start_ms"))
+    return Clip(name, path, info, in_s, dur, _volume(seg), _ms(seg, "s", "start", "start_ms"), speed, seg)
 
 
 def _check_bounds(width: int, height: int, fps: float, total: float) -> None:
@@ -276,7 +291,7 @@ def plan_draft(draft: Mapping[str, Any], sources: Mapping[str, Path | str]) -> P
                 start = _ms(seg, "s", "start", "start_ms")
                 dur = _ms(seg, "d", "duration", "duration_ms")
                 if text.strip() and dur > 0:
-                    titles.append(Title(text, start, start + dur))
+                    titles.append(Title(text, start, start + dur, _get(seg, "pos")))
                 continue
             if kind not in (VIDEO_TRACK, AUDIO_TRACK):
                 continue
@@ -299,8 +314,8 @@ def plan_draft(draft: Mapping[str, Any], sources: Mapping[str, Path | str]) -> P
     if total <= 0:
         raise RenderError("The draft has nothing to render yet: add a video, an image or music first.")
     _check_bounds(width, height, fps, total)
-    titles = [Title(t.text, t.start_s, min(t.end_s, total)) for t in titles if t.start_s < total]
-    plan = Plan(width, height, fps, round(total, 3), bool(meta.get("mute")), clips, music, titles)
+    titles = [Title(t.text, t.start_s, min(t.end_s, total), t.pos) for t in titles if t.start_s < total]
+    plan = Plan(width, height, fps, round(total, 3), bool(meta.get("mute")), clips, music, titles, meta=meta)
     plan.remux = can_remux(plan)
     return plan
 
@@ -320,8 +335,11 @@ def plays_everywhere(info: MediaInfo) -> bool:
 
 
 def can_remux(plan: Plan) -> bool:
-    """One untouched clip that plays everywhere, already at the output size: stream copy."""
+    """One untouched clip that plays everywhere, already at the output size, with no effect
+    that needs an encode (speed, fades, a size cap): stream copy."""
     if len(plan.clips) != 1 or plan.music or plan.titles or plan.mute:
+        return False
+    if _fx.needs_encode(plan.meta, (c.speed for c in plan.clips)):
         return False
     clip = plan.clips[0]
     info = clip.info
