@@ -134,3 +134,25 @@ def test_the_draft_has_exactly_the_documented_keys():
     video, music, title = (t["sg"][0] for t in draft["t"])
     assert set(video) == set(music) == {"id", "name", "src", "s", "d", "in", "vol"}
     assert set(title) == {"id", "name", "text", "s", "d"}
+
+
+def test_adding_many_uploads_is_one_copy_and_one_normalize(monkeypatch):
+    """Issue 13 #6: adding N uploads in one request costs one draft copy and one normalize (the
+    old path normalized the whole draft once per upload: quadratic). Same segments as adding
+    them one by one."""
+    from tui.engine import draft as drafts
+
+    infos = {f"up_{i}": {"kind": "video", "name": f"clip{i}.mp4", "duration_ms": 1000, "width": 640, "height": 360}
+             for i in range(300)}
+    infos["up_music"] = {"kind": "audio", "name": "beat.mp3", "duration_ms": 5000}
+    ids = [*infos]
+    one_by_one = drafts.new_draft()
+    for upload_id in ids:
+        one_by_one, _ = drafts.add_media(one_by_one, upload_id, infos)
+    calls = []
+    real = drafts.normalize
+    monkeypatch.setattr(drafts, "normalize", lambda d, i: calls.append(1) or real(d, i))
+    together = drafts.add_medias(drafts.new_draft(), ids, infos)
+    assert len(calls) == 1
+    strip = lambda d: [[(s["src"], s["s"], s["d"]) for s in t["sg"]] for t in d["t"]]  # noqa: E731
+    assert strip(together) == strip(one_by_one) and together["d"] == one_by_one["d"] == 300_000

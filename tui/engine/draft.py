@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tui.contract import ASPECTS as ASPECTS
@@ -133,9 +133,9 @@ def normalize(draft: Mapping[str, Any], infos: Infos) -> dict[str, Any]:
 
 # --- edits (each returns (new_draft, result dict for the functionResponse)) ---------------
 
-def add_media(draft: Mapping[str, Any], upload_id: str, infos: Infos) -> tuple[dict[str, Any], dict[str, Any]]:
+def _append_media(d: dict[str, Any], upload_id: str, infos: Infos) -> tuple[dict[str, Any], str]:
+    """Append ``upload_id`` as a segment to ``d`` in place -> (the segment, "video"|"image"|"music")."""
     info = infos[upload_id]
-    d = copy.deepcopy(dict(draft))
     d.setdefault("t", [])
     kind = info.get("kind")
     seg = {"id": new_id("seg"), "name": info.get("name") or upload_id, "src": upload_id, "s": 0, "in": 0}
@@ -155,9 +155,25 @@ def add_media(draft: Mapping[str, Any], upload_id: str, infos: Infos) -> tuple[d
         track["sg"] = [seg]  # one background track: a new audio file replaces the previous one
     else:
         track["sg"].append(seg)
+    return seg, what
+
+
+def add_media(draft: Mapping[str, Any], upload_id: str, infos: Infos) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A copy of ``draft`` with ``upload_id`` added -> (the new draft, the tool result)."""
+    d = copy.deepcopy(dict(draft))
+    seg, what = _append_media(d, upload_id, infos)
     out = normalize(d, infos)
     return out, {"status": "success", "segment_id": seg["id"], "message": f"Added {what} '{seg['name']}'",
                  "duration_ms": out["d"]}
+
+
+def add_medias(draft: Mapping[str, Any], upload_ids: Sequence[str], infos: Infos) -> dict[str, Any]:
+    """A copy of ``draft`` with every upload added in order: one copy and one normalize for
+    them all, so the work grows linearly with the number of uploads (not quadratically)."""
+    d = copy.deepcopy(dict(draft))
+    for upload_id in upload_ids:
+        _append_media(d, upload_id, infos)
+    return normalize(d, infos)
 
 
 # --- describing ----------------------------------------------------------------------------

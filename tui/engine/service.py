@@ -78,9 +78,7 @@ def infos(uploads: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
 def _add_all(
     draft: dict[str, Any], rows: Sequence[Mapping[str, Any]], known: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
-    for row in rows:
-        draft, _result = drafts.add_media(draft, row["upload_id"], known)
-    return draft
+    return drafts.add_medias(draft, [row["upload_id"] for row in rows], known)
 
 
 class Engine:
