@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_helpers import Api, FakeMedia, fake_file
+from engine_helpers import Api, FakeMedia, fake_file, texts
 
 
 @dataclass
@@ -60,3 +60,14 @@ def test_notes_reach_the_render_status_and_the_upload_answer(start_engine, tmp_p
         assert done["summary"] == "H.264/AAC MP4 · 1280x720 · 0:06 · 3.4 MB" and done["notes"] == list(notes)
     else:  # control: nothing noted, the documented shapes only
         assert "notes" not in file and "summary" not in done and "notes" not in done
+
+
+def test_a_title_with_characters_no_font_draws_is_reported_in_the_chat(api, tmp_path) -> None:
+    """"add the title ..." with a character no font has (U+0378, unassigned): the reply says so
+    and that the rest of the title is there; a plain title (control) gets no such sentence."""
+    sid = api.session()
+    api.upload(sid, fake_file(tmp_path, "city.mp4", duration_s=6, width=1280, height=720))
+    plain = " ".join(texts(api.run(sid, 'add the title "Grand opening"')))
+    odd = " ".join(texts(api.run(sid, 'change the title to "Grand \u0378 opening"')))
+    assert "cannot be drawn" not in plain
+    assert "cannot be drawn in the video" in odd and "the rest of the title is there" in odd

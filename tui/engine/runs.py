@@ -163,9 +163,10 @@ class AgentRun:
                 await self.db(self.store.release, self.user_id, self.invocation_id)
             self.frozen = False
 
-        final = agent.final_text(done, unchanged, failed, the_plan.notes, draft, lang, before_ms=before_ms,
+        notes = [*the_plan.notes, *_title_notes(start_draft, draft)]  # characters no font can draw
+        final = agent.final_text(done, unchanged, failed, notes, draft, lang, before_ms=before_ms,
                                  net_zero=net_zero)
-        if silent and not failed and not unchanged and not the_plan.notes and done:
+        if silent and not failed and not unchanged and not notes and done:
             return SILENT_PREFIX + "; ".join(done)
         if final:
             await self.say(emit, final)
@@ -241,3 +242,22 @@ class AgentRun:
                                     state_delta={"draft_version": version}))
             done.append(call.label if lang == "zh" else str(result.get("message", call.label)))
         return the_plan, draft, done, unchanged, failed
+
+
+def _title_notes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """For each title text that is new in ``after``: the sentence saying which characters no
+    font can draw (tui.engine.media.titles.check_title), so the chat tells the user before
+    the export does."""
+    from tui.engine.media.titles import check_title
+
+    def texts(draft: dict[str, Any]) -> list[str]:
+        return [seg["text"] for track in drafts.tracks_of(draft, drafts.TEXT) for seg in track.get("sg", [])
+                if isinstance(seg.get("text"), str)]
+
+    old = set(texts(before))
+    notes: list[str] = []
+    for text in texts(after):
+        note = check_title(text).note if text not in old else None
+        if note and note not in notes:
+            notes.append(note)
+    return notes
