@@ -36,6 +36,11 @@ ACCEPTED_FORMATS = (
     f"audio {' '.join(sorted(AUDIO_EXTENSIONS))}"
 )
 """The accepted formats in words, for error messages."""
+LOCAL_VIDEO_EXTENSIONS = frozenset({"ts", "mts", "m2ts", "mpg", "mpeg", "vob", "m4v", "3gp", "ogv", "flv", "wmv"})
+LOCAL_AUDIO_EXTENSIONS = frozenset({"opus", "ogg", "flac", "oga", "wma"})
+LOCAL_EXTENSIONS = ACCEPTED_EXTENSIONS | LOCAL_VIDEO_EXTENSIONS | LOCAL_AUDIO_EXTENSIONS
+"""What the embedded engine also takes (a local-only extension: recordings and files as people
+have them: MPEG-TS, DVD, Ogg, FLV, FLAC, Opus; the engine probes the content, not the name)."""
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 """Largest file per upload, in bytes ("500 MB")."""
 
@@ -155,7 +160,7 @@ paths = Paths()
 __all__ = [
     "ACCEPTED_EXTENSIONS", "ACCEPTED_FORMATS", "APP_NAME", "ASPECTS", "AUDIO_EXTENSIONS", "DEFAULT_SIZE",
     "HEADER_CLIENT_ID", "HEADER_SKILL_PLATFORM", "HEADER_SKILL_SOURCE", "HEADER_SKILL_VERSION", "HIGHEST",
-    "IMAGE_EXTENSIONS", "MAX_SIDE", "MAX_UPLOAD_BYTES", "PLATFORMS", "RESOLUTIONS", "SKILL_HEADERS",
+    "IMAGE_EXTENSIONS", "LOCAL_AUDIO_EXTENSIONS", "LOCAL_EXTENSIONS", "LOCAL_VIDEO_EXTENSIONS", "MAX_SIDE", "MAX_UPLOAD_BYTES", "PLATFORMS", "RESOLUTIONS", "SKILL_HEADERS",
     "SKILL_SOURCE", "TRACK_AUDIO", "TRACK_KINDS", "TRACK_TEXT", "TRACK_VIDEO", "VIDEO_EXTENSIONS", "Paths",
     "even", "format_bytes", "output_size", "paths",
 ]  # fmt: skip

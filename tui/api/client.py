@@ -23,6 +23,7 @@ import httpx
 import tui
 from tui.config import Settings
 from tui.contract import (
+    ACCEPTED_EXTENSIONS,
     APP_NAME,
     HEADER_SKILL_PLATFORM,
     HEADER_SKILL_SOURCE,
@@ -92,6 +93,9 @@ class NemoClient:
         self._client_id: str | None = None
         self._user_id: str | None = None
         self._token_lock = asyncio.Lock()
+        # File types checked before an upload: the documented set; the app widens it to
+        # tui.contract.LOCAL_EXTENSIONS against the embedded engine (a local-only extension).
+        self.accepted_extensions: frozenset[str] = ACCEPTED_EXTENSIONS
         self.last_activity: float | None = None  # monotonic time bytes last arrived on /run_sse
         if settings.token:
             register_secret(settings.token)
@@ -303,7 +307,7 @@ class NemoClient:
         files = [Path(p).expanduser() for p in paths]
         if not files:
             raise ValueError("upload_files needs at least one path")
-        sizes = [check_file(p) for p in files]
+        sizes = [check_file(p, self.accepted_extensions) for p in files]
         body = MultipartFiles(files, sizes, progress)
         try:
             result = await self._request(

@@ -24,14 +24,18 @@ _MIME = {
 }
 
 
-def accepted_formats() -> str:
-    return (
+def accepted_formats(extensions: frozenset[str] = ACCEPTED_EXTENSIONS) -> str:
+    """The accepted formats in words; what ``extensions`` takes beyond the documented set is
+    named after them (the embedded engine's local-only formats)."""
+    words = (
         f"video {' '.join(sorted(VIDEO_EXTENSIONS))}; image {' '.join(sorted(IMAGE_EXTENSIONS))}; "
         f"audio {' '.join(sorted(AUDIO_EXTENSIONS))}"
     )
+    extra = extensions - ACCEPTED_EXTENSIONS
+    return f"{words}; on this machine also {' '.join(sorted(extra))}" if extra else words
 
 
-def check_file(path: Path) -> int:
+def check_file(path: Path, extensions: frozenset[str] = ACCEPTED_EXTENSIONS) -> int:
     """Raise a plain-words error if ``path`` cannot be uploaded; return its size."""
     name = path.name
     if not path.exists():
@@ -39,10 +43,10 @@ def check_file(path: Path) -> int:
     if path.is_dir():
         raise InvalidFile(f"{name!r} is a folder, not a file.", "Give the path of a video, image or audio file inside it.")
     ext = path.suffix.lower().lstrip(".")
-    if ext not in ACCEPTED_EXTENSIONS:
+    if ext not in extensions:
         raise UnsupportedFileType(
             f"{name!r} is not a supported file type ({'.' + ext if ext else 'no extension'}).",
-            f"Accepted formats: {accepted_formats()}.",
+            f"Accepted formats: {accepted_formats(extensions)}.",
             code=4001,
         )
     try:

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from tui.contract import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS
+from tui.contract import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, LOCAL_AUDIO_EXTENSIONS
 from tui.engine import draft as drafts
 from tui.engine.envelope import Fail
 from tui.engine.fetch_pool import in_fetch_pool
@@ -180,7 +180,7 @@ class Engine:
             raise Fail(4001, message if filename in message else f"{filename}: {message}") from None
         kind = getattr(info, "kind", None)
         if kind not in ("video", "audio", "image"):
-            kind = "audio" if ext in AUDIO_EXTENSIONS else "image" if ext in IMAGE_EXTENSIONS else "video"
+            kind = "audio" if ext in AUDIO_EXTENSIONS | LOCAL_AUDIO_EXTENSIONS else "image" if ext in IMAGE_EXTENSIONS else "video"
         duration = float(getattr(info, "duration_s", 0) or 0)
         if kind == "image":
             duration = drafts.IMAGE_STILL_MS / 1000

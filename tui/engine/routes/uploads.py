@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from tui.contract import ACCEPTED_EXTENSIONS, Paths
+from tui.contract import LOCAL_EXTENSIONS, Paths
 from tui.engine.deps import Caller, authed, read_json
 from tui.engine.egress import strip_credentials
 from tui.engine.envelope import Fail, ok, scrub_paths
@@ -47,7 +47,7 @@ async def upload(request: Request, caller: Caller) -> Response:
     room = await eng.check_storage(user_id, int(length) if length and length.isdigit() else 0)
     folder = eng.store.media_folder(user_id, session_id)
     try:
-        stored = await receive_files(request, folder, limit=opts.max_upload_bytes, accepted=ACCEPTED_EXTENSIONS,
+        stored = await receive_files(request, folder, limit=opts.max_upload_bytes, accepted=LOCAL_EXTENSIONS,
                                      max_files=opts.max_files_per_request, total_limit=room)  # fmt: skip
     except UploadRefused as exc:
         raise Fail(exc.code, exc.message, exc.status) from None
