@@ -10,8 +10,12 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui import __version__
+
+if TYPE_CHECKING:
+    from tui.config import Settings
 
 EPILOG = """\
 modes:
@@ -100,7 +104,7 @@ def _missing_engine(exc: ImportError) -> int:
     return 2
 
 
-def _serve(args: argparse.Namespace, settings) -> int:
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         from tui.engine.server import serve
     except ImportError as exc:
@@ -109,7 +113,7 @@ def _serve(args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def _web(args: argparse.Namespace, settings) -> int:
+def _web(args: argparse.Namespace, settings: Settings) -> int:
     import importlib.util
 
     try:
@@ -143,7 +147,7 @@ def _web(args: argparse.Namespace, settings) -> int:
     return 0
 
 
-def _app(args: argparse.Namespace, settings) -> int:
+def _app(args: argparse.Namespace, settings: Settings) -> int:
     engine = None
     if args.attach_local:
         settings = replace(settings, api_url=args.attach_local.rstrip("/"), token=None)

@@ -63,7 +63,7 @@ def serve_web(
     port: int,
     app_args: list[str],
     local: bool = False,
-    engine_data_dir: Path | None = None,
+    engine_data_dir: Path,
     visitors_dir: Path,
     config_dir: Path,
 ) -> None:

@@ -119,7 +119,7 @@ class GuardedServer(Server):
         self.access = access
         super().__init__(command_for(None), host=access.host, port=access.port, title=title)
 
-    @property  # type: ignore[override]
+    @property
     def command(self) -> str:
         return self._command_for(_visitor.get())
 
@@ -156,9 +156,9 @@ class GuardedServer(Server):
             visitor = new_visitor = secrets.token_hex(16)
         token = _visitor.set(visitor)
         try:
-            response = await handler(request)
+            answer: web.StreamResponse = await handler(request)
         finally:
             _visitor.reset(token)
-        if new_visitor is not None and not response.prepared:
-            response.set_cookie(VISITOR_COOKIE, new_visitor, httponly=True, samesite="Strict", path="/")
-        return response
+        if new_visitor is not None and not answer.prepared:
+            answer.set_cookie(VISITOR_COOKIE, new_visitor, httponly=True, samesite="Strict", path="/")
+        return answer

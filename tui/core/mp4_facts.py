@@ -12,7 +12,7 @@ import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import BinaryIO
 
 from tui.core.files import _boxes, mp4_duration
 
@@ -34,7 +34,7 @@ class Mp4Facts:
     size_bytes: int
 
 
-def _child(fh: IO[bytes], payload: int, end: int, kind: bytes) -> tuple[int, int] | None:
+def _child(fh: BinaryIO, payload: int, end: int, kind: bytes) -> tuple[int, int] | None:
     for k, p, e in _boxes(fh, payload, end):
         if k == kind:
             return p, e

@@ -208,13 +208,13 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
 
     facts: dict[str, Any] = {}
     probed: dict[str, Any] = {}
-    real_probe = ingest.probe
+    real_probe = ingest.probe  # type: ignore[attr-defined]
 
     def recording_probe(path: Path | str) -> Any:  # ingest_url's own check, kept for the engine
         probed["info"] = real_probe(path)
         return probed["info"]
 
-    ingest.probe = recording_probe  # this child process only
+    ingest.probe = recording_probe  # type: ignore[attr-defined]  # this child process only
     ingest_url = ingest.ingest_url
     refusal: list[str] = []
 
