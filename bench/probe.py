@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "media"))
 
 from media_zoo import make, specimens  # noqa: E402
+
 from tui.engine.media import probe as probe_module  # noqa: E402
 from tui.engine.media.ffmpeg import FONT_PATH, ffmpeg_exe  # noqa: E402
 

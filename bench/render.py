@@ -101,7 +101,7 @@ def main() -> None:
                   f"ratio {ours_times[-1] / plain_times[-1]:.3f}", flush=True)
 
         plain, ours = min(plain_times), min(ours_times)
-        pair_ratios = sorted(o / p for o, p in zip(ours_times, plain_times))
+        pair_ratios = sorted(o / p for o, p in zip(ours_times, plain_times, strict=False))
         print(f"plain ffmpeg : best {plain:.2f} s  ({frames / plain:.1f} fps)")
         print(f"render_draft : best {ours:.2f} s  ({frames / ours:.1f} fps)")
         print(f"ratio render_draft / plain ffmpeg: best-vs-best {ours / plain:.3f}, "

@@ -87,8 +87,8 @@ def main() -> None:
         for _ in range(args.rounds):
             hello.append(measure(HELLO, env, tmp))
             nemo.append(measure(NEMO.format(root=str(ROOT)), env, tmp))
-    h_wall, h_paint, h_rss = (statistics.median(col) for col in zip(*hello))
-    n_wall, n_paint, n_rss = (statistics.median(col) for col in zip(*nemo))
+    h_wall, h_paint, h_rss = (statistics.median(col) for col in zip(*hello, strict=False))
+    n_wall, n_paint, n_rss = (statistics.median(col) for col in zip(*nemo, strict=False))
     print(f"hello-world  first paint {h_paint * 1000:7.0f} ms in-process, {h_wall * 1000:7.0f} ms process wall")
     print(f"nemo-tui     first paint {n_paint * 1000:7.0f} ms in-process, {n_wall * 1000:7.0f} ms process wall")
     print(f"ratio (process wall)     {n_wall / h_wall:.2f}x  (goal <= 1.5x)")

@@ -11,7 +11,8 @@ non-edit request looks like).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Draft = dict[str, Any]
 Check = Callable[[Draft, Draft], bool]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
-
 from fixture_paths import ADK_FIXTURES
 from media_bytes import mp4_bytes  # noqa: F401  (re-exported for the API tests)
 

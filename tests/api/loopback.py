@@ -12,8 +12,8 @@ or ``conn.writer`` and returns True to keep the connection for another request.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Loopback:
     url: str = ""
     _server: asyncio.base_events.Server | None = None
 
-    async def __aenter__(self) -> "Loopback":
+    async def __aenter__(self) -> Loopback:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         port = self._server.sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"

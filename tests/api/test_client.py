@@ -6,6 +6,7 @@ import json
 
 import httpx
 import pytest
+from apifakes import API, TOKEN, envelope, token_response
 
 import tui
 from tui.api import (
@@ -21,8 +22,6 @@ from tui.api import (
     TokenExpired,
     UnsupportedFileType,
 )
-
-from apifakes import API, TOKEN, envelope, token_response
 
 STATE_PATH = "GET /api/state/nemo_agent/me/sid1/latest"
 DRAFT = {

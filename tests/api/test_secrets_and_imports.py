@@ -7,7 +7,7 @@ import pickle
 
 import httpx
 import pytest
-from apifakes import TOKEN, envelope, sse_response
+from apifakes import TOKEN, sse_response
 
 from tui.api import ApiError, NetworkError, OutOfCredits, TokenExpired, redact
 from tui.api.errors import register_secret

@@ -7,7 +7,9 @@ import json
 import httpx
 import pytest
 from apifakes import FIXTURES, TOKEN, envelope, sse_response
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tui.api import (
     EventKind,
@@ -391,7 +393,7 @@ def test_random_text_never_raises(text):
 
 
 @hsettings(max_examples=100, deadline=None)
-@given(st.sampled_from([l for l, _ in DOC_LINES]), st.integers(min_value=0, max_value=200))
+@given(st.sampled_from([line for line, _ in DOC_LINES]), st.integers(min_value=0, max_value=200))
 def test_broken_json_is_raw(line, cut):
     cut = min(cut, len(line) - 1)
     events = SseParser().parse(line[:cut])

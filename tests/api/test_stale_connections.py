@@ -15,8 +15,7 @@ import pytest
 from apifakes import TOKEN
 from loopback import Conn, Loopback, Request
 
-from tui.api import NemoClient, NetworkError
-from tui.api import connection
+from tui.api import NemoClient, NetworkError, connection
 from tui.api.events import EventKind
 from tui.config import load_settings
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from fixture_paths import ADK_FIXTURES
 
 from tui.api.events import SseEvent
 from tui.api.sse import SseParser
-
-from fixture_paths import ADK_FIXTURES
-
 
 
 def sse_payloads(body: str) -> list[str]:

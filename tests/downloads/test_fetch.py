@@ -3,7 +3,6 @@ process group, one GET for a plain file, the variant that fits a height."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path

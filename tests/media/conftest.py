@@ -182,7 +182,7 @@ def max_volume(ffmpeg_exe):
 
 
 def mean_abs_diff(a: bytes, b: bytes) -> float:
-    return sum(abs(x - y) for x, y in zip(a, b)) / len(a)
+    return sum(abs(x - y) for x, y in zip(a, b, strict=False)) / len(a)
 
 
 @pytest.fixture(scope="session")
@@ -194,8 +194,9 @@ def frame_diff():
 @pytest.fixture(scope="session")
 def zoo(tmp_path_factory, ffmpeg_exe) -> dict[str, tuple[object, Path]]:
     """The media zoo (tests/media/zoo.py), made once per session: name -> (Specimen, path)."""
-    from tui.engine.media.ffmpeg import FONT_PATH
     from media_zoo import make, specimens
+
+    from tui.engine.media.ffmpeg import FONT_PATH
 
     workdir = tmp_path_factory.mktemp("zoo")
     base = workdir / "base.mp4"

@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from media_zoo import specimens
+
 from tui.engine.media.ffmpeg import FONT_PATH
 from tui.engine.media.probe import probe
 from tui.engine.media.render import render_draft

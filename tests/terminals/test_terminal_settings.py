@@ -45,8 +45,9 @@ async def test_a_keymap_in_the_config_file_rebinds_by_id(make_app):
 
 
 async def test_every_binding_has_an_id_and_the_fkey_alternatives_work(make_app):
-    from tui.ui.app import NemoApp
     from textual.screen import ModalScreen
+
+    from tui.ui.app import NemoApp
 
     ids = [b.id for b in NemoApp.BINDINGS]
     assert all(ids) and len(set(ids)) == len(ids)

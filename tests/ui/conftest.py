@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+
 import pytest
 from textual.widgets import Input, TextArea
 

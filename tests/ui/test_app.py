@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pilot_helpers import region_text, screen_text, wait_until
-from ui_fakes import SESSION_ID, THREE_TRACKS, TOKEN, FakeBackend
+from ui_fakes import THREE_TRACKS, TOKEN, FakeBackend
 
 
 async def test_start_up_paints_first_then_connects_and_shows_ready(make_app, backend: FakeBackend):

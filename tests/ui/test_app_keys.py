@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import httpx
-import pytest
-
 from pilot_helpers import region_text, screen_text, wait_until
 from test_app import agent_texts, notes, send, start
 from ui_fakes import SESSION_ID, TOKEN, FakeBackend, fixture

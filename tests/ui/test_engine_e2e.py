@@ -8,7 +8,6 @@ import subprocess
 from dataclasses import replace
 
 import pytest
-
 from pilot_helpers import screen_text, wait_until
 from test_app import agent_texts, notes, send
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from pilot_helpers import region_text, screen_text, wait_until
 from test_app import notes, send
 from ui_fakes import THREE_TRACKS, FakeBackend, fixture

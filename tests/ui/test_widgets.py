@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 
+from pilot_helpers import screen_text, wait_until
 from textual.app import App, ComposeResult
+from ui_fakes import THREE_TRACKS, TOKEN, VIDEO_ONLY, with_title
 
 from tui.api.events import EventKind, SseEvent
 from tui.api.models import Credits, Draft
@@ -12,9 +14,6 @@ from tui.ui.chat.log import HistoryInput
 from tui.ui.widgets.credits import CreditsWidget
 from tui.ui.widgets.sse_log import SseLogView
 from tui.ui.widgets.timeline import TimelineView
-
-from pilot_helpers import screen_text, wait_until
-from ui_fakes import THREE_TRACKS, TOKEN, VIDEO_ONLY, with_title
 
 
 class Host(App):

@@ -11,11 +11,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
-
 from fixture_paths import ADK_FIXTURES
 
 FIXTURES = ADK_FIXTURES
@@ -53,7 +51,7 @@ def with_title(draft: dict, text: str, seg_id: str = "seg_9") -> dict:
 
 
 class _Stream(httpx.AsyncByteStream):
-    def __init__(self, backend: "FakeBackend", steps: list[Any]) -> None:
+    def __init__(self, backend: FakeBackend, steps: list[Any]) -> None:
         self.backend = backend
         self.steps = steps
 

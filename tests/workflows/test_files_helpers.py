@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 
-from tui.core.files import RateMeter, export_filename, existing_part_name, mp4_duration, transfer_line
+from tui.core.files import RateMeter, existing_part_name, export_filename, mp4_duration, transfer_line
 
 
 def test_mp4_duration_reads_the_movie_header_wherever_it_is(ffmpeg_exe, make_video, tmp_path):

@@ -8,10 +8,10 @@ import base64
 import sys
 import types
 
+from media_bytes import mp4_bytes
 from pilot_helpers import wait_until
 from ui_fakes import VIDEO_ONLY
 from wf_helpers import connected, jobs_rows, notes
-from media_bytes import mp4_bytes
 
 
 async def test_a_render_that_fails_twice_says_so_and_leaves_no_file(fake_app, fake):

@@ -10,9 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-
-from ui_fakes import FakeBackend
 from media_bytes import mp4_bytes
+from ui_fakes import FakeBackend
 
 
 class RenderingFakeBackend(FakeBackend):

@@ -138,13 +138,13 @@ class MultipartFiles:
         return f"multipart/form-data; boundary={self.boundary}"
 
     def __len__(self) -> int:
-        return sum(len(h) + s + 2 for h, s in zip(self._heads, self.sizes)) + len(self._end)
+        return sum(len(h) + s + 2 for h, s in zip(self._heads, self.sizes, strict=False)) + len(self._end)
 
     async def stream(self) -> AsyncIterator[bytes]:
         """The body, chunk by chunk. The next chunk is read (in a worker thread) while the
         current one is being sent, so disk and socket overlap; at most two chunks in memory."""
         loop = asyncio.get_running_loop()
-        for head, path, size in zip(self._heads, self.paths, self.sizes):
+        for head, path, size in zip(self._heads, self.paths, self.sizes, strict=False):
             yield head
             sent = 0
             if self.progress:

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from tui.api.errors import ApiError
 from tui.api.ingest import FetchedMedia, FetchProgress, capabilities, fetch_link
@@ -112,7 +112,7 @@ class JobFailed:
     cancelled: bool = False
 
 
-DownloadEvent = Union[JobStarted, JobProgress, JobDone, JobFailed]
+DownloadEvent = JobStarted | JobProgress | JobDone | JobFailed
 
 
 def summary(request: DownloadRequest) -> str:

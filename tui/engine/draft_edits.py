@@ -9,8 +9,19 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from tui.engine.draft import (ASPECTS, AUDIO, DEFAULT_TITLE_MS, TEXT, VIDEO, EditError, Infos, _track, new_id,
-                              normalize, tracks_of)
+from tui.engine.draft import (
+    ASPECTS,
+    AUDIO,
+    DEFAULT_TITLE_MS,
+    TEXT,
+    VIDEO,
+    EditError,
+    Infos,
+    _track,
+    new_id,
+    normalize,
+    tracks_of,
+)
 
 Result = tuple[dict[str, Any], dict[str, Any]]
 

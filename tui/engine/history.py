@@ -10,8 +10,8 @@ says there is nothing to undo rather than removing the upload.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
-
+from collections.abc import Iterable
+from typing import Any
 
 _MEDIA = {"created", "upload", "ingest"}
 

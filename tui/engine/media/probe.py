@@ -202,7 +202,7 @@ def _probe(path: Path, size: int) -> MediaInfo:
     try:
         fmt = container.format.name or ""
         streams = [read_stream(s) for s in container.streams]
-        raw_v = next((s for s, i in zip(container.streams, streams)
+        raw_v = next((s for s, i in zip(container.streams, streams, strict=False)
                       if i.type == "video" and not i.attached_pic and i.width and i.height), None)
         raw_a = next((s for s in container.streams.audio), None)
         video = next((i for i in streams if raw_v is not None and i.index == raw_v.index), None)

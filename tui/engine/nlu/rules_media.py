@@ -5,6 +5,7 @@ resolution, and a target file size."""
 from __future__ import annotations
 
 import re
+
 from tui.engine.nlu.clause import Clause, Intent
 from tui.engine.nlu.refs import take_clip
 from tui.engine.nlu.times import Span, find_range, find_relative, find_times
