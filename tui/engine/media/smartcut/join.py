@@ -1,0 +1,142 @@
+"""Joining copied GOPs and re-encoded edges into one H.264 stream (PyAV, no decoding).
+
+Packets are re-timed onto the output timeline (output frame n shows at n x frame time);
+decode timestamps are kept strictly increasing (a run whose reorder delay is larger than
+the previous one's is nudged by a tick, never past its presentation time). The sample
+entry's avcC lists the source's SPS/PPS and the edges' (ISO/IEC 14496-15 5.3.3.1 allows
+several); each edge's and each copied run's first access unit also repeats its own pair
+in-band, so a player that only follows in-band parameter sets switches with the stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from ..errors import RenderError
+from .analysis import AvcConfig, parse_avcc
+from .planner import Run, SmartPlan
+
+
+def _prefix(cfg: AvcConfig, sps: bytes, pps: bytes) -> bytes:
+    size = cfg.length_size
+    return len(sps).to_bytes(size, "big") + sps + len(pps).to_bytes(size, "big") + pps
+
+
+def edge_config(path: Path) -> AvcConfig:
+    """The avcC of an edge file (raises RenderError when libx264 wrote none)."""
+    import av
+
+    with av.open(str(path)) as container:
+        data = bytes(container.streams.video[0].codec_context.extradata or b"")
+    try:
+        return parse_avcc(data)
+    except ValueError as exc:
+        raise RenderError("The smart render's edge encode has no parameter sets.") from exc
+
+
+def _copied(container: Any, plan: SmartPlan, run: Run) -> Iterator[Any]:
+    """The packets of a copy run, decode order: from its IDR up to the next run's IDR."""
+    facts = plan.facts[run.clip]
+    stream = container.streams.video[0]
+    start_pts = facts.pts[run.first]
+    end = run.first + run.count
+    stop_pts = facts.pts[end] if end < len(facts.pts) else None
+    container.seek(start_pts, stream=stream, backward=True, any_frame=False)
+    started = False
+    for packet in container.demux(stream):
+        if packet.size == 0 or packet.pts is None:
+            continue
+        if not started:
+            if not (packet.is_keyframe and packet.pts == start_pts):
+                continue
+            started = True
+        elif stop_pts is not None and packet.is_keyframe and packet.pts == stop_pts:
+            return
+        if packet.is_discard:
+            continue
+        yield packet
+
+
+def write_video(plan: SmartPlan, edges: dict[int, Path], out: Path) -> None:
+    """Write the joined video stream (no audio) to `out` (MP4); edges maps run index -> edge file.
+
+    Raises RenderError when a run does not yield exactly its frames (the caller then falls
+    back to the full re-encode).
+    """
+    import av
+
+    source_cfg = plan.facts[0].avcc
+    assert source_cfg is not None
+    edge_cfgs = {i: edge_config(p) for i, p in edges.items()}
+    extra_sps: list[bytes] = []
+    extra_pps: list[bytes] = []
+    for cfg in edge_cfgs.values():
+        if cfg.length_size != source_cfg.length_size or cfg.profile != source_cfg.profile:
+            raise RenderError("The smart render's edge encode does not match the source's profile.")
+        for nal in cfg.sps:
+            if nal not in extra_sps:
+                extra_sps.append(nal)
+        for nal in cfg.pps:
+            if nal not in extra_pps:
+                extra_pps.append(nal)
+    if len(extra_sps) > 1 or len(extra_pps) > 1:
+        raise RenderError("The smart render's edges were encoded with different parameter sets.")
+    merged = AvcConfig(source_cfg.profile, source_cfg.compat, source_cfg.level, source_cfg.length_size,
+                       source_cfg.sps + tuple(extra_sps), source_cfg.pps + tuple(extra_pps), source_cfg.tail)
+    tb = plan.facts[0].time_base
+    frame_ticks = plan.facts[0].frame_ticks
+    assert frame_ticks is not None
+    sources: dict[Path, Any] = {}
+    try:
+        for f in plan.facts:
+            if f.path not in sources:
+                sources[f.path] = av.open(str(f.path))
+        template = sources[plan.facts[0].path].streams.video[0]
+        with av.open(str(out), "w", format="mp4") as output:
+            stream = output.add_stream_from_template(template)
+            stream.codec_context.extradata = merged.to_bytes()
+            stream.time_base = template.time_base
+            last_dts: int | None = None
+            for index, run in enumerate(plan.runs):
+                base = run.out_start * frame_ticks
+                if run.copy:
+                    packets: Iterator[Any] = _copied(sources[plan.facts[run.clip].path], plan, run)
+                    origin, scale = plan.facts[run.clip].pts[run.first], Fraction(1)
+                    head = _prefix(source_cfg, source_cfg.sps[0], source_cfg.pps[0])
+                    edge_container = None
+                else:
+                    edge_container = av.open(str(edges[index]))
+                    estream = edge_container.streams.video[0]
+                    packets = (p for p in edge_container.demux(estream) if p.size and p.pts is not None)
+                    origin, scale = None, Fraction(estream.time_base) / tb
+                    head = _prefix(source_cfg, extra_sps[0], extra_pps[0])
+                try:
+                    count = 0
+                    for packet in packets:
+                        if origin is None:
+                            origin = packet.pts
+                        pts = base + int(round((packet.pts - origin) * scale))
+                        dts = base + int(round((packet.dts - origin) * scale))
+                        if last_dts is not None and dts <= last_dts:
+                            dts = last_dts + 1
+                        if dts > pts:
+                            raise RenderError("The smart render could not order the joined frames.")
+                        data = bytes(packet)
+                        new = av.Packet((head + data) if count == 0 else data)
+                        new.pts, new.dts, new.time_base, new.duration = pts, dts, tb, frame_ticks
+                        new.is_keyframe = packet.is_keyframe
+                        new.stream = stream
+                        output.mux(new)
+                        last_dts = dts
+                        count += 1
+                finally:
+                    if edge_container is not None:
+                        edge_container.close()
+                if count != run.count:
+                    raise RenderError(f"The smart render expected {run.count} frames in a stretch and got {count}.")
+    finally:
+        for container in sources.values():
+            container.close()

@@ -1,0 +1,182 @@
+"""Deciding, per export, whether the smart render applies and which frames are copied.
+
+A clip's kept frames are split at its IDR pictures into GOP chunks; a chunk that starts at
+an IDR, ends at the next IDR (or the end of the source), lies wholly inside the kept range
+and carries no overlay is stream-copied; every other chunk is re-encoded. The frames kept
+are exactly the ones the full render keeps: those at or after the in-point, ceil(dur x fps)
+of them (ffmpeg's accurate -ss, then trim=duration). Anything the copy cannot reproduce
+bit for bit (scaling, another frame rate, an aspect change, a whole-picture filter, two
+sources with different parameter sets) returns a Fallback naming the reason.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from ..errors import MediaError
+from .analysis import VideoFacts, analyse
+from .request import SmartRequest
+
+_EPS_S = 1e-6  # ffmpeg's timestamps are microseconds: closer than this is "at"
+
+
+@dataclass(frozen=True)
+class Run:
+    """frames [first, first+count) of clip `clip`'s source, shown from output frame out_start."""
+
+    clip: int
+    first: int
+    count: int
+    copy: bool
+    out_start: int
+
+
+@dataclass(frozen=True)
+class SmartPlan:
+    """What the smart render will do: runs in output order covering `frames` output frames."""
+
+    request: SmartRequest
+    facts: tuple[VideoFacts, ...]
+    runs: tuple[Run, ...]
+    frames: int
+    fps: Fraction
+
+    @property
+    def reencoded_frames(self) -> int:
+        return sum(r.count for r in self.runs if not r.copy)
+
+    def note(self) -> str:
+        """The export's final line, e.g. "smart render: 6 s of 600 re-encoded"."""
+        return (f"smart render: {_secs(self.reencoded_frames / self.fps)} s of "
+                f"{_secs(self.frames / self.fps)} re-encoded")
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """The smart render does not apply; reason is plain words for the export's final line."""
+
+    reason: str
+
+    def note(self) -> str:
+        return f"full re-encode: {self.reason}"
+
+
+def _secs(value: Fraction) -> str:
+    v = float(value)
+    return f"{v:.0f}" if v >= 10 or v == int(v) else f"{v:.1f}"
+
+
+def _frames_of(facts: VideoFacts, in_s: float, dur_s: float, fps: Fraction) -> tuple[int, int] | str:
+    """(first frame index, count) the full render keeps, or why they cannot be copied."""
+    tb = facts.time_base
+    start = facts.start_ticks + Fraction(in_s) / tb - Fraction(_EPS_S) / tb
+    first = bisect.bisect_left(facts.pts, math.ceil(start))
+    count = math.ceil(Fraction(dur_s) * fps - Fraction(1, 1000))
+    end = facts.start_ticks + Fraction(in_s + dur_s) / tb - Fraction(_EPS_S) / tb
+    available = bisect.bisect_left(facts.pts, math.ceil(end)) - first
+    if count <= 0:
+        return "an empty clip"
+    if available < count:  # the full render repeats the last picture (tpad) to fill the span
+        return f"{facts.path.name}: the kept range runs past its last frame"
+    return first, count
+
+
+def _chunks(facts: VideoFacts, first: int, count: int) -> list[tuple[int, int, bool]]:
+    """[a, b) GOP chunks of the frames first..first+count; copyable when whole and IDR-led."""
+    end = first + count
+    inner = [i for i in facts.idr if first < i < end]
+    bounds = [first, *inner, end]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        closes = b in facts.idr or b == len(facts.pts)
+        out.append((a, b, a in facts.idr and closes))
+    return out
+
+
+def _source_reason(facts: VideoFacts, req: SmartRequest, fps: Fraction) -> str | None:
+    name = facts.path.name
+    if facts.codec != "h264":
+        return f"{name} is {facts.codec or 'not video'}, not H.264"
+    if facts.avcc is None:
+        return f"{name} carries no avcC parameter sets"
+    if facts.avcc.profile not in (66, 77, 100):  # what an 8-bit libx264 can match (Baseline/Main/High)
+        return f"{name} uses H.264 profile {facts.avcc.profile}, which the edge encoder cannot match"
+    if (facts.width, facts.height) != (req.width, req.height):
+        return f"{name} is {facts.width}x{facts.height}, the export {req.width}x{req.height}"
+    if facts.pix_fmt != "yuv420p":
+        return f"{name} is {facts.pix_fmt}, the export yuv420p"
+    if facts.sar != 1 or facts.rotation:
+        return f"{name} has non-square pixels or a rotation"
+    if facts.fps is None:
+        return f"{name} has a variable frame rate"
+    if facts.fps != fps:
+        return f"{name} is {float(facts.fps):.3f} fps, the export {float(fps):.3f} fps"
+    if not facts.idr:
+        return f"{name} has no IDR frames to cut at"
+    return None
+
+
+def plan_smart_render(req: SmartRequest) -> SmartPlan | Fallback:
+    """Plan a smart render of req, or say why the full re-encode must run.
+
+    Reads each source's packets once (PyAV); never raises for media it cannot use (a
+    Fallback says why). Cost: one demux pass per distinct source.
+    """
+    if not req.clips:
+        return Fallback("nothing to copy")
+    if req.whole_picture_filters:
+        return Fallback(f"a filter changes every frame ({req.whole_picture_filters[0]})")
+    fps = Fraction(req.fps).limit_denominator(1001)
+    if abs(float(fps) - req.fps) > 1e-9:
+        return Fallback(f"the export's frame rate {req.fps} is not exact")
+    cache: dict[Path, VideoFacts] = {}
+    facts: list[VideoFacts] = []
+    for clip in req.clips:
+        if clip.path not in cache:
+            try:
+                cache[clip.path] = analyse(clip.path)
+            except MediaError as exc:
+                return Fallback(exc.message)
+        f = cache[clip.path]
+        reason = _source_reason(f, req, fps)
+        if reason:
+            return Fallback(reason)
+        facts.append(f)
+    configs = {f.avcc.to_bytes() for f in cache.values() if f.avcc is not None}
+    if len(configs) > 1:
+        return Fallback("the clips were encoded with different parameters (SPS/PPS)")
+    time_bases = {f.time_base for f in cache.values()}
+    if len(time_bases) > 1:
+        return Fallback("the clips have different time bases")
+
+    runs: list[Run] = []
+    out = 0
+    for index, (clip, f) in enumerate(zip(req.clips, facts)):
+        span = _frames_of(f, clip.in_s, clip.dur_s, fps)
+        if isinstance(span, str):
+            return Fallback(span)
+        first, count = span
+        for a, b, copyable in _chunks(f, first, count):
+            o0 = out + (a - first)
+            if copyable and _touches_overlay(req, o0, b - a, fps):
+                copyable = False
+            if runs and runs[-1].clip == index and runs[-1].copy == copyable:
+                last = runs[-1]
+                runs[-1] = Run(index, last.first, last.count + b - a, copyable, last.out_start)
+            else:
+                runs.append(Run(index, a, b - a, copyable, o0))
+        out += count
+    plan = SmartPlan(req, tuple(facts), tuple(runs), out, fps)
+    if plan.reencoded_frames == plan.frames:
+        return Fallback("no whole GOP lies inside the kept ranges")
+    return plan
+
+
+def _touches_overlay(req: SmartRequest, out_first: int, count: int, fps: Fraction) -> bool:
+    """Does an overlay show on any of output frames out_first..out_first+count-1?"""
+    t0, t1 = out_first / fps, (out_first + count - 1) / fps
+    return any(o.start_s - _EPS_S <= t1 and o.end_s + _EPS_S >= t0 for o in req.overlays)
