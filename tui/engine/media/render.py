@@ -46,6 +46,10 @@ class RenderResult:
     path: Path
     remuxed: bool
     duration_s: float
+    # Which way the export was made, for its final line: "remux", "smart" or "full"; note is
+    # that line ("smart render: 6 s of 600 re-encoded", "full re-encode: <why not smart>").
+    route: str = "full"
+    note: str = ""
 
 
 @dataclass
@@ -522,12 +526,14 @@ def render_draft(
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
     allow_remux: bool = True,
+    allow_smart: bool = True,
 ) -> RenderResult:
     """Render the draft to an H.264/AAC MP4 at out_path (blocking).
 
     progress(percent) is called (throttled, 0..100) while ffmpeg runs; setting cancel kills
     ffmpeg, removes the partial file and raises RenderCancelled. Failures raise RenderError.
     The output is written to a temporary name next to out_path and renamed when complete.
+    allow_smart=False skips the smart render (the full re-encode is its reference).
     """
     out = Path(out_path)
     try:
@@ -546,6 +552,16 @@ def render_draft(
         raise
     except MediaError as exc:
         raise RenderError(exc.message) from exc
+    # ---- smart render hook (issue 19; tui/engine/media/smartcut/hook.py documents its input)
+    note = "remux: stream copy" if remux else ""
+    if not remux and allow_smart:
+        from .smartcut.hook import try_smart_render
+
+        smart = try_smart_render(plan, tmp, out, progress=progress, cancel=cancel)
+        if isinstance(smart, RenderResult):
+            return smart
+        note = smart
+    # ---- end of the smart render hook
     try:
         _run(cmd, plan.clips[0].info.duration_s if remux else plan.total_s, tmp, progress, cancel)
         os.replace(tmp, out)
@@ -563,4 +579,5 @@ def render_draft(
         duration = probe(out).duration_s
     except MediaError:
         duration = plan.total_s
-    return RenderResult(path=out, remuxed=remux, duration_s=duration)
+    return RenderResult(path=out, remuxed=remux, duration_s=duration,
+                        route="remux" if remux else "full", note=note or "full re-encode")

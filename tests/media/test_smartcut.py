@@ -1,0 +1,219 @@
+"""Smart render (issue 19): the copy + edge re-encode equals the full re-encode a user would get.
+
+Sources are made here: 320x240 25 fps H.264/AAC, an IDR every 25 frames with B-frames, an
+open-GOP one (one IDR), one with an edit list (stream copy from 0.52 s: the first 12 frames
+hang off a discarded keyframe). Each case renders the same draft twice, through the smart
+hook and with allow_smart=False (the reference), then compares what a viewer would see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import pytest
+
+from tui.engine.media.probe import probe
+from tui.engine.media.render import render_draft
+from tui.engine.media.smartcut import ClipSpan, Fallback, Overlay, SmartPlan, SmartRequest, plan_smart_render
+
+FPS = 25
+
+
+def _encode(ffmpeg_exe: str, out: Path, *extra: str) -> Path:
+    subprocess.run(
+        [ffmpeg_exe, "-v", "error", "-y",
+         "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate={FPS}:duration=8",
+         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=8",
+         "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
+         "-bf", "2", *extra, "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-shortest", str(out)],
+        check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sources(ffmpeg_exe, tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("smartcut")
+    closed = _encode(ffmpeg_exe, folder / "closed.mp4")
+    opened = _encode(ffmpeg_exe, folder / "open.mp4", "-x264-params", "open-gop=1")
+    edit = folder / "editlist.mp4"
+    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-ss", "0.52", "-i", str(closed), "-c", "copy", str(edit)],
+                   check=True, capture_output=True)
+    mpeg4 = folder / "mpeg4.mp4"
+    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate={FPS}:duration=4",
+                    "-c:v", "mpeg4", "-g", "25", str(mpeg4)], check=True, capture_output=True)
+    return {"closed": closed, "open": opened, "editlist": edit, "mpeg4": mpeg4}
+
+
+def draft(clips, titles=(), width=320, height=240, fps=FPS, resolution="highest"):
+    video = [{"id": f"seg{i}", "name": "clip.mp4", "src": src, "s": 0, "d": round(d * 1000), "in": round(i_s * 1000)}
+             for i, (src, i_s, d) in enumerate(clips)]
+    tracks = [{"id": "trk_v", "tt": 0, "sg": video}]
+    if titles:
+        tracks.append({"id": "trk_t", "tt": 7, "sg": [
+            {"id": f"t{k}", "text": text, "s": round(s * 1000), "d": round((e - s) * 1000)}
+            for k, (text, s, e) in enumerate(titles)]})
+    return {"t": tracks, "m": {"width": width, "height": height, "fps": fps, "resolution": resolution}}
+
+
+def frames(path: Path) -> list[bytes]:
+    """Every picture, decoded, as its Y, U and V samples (row padding removed)."""
+    out = []
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            data = bytearray()
+            for plane in frame.planes:
+                raw = bytes(plane)
+                for row in range(plane.height):
+                    data += raw[row * plane.line_size: row * plane.line_size + plane.width]
+            out.append(bytes(data))
+    return out
+
+
+def psnr(a: bytes, b: bytes) -> float:
+    mse = sum((x - y) ** 2 for x, y in zip(a, b)) / len(a)
+    return math.inf if mse == 0 else 10 * math.log10(255 ** 2 / mse)
+
+
+def decodes_cleanly(ffmpeg_exe: str, path: Path, *seek: str) -> None:
+    proc = subprocess.run([ffmpeg_exe, "-v", "error", "-xerror", *seek, "-i", str(path), "-f", "null", "-"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr[-800:]
+
+
+def stream_spans(path: Path) -> dict[str, tuple[float, float]]:
+    """(first timestamp, end) in seconds of the video and audio streams, from their packets."""
+    spans: dict[str, tuple[float, float]] = {}
+    with av.open(str(path)) as container:
+        for stream in (container.streams.video[0], container.streams.audio[0]):
+            lo, hi = math.inf, -math.inf
+            for packet in container.demux(stream):
+                if packet.pts is None or packet.size == 0:
+                    continue
+                lo = min(lo, float(packet.pts * stream.time_base))
+                hi = max(hi, float((packet.pts + (packet.duration or 0)) * stream.time_base))
+            spans[stream.type] = (lo, hi)
+            container.seek(0)
+    return spans
+
+
+def check_against_full(ffmpeg_exe, tmp_path, sources, clips, titles=(), *, expect_smart=True):
+    d = draft(clips, titles)
+    srcs = {k: str(v) for k, v in sources.items()}
+    smart = render_draft(d, srcs, tmp_path / "smart.mp4")
+    full = render_draft(d, srcs, tmp_path / "full.mp4", allow_smart=False)
+    assert full.route == "full"
+    request = SmartRequest(
+        clips=tuple(ClipSpan(sources[s], i, du) for s, i, du in clips), width=320, height=240, fps=FPS,
+        total_s=sum(du for _, _, du in clips),
+        overlays=tuple(Overlay(s, e, "null") for _, s, e in titles))
+    plan = plan_smart_render(request)
+    if not expect_smart:
+        assert isinstance(plan, Fallback) and smart.route == "full"
+        assert smart.note.startswith("full re-encode: ")
+        assert frames(smart.path) == frames(full.path)  # the same pictures as today
+        return plan
+    assert isinstance(plan, SmartPlan), plan
+    assert smart.route == "smart" and smart.note == plan.note(), smart.note
+    got, ref = frames(smart.path), frames(full.path)
+    assert len(got) == len(ref) == plan.frames
+    assert probe(smart.path).duration_s == pytest.approx(probe(full.path).duration_s, abs=0.03)
+    decodes_cleanly(ffmpeg_exe, smart.path)
+
+    # Frames at and around every cut point: copied ones are the source's, bit for bit;
+    # re-encoded ones within 40 dB of the source; all within 40 dB of the full re-encode's.
+    source_frames = {s: frames(sources[s]) for s in {c[0] for c in clips}}
+    watch: set[int] = set()
+    for run in plan.runs:
+        for j in (run.out_start, run.out_start + run.count - 1):
+            watch.update(k for k in range(j - 2, j + 3) if 0 <= k < plan.frames)
+    for run in plan.runs:
+        src = source_frames[clips[run.clip][0]]
+        for j in sorted(k for k in watch if run.out_start <= k < run.out_start + run.count):
+            original = src[run.first + j - run.out_start]
+            if run.copy:
+                assert hashlib.md5(got[j]).digest() == hashlib.md5(original).digest(), f"copied frame {j}"
+            elif not titles:
+                assert psnr(got[j], original) >= 40, f"re-encoded frame {j}"
+            assert psnr(got[j], ref[j]) >= 40, f"frame {j} vs the full re-encode"
+
+    # Sound and picture start together and end together (within one AAC frame).
+    spans, ref_spans = stream_spans(smart.path), stream_spans(full.path)
+    one_audio_frame = 1024 / 48000
+    assert abs(spans["audio"][0] - spans["video"][0]) <= one_audio_frame
+    assert abs(spans["audio"][1] - ref_spans["audio"][1]) <= one_audio_frame
+    assert abs(spans["video"][1] - ref_spans["video"][1]) <= 1e-3
+
+    # It plays from anywhere: 5 seek points decode without error, showing the reference's picture.
+    rng = random.Random(19)
+    for _ in range(5):
+        t = round(rng.uniform(0, plan.frames / FPS - 0.2), 2)
+        decodes_cleanly(ffmpeg_exe, smart.path, "-ss", str(t))
+        grab = [ffmpeg_exe, "-v", "error", "-ss", str(t), "-i", "{}", "-frames:v", "1", "-f", "rawvideo",
+                "-pix_fmt", "yuv420p", "-"]
+        a = subprocess.run([x.replace("{}", str(smart.path)) for x in grab], capture_output=True, check=True).stdout
+        b = subprocess.run([x.replace("{}", str(full.path)) for x in grab], capture_output=True, check=True).stdout
+        assert len(a) == len(b) == 320 * 240 * 3 // 2 and psnr(a, b) >= 40, t
+    return plan
+
+
+@pytest.mark.parametrize(("name", "clips", "copied_runs"), [
+    ("at keyframes", [("closed", 1.0, 4.0)], 1),
+    ("between keyframes", [("closed", 1.52, 4.2)], 1),
+    ("one frame after a keyframe", [("closed", 1.04, 3.96)], 1),
+    ("from the very start", [("closed", 0.0, 3.1)], 1),
+    ("to the very end", [("closed", 5.32, 2.68)], 1),
+    ("a middle range cut out", [("closed", 0.0, 2.6), ("closed", 5.2, 2.8)], 2),
+    ("an edit list source", [("editlist", 0.2, 4.0)], 1),
+])
+def test_smart_trims_equal_the_full_re_encode(ffmpeg_exe, tmp_path, sources, name, clips, copied_runs):
+    plan = check_against_full(ffmpeg_exe, tmp_path, sources, clips)
+    assert sum(1 for r in plan.runs if r.copy) == copied_runs, plan.runs
+
+
+def test_a_title_over_two_seconds_re_encodes_only_its_gops(ffmpeg_exe, tmp_path, sources):
+    plan = check_against_full(ffmpeg_exe, tmp_path, sources, [("closed", 0.0, 8.0)], [("Urban Dreams", 3.1, 5.1)])
+    encoded = [(r.out_start, r.count) for r in plan.runs if not r.copy]
+    assert encoded == [(75, 75)]  # GOPs 75-99, 100-124, 125-149: the ones the title shows on
+    assert plan.note() == "smart render: 3 s of 8 re-encoded"
+
+
+def test_an_open_gop_source_falls_back_to_the_same_result(ffmpeg_exe, tmp_path, sources):
+    plan = check_against_full(ffmpeg_exe, tmp_path, sources, [("open", 1.52, 3.0)], expect_smart=False)
+    assert "no whole GOP" in plan.reason
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    ({"width": 640, "height": 480, "resolution": "480p"}, "is 320x240, the export 640x480"),
+    ({"fps": 30}, "is 25.000 fps, the export 30.000 fps"),
+])
+def test_fallbacks_produce_todays_result(tmp_path, sources, change, reason):
+    d = draft([("closed", 1.52, 2.0)], **change)
+    srcs = {k: str(v) for k, v in sources.items()}
+    smart = render_draft(d, srcs, tmp_path / "a.mp4")
+    full = render_draft(d, srcs, tmp_path / "b.mp4", allow_smart=False)
+    assert smart.route == "full" and reason in smart.note
+    assert frames(smart.path) == frames(full.path)
+
+
+def test_the_planner_names_what_it_cannot_copy(sources):
+    def why(**kw):
+        base = dict(clips=(ClipSpan(sources["closed"], 1.5, 2.0),), width=320, height=240, fps=FPS, total_s=2.0)
+        base.update(kw)
+        result = plan_smart_render(SmartRequest(**base))
+        assert isinstance(result, Fallback)
+        return result.reason
+
+    assert "not H.264" in why(clips=(ClipSpan(sources["mpeg4"], 1.0, 2.0),))
+    assert "every frame" in why(whole_picture_filters=("eq=brightness=0.1",))
+    assert "past its last frame" in why(clips=(ClipSpan(sources["closed"], 7.0, 2.0),))
+    assert "not exact" in why(fps=29.97)
+    plan = plan_smart_render(SmartRequest(clips=(ClipSpan(sources["closed"], 0.0, 8.0),), width=320,
+                                          height=240, fps=FPS, total_s=8.0))
+    assert isinstance(plan, SmartPlan) and plan.reencoded_frames == 0 and plan.frames == 200
+    assert plan.fps == Fraction(25)
