@@ -212,7 +212,7 @@ def test_the_planner_names_what_it_cannot_copy(sources):
     assert "not H.264" in why(clips=(ClipSpan(sources["mpeg4"], 1.0, 2.0),))
     assert "every frame" in why(whole_picture_filters=("eq=brightness=0.1",))
     assert "past its last frame" in why(clips=(ClipSpan(sources["closed"], 7.0, 2.0),))
-    assert "not exact" in why(fps=29.97)
+    assert "25.000 fps, the export 29.970 fps" in why(fps=29.97)
     plan = plan_smart_render(SmartRequest(clips=(ClipSpan(sources["closed"], 0.0, 8.0),), width=320,
                                           height=240, fps=FPS, total_s=8.0))
     assert isinstance(plan, SmartPlan) and plan.reencoded_frames == 0 and plan.frames == 200
