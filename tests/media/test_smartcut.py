@@ -25,11 +25,16 @@ from tui.engine.media.smartcut import ClipSpan, Fallback, Overlay, SmartPlan, Sm
 FPS = 25
 
 
-def _encode(ffmpeg_exe: str, out: Path, *extra: str) -> Path:
+MONO_TONE = "sine=frequency=440:sample_rate=44100:duration=8"
+# 50 ms of 880 Hz at the start of every second, silence between: onsets show any audio shift.
+STEREO_BLIPS = "aevalsrc='if(lt(mod(t\\,1)\\,0.05)\\,0.5*sin(2*PI*880*t)\\,0)':s=48000:c=stereo:d=8"
+
+
+def _encode(ffmpeg_exe: str, out: Path, *extra: str, audio: str = MONO_TONE) -> Path:
     subprocess.run(
         [ffmpeg_exe, "-v", "error", "-y",
          "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate={FPS}:duration=8",
-         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=8",
+         "-f", "lavfi", "-i", audio,
          "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
          "-bf", "2", *extra, "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-shortest", str(out)],
         check=True, capture_output=True)
@@ -47,7 +52,8 @@ def sources(ffmpeg_exe, tmp_path_factory) -> dict[str, Path]:
     mpeg4 = folder / "mpeg4.mp4"
     subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate={FPS}:duration=4",
                     "-c:v", "mpeg4", "-g", "25", str(mpeg4)], check=True, capture_output=True)
-    return {"closed": closed, "open": opened, "editlist": edit, "mpeg4": mpeg4}
+    stereo = _encode(ffmpeg_exe, folder / "stereo48k.mp4", audio=STEREO_BLIPS)
+    return {"closed": closed, "open": opened, "editlist": edit, "mpeg4": mpeg4, "stereo48k": stereo}
 
 
 def draft(clips, titles=(), width=320, height=240, fps=FPS, resolution="highest"):
@@ -87,18 +93,16 @@ def decodes_cleanly(ffmpeg_exe: str, path: Path, *seek: str) -> None:
 
 
 def stream_spans(path: Path) -> dict[str, tuple[float, float]]:
-    """(first timestamp, end) in seconds of the video and audio streams, from their packets."""
+    """(start, end) in seconds of the decoded video and audio (edit lists applied), as a player shows them."""
     spans: dict[str, tuple[float, float]] = {}
-    with av.open(str(path)) as container:
-        for stream in (container.streams.video[0], container.streams.audio[0]):
-            lo, hi = math.inf, -math.inf
-            for packet in container.demux(stream):
-                if packet.pts is None or packet.size == 0:
-                    continue
-                lo = min(lo, float(packet.pts * stream.time_base))
-                hi = max(hi, float((packet.pts + (packet.duration or 0)) * stream.time_base))
-            spans[stream.type] = (lo, hi)
-            container.seek(0)
+    for kind in ("video", "audio"):
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0] if kind == "video" else container.streams.audio[0]
+            decoded = list(container.decode(stream))
+            first, last = decoded[0], decoded[-1]
+            length = (last.samples / last.sample_rate if kind == "audio"
+                      else float(1 / stream.average_rate))
+            spans[kind] = (float(first.pts * first.time_base), float(last.pts * last.time_base) + length)
     return spans
 
 
@@ -147,6 +151,7 @@ def check_against_full(ffmpeg_exe, tmp_path, sources, clips, titles=(), *, expec
     one_audio_frame = 1024 / 48000
     assert abs(spans["audio"][0] - spans["video"][0]) <= one_audio_frame
     assert abs(spans["audio"][1] - ref_spans["audio"][1]) <= one_audio_frame
+    assert abs(spans["video"][0] - ref_spans["video"][0]) <= 1e-3
     assert abs(spans["video"][1] - ref_spans["video"][1]) <= 1e-3
 
     # It plays from anywhere: 5 seek points decode without error, showing the reference's picture.
@@ -186,6 +191,35 @@ def test_a_title_over_two_seconds_re_encodes_only_its_gops(ffmpeg_exe, tmp_path,
 def test_an_open_gop_source_falls_back_to_the_same_result(ffmpeg_exe, tmp_path, sources):
     plan = check_against_full(ffmpeg_exe, tmp_path, sources, [("open", 1.52, 3.0)], expect_smart=False)
     assert "no whole GOP" in plan.reason
+
+
+def onsets(path: Path) -> list[float]:
+    """Seconds at which each blip of STEREO_BLIPS starts in the file's decoded sound."""
+    found, last, n = [], -1.0, 0
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=48000)
+        for frame in container.decode(stream):
+            for out in resampler.resample(frame):
+                samples = memoryview(bytes(out.planes[0])).cast("h")[: out.samples]
+                for k, value in enumerate(samples):
+                    t = (n + k) / 48000
+                    if abs(value) > 8000 and t - last > 0.5:
+                        found.append(t)
+                    if abs(value) > 8000:
+                        last = t
+                n += out.samples
+    return found
+
+
+def test_untouched_stereo_aac_is_copied_in_sync(ffmpeg_exe, tmp_path, sources):
+    """A 48 kHz stereo AAC track is copied, not re-encoded, and its sound lands where the full render puts it."""
+    check_against_full(ffmpeg_exe, tmp_path, sources, [("stereo48k", 1.52, 4.2)])
+    with av.open(str(tmp_path / "smart.mp4")) as container:
+        assert container.streams.audio[0].codec_context.bit_rate < 150_000  # the source's 128k, not 192k
+    got, ref = onsets(tmp_path / "smart.mp4"), onsets(tmp_path / "full.mp4")
+    assert len(got) == len(ref) == 4
+    assert all(abs(a - b) <= 1024 / 48000 for a, b in zip(got, ref)), (got, ref)
 
 
 @pytest.mark.parametrize(("change", "reason"), [

@@ -110,6 +110,10 @@ class VideoFacts:
     avcc: AvcConfig | None
     rotation: int
     audio_channels: int | None  # None: no audio stream
+    audio_codec: str | None = None
+    audio_rate: int | None = None
+    reorders: bool = False  # some frame is decoded before one shown earlier (B-frames)
+    colour: tuple[int, int, int, int] = (2, 2, 2, 0)  # primaries, transfer, matrix, range (ffmpeg enums)
 
     @property
     def fps(self) -> Fraction | None:
@@ -138,6 +142,7 @@ def analyse(path: Path) -> VideoFacts:
             except ValueError:
                 avcc = None
         shown: list[tuple[int, bool, bool]] = []
+        reorders, highest = False, None
         for packet in container.demux(stream):
             if packet.pts is None or packet.size == 0 or packet.is_discard:
                 continue
@@ -145,6 +150,8 @@ def analyse(path: Path) -> VideoFacts:
             if packet.is_keyframe and avcc is not None:
                 idr = 5 in set(nal_types(bytes(packet), avcc.length_size))
             shown.append((packet.pts, idr, bool(packet.is_keyframe)))
+            reorders = reorders or (highest is not None and packet.pts < highest)
+            highest = packet.pts if highest is None else max(highest, packet.pts)
         shown.sort()
         pts = tuple(p for p, _, _ in shown)
         idr = tuple(i for i, (_, k, _) in enumerate(shown) if k)
@@ -169,4 +176,9 @@ def analyse(path: Path) -> VideoFacts:
             time_base=tb, start_ticks=start_ticks, pts=pts, idr=idr, keys=keys, frame_ticks=frame_ticks,
             avcc=avcc, rotation=rotation,
             audio_channels=audio.codec_context.channels if audio is not None else None,
+            reorders=reorders,
+            audio_codec=audio.codec_context.name if audio is not None else None,
+            audio_rate=audio.codec_context.sample_rate if audio is not None else None,
+            colour=(int(ctx.color_primaries or 2), int(ctx.color_trc or 2), int(ctx.colorspace or 2),
+                    int(ctx.color_range or 0)),
         )

@@ -62,12 +62,25 @@ def edge_command(plan: SmartPlan, run: Run, sps_id: int, out: Path) -> list[str]
     chain.append("format=yuv420p")
     profile = x264_profile(facts)
     assert profile is not None
+    x264 = [f"sps-id={sps_id}"]
+    if not facts.reorders:
+        x264.append("bframes=0")  # no reordering in the source: none in its edges either
+    primaries, transfer, matrix, colour_range = facts.colour
+    colour = []  # the VUI colour description the copied frames carry (unspecified stays unset)
+    if primaries != 2:
+        colour += ["-color_primaries", str(primaries)]
+    if transfer != 2:
+        colour += ["-color_trc", str(transfer)]
+    if matrix != 2:
+        colour += ["-colorspace", str(matrix)]
+    if colour_range:
+        colour += ["-color_range", str(colour_range)]
     return args + [
         "-i", str(facts.path), "-map", "0:v:0", "-an", "-sn", "-dn",
         "-vf", ",".join(chain), "-fps_mode", "passthrough", "-frames:v", str(run.count),
         "-c:v", "libx264", "-preset", EDGE_PRESET, "-crf", EDGE_CRF,
         "-profile:v", profile, "-level:v", _level(facts), "-pix_fmt", "yuv420p",
-        "-x264-params", f"sps-id={sps_id}",
+        *colour, "-x264-params", ":".join(x264),
         "-f", "mp4", str(out),
     ]
 

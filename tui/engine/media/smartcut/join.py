@@ -10,7 +10,9 @@ in-band, so a player that only follows in-band parameter sets switches with the 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -60,11 +62,50 @@ def _copied(container: Any, plan: SmartPlan, run: Run) -> Iterator[Any]:
         yield packet
 
 
-def write_video(plan: SmartPlan, edges: dict[int, Path], out: Path) -> None:
-    """Write the joined video stream (no audio) to `out` (MP4); edges maps run index -> edge file.
+@dataclass(frozen=True)
+class AudioCopy:
+    """Copy the source's AAC packets for in_s..in_s+dur_s (one packet of pre-roll before).
 
-    Raises RenderError when a run does not yield exactly its frames (the caller then falls
-    back to the full re-encode).
+    The first packets get negative timestamps; the MP4 muxer turns them into an edit list,
+    so playback starts at in_s to the sample (as the source's own priming is skipped).
+    """
+
+    path: Path
+    in_s: float
+    dur_s: float
+
+
+def _audio_copy(container: Any, spec: AudioCopy) -> Iterator[tuple[int, int, int, bytes, Any]]:
+    stream = container.streams.audio[0]
+    tb = Fraction(stream.time_base)
+    start = round(Fraction(spec.in_s) / tb)
+    end = round(Fraction(spec.in_s + spec.dur_s) / tb)
+    preroll = stream.codec_context.frame_size or 1024
+    container.seek(max(0, start - 4 * preroll), stream=stream, backward=True, any_frame=False)
+    for packet in container.demux(stream):
+        if packet.pts is None or packet.size == 0:
+            continue
+        if packet.pts + (packet.duration or preroll) <= start - preroll:
+            continue
+        if packet.pts >= end:
+            return
+        yield packet.pts - start, packet.dts - start, packet.duration or preroll, bytes(packet), tb
+
+
+def _audio_file(container: Any) -> Iterator[tuple[int, int, int, bytes, Any]]:
+    stream = container.streams.audio[0]
+    tb = Fraction(stream.time_base)
+    for packet in container.demux(stream):
+        if packet.pts is not None and packet.size:
+            yield packet.pts, packet.dts, packet.duration or 0, bytes(packet), tb
+
+
+def write_export(plan: SmartPlan, edges: dict[int, Path], audio: Path | AudioCopy, out: Path) -> None:
+    """Write the joined video and the audio to `out` (MP4, +faststart), interleaved by time.
+
+    edges maps run index -> edge file; audio is an encoded audio file or a stretch of the
+    source's own AAC to copy. Raises RenderError when a run does not yield exactly its
+    frames (the caller then falls back to the full re-encode).
     """
     import av
 
@@ -86,57 +127,88 @@ def write_video(plan: SmartPlan, edges: dict[int, Path], out: Path) -> None:
         raise RenderError("The smart render's edges were encoded with different parameter sets.")
     merged = AvcConfig(source_cfg.profile, source_cfg.compat, source_cfg.level, source_cfg.length_size,
                        source_cfg.sps + tuple(extra_sps), source_cfg.pps + tuple(extra_pps), source_cfg.tail)
-    tb = plan.facts[0].time_base
-    frame_ticks = plan.facts[0].frame_ticks
-    assert frame_ticks is not None
-    sources: dict[Path, Any] = {}
+    opened: list[Any] = []
     try:
+        sources: dict[Path, Any] = {}
         for f in plan.facts:
             if f.path not in sources:
                 sources[f.path] = av.open(str(f.path))
+                opened.append(sources[f.path])
+        if isinstance(audio, AudioCopy):
+            audio_in = av.open(str(audio.path))
+            opened.append(audio_in)
+            audio_packets = _audio_copy(audio_in, audio)
+        else:
+            audio_in = av.open(str(audio))
+            opened.append(audio_in)
+            audio_packets = _audio_file(audio_in)
         template = sources[plan.facts[0].path].streams.video[0]
-        with av.open(str(out), "w", format="mp4") as output:
-            stream = output.add_stream_from_template(template)
-            stream.codec_context.extradata = merged.to_bytes()
-            stream.time_base = template.time_base
-            last_dts: int | None = None
-            for index, run in enumerate(plan.runs):
-                base = run.out_start * frame_ticks
-                if run.copy:
-                    packets: Iterator[Any] = _copied(sources[plan.facts[run.clip].path], plan, run)
-                    origin, scale = plan.facts[run.clip].pts[run.first], Fraction(1)
-                    head = _prefix(source_cfg, source_cfg.sps[0], source_cfg.pps[0])
-                    edge_container = None
+        with av.open(str(out), "w", format="mp4", options={"movflags": "+faststart"}) as output:
+            vstream = output.add_stream_from_template(template)
+            vstream.codec_context.extradata = merged.to_bytes()
+            vstream.time_base = template.time_base
+            astream = output.add_stream_from_template(audio_in.streams.audio[0])
+            astream.time_base = audio_in.streams.audio[0].time_base
+            video_packets = _video(plan, sources, edges, source_cfg, extra_sps, extra_pps)
+            tagged = heapq.merge(((Fraction(p[1]) * p[4], 0, p) for p in video_packets),
+                                 ((Fraction(p[1]) * p[4], 1, p) for p in audio_packets),
+                                 key=lambda item: (item[0], item[1]))
+            for _, kind, (pts, dts, duration, data, tb, *key) in tagged:
+                packet = av.Packet(data)
+                packet.pts, packet.dts, packet.duration, packet.time_base = pts, dts, duration, tb
+                if kind == 0:
+                    packet.is_keyframe = key[0]
+                    packet.stream = vstream
                 else:
-                    edge_container = av.open(str(edges[index]))
-                    estream = edge_container.streams.video[0]
-                    packets = (p for p in edge_container.demux(estream) if p.size and p.pts is not None)
-                    origin, scale = None, Fraction(estream.time_base) / tb
-                    head = _prefix(source_cfg, extra_sps[0], extra_pps[0])
-                try:
-                    count = 0
-                    for packet in packets:
-                        if origin is None:
-                            origin = packet.pts
-                        pts = base + int(round((packet.pts - origin) * scale))
-                        dts = base + int(round((packet.dts - origin) * scale))
-                        if last_dts is not None and dts <= last_dts:
-                            dts = last_dts + 1
-                        if dts > pts:
-                            raise RenderError("The smart render could not order the joined frames.")
-                        data = bytes(packet)
-                        new = av.Packet((head + data) if count == 0 else data)
-                        new.pts, new.dts, new.time_base, new.duration = pts, dts, tb, frame_ticks
-                        new.is_keyframe = packet.is_keyframe
-                        new.stream = stream
-                        output.mux(new)
-                        last_dts = dts
-                        count += 1
-                finally:
-                    if edge_container is not None:
-                        edge_container.close()
-                if count != run.count:
-                    raise RenderError(f"The smart render expected {run.count} frames in a stretch and got {count}.")
+                    packet.stream = astream
+                output.mux(packet)
     finally:
-        for container in sources.values():
+        for container in opened:
             container.close()
+
+
+def _video(
+    plan: SmartPlan, sources: dict[Path, Any], edges: dict[int, Path], source_cfg: AvcConfig,
+    extra_sps: list[bytes], extra_pps: list[bytes],
+) -> Iterator[tuple[int, int, int, bytes, Fraction, bool]]:
+    """The output's video packets in decode order: (pts, dts, duration, data, time base, key)."""
+    import av
+
+    tb = plan.facts[0].time_base
+    frame_ticks = plan.facts[0].frame_ticks
+    assert frame_ticks is not None
+    last_dts: int | None = None
+    for index, run in enumerate(plan.runs):
+        base = run.out_start * frame_ticks
+        edge_container = None
+        if run.copy:
+            packets: Iterator[Any] = _copied(sources[plan.facts[run.clip].path], plan, run)
+            origin: int | None = plan.facts[run.clip].pts[run.first]
+            scale = Fraction(1)
+            head = _prefix(source_cfg, source_cfg.sps[0], source_cfg.pps[0])
+        else:
+            edge_container = av.open(str(edges[index]))
+            estream = edge_container.streams.video[0]
+            packets = (p for p in edge_container.demux(estream) if p.size and p.pts is not None)
+            origin, scale = None, Fraction(estream.time_base) / tb
+            head = _prefix(source_cfg, extra_sps[0], extra_pps[0])
+        try:
+            count = 0
+            for packet in packets:
+                if origin is None:
+                    origin = packet.pts
+                pts = base + int(round((packet.pts - origin) * scale))
+                dts = base + int(round((packet.dts - origin) * scale))
+                if last_dts is not None and dts <= last_dts:
+                    dts = last_dts + 1
+                if dts > pts:
+                    raise RenderError("The smart render could not order the joined frames.")
+                data = bytes(packet)
+                yield pts, dts, frame_ticks, (head + data) if count == 0 else data, tb, bool(packet.is_keyframe)
+                last_dts = dts
+                count += 1
+        finally:
+            if edge_container is not None:
+                edge_container.close()
+        if count != run.count:
+            raise RenderError(f"The smart render expected {run.count} frames in a stretch and got {count}.")

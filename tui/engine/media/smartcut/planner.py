@@ -105,6 +105,8 @@ def _source_reason(facts: VideoFacts, req: SmartRequest, fps: Fraction) -> str |
         return f"{name} carries no avcC parameter sets"
     if facts.avcc.profile not in (66, 77, 100):  # what an 8-bit libx264 can match (Baseline/Main/High)
         return f"{name} uses H.264 profile {facts.avcc.profile}, which the edge encoder cannot match"
+    if facts.avcc.length_size != 4:  # libx264 in MP4 writes 4-byte NAL lengths
+        return f"{name} uses {facts.avcc.length_size}-byte NAL lengths"
     if (facts.width, facts.height) != (req.width, req.height):
         return f"{name} is {facts.width}x{facts.height}, the export {req.width}x{req.height}"
     if facts.pix_fmt != "yuv420p":
