@@ -22,16 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tui.engine.media.ffmpeg import ffmpeg_exe  # noqa: E402
-from tui.engine.media.probe import probe  # noqa: E402
-from tui.engine.media.render import render_draft  # noqa: E402
+from tui.engine.media.ffmpeg import ffmpeg_exe
+from tui.engine.media.probe import probe
+from tui.engine.media.render import render_draft
 
 CACHE = ROOT / "bench" / "cache"
 
 
 def source(minutes: int) -> Path:
     CACHE.mkdir(exist_ok=True)
-    out = CACHE / f"smart_src_{minutes}m_1080p30.mp4"
+    out = CACHE / f"smart_src_{minutes}m_1080p30_stereo.mp4"
     if out.exists():
         return out
     seconds = minutes * 60
@@ -40,7 +40,7 @@ def source(minutes: int) -> Path:
     subprocess.run(
         [ffmpeg_exe(), "-v", "error", "-y",
          "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
-         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}", "-ac", "2",
          "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1M", "-g", "60", "-keyint_min", "60",
          "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-shortest", str(part)],
         check=True,
@@ -61,7 +61,7 @@ def draft(in_s: float, dur_s: float, title: tuple[float, float] | None = None) -
                                "aspect": "16:9", "resolution": "1080p", "mute": False}}
 
 
-def timed(fn):  # noqa: ANN001, ANN201
+def timed(fn):
     started = time.perf_counter()
     result = fn()
     return time.perf_counter() - started, result
@@ -86,7 +86,7 @@ def main() -> None:
              "-c", "copy", "-movflags", "+faststart", str(folder / "copy.mp4")], check=True))
         t_smart, smart = timed(lambda: render_draft(cut, sources, folder / "smart.mp4"))
         assert smart.route == "smart", smart.note
-        t_full, full = timed(lambda: render_draft(cut, sources, folder / "full.mp4", allow_smart=False))
+        t_full, _ = timed(lambda: render_draft(cut, sources, folder / "full.mp4", allow_smart=False))
         print(f"source       : {info.width}x{info.height} {info.fps} fps, {total:.0f} s, "
               f"{src.stat().st_size / 1e6:.0f} MB")
         print(f"trim {trim:.0f} s from {in_s} s: smart {t_smart:.2f} s ({smart.note}), full re-encode "
@@ -97,7 +97,7 @@ def main() -> None:
         titled = draft(0.0, total, title=(total / 2, total / 2 + 3))
         t_smart, smart = timed(lambda: render_draft(titled, sources, folder / "smart_title.mp4"))
         assert smart.route == "smart", smart.note
-        t_full, full = timed(lambda: render_draft(titled, sources, folder / "full_title.mp4", allow_smart=False))
+        t_full, _ = timed(lambda: render_draft(titled, sources, folder / "full_title.mp4", allow_smart=False))
         print(f"3 s title on {total:.0f} s: smart {t_smart:.2f} s ({smart.note}), full re-encode {t_full:.2f} s")
         print(f"speed-up smart vs full re-encode (title) = {t_full / t_smart:.1f}x  (goal >= 20x)")
 

@@ -7,8 +7,10 @@ avcC record (ISO/IEC 14496-15 5.3.3.1) holding the SPS/PPS the copied packets re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import itertools
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -114,14 +116,35 @@ class VideoFacts:
     audio_rate: int | None = None
     reorders: bool = False  # some frame is decoded before one shown earlier (B-frames)
     colour: tuple[int, int, int, int] = (2, 2, 2, 0)  # primaries, transfer, matrix, range (ffmpeg enums)
+    # keyframe index -> index of the earliest frame decoded at or after it: a copy that stops
+    # before that keyframe's packet holds the frames up to there (open GOPs: its leading B-frames
+    # are shown before it and belong to what follows). For an IDR it is the IDR itself.
+    cuts: Mapping[int, int] = field(default_factory=dict)
+    ends_at_eof: bool = True  # pts runs to the file's last frame
 
     @property
     def fps(self) -> Fraction | None:
         return None if not self.frame_ticks else 1 / (self.time_base * self.frame_ticks)
 
 
-def analyse(path: Path) -> VideoFacts:
-    """Demux the first video stream's packets (no decode). Raises MediaError if unreadable."""
+def _windows(windows: Sequence[tuple[float, float]]) -> list[tuple[float, float | None]]:
+    """Sorted, merged (start_s, end_s) stretches; none: the whole file."""
+    merged: list[tuple[float, float | None]] = []
+    for a, b in sorted(windows):
+        if merged and merged[-1][1] is not None and a <= merged[-1][1] + 10:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged or [(0.0, None)]
+
+
+def analyse(path: Path, windows: Sequence[tuple[float, float]] = ()) -> VideoFacts:
+    """Demux the first video stream's packets (no decode). Raises MediaError if unreadable.
+
+    windows: (start_s, end_s) stretches (seconds from the file's start) the caller needs;
+    each is read from the keyframe at or before its start to the second keyframe after its
+    end (or the end of the file), so a 60 s trim of an hour reads about 60 s of packets.
+    """
     import av
 
     try:
@@ -133,6 +156,8 @@ def analyse(path: Path) -> VideoFacts:
             raise MediaError(f"{path.name} has no video stream.")
         stream = container.streams.video[0]
         ctx = stream.codec_context
+        if stream.time_base is None:
+            raise MediaError(f"{path.name} has no time base.")
         tb = Fraction(stream.time_base.numerator, stream.time_base.denominator)
         extradata = bytes(ctx.extradata or b"")
         avcc: AvcConfig | None = None
@@ -141,28 +166,54 @@ def analyse(path: Path) -> VideoFacts:
                 avcc = parse_avcc(extradata)
             except ValueError:
                 avcc = None
-        shown: list[tuple[int, bool, bool]] = []
-        reorders, highest = False, None
-        for packet in container.demux(stream):
-            if packet.pts is None or packet.size == 0 or packet.is_discard:
-                continue
-            idr = False
-            if packet.is_keyframe and avcc is not None:
-                idr = 5 in set(nal_types(bytes(packet), avcc.length_size))
-            shown.append((packet.pts, idr, bool(packet.is_keyframe)))
-            reorders = reorders or (highest is not None and packet.pts < highest)
-            highest = packet.pts if highest is None else max(highest, packet.pts)
-        shown.sort()
-        pts = tuple(p for p, _, _ in shown)
-        idr = tuple(i for i, (_, k, _) in enumerate(shown) if k)
-        keys = tuple(i for i, (_, _, k) in enumerate(shown) if k)
-        steps = {b - a for a, b in zip(pts, pts[1:])}
-        frame_ticks = steps.pop() if len(steps) == 1 else None
         start = container.start_time
-        start_ticks = int(round(Fraction(start, 1_000_000) / tb)) if start is not None else (pts[0] if pts else 0)
+        start_ticks = round(Fraction(start, 1_000_000) / tb) if start is not None else 0
+        shown: dict[int, tuple[bool, bool]] = {}  # pts -> (IDR, keyframe)
+        cut_pts: dict[int, int] = {}  # keyframe pts -> the earliest pts decoded at or after it
+        steps: set[int] = set()
+        reorders = eof = False
+        for first_s, last_s in _windows(windows):
+            end_ticks = None if last_s is None else start_ticks + math.ceil(Fraction(last_s) / tb)
+            container.seek(max(0, start_ticks + math.floor(Fraction(first_s) / tb)), stream=stream,
+                           backward=True, any_frame=False)
+            order: list[tuple[int, bool]] = []  # decode order: (pts, keyframe), shown frames only
+            keys_after, eof = 0, True
+            for packet in container.demux(stream):
+                if packet.pts is None or packet.size == 0:
+                    continue
+                key = bool(packet.is_keyframe)
+                if end_ticks is not None and key and packet.pts >= end_ticks:
+                    keys_after += 1
+                    if keys_after == 2:
+                        eof = False
+                        break
+                if packet.is_discard:
+                    continue
+                is_idr = False
+                if key and avcc is not None:
+                    is_idr = 5 in set(nal_types(bytes(packet), avcc.length_size))
+                shown[packet.pts] = (is_idr, key)
+                order.append((packet.pts, key))
+            lowest: int | None = None
+            for pts_value, key in reversed(order):
+                lowest = pts_value if lowest is None else min(lowest, pts_value)
+                if key:
+                    cut_pts[pts_value] = lowest
+            highest = None
+            for pts_value, _ in order:
+                reorders = reorders or (highest is not None and pts_value < highest)
+                highest = pts_value if highest is None else max(highest, pts_value)
+            in_window = sorted(p for p, _ in order)
+            steps |= {b - a for a, b in itertools.pairwise(in_window)}
+        pts = tuple(sorted(shown))
+        index = {p: i for i, p in enumerate(pts)}
+        idr = tuple(index[p] for p in pts if shown[p][0])
+        keys = tuple(index[p] for p in pts if shown[p][1])
+        cuts = {index[k]: index[v] for k, v in cut_pts.items() if k in index and v in index}
+        frame_ticks = steps.pop() if len(steps) == 1 else None
         rotation = 0
         try:
-            rotation = int(round(float(stream.metadata.get("rotate", 0) or 0))) % 360
+            rotation = round(float(stream.metadata.get("rotate", 0) or 0)) % 360
         except ValueError:
             rotation = 0
         for side in getattr(stream, "side_data", {}) or {}:
@@ -181,4 +232,5 @@ def analyse(path: Path) -> VideoFacts:
             audio_rate=audio.codec_context.sample_rate if audio is not None else None,
             colour=(int(ctx.color_primaries or 2), int(ctx.color_trc or 2), int(ctx.colorspace or 2),
                     int(ctx.color_range or 0)),
+            cuts=cuts, ends_at_eof=eof,
         )

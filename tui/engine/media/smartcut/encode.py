@@ -121,7 +121,7 @@ def audio_command(plan: SmartPlan, out: Path, *, sample_rate: int, bitrate: str)
         args += (["-ss", _num(music.in_s)] if music.in_s > 0 else []) + ["-t", _num(music.dur_s), "-i", str(music.path)]
         graph.append(f"[{index}:a:0]asetpts=PTS-STARTPTS,{_audio_format(music.channels, sample_rate)},"
                      f"{_volume(music.volume)}atrim=duration={_num(music.dur_s)},"
-                     f"adelay=delays={int(round(music.start_s * 1000))}:all=1[m{k}]")
+                     f"adelay=delays={round(music.start_s * 1000)}:all=1[m{k}]")
         mixed.append(f"[m{k}]")
         index += 1
     if mixed:

@@ -44,8 +44,7 @@ def _copied(container: Any, plan: SmartPlan, run: Run) -> Iterator[Any]:
     facts = plan.facts[run.clip]
     stream = container.streams.video[0]
     start_pts = facts.pts[run.first]
-    end = run.first + run.count
-    stop_pts = facts.pts[end] if end < len(facts.pts) else None
+    stop_pts = run.stop_pts
     container.seek(start_pts, stream=stream, backward=True, any_frame=False)
     started = False
     for packet in container.demux(stream):
@@ -75,7 +74,7 @@ class AudioCopy:
     dur_s: float
 
 
-def _audio_copy(container: Any, spec: AudioCopy) -> Iterator[tuple[int, int, int, bytes, Any]]:
+def _audio_copy(container: Any, spec: AudioCopy) -> Iterator[tuple[Any, ...]]:
     stream = container.streams.audio[0]
     tb = Fraction(stream.time_base)
     start = round(Fraction(spec.in_s) / tb)
@@ -92,7 +91,7 @@ def _audio_copy(container: Any, spec: AudioCopy) -> Iterator[tuple[int, int, int
         yield packet.pts - start, packet.dts - start, packet.duration or preroll, bytes(packet), tb
 
 
-def _audio_file(container: Any) -> Iterator[tuple[int, int, int, bytes, Any]]:
+def _audio_file(container: Any) -> Iterator[tuple[Any, ...]]:
     stream = container.streams.audio[0]
     tb = Fraction(stream.time_base)
     for packet in container.demux(stream):
@@ -153,11 +152,11 @@ def write_export(plan: SmartPlan, edges: dict[int, Path], audio: Path | AudioCop
             tagged = heapq.merge(((Fraction(p[1]) * p[4], 0, p) for p in video_packets),
                                  ((Fraction(p[1]) * p[4], 1, p) for p in audio_packets),
                                  key=lambda item: (item[0], item[1]))
-            for _, kind, (pts, dts, duration, data, tb, *key) in tagged:
-                packet = av.Packet(data)
-                packet.pts, packet.dts, packet.duration, packet.time_base = pts, dts, duration, tb
+            for _, kind, item in tagged:
+                packet = av.Packet(item[3])
+                packet.pts, packet.dts, packet.duration, packet.time_base = item[0], item[1], item[2], item[4]
                 if kind == 0:
-                    packet.is_keyframe = key[0]
+                    packet.is_keyframe = bool(item[5])
                     packet.stream = vstream
                 else:
                     packet.stream = astream
@@ -170,7 +169,7 @@ def write_export(plan: SmartPlan, edges: dict[int, Path], audio: Path | AudioCop
 def _video(
     plan: SmartPlan, sources: dict[Path, Any], edges: dict[int, Path], source_cfg: AvcConfig,
     extra_sps: list[bytes], extra_pps: list[bytes],
-) -> Iterator[tuple[int, int, int, bytes, Fraction, bool]]:
+) -> Iterator[tuple[Any, ...]]:
     """The output's video packets in decode order: (pts, dts, duration, data, time base, key)."""
     import av
 
@@ -190,15 +189,15 @@ def _video(
             edge_container = av.open(str(edges[index]))
             estream = edge_container.streams.video[0]
             packets = (p for p in edge_container.demux(estream) if p.size and p.pts is not None)
-            origin, scale = None, Fraction(estream.time_base) / tb
+            origin, scale = None, Fraction(estream.time_base or tb) / tb
             head = _prefix(source_cfg, extra_sps[0], extra_pps[0])
         try:
             count = 0
             for packet in packets:
                 if origin is None:
                     origin = packet.pts
-                pts = base + int(round((packet.pts - origin) * scale))
-                dts = base + int(round((packet.dts - origin) * scale))
+                pts = base + round((packet.pts - origin) * scale)
+                dts = base + round((packet.dts - origin) * scale)
                 if last_dts is not None and dts <= last_dts:
                     dts = last_dts + 1
                 if dts > pts:

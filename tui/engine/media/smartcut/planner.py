@@ -1,8 +1,9 @@
 """Deciding, per export, whether the smart render applies and which frames are copied.
 
-A clip's kept frames are split at its IDR pictures into GOP chunks; a chunk that starts at
-an IDR, ends at the next IDR (or the end of the source), lies wholly inside the kept range
-and carries no overlay is stream-copied; every other chunk is re-encoded. The frames kept
+A clip's kept frames are split into GOP units at its keyframes; a run of whole units that
+starts at an IDR, lies inside the kept range and carries no overlay is stream-copied (an
+open GOP's leading B-frames count with the keyframe they depend on); everything else is
+re-encoded. The frames kept
 are exactly the ones the full render keeps: those at or after the in-point, ceil(dur x fps)
 of them (ffmpeg's accurate -ss, then trim=duration). Anything the copy cannot reproduce
 bit for bit (scaling, another frame rate, an aspect change, a whole-picture filter, two
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -33,6 +35,7 @@ class Run:
     count: int
     copy: bool
     out_start: int
+    stop_pts: int | None = None  # a copy stops before the keyframe packet with this pts (None: end of file)
 
 
 @dataclass(frozen=True)
@@ -85,15 +88,50 @@ def _frames_of(facts: VideoFacts, in_s: float, dur_s: float, fps: Fraction) -> t
     return first, count
 
 
-def _chunks(facts: VideoFacts, first: int, count: int) -> list[tuple[int, int, bool]]:
-    """[a, b) GOP chunks of the frames first..first+count; copyable when whole and IDR-led."""
+def _units(facts: VideoFacts) -> list[tuple[int, int | None, int, int | None]]:
+    """The GOP units between keyframes: (start, stop, keyframe, next keyframe), display indexes.
+
+    A unit is decoded from its keyframe's packet up to the next keyframe's and shows frames
+    [start, stop): start is its keyframe minus the leading frames shown before it (open GOPs).
+    stop is None after the last keyframe when the file's end was not read.
+    """
+    keys = list(facts.keys)
+    out: list[tuple[int, int | None, int, int | None]] = []
+    for n, key in enumerate(keys):
+        nxt = keys[n + 1] if n + 1 < len(keys) else None
+        stop = facts.cuts.get(nxt, nxt) if nxt is not None else (len(facts.pts) if facts.ends_at_eof else None)
+        out.append((facts.cuts.get(key, key), stop, key, nxt))
+    return out
+
+
+def _chunks(
+    facts: VideoFacts, first: int, count: int, shown: Callable[[int, int], bool],
+) -> list[tuple[int, int, int | None]]:
+    """[a, b) stretches of the frames first..first+count with the keyframe a copy stops at.
+
+    A stretch to copy starts at an IDR, runs over whole units inside the range that
+    `shown(a, b)` (an overlay) does not touch, and stops before a keyframe's packet
+    (stop index; None: the end of the file). Re-encoded stretches have stop -1.
+    """
     end = first + count
-    inner = [i for i in facts.idr if first < i < end]
-    bounds = [first, *inner, end]
-    out = []
-    for a, b in zip(bounds, bounds[1:]):
-        closes = b in facts.idr or b == len(facts.pts)
-        out.append((a, b, a in facts.idr and closes))
+    idr = set(facts.idr)
+    copies: list[tuple[int, int, int | None]] = []
+    for start, stop, key, nxt in _units(facts):
+        if stop is None or start < first or stop > end or shown(start, stop):
+            continue
+        if copies and copies[-1][1] == start:  # the next unit of a copy already running
+            copies[-1] = (copies[-1][0], stop, nxt)
+        elif key in idr and start == key:  # a copy may only begin at an IDR
+            copies.append((start, stop, nxt))
+    out: list[tuple[int, int, int | None]] = []
+    at = first
+    for a, b, nxt in copies:
+        if a > at:
+            out.append((at, a, -1))
+        out.append((a, b, nxt))
+        at = b
+    if at < end:
+        out.append((at, end, -1))
     return out
 
 
@@ -135,12 +173,15 @@ def plan_smart_render(req: SmartRequest) -> SmartPlan | Fallback:
     fps = Fraction(req.fps).limit_denominator(1001)
     if abs(float(fps) - req.fps) > 1e-9:
         return Fallback(f"the export's frame rate {req.fps} is not exact")
+    windows: dict[Path, list[tuple[float, float]]] = {}
+    for clip in req.clips:
+        windows.setdefault(clip.path, []).append((clip.in_s, clip.in_s + clip.dur_s))
     cache: dict[Path, VideoFacts] = {}
     facts: list[VideoFacts] = []
     for clip in req.clips:
         if clip.path not in cache:
             try:
-                cache[clip.path] = analyse(clip.path)
+                cache[clip.path] = analyse(clip.path, windows[clip.path])
             except MediaError as exc:
                 return Fallback(exc.message)
         f = cache[clip.path]
@@ -157,20 +198,20 @@ def plan_smart_render(req: SmartRequest) -> SmartPlan | Fallback:
 
     runs: list[Run] = []
     out = 0
-    for index, (clip, f) in enumerate(zip(req.clips, facts)):
+    for index, (clip, f) in enumerate(zip(req.clips, facts, strict=True)):
         span = _frames_of(f, clip.in_s, clip.dur_s, fps)
         if isinstance(span, str):
             return Fallback(span)
         first, count = span
-        for a, b, copyable in _chunks(f, first, count):
-            o0 = out + (a - first)
-            if copyable and _touches_overlay(req, o0, b - a, fps):
-                copyable = False
-            if runs and runs[-1].clip == index and runs[-1].copy == copyable:
-                last = runs[-1]
-                runs[-1] = Run(index, last.first, last.count + b - a, copyable, last.out_start)
-            else:
-                runs.append(Run(index, a, b - a, copyable, o0))
+        base = out
+
+        def shown(a: int, b: int, f: VideoFacts = f, first: int = first, base: int = base) -> bool:
+            return _touches_overlay(req, base + a - first, b - a, fps)
+
+        for a, b, stop in _chunks(f, first, count, shown):
+            copy = stop != -1
+            stop_pts = f.pts[stop] if copy and stop is not None else None
+            runs.append(Run(index, a, b - a, copy, base + a - first, stop_pts))
         out += count
     plan = SmartPlan(req, tuple(facts), tuple(runs), out, fps)
     if plan.reencoded_frames == plan.frames:
