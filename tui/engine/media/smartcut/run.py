@@ -23,6 +23,8 @@ from .encode import audio_command, edge_command
 from .join import AudioCopy, write_export
 from .planner import SmartPlan
 
+EDGES_AT_ONCE = 2  # edges are short: two at a time keeps both cores busy through decode and startup
+
 
 class _Proc:
     """One ffmpeg process whose stderr (short: -v error) is kept for the error message."""
@@ -30,7 +32,9 @@ class _Proc:
     def __init__(self, args: list[str]) -> None:
         self.proc = _ff.popen(_ff.ffmpeg_command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-    def wait(self, cancel: threading.Event | None) -> None:
+    def wait(self, cancel: threading.Event | None, timeout: float | None = None) -> bool:
+        """Wait until it ends (True), or `timeout` s pass (False); RenderError if it failed."""
+        waited = 0.0
         while True:
             try:
                 _, err = self.proc.communicate(timeout=0.1)
@@ -39,9 +43,13 @@ class _Proc:
                 if cancel is not None and cancel.is_set():
                     self.kill()
                     raise RenderCancelled("The render was cancelled.") from None
+                waited += 0.1
+                if timeout is not None and waited >= timeout:
+                    return False
         if self.proc.returncode != 0:
             text = err.decode("utf-8", "replace") if err else ""
             raise RenderError(f"The smart render failed: {_ff.last_lines(text)}")
+        return True
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -87,14 +95,21 @@ def run_smart_render(
         audio_path = folder / "audio.m4a"
         audio = None if copy else _Proc(audio_command(plan, audio_path, sample_rate=sample_rate,
                                                       bitrate=audio_bitrate))
+        running: list[tuple[_Proc, int]] = []
         try:
             edges: dict[int, Path] = {}
-            for index, run in enumerate(plan.runs):
-                if run.copy:
+            pending = [(i, r) for i, r in enumerate(plan.runs) if not r.copy]
+            while pending or running:
+                while pending and len(running) < EDGES_AT_ONCE:
+                    index, run = pending.pop(0)
+                    edges[index] = folder / f"edge{index}.mp4"
+                    running.append((_Proc(edge_command(plan, run, sps_id, edges[index])), run.count))
+                proc, frames = running[0]
+                if not proc.wait(cancel, timeout=0.2):
+                    running.append(running.pop(0))
                     continue
-                edges[index] = folder / f"edge{index}.mp4"
-                _Proc(edge_command(plan, run, sps_id, edges[index])).wait(cancel)
-                done += run.count
+                running.pop(0)
+                done += frames
                 if progress is not None:
                     progress(round(90.0 * done / total, 1))
             if audio is not None:
@@ -108,6 +123,8 @@ def run_smart_render(
             except (OSError, ValueError, av.error.FFmpegError) as exc:
                 raise RenderError(f"The smart render could not write the export: {exc}") from exc
         except BaseException:
+            for proc, _ in running:
+                proc.kill()
             if audio is not None:
                 audio.kill()
             raise
