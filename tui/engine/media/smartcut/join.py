@@ -11,13 +11,14 @@ in-band, so a player that only follows in-band parameter sets switches with the 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..errors import RenderError
+from ..errors import RenderCancelled, RenderError
 from .analysis import AvcConfig, parse_avcc
 from .planner import Run, SmartPlan
 
@@ -99,12 +100,17 @@ def _audio_file(container: Any) -> Iterator[tuple[Any, ...]]:
             yield packet.pts, packet.dts, packet.duration or 0, bytes(packet), tb
 
 
-def write_export(plan: SmartPlan, edges: dict[int, Path], audio: Path | AudioCopy, out: Path) -> None:
+def write_export(
+    plan: SmartPlan, edges: dict[int, Path], audio: Path | AudioCopy, out: Path, *,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> None:
     """Write the joined video and the audio to `out` (MP4, +faststart), interleaved by time.
 
     edges maps run index -> edge file; audio is an encoded audio file or a stretch of the
     source's own AAC to copy. Raises RenderError when a run does not yield exactly its
-    frames (the caller then falls back to the full re-encode).
+    frames (the caller then falls back to the full re-encode). progress(fraction 0..1) follows
+    the video frames written; a set cancel raises RenderCancelled.
     """
     import av
 
@@ -152,7 +158,15 @@ def write_export(plan: SmartPlan, edges: dict[int, Path], audio: Path | AudioCop
             tagged = heapq.merge(((Fraction(p[1]) * p[4], 0, p) for p in video_packets),
                                  ((Fraction(p[1]) * p[4], 1, p) for p in audio_packets),
                                  key=lambda item: (item[0], item[1]))
+            written = 0
             for _, kind, item in tagged:
+                if kind == 0:
+                    written += 1
+                    if written % 250 == 0:
+                        if cancel is not None and cancel.is_set():
+                            raise RenderCancelled("The render was cancelled.")
+                        if progress is not None:
+                            progress(written / max(1, plan.frames))
                 packet = av.Packet(item[3])
                 packet.pts, packet.dts, packet.duration, packet.time_base = item[0], item[1], item[2], item[4]
                 if kind == 0:

@@ -114,12 +114,20 @@ def run_smart_render(
                     progress(round(90.0 * done / total, 1))
             if audio is not None:
                 audio.wait(cancel)
+            if progress is not None:
+                progress(90.0 if plan.reencoded_frames else 5.0)
             if cancel is not None and cancel.is_set():
                 raise RenderCancelled("The render was cancelled.")
             import av
 
+            start = 90.0 if plan.reencoded_frames else 5.0
+
+            def joined(fraction: float) -> None:
+                if progress is not None:
+                    progress(round(start + (99.0 - start) * fraction, 1))
+
             try:
-                write_export(plan, edges, copy or audio_path, out)
+                write_export(plan, edges, copy or audio_path, out, progress=joined, cancel=cancel)
             except (OSError, ValueError, av.error.FFmpegError) as exc:
                 raise RenderError(f"The smart render could not write the export: {exc}") from exc
         except BaseException:
@@ -130,4 +138,7 @@ def run_smart_render(
             raise
     if progress is not None:
         progress(99.0)
+    if cancel is not None and cancel.is_set():
+        out.unlink(missing_ok=True)
+        raise RenderCancelled("The render was cancelled.")
     return plan.note()
