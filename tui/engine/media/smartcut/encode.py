@@ -48,7 +48,7 @@ def edge_command(plan: SmartPlan, run: Run, sps_id: int, out: Path) -> list[str]
     tb, fps = facts.time_base, plan.fps
     key = max((k for k in facts.keys if k <= run.first), default=None)
     args = ["-y", "-v", "error", "-copyts"]
-    if key is not None and key > 0:
+    if key is not None and facts.pts[key] > facts.start_ticks:  # (at the file's start: no seek needed)
         # Half a frame past the keyframe: a backward seek lands on it, never one GOP earlier.
         seek = (facts.pts[key] - facts.start_ticks) * tb + Fraction(1, 2) / fps
         args += ["-noaccurate_seek", "-ss", _num(seek)]
