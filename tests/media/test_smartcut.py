@@ -64,10 +64,15 @@ def sources(ffmpeg_exe, tmp_path_factory) -> dict[str, Path]:
     return {"closed": closed, "open": opened, "editlist": edit, "mpeg4": mpeg4, "stereo48k": stereo}
 
 
-def draft(clips, titles=(), width=320, height=240, fps=FPS, resolution="highest"):
-    video = [{"id": f"seg{i}", "name": "clip.mp4", "src": src, "s": 0, "d": round(d * 1000), "in": round(i_s * 1000)}
-             for i, (src, i_s, d) in enumerate(clips)]
+def draft(clips, titles=(), width=320, height=240, fps=FPS, resolution="highest", music=None, volume=100):
+    video = [{"id": f"seg{i}", "name": "clip.mp4", "src": src, "s": 0, "d": round(d * 1000),
+              "in": round(i_s * 1000), "vol": volume} for i, (src, i_s, d) in enumerate(clips)]
     tracks = [{"id": "trk_v", "tt": 0, "sg": video}]
+    if music:
+        src, start, dur = music
+        tracks.append({"id": "trk_a", "tt": 1, "sg": [
+            {"id": "m", "name": "music.mp3", "src": src, "s": round(start * 1000), "d": round(dur * 1000),
+             "in": 0, "vol": 35}]})
     if titles:
         tracks.append({"id": "trk_t", "tt": 7, "sg": [
             {"id": f"t{k}", "text": text, "s": round(s * 1000), "d": round((e - s) * 1000)}
@@ -302,3 +307,28 @@ def test_a_failing_smart_render_falls_back_to_the_full_re_encode(tmp_path, sourc
     assert result.route == "full" and "the smart render failed" in result.note
     same_pictures(result.path, reference.path)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.mp4"]
+
+
+def test_music_and_volume_re_encode_only_the_sound(tmp_path, sources, make_audio):
+    """A trim with music mixed in and the clip at 50 %: pictures copied as usual, sound as the full render makes it."""
+    srcs = {"stereo48k": str(sources["stereo48k"]), "music": str(make_audio(seconds=3, ext="mp3", frequency=330))}
+    d = draft([("stereo48k", 1.52, 4.2)], music=("music", 0.5, 3.0), volume=50)
+    smart = render_draft(d, srcs, tmp_path / "smart.mp4")
+    full = render_draft(d, srcs, tmp_path / "full.mp4", allow_smart=False)
+    assert smart.route == "smart", smart.note
+
+    def sound(path: Path) -> list[bytes]:
+        with av.open(str(path)) as container:
+            return [bytes(p) for p in container.demux(container.streams.audio[0]) if p.size]
+
+    # The same audio graph and encoder: the AAC packets are the full render's, byte for byte.
+    assert sound(smart.path) == sound(full.path)
+    assert len(frames(smart.path)) == len(frames(full.path))
+
+
+def test_sources_with_different_parameter_sets_are_not_mixed(sources, make_video):
+    other = make_video(seconds=3, width=320, height=240, fps=FPS)  # ultrafast: CAVLC, another PPS
+    result = plan_smart_render(SmartRequest(
+        clips=(ClipSpan(sources["closed"], 0.0, 2.0), ClipSpan(other, 0.0, 2.0)),
+        width=320, height=240, fps=FPS, total_s=4.0))
+    assert isinstance(result, Fallback) and "different parameters" in result.reason
