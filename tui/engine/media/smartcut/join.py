@@ -41,7 +41,7 @@ def edge_config(path: Path) -> AvcConfig:
 
 
 def _copied(container: Any, plan: SmartPlan, run: Run) -> Iterator[Any]:
-    """The packets of a copy run, decode order: from its IDR up to the next run's IDR."""
+    """The packets of a copy run in decode order: its IDR up to (without) the keyframe at run.stop_pts."""
     facts = plan.facts[run.clip]
     stream = container.streams.video[0]
     start_pts = facts.pts[run.first]
