@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tui.engine.media.ffmpeg import ffmpeg_exe
-from tui.engine.media.probe import probe
-from tui.engine.media.render import render_draft
+from tui.engine.media.ffmpeg import ffmpeg_exe  # noqa: E402
+from tui.engine.media.probe import probe  # noqa: E402
+from tui.engine.media.render import render_draft  # noqa: E402
 
 CACHE = ROOT / "bench" / "cache"
 

@@ -119,7 +119,7 @@ def stream_format(path: Path) -> tuple:
 
 
 def psnr(a: bytes, b: bytes) -> float:
-    mse = sum((x - y) ** 2 for x, y in zip(a, b)) / len(a)
+    mse = sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) / len(a)
     return math.inf if mse == 0 else 10 * math.log10(255 ** 2 / mse)
 
 
@@ -155,7 +155,7 @@ def same_pictures(a: Path, b: Path) -> None:
     fa, fb = frames(a), frames(b)
     assert len(fa) == len(fb)
     assert probe(a).duration_s == probe(b).duration_s
-    assert all(psnr(x, y) >= 40 for x, y in list(zip(fa, fb))[::4])
+    assert all(psnr(x, y) >= 40 for x, y in list(zip(fa, fb, strict=True))[::4])
 
 
 def check_against_full(ffmpeg_exe, tmp_path, sources, clips, titles=(), *, expect_smart=True):
@@ -276,7 +276,7 @@ def test_untouched_stereo_aac_is_copied_in_sync(ffmpeg_exe, tmp_path, sources):
         assert container.streams.audio[0].codec_context.bit_rate < 150_000  # the source's 128k, not 192k
     got, ref = onsets(tmp_path / "smart.mp4"), onsets(tmp_path / "full.mp4")
     assert len(got) == len(ref) == 4
-    assert all(abs(a - b) <= 1024 / 48000 for a, b in zip(got, ref)), (got, ref)
+    assert all(abs(a - b) <= 1024 / 48000 for a, b in zip(got, ref, strict=True)), (got, ref)
 
 
 @pytest.mark.parametrize(("change", "reason"), [
