@@ -47,6 +47,11 @@ class RenderResult:
     acodec: str | None = None
     size_bytes: int = 0
     notes: tuple[str, ...] = ()
+    # Which way the export was made (issue 19): "remux", "smart" or "full"; note is that
+    # line ("smart render: 6 s of 600 re-encoded", "full re-encode: <why not smart>"). It is
+    # one of the notes when the smart render ran, or failed and the full re-encode took over.
+    route: str = "full"
+    note: str = ""
 
     @property
     def summary(self) -> str:
@@ -101,13 +106,15 @@ def render_draft(
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
     allow_remux: bool = True,
+    allow_smart: bool = True,
 ) -> RenderResult:
     """Render the draft to an H.264/AAC MP4 at out_path (blocking).
 
     progress(percent) is called (throttled, 0..100) while ffmpeg runs; setting cancel kills
     ffmpeg, removes the partial file and raises RenderCancelled. Failures (and drafts over
     the limits of limits.py) raise RenderError. The output is written to a temporary name
-    next to out_path and renamed when complete.
+    next to out_path and renamed when complete. Unless allow_smart is False, an export the
+    smart render can make (issue 19: smartcut/hook.py) copies its untouched GOPs instead.
     """
     out = Path(out_path)
     try:
@@ -126,6 +133,16 @@ def render_draft(
         raise
     except MediaError as exc:
         raise RenderError(exc.message) from exc
+    # ---- smart render hook (issue 19; tui/engine/media/smartcut/hook.py documents its input)
+    note = ""
+    if not remux and allow_smart:
+        from .smartcut.hook import try_smart_render
+
+        smart = try_smart_render(plan, tmp, out, progress=progress, cancel=cancel)
+        if isinstance(smart, RenderResult):
+            return smart
+        note = smart
+    # ---- end of the smart render hook
     try:
         run_render(cmd, plan.clips[0].info.duration_s if remux else plan.total_s, tmp, progress, cancel)
         os.replace(tmp, out)
@@ -139,14 +156,26 @@ def render_draft(
         raise
     if progress is not None:
         progress(100.0)
+    return finished(plan, out, remuxed=remux, route="remux" if remux else "full",
+                    note=note or ("remux: stream copy" if remux else "full re-encode"))
+
+
+def finished(plan: Plan, out: Path, *, remuxed: bool, route: str, note: str) -> RenderResult:
+    """The result for a render of plan written at out, measured on the file (probe).
+
+    note (the route's line) joins the notes when the smart render ran or failed.
+    """
     info: MediaInfo | None
     try:
         info = probe(out)
     except MediaError:
         info = None
+    notes = _notes(plan)
+    if route == "smart" or "smart render failed" in note:
+        notes.append(note)
     return RenderResult(
-        path=out, remuxed=remux, duration_s=info.duration_s if info else plan.total_s,
+        path=out, remuxed=remuxed, duration_s=info.duration_s if info else plan.total_s,
         width=info.width if info else plan.width, height=info.height if info else plan.height,
         vcodec=info.vcodec if info else None, acodec=info.acodec if info else None,
-        size_bytes=out.stat().st_size, notes=tuple(_notes(plan)),
+        size_bytes=out.stat().st_size, notes=tuple(notes), route=route, note=note,
     )

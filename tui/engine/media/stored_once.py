@@ -93,6 +93,7 @@ def render_draft(
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
     allow_remux: bool = True,
+    allow_smart: bool = True,
 ) -> Any:
     """A hard link to the source when the render would only copy it; else ``render.render_draft``."""
     out = Path(out_path)
@@ -112,8 +113,10 @@ def render_draft(
                 progress(100.0)
             return _render.RenderResult(path=out, remuxed=True, duration_s=info.duration_s or 0.0, width=info.width,
                                         height=info.height, vcodec=info.vcodec, acodec=info.acodec,
-                                        size_bytes=out.stat().st_size)
-    return _render.render_draft(draft, sources, out, progress=progress, cancel=cancel, allow_remux=allow_remux)
+                                        size_bytes=out.stat().st_size, route="remux",
+                                        note="remux: the source file itself (hard link)")
+    return _render.render_draft(draft, sources, out, progress=progress, cancel=cancel, allow_remux=allow_remux,
+                                allow_smart=allow_smart)
 
 
 __all__ = ["linkable_source", "render_draft"]
