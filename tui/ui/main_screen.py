@@ -57,7 +57,7 @@ class MainScreen(Screen[None]):
             with Horizontal(id="body"):
                 yield ChatPane(id="chat-pane")
                 with Vertical(id="side"):
-                    yield CreditsWidget(id="credits")
+                    yield CreditsWidget(local=app.conn.backend == "local", id="credits")
                     yield TimelineView(id="timeline")
                     yield SseLogView(id="sse-log-view")
         yield Footer()
@@ -182,8 +182,8 @@ class MainScreen(Screen[None]):
         except Exception:
             self.last_link = None
 
-    def show_out_of_credits(self, link: str | None) -> None:
-        self.credits_view.show_out_of_credits(link)
+    def show_out_of_credits(self, link: str | None, local: bool = False) -> None:
+        self.credits_view.show_out_of_credits(link, local=local)
 
     def clear_credits_hint(self) -> None:
         self.credits_view.clear_hint()

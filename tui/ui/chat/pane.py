@@ -105,6 +105,12 @@ class ChatPane(Vertical):
                 main.state_worker(announce=True)
                 if main.compact:
                     main.action_show_tab("timeline")
+        elif action == "download":
+            from tui.core.download_intent import download_request
+
+            request = download_request(text, list(decision.urls))
+            if request is not None and self.need_connection():
+                self.jobs.download(request)
         elif action == "upload":
             paths = list(getattr(decision, "paths", None) or [])
             if paths and self.need_connection():
@@ -120,6 +126,12 @@ class ChatPane(Vertical):
                     "warning",
                 )
                 return
+            if decision.urls:
+                from tui.core.download_intent import project_way_note
+
+                note = project_way_note(text, list(decision.urls))
+                if note:
+                    await self.add_note(note)
             self.chat_worker(decision.text or text, list(decision.urls or []))
 
     def need_connection(self) -> bool:
