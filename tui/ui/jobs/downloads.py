@@ -33,8 +33,10 @@ def progress_text(event: JobProgress, name: str) -> str:
 
     parts = [f"⬇ {name}", STAGE_WORDS.get(event.stage, event.stage)]
     if event.bytes is not None:
-        have = human_bytes(event.bytes)
-        parts.append(f"{have}/{human_bytes(event.total)}" if event.total else have)
+        have, whole = human_bytes(event.bytes), human_bytes(event.total) if event.total else ""
+        if whole and have.split()[-1] == whole.split()[-1]:
+            have = have.split()[0]  # "3.1/9.8 MB"
+        parts.append(f"{have}/{whole}" if whole else have)
     if event.percent is not None:
         parts.append(f"{event.percent:.0f}%")
     if event.speed:
@@ -54,7 +56,7 @@ def _fraction(event: JobProgress) -> float | None:
     return None
 
 
-def _short_url(url: str, limit: int = 48) -> str:
+def _short_url(url: str, limit: int = 40) -> str:
     bare = url.split("://", 1)[-1]
     return bare if len(bare) <= limit else bare[: limit - 1] + "…"
 

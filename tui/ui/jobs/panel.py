@@ -35,8 +35,8 @@ UPLOAD_ROW_LINGER_S = 8.0  # a finished upload row stays this long, then leaves 
 
 class JobRow(Horizontal):
     DEFAULT_CSS = """
-    JobRow { height: 1; width: 1fr; }
-    JobRow > .job-text { width: 1fr; height: 1; }
+    JobRow { height: auto; width: 1fr; }
+    JobRow > .job-text { width: 1fr; height: auto; }
     JobRow > ProgressBar { width: 20; height: 1; }
     JobRow > ProgressBar Bar { width: 14; }
     JobRow > ProgressBar.-hidden { visibility: hidden; }
