@@ -175,6 +175,9 @@ class MainScreen(Screen[None]):
         self.conn.session = message.session
         self.header.session_id = message.session.session_id
         client = self.conn.client
+        if self.conn.backend == "local":  # no web page for this machine's engine: nothing to link to
+            self.last_link = None
+            return
         try:
             assert client is not None
             self.last_link = client.web_link(message.session.task_id, message.session.session_id)
@@ -251,7 +254,7 @@ class MainScreen(Screen[None]):
 
     def on_chat_note(self, message: m.ChatNote) -> None:
         message.stop()
-        self.chat.post_message(m.ChatNote(message.text, message.kind))
+        self.chat.post_message(m.ChatNote(message.text, message.kind, message.record))
 
     # ---- actions ---------------------------------------------------------------------------
     def action_refresh(self) -> None:

@@ -14,7 +14,7 @@ from tui.ui.base import nemo_app, side_panes
 
 async def show_failure(pane: DOMNode, message: m.ApiFailure, add_note: Callable[[str, str], Awaitable[object]]) -> None:
     """Say ``message`` in the chat (through ``add_note(text, kind)``) and react to it."""
-    from tui.api.errors import LOCAL_ALLOWANCE_STEP, NetworkError, OutOfCredits, SessionNotFound
+    from tui.api.errors import LOCAL_ALLOWANCE_STEP, LinkFailed, NetworkError, NotMedia, OutOfCredits, SessionNotFound
     from tui.core.errors_text import error_note
 
     app = nemo_app(pane)
@@ -46,6 +46,7 @@ async def show_failure(pane: DOMNode, message: m.ApiFailure, add_note: Callable[
         # The backend stopped answering: the header says so until an answer arrives again.
         side_panes(pane).set_connection("offline")
         text += f" Press {app.key_for('refresh')} to check again."
-    if message.doing:
+    if message.doing and not isinstance(error, (LinkFailed, NotMedia)):
+        # a link or file refusal is already one plain sentence naming what failed
         text = f"While {message.doing}: {text}"
     await add_note(text, "error")

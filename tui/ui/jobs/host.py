@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 @dataclass
 class JobUpdate(Message):
     """One row of the jobs panel: text, a fraction (0..1, None = indeterminate, False = no
-    bar) and a state (active / done / failed)."""
+    bar) and a state (active / done / failed; "gone" removes the row)."""
 
     key: str
     text: str

@@ -162,6 +162,9 @@ class JobsPanel(VerticalScroll):
         return allowed(self, action)
 
     def on_job_update(self, message: JobUpdate) -> None:
+        if message.state == "gone":
+            self.drop(message.key)
+            return
         self.set_row(message.key, message.text, message.fraction, message.state)
 
     def row(self, key: str, text: str, fraction: float | None | bool = False, state: str = "active") -> None:

@@ -58,6 +58,7 @@ class MediaTree(DirectoryTree):
     BINDINGS = [
         Binding("space", "mark", "Mark", id="picker_mark"),
         Binding("backspace", "parent", "Up a folder", id="picker_parent"),
+        Binding("tab", "path_box", "Path box", show=False, id="picker_path_box"),
     ]
 
     def __init__(self, path: Path, **kwargs) -> None:
@@ -105,6 +106,10 @@ class MediaTree(DirectoryTree):
         self.refresh()
         self.post_message(FilePickerScreen.MarksChanged())
         self.action_cursor_down()
+
+    def action_path_box(self) -> None:
+        """Tab: to the path box, as the hint says (what was typed there is kept)."""
+        self.screen.query_one("#picker-path", Input).focus()
 
     def action_parent(self) -> None:
         parent = Path(self.path).resolve().parent
