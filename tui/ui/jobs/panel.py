@@ -68,6 +68,8 @@ class JobRow(Horizontal):
         self._apply()
 
     def _apply(self) -> None:
+        if not self.is_mounted or not self.children:
+            return  # removed meanwhile (a dropped row): nothing to show it in
         text, fraction, state = self.text, self.fraction, self.state
         self.query_one(".job-text", Static).update(text)
         from textual.widgets import ProgressBar
