@@ -115,7 +115,7 @@ async def test_the_resumed_note_shows_once_after_several_resumes(make_app):
         again = make_app(settings=settings, resume=True)
         async with again.run_test(size=(120, 40)):
             await start(again)
-            await wait_until(lambda: any(n.startswith("Earlier in this session") for n in notes(again)))
+            await wait_until(lambda app=again: any(n.startswith("Earlier in this session") for n in notes(app)))
             shown = notes(again)
             assert sum(n.startswith("Resumed:") for n in shown) == 1, shown
             assert not any(n.startswith("Ready:") for n in shown), shown

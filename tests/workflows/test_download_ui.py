@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from pilot_helpers import screen_text, wait_until
 from wf_helpers import connected, jobs_rows, notes, serve_folder
 

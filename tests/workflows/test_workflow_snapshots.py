@@ -9,7 +9,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from pilot_helpers import screen_text, wait_until
 from ui_fakes import VIDEO_ONLY
 from wf_helpers import jobs_rows, notes

@@ -68,13 +68,15 @@ class JobRow(Horizontal):
         self._apply()
 
     def _apply(self) -> None:
-        if not self.is_mounted or not self.children:
-            return  # removed meanwhile (a dropped row): nothing to show it in
-        text, fraction, state = self.text, self.fraction, self.state
-        self.query_one(".job-text", Static).update(text)
         from textual.widgets import ProgressBar
 
-        bar = self.query_one(ProgressBar)
+        labels = list(self.query(".job-text").results(Static))
+        bars = list(self.query(ProgressBar).results(ProgressBar))
+        if not self.is_mounted or not labels or not bars:
+            return  # removed meanwhile (a dropped row): nothing to show it in
+        text, fraction, state = self.text, self.fraction, self.state
+        labels[0].update(text)
+        bar = bars[0]
         if fraction is False or state != "active":
             bar.add_class("-hidden")
         else:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -83,7 +84,7 @@ def timeline_tree_class() -> Any:
     if _TREE_CLASS is None:
         from textual.widgets import Tree
 
-        class TimelineTree(Tree):
+        class TimelineTree(Tree[Any]):
             DEFAULT_CSS = """
             TimelineTree { height: 1fr; background: $surface; }
             """
@@ -107,15 +108,15 @@ class TimelineView(Vertical):
     TimelineView > #timeline-bars { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, bars: Callable[[Any, int], list[tuple[str, str]]] | None = None, **kwargs) -> None:
+    def __init__(self, bars: Callable[[Any, int], list[tuple[str, str]]] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._bars_fn = bars
         self.draft: Any = None
-        self._track_nodes: dict[str, TreeNode] = {}
-        self._segment_nodes: dict[str, dict[str, TreeNode]] = {}
+        self._track_nodes: dict[str, TreeNode[Any]] = {}
+        self._segment_nodes: dict[str, dict[str, TreeNode[Any]]] = {}
         self.summary_text = EMPTY_HINT
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(EMPTY_HINT, id="timeline-summary", markup=False)
         yield Static("", id="timeline-bars", markup=False)
         # the Tree is mounted with the first draft (before that the hint above says it all)
@@ -125,10 +126,9 @@ class TimelineView(Vertical):
         """The draft as a Tree (mounted on first use)."""
         from textual.widgets import Tree
 
-        found = self.query("#timeline-tree").results(Tree)
-        for tree in found:
-            return tree
-        tree = timeline_tree_class()("Draft", id="timeline-tree")
+        for found in self.query("#timeline-tree").results(Tree):
+            return found
+        tree: Tree[Any] = timeline_tree_class()("Draft", id="timeline-tree")
         tree.show_root = True
         tree.root.expand()
         self.mount(tree)
