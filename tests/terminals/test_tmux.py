@@ -99,7 +99,7 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
     tmux.start(app_command(app_env))
     tmux.wait_text("connected · local", 30)
     tmux.wait_text("Ready")
-    tmux.wait_text("Credits: 1,000 available")
+    tmux.wait_text("Credits (local): 1,000 available")
 
     # low bandwidth: once started, an idle app sends the terminal nothing at all
     assert_idle(tmux, tmp_path / "idle-output.bin")

@@ -72,7 +72,7 @@ class JobRow(Horizontal):
 
         labels = list(self.query(".job-text").results(Static))
         bars = list(self.query(ProgressBar).results(ProgressBar))
-        if not self.is_mounted or not labels or not bars:
+        if not labels or not bars:
             return  # removed meanwhile (a dropped row): nothing to show it in
         text, fraction, state = self.text, self.fraction, self.state
         labels[0].update(text)
