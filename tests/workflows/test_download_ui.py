@@ -50,12 +50,13 @@ async def test_two_links_in_one_message_give_two_files_and_two_rows(engine_app, 
             await send(app, pilot, f"download {base}/harbour-walk.mp4 and {base}/city-lights.mp4")
             await wait_until(lambda: any(n.startswith("Saving 2 videos as MP4") for n in notes(app)))
             await wait_until(lambda: sum(t.startswith("✅ Saved") for t in jobs_rows(app)) == 2, timeout=90)
+            await wait_until(lambda: sum(n.startswith("✅ Saved") for n in notes(app)) == 2)  # the chat says each
             rows = jobs_rows(app)
             names = sorted(p.name for p in saved(app))
             assert names == ["city-lights.mp4", "harbour-walk.mp4"], names
             for name in names:
                 assert any(r.startswith(f"✅ Saved {name}: 640×360 H.264/AAC, 2.0 s") for r in rows), rows
-                assert any(n.startswith(f"✅ Saved {name}") and str(app.settings.download_dir) in n
+                assert any(n.startswith(f"✅ Saved {name}") and n.endswith(f"\n  {app.settings.download_dir / name}")
                            for n in notes(app))
             assert "✅ Saved" in screen_text(app)
             # ctrl+y copies the last saved file's path

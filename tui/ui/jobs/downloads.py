@@ -108,7 +108,7 @@ def _report(panel: JobsHost, results: list[Any]) -> None:
     cancelled = [r for r in results if not isinstance(r, JobDone) and r.cancelled]
     for result in results:
         if isinstance(result, JobDone):
-            panel.post_message(m.ChatNote(f"{result.line} — {result.path}", "success"))
+            panel.post_message(m.ChatNote(f"{result.line}\n  {result.path}", "success"))
         elif not result.cancelled:
             step = f" {result.next_step}" if result.next_step else ""
             panel.post_message(m.ChatNote(f"✖ Could not save {result.url}: {result.message}{step}", "error"))
