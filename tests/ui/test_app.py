@@ -225,7 +225,7 @@ async def test_a_message_with_a_url_uploads_the_url_then_asks_the_agent(make_app
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await start(app, pilot)
-        await send(pilot, "download https://example.com/v/clip in MP4 at the highest resolution")
+        await send(pilot, "trim https://example.com/v/clip to the first 5 seconds")
         await wait_until(lambda: backend.count("/run_sse") == 1 and not app.run_active)
         paths = [r.url.path for r in backend.requests]
         assert paths.index("/api/upload-video/nemo_agent/me/5529798706024415232") < paths.index("/run_sse")
@@ -251,7 +251,7 @@ async def test_download_progress_shows_in_the_working_line(make_app, backend: Fa
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await start(app, pilot)
-        await send(pilot, "download https://example.com/v in MP4")
+        await send(pilot, "cut https://example.com/v to 10 seconds")
         await wait_until(lambda: "downloading video.mp4 — 27%" in screen_text(app))
         assert "ETA 3s" in screen_text(app)
         gate.set()
@@ -277,7 +277,7 @@ async def test_escape_while_a_link_is_added_stops_before_the_agent_is_asked(make
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await start(app, pilot)
-        await send(pilot, "download https://example.com/v/slow in MP4")
+        await send(pilot, "trim https://example.com/v/slow to 5 seconds")
         await wait_until(lambda: "adding the link… 0s" in screen_text(app))
         await pilot.press("escape")
         await wait_until(lambda: any(n.startswith("Stopped: the link was not added") for n in notes(app)))

@@ -32,7 +32,7 @@ async def test_upload_edit_and_export_against_the_engine(local_engine, make_vide
     app = NemoApp(settings, backend="local", export_poll_interval=0.2, tick_interval=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: "connected · local" in screen_text(app) and app.session is not None, timeout=20)
-        await wait_until(lambda: "Credits: 1,000 available" in screen_text(app))
+        await wait_until(lambda: "Credits (local): 1,000 available" in screen_text(app))
         # upload through the picker's path box (ctrl+u)
         await pilot.press("ctrl+u")
         await wait_until(lambda: app.screen.query("#picker-path"))
@@ -46,7 +46,7 @@ async def test_upload_edit_and_export_against_the_engine(local_engine, make_vide
         await wait_until(lambda: '"Urban Dreams"' in app.timeline.summary_text, timeout=10)
         assert "Urban Dreams" in agent_texts(app)[0]
         await wait_until(lambda: any(" call " in line and "edit_multitrack" in line for line in app.sse_log.visible_lines()))
-        await wait_until(lambda: "Credits: 1,000 available" not in screen_text(app))  # the edit cost credits
+        await wait_until(lambda: "Credits (local): 1,000 available" not in screen_text(app))  # the edit cost credits
         # export with the key, the MP4 lands in the download folder
         await pilot.press("f5")
         await wait_until(lambda: any(n.startswith("✅ Exported") for n in notes(app)), timeout=60)

@@ -63,3 +63,26 @@ def test_export_panel_in_progress(snap_compare, fake_app, fake, monkeypatch, siz
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=exporting)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_jobs_panel_with_finished_download(snap_compare, fake_app, size):
+    """Two download rows: one saved (its final line), one still fetching (bytes, %, speed, ETA)."""
+    from tui.core.downloads import JobProgress
+    from tui.ui.jobs.downloads import progress_text
+
+    app = fake_app()
+
+    async def downloaded(pilot) -> None:
+        await ready(pilot)
+        panel = pilot.app.jobs
+        panel.set_row("dl:dl1", "✅ Saved Harbour walk.mp4: 1920×1080 H.264/AAC, 10.0 s, 14.2 MB — the highest "
+                      "this link offers", False, "done")
+        moving = JobProgress("dl2", "http://127.0.0.1:8000/v/city.mp4", "fetch", 3_100_000, 9_800_000, 31.6,
+                             2_400_000, 3.0, 1.3)
+        panel.set_row("dl:dl2", progress_text(moving, "127.0.0.1:8000/v/city.mp4"), 0.316)
+        await wait_until(lambda: len(jobs_rows(pilot.app)) == 2)
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=downloaded)

@@ -88,6 +88,7 @@ class UploadedFile(Model):
     height: int | None = None
     fps: float | None = None
     hash: str = ""
+    notes: list[str] = Field(default_factory=list)  # the engine's words about this file, to show
 
     @classmethod
     def parse(cls, d: Any) -> UploadedFile:
@@ -102,6 +103,7 @@ class UploadedFile(Model):
             height=int_(d.get("height")),
             fps=num(d.get("fps")),
             hash=str_(d.get("hash")),
+            notes=_texts(d.get("notes")),
         )
 
 
@@ -142,12 +144,28 @@ _STATUS_MAP = {
 }
 
 
+def _texts(value: Any) -> list[str]:
+    """A server's optional ``notes``: a list of non-empty strings (a lone string is one note;
+    anything else is ignored)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+
+
 class RenderJob(Model):
+    """A render's status. ``summary`` ("H.264/AAC MP4 · 1280x720 · 0:12 · 3.4 MB") and
+    ``notes`` ("HDR was converted to SDR") are optional engine fields of ``data``, shown with
+    the export's final line when present."""
+
     id: str = ""
     status: str = "pending"  # pending | processing | completed | failed | cancelled
     progress: float = 0
     output_url: str | None = None
     error: str | None = None
+    summary: str = ""
+    notes: list[str] = Field(default_factory=list)
 
     @property
     def done(self) -> bool:
@@ -197,6 +215,8 @@ class RenderJob(Model):
             progress=progress,
             output_url=str_(url) if url else None,
             error=str_(error) if error else None,
+            summary=summary.strip() if isinstance(summary := data.get("summary"), str) else "",
+            notes=_texts(data.get("notes")),
         )
 
 

@@ -286,6 +286,7 @@ class NemoApp(App[None]):
                     f"{verb}: connected to {where}, session {session.session_id}. "
                     "Paste a video link or say what you want (ctrl+p lists every action).",
                     "success",
+                    record=False,  # news of this start, not of the session: never restored later
                 )
             )
         except ApiError as error:
@@ -326,13 +327,16 @@ class NemoApp(App[None]):
         from tui.ui.screens.export import ResumeScreen
 
         try:
-            lines = sum(1 for line in store.transcript(last.session_id) if line.role in ("user", "agent"))
+            transcript = store.transcript(last.session_id)
+            lines = sum(1 for line in transcript if line.role in ("user", "agent"))
             renders = sum(1 for r in store.pending_renders() if r.session_id == last.session_id)
         except Exception:
             return False
         if not lines and not renders:
             return False
-        when = time.strftime("%d %b %H:%M", time.localtime(last.updated)) if getattr(last, "updated", None) else ""
+        # "last used": the session's last activity (its newest line), not when it was opened
+        used = max([line.at for line in transcript] + [getattr(last, "updated", 0.0) or 0.0])
+        when = time.strftime("%d %b %H:%M", time.localtime(used)) if used else ""
         question = cast("Screen[Any]", ResumeScreen(last.session_id, lines, renders, when))
         return bool(await self.push_screen_wait(question))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from textual.app import App
 
@@ -14,13 +15,13 @@ def over_ssh(env: Mapping[str, str] | None = None) -> bool:
     return bool(env.get("SSH_CONNECTION") or env.get("SSH_TTY"))
 
 
-def copy_text(app: App, text: str, what: str = "text", *, env: Mapping[str, str] | None = None) -> bool:
+def copy_text(app: App[Any], text: str, what: str = "text", *, env: Mapping[str, str] | None = None) -> bool:
     """Copy ``text``; returns True when pyperclip also took it. Always notifies the user."""
     app.copy_to_clipboard(text)  # OSC 52
     system = False
     if not over_ssh(env):
         try:
-            import pyperclip  # type: ignore[import-untyped]
+            import pyperclip
 
             pyperclip.copy(text)
             system = True

@@ -134,4 +134,10 @@ def uploaded_words(result: UploadResult | Any) -> str:
         if details:
             words += f" ({', '.join(details)})"
         parts.append(words)
-    return "✅ Added " + ", ".join(parts) + ". It is in the timeline now."
+    where = "It is in the timeline now." if len(files) == 1 else "They are in the timeline now."
+    text = "✅ Added " + ", ".join(parts) + ". " + where
+    for f in files:  # the engine's words about a file ("The sound was offered separately: …")
+        for note in getattr(f, "notes", None) or []:
+            name = getattr(f, "filename", None) or "file"
+            text += f"\n  · {name}: {note}" if len(files) > 1 else f"\n  · {note}"
+    return text

@@ -57,7 +57,7 @@ class MainScreen(Screen[None]):
             with Horizontal(id="body"):
                 yield ChatPane(id="chat-pane")
                 with Vertical(id="side"):
-                    yield CreditsWidget(id="credits")
+                    yield CreditsWidget(local=app.conn.backend == "local", id="credits")
                     yield TimelineView(id="timeline")
                     yield SseLogView(id="sse-log-view")
         yield Footer()
@@ -175,6 +175,9 @@ class MainScreen(Screen[None]):
         self.conn.session = message.session
         self.header.session_id = message.session.session_id
         client = self.conn.client
+        if self.conn.backend == "local":  # no web page for this machine's engine: nothing to link to
+            self.last_link = None
+            return
         try:
             assert client is not None
             self.last_link = client.web_link(message.session.task_id, message.session.session_id)
@@ -182,8 +185,8 @@ class MainScreen(Screen[None]):
         except Exception:
             self.last_link = None
 
-    def show_out_of_credits(self, link: str | None) -> None:
-        self.credits_view.show_out_of_credits(link)
+    def show_out_of_credits(self, link: str | None, local: bool = False) -> None:
+        self.credits_view.show_out_of_credits(link, local=local)
 
     def clear_credits_hint(self) -> None:
         self.credits_view.clear_hint()
@@ -251,7 +254,7 @@ class MainScreen(Screen[None]):
 
     def on_chat_note(self, message: m.ChatNote) -> None:
         message.stop()
-        self.chat.post_message(m.ChatNote(message.text, message.kind))
+        self.chat.post_message(m.ChatNote(message.text, message.kind, message.record))
 
     # ---- actions ---------------------------------------------------------------------------
     def action_refresh(self) -> None:

@@ -51,10 +51,11 @@ class StateLoaded(Message):
 
 @dataclass
 class ChatNote(Message):
-    """A system note in the chat."""
+    """A system note in the chat; ``record``: also kept in the session's transcript on disk."""
 
     text: str
     kind: NoteKind = "info"
+    record: bool = True
 
 
 @dataclass

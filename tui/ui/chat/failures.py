@@ -14,7 +14,7 @@ from tui.ui.base import nemo_app, side_panes
 
 async def show_failure(pane: DOMNode, message: m.ApiFailure, add_note: Callable[[str, str], Awaitable[object]]) -> None:
     """Say ``message`` in the chat (through ``add_note(text, kind)``) and react to it."""
-    from tui.api.errors import NetworkError, OutOfCredits, SessionNotFound
+    from tui.api.errors import LOCAL_ALLOWANCE_STEP, LinkFailed, NetworkError, NotMedia, OutOfCredits, SessionNotFound
     from tui.core.errors_text import error_note
 
     app = nemo_app(pane)
@@ -24,7 +24,10 @@ async def show_failure(pane: DOMNode, message: m.ApiFailure, add_note: Callable[
     user_id = getattr(client, "user_id", None) if client is not None else None
     anonymous = None if not user_id else str(user_id).startswith("anon")
     link = None
-    if isinstance(error, OutOfCredits):
+    local_allowance = isinstance(error, OutOfCredits) and error.next_step == LOCAL_ALLOWANCE_STEP
+    if local_allowance:  # the engine on this machine: its allowance renews, no registration
+        side_panes(pane).show_out_of_credits(None, local=True)
+    elif isinstance(error, OutOfCredits):
         link = getattr(error, "bind_url", None)
         if not link and anonymous is not False and client is not None:
             try:
@@ -43,6 +46,7 @@ async def show_failure(pane: DOMNode, message: m.ApiFailure, add_note: Callable[
         # The backend stopped answering: the header says so until an answer arrives again.
         side_panes(pane).set_connection("offline")
         text += f" Press {app.key_for('refresh')} to check again."
-    if message.doing:
+    if message.doing and not isinstance(error, (LinkFailed, NotMedia)):
+        # a link or file refusal is already one plain sentence naming what failed
         text = f"While {message.doing}: {text}"
     await add_note(text, "error")

@@ -3,7 +3,7 @@ a live "working…" line and the input line with history."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.binding import Binding
@@ -30,7 +30,7 @@ class UserMessage(Static):
     }
     """
 
-    def __init__(self, text: str, **kwargs) -> None:
+    def __init__(self, text: str, **kwargs: Any) -> None:
         super().__init__(text, markup=False, **kwargs)
         self.text = text
 
@@ -49,7 +49,7 @@ class SystemNote(Static):
     SystemNote.-error { color: $text-error; background: $error 10%; }
     """
 
-    def __init__(self, text: str, kind: str = "info", **kwargs) -> None:
+    def __init__(self, text: str, kind: str = "info", **kwargs: Any) -> None:
         kind = kind if kind in NOTE_KINDS else "info"
         super().__init__(_with_symbol(text, kind), markup=False, **kwargs)
         self.text = text
@@ -147,7 +147,7 @@ class HistoryInput(Input):
         Binding("down", "history_next", "Next message", show=False, id="history_next"),
     ]
 
-    def __init__(self, *args, max_history: int = 200, **kwargs) -> None:
+    def __init__(self, *args: Any, max_history: int = 200, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from tui.ui.clipboard import over_ssh
 

@@ -105,6 +105,12 @@ class ChatPane(Vertical):
                 main.state_worker(announce=True)
                 if main.compact:
                     main.action_show_tab("timeline")
+        elif action == "download":
+            from tui.core.download_intent import download_request
+
+            request = download_request(text, list(decision.urls))
+            if request is not None and self.need_connection():
+                self.jobs.download(request)
         elif action == "upload":
             paths = list(getattr(decision, "paths", None) or [])
             if paths and self.need_connection():
@@ -120,6 +126,12 @@ class ChatPane(Vertical):
                     "warning",
                 )
                 return
+            if decision.urls:
+                from tui.core.download_intent import project_way_note
+
+                note = project_way_note(text, list(decision.urls))
+                if note:
+                    await self.add_note(note)
             self.chat_worker(decision.text or text, list(decision.urls or []))
 
     def need_connection(self) -> bool:
@@ -264,14 +276,19 @@ class ChatPane(Vertical):
     # ---- lines from everywhere -----------------------------------------------------------
     async def on_chat_note(self, message: m.ChatNote) -> None:
         message.stop()
-        await self.add_note(message.text, message.kind)
+        if message.record:
+            await self.add_note(message.text, message.kind)
+        else:
+            await self.log_view.add_note(message.text, message.kind)
 
     async def on_transcript_restored(self, message: m.TranscriptRestored) -> None:
-        if not message.lines:
+        # "Ready:"/"Resumed:" lines of an older start were once recorded: not shown again.
+        lines = [(r, t) for r, t in message.lines if not (r == "note" and t.startswith(("Ready: ", "Resumed: ")))]
+        if not lines:
             return
         chat = self.log_view
-        await chat.add_note(f"Earlier in this session ({len(message.lines)} lines):")
-        for role, text in message.lines:
+        await chat.add_note(f"Earlier in this session ({len(lines)} lines):")
+        for role, text in lines:
             if role == "user":
                 await chat.add_user(text)
             elif role == "agent":

@@ -142,6 +142,8 @@ async def export_job(
             state.render_id = job.id
         status = (job.status or "pending").lower()
         state.phase = status
+        if job.summary or job.notes:
+            state.summary, state.notes = job.summary or state.summary, list(job.notes) or state.notes
         rid = _short(job.id)
         progress = job.progress if isinstance(job.progress, (int, float)) else None
         if status == "processing":
@@ -176,6 +178,9 @@ async def export_job(
             received / total if total else None,
         )
 
+    def on_reuse(path: Path) -> None:
+        state.reused = True
+
     try:
         path = await export_draft(
             client,
@@ -191,6 +196,7 @@ async def export_job(
             fmt=fmt,
             width=width,
             height=height,
+            on_reuse=on_reuse,
         )
     except asyncio.CancelledError:
         if state.cancelled_by_user:
@@ -212,10 +218,16 @@ async def export_job(
         size = path.stat().st_size
     except OSError:
         size = None
-    facts = ", ".join(x for x in (human_duration(duration) if duration else "", human_bytes(size) if size else "") if x)
-    panel.row(key, f"✅ {path} · {facts}", False, "done")
-    resumed = f"the download resumed at {human_bytes(state.resumed_from)}" if state.resumed_from else ""
-    panel.post_message(ExportDone(path, facts, resumed))
+    facts = state.summary or ", ".join(
+        x for x in (human_duration(duration) if duration else "", human_bytes(size) if size else "") if x
+    )
+    if state.reused:
+        panel.row(key, f"✅ {path} · {facts} · unchanged draft, not rendered again", False, "done")
+        resumed = "the draft is unchanged since the last export, so it was not rendered again"
+    else:
+        panel.row(key, f"✅ {path} · {facts}", False, "done")
+        resumed = f"the download resumed at {human_bytes(state.resumed_from)}" if state.resumed_from else ""
+    panel.post_message(ExportDone(path, facts, resumed, list(state.notes)))
 
 
 def after_user_cancel(panel: JobsHost, state: ExportJob) -> None:

@@ -13,6 +13,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from tui.core.downloads import DownloadJobs
     from tui.core.files import RateMeter
     from tui.ui.connection import Connection
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 @dataclass
 class JobUpdate(Message):
     """One row of the jobs panel: text, a fraction (0..1, None = indeterminate, False = no
-    bar) and a state (active / done / failed)."""
+    bar) and a state (active / done / failed; "gone" removes the row)."""
 
     key: str
     text: str
@@ -35,6 +36,7 @@ class ExportDone(Message):
     path: Path
     facts: str
     resumed: str = ""
+    notes: list[str] = field(default_factory=list)  # the render's own notes ("HDR was converted to SDR")
 
 
 @dataclass
@@ -52,6 +54,9 @@ class ExportJob:
     meter: RateMeter | None = None
     shown_at: float = 0.0
     ids: list[str] = field(default_factory=list)
+    summary: str = ""  # the engine's one-line facts of the output, when it gives them
+    notes: list[str] = field(default_factory=list)
+    reused: bool = False  # an unchanged draft: the last export's file, not rendered again
 
 
 class JobsHost(Protocol):
@@ -59,6 +64,7 @@ class JobsHost(Protocol):
 
     exports: dict[str, ExportJob]
     last_export_path: Path | None
+    downloads: DownloadJobs | None
 
     @property
     def conn(self) -> Connection: ...

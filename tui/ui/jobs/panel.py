@@ -26,6 +26,8 @@ from tui.ui.connection import Connection
 from tui.ui.jobs.host import ExportDone, ExportJob, JobUpdate
 
 if TYPE_CHECKING:
+    from tui.core.download_intent import DownloadRequest
+    from tui.core.downloads import DownloadJobs
     from tui.ui.screens.export import ExportChoice
 
 UPLOAD_ROW_LINGER_S = 8.0  # a finished upload row stays this long, then leaves the panel
@@ -33,8 +35,8 @@ UPLOAD_ROW_LINGER_S = 8.0  # a finished upload row stays this long, then leaves 
 
 class JobRow(Horizontal):
     DEFAULT_CSS = """
-    JobRow { height: 1; width: 1fr; }
-    JobRow > .job-text { width: 1fr; height: 1; }
+    JobRow { height: auto; width: 1fr; }
+    JobRow > .job-text { width: 1fr; height: auto; }
     JobRow > ProgressBar { width: 20; height: 1; }
     JobRow > ProgressBar Bar { width: 14; }
     JobRow > ProgressBar.-hidden { visibility: hidden; }
@@ -66,11 +68,15 @@ class JobRow(Horizontal):
         self._apply()
 
     def _apply(self) -> None:
-        text, fraction, state = self.text, self.fraction, self.state
-        self.query_one(".job-text", Static).update(text)
         from textual.widgets import ProgressBar
 
-        bar = self.query_one(ProgressBar)
+        labels = list(self.query(".job-text").results(Static))
+        bars = list(self.query(ProgressBar).results(ProgressBar))
+        if not labels or not bars:
+            return  # removed meanwhile (a dropped row): nothing to show it in
+        text, fraction, state = self.text, self.fraction, self.state
+        labels[0].update(text)
+        bar = bars[0]
         if fraction is False or state != "active":
             bar.add_class("-hidden")
         else:
@@ -106,6 +112,7 @@ class JobsPanel(VerticalScroll):
         self.rows: dict[str, JobRow] = {}
         self.exports: dict[str, ExportJob] = {}
         self.last_export_path: Path | None = None
+        self.downloads: DownloadJobs | None = None  # the running download jobs (Esc cancels them)
         self._export_seq = 0
         self._upload_seq = 0
 
@@ -159,6 +166,9 @@ class JobsPanel(VerticalScroll):
         return allowed(self, action)
 
     def on_job_update(self, message: JobUpdate) -> None:
+        if message.state == "gone":
+            self.drop(message.key)
+            return
         self.set_row(message.key, message.text, message.fraction, message.state)
 
     def row(self, key: str, text: str, fraction: float | None | bool = False, state: str = "active") -> None:
@@ -228,6 +238,12 @@ class JobsPanel(VerticalScroll):
 
         self.run_worker(upload_urls(self, urls), group="upload", exit_on_error=False)
 
+    # ---- download jobs (one MP4 per link) --------------------------------------------------
+    def download(self, request: DownloadRequest) -> None:
+        from tui.ui.jobs.downloads import download_worker
+
+        self.run_worker(download_worker(self, request), group="download", exit_on_error=False)
+
     # ---- export ------------------------------------------------------------------------
     def action_export(self) -> None:
         from tui.ui.screens.export import ExportChoice
@@ -291,6 +307,8 @@ class JobsPanel(VerticalScroll):
         text = f"✅ Exported {path.name}{where}: {path}  ({copy} copies the path, {folder} opens the folder)"
         if message.resumed:
             text += f" — {message.resumed}."
+        for note in message.notes:
+            text += f"\n  · {note}"
         if self.app.is_web:
             try:
                 self.app.deliver_binary(path, save_filename=path.name, mime_type="video/mp4")
@@ -300,7 +318,12 @@ class JobsPanel(VerticalScroll):
         self.post_message(m.ChatNote(text, "success"))
 
     def cancel_latest(self) -> None:
-        """Escape (when no run is active): the uploads first, then the latest export."""
+        """Escape (when no run is active): the download jobs first, then the uploads, then the
+        latest export."""
+        if self.downloads is not None:
+            self.downloads.cancel()  # each job says so in its row; the chat says nothing was saved
+            self.downloads = None
+            return
         if any(w.is_running for w in self.workers if w.group == "upload" and w.node is self):
             self.workers.cancel_group(self, "upload")
             return

@@ -54,8 +54,32 @@ async def upload_files(panel: JobsHost, paths: list[Path]) -> None:
             panel.row(key, f"✗ {path.name} · {words}", False, "failed")
             panel.drop_later(key)
 
+    from tui.api.errors import NotMedia
+
     try:
         result = await client.upload_files(session_id, paths, progress=progress)
+    except NotMedia as error:
+        bad = [p for p in paths if error.filename and Path(p).name == error.filename]
+        good = [p for p in paths if p not in bad]
+        if not bad or not good:
+            failed("not uploaded")
+            panel.post_message(m.ApiFailure(error, ""))
+            return
+        # One of several files is not media: name it, and send the others again without it.
+        for path in bad:
+            panel.row(keys[Path(path)], f"✗ {Path(path).name} · not a video, picture or sound", False, "failed")
+            panel.drop_later(keys[Path(path)])
+        for path in good:
+            panel.row(keys[Path(path)], "", False, "gone")  # the retry shows its own row
+        panel.post_message(
+            m.ChatNote(
+                f"{error.filename} was not uploaded: its content is not a video, a picture or a sound. "
+                f"Uploading the other file{'s' if len(good) > 1 else ''} without it…",
+                "warning",
+            )
+        )
+        await upload_files(panel, good)
+        return
     except asyncio.CancelledError:
         failed("upload cancelled")
         panel.post_message(m.ChatNote("Upload cancelled: nothing was added.", "warning"))

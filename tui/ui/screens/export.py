@@ -4,6 +4,7 @@ question "resume the last session or start a new one"."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +25,7 @@ class ExportChoice:
     fmt: str = "mp4"
 
 
-def output_size(meta: dict, resolution: str) -> tuple[int | None, int | None]:
+def output_size(meta: dict[str, Any], resolution: str) -> tuple[int | None, int | None]:
     """The render size for a named resolution, keeping the draft's shape (a portrait draft
     at 720p is 720 wide). None, None: let the server decide (draft / highest)."""
     target = _HEIGHTS.get(resolution)
@@ -37,11 +38,13 @@ def output_size(meta: dict, resolution: str) -> tuple[int | None, int | None]:
     if width <= 0 or height <= 0:
         width, height = 1920, 1080
     scale = target / min(width, height)
-    even = lambda v: max(2, int(round(v * scale / 2)) * 2)  # noqa: E731 (encoders want even sizes)
+    def even(v: int) -> int:  # encoders want even sizes
+        return max(2, int(round(v * scale / 2)) * 2)
+
     return even(width), even(height)
 
 
-def describe_draft_size(meta: dict) -> str:
+def describe_draft_size(meta: dict[str, Any]) -> str:
     res = str(meta.get("resolution") or "")
     if meta.get("width") and meta.get("height"):
         return f"{meta['width']}×{meta['height']}" + (f", {res}" if res else "")
@@ -58,7 +61,7 @@ class ExportOptionsScreen(ModalScreen[ExportChoice | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export_options_cancel")]
 
-    def __init__(self, meta: dict | None = None) -> None:
+    def __init__(self, meta: dict[str, Any] | None = None) -> None:
         super().__init__(id="export-options")
         self.meta = dict(meta or {})
 

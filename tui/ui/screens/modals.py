@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -112,7 +113,7 @@ class LogFilterScreen(ModalScreen[frozenset[str] | None]):
         shown = set(self.query_one(SelectionList).selected)
         return frozenset(kind for kind in ALL_KINDS if kind not in shown)
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key == "enter" and isinstance(self.focused, SelectionList):
             event.stop()
             self.dismiss(self._result())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -20,6 +21,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Label, Static
+from textual.widgets.directory_tree import DirEntry
+from textual.widgets.tree import TreeNode
 
 from tui.config import ACCEPTED_EXTENSIONS
 from tui.ui.screens.modals import MODAL_CSS
@@ -58,9 +61,10 @@ class MediaTree(DirectoryTree):
     BINDINGS = [
         Binding("space", "mark", "Mark", id="picker_mark"),
         Binding("backspace", "parent", "Up a folder", id="picker_parent"),
+        Binding("tab", "path_box", "Path box", show=False, id="picker_path_box"),
     ]
 
-    def __init__(self, path: Path, **kwargs) -> None:
+    def __init__(self, path: Path, **kwargs: Any) -> None:
         self.marked: list[Path] = []
         super().__init__(path, **kwargs)
 
@@ -76,7 +80,7 @@ class MediaTree(DirectoryTree):
                 continue
         return shown
 
-    def render_label(self, node, base_style: Style, style: Style) -> Text:
+    def render_label(self, node: TreeNode[DirEntry], base_style: Style, style: Style) -> Text:
         if node is self.root:
             return Text(tilde(Path(self.path)) + "/", style=style + Style(bold=True))
         label = super().render_label(node, base_style, style)
@@ -105,6 +109,10 @@ class MediaTree(DirectoryTree):
         self.refresh()
         self.post_message(FilePickerScreen.MarksChanged())
         self.action_cursor_down()
+
+    def action_path_box(self) -> None:
+        """Tab: to the path box, as the hint says (what was typed there is kept)."""
+        self.screen.query_one("#picker-path", Input).focus()
 
     def action_parent(self) -> None:
         parent = Path(self.path).resolve().parent
@@ -193,7 +201,7 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
             text = f"Marked {len(marked)} file{'s' if len(marked) > 1 else ''} ({human_bytes(size)}): {names}"
         self.query_one("#picker-marked", Static).update(text)
 
-    def on_file_picker_screen_marks_changed(self, _message) -> None:
+    def on_file_picker_screen_marks_changed(self, _message: FilePickerScreen.MarksChanged) -> None:
         self._show_marks()
 
     def _finish(self, paths: list[Path]) -> None:

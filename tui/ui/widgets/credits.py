@@ -29,14 +29,18 @@ class CreditsWidget(Static):
     CreditsWidget.-out { color: $text-error; }
     """
 
-    def __init__(self, low_threshold: int = LOW_CREDITS, **kwargs) -> None:
-        super().__init__("Credits: loading…", markup=False, **kwargs)
+    def __init__(self, low_threshold: int = LOW_CREDITS, *, local: bool = False, **kwargs: Any) -> None:
+        """``local``: the embedded engine's ledger (a daily allowance on this machine): the
+        box says "local" and never shows a registration link."""
+        self.label = "Credits (local)" if local else "Credits"
+        super().__init__(f"{self.label}: loading…", markup=False, **kwargs)
+        self.local = local
         self.low_threshold = low_threshold
         self.available: int | None = None
         self.frozen: int | None = None
         self.total: int | None = None
         self.hint = ""
-        self._text = "Credits: loading…"
+        self._text = f"{self.label}: loading…"
 
     @property
     def is_low(self) -> bool:
@@ -57,22 +61,24 @@ class CreditsWidget(Static):
             self.hint = ""
             self._draw()
 
-    def show_out_of_credits(self, link: str | None) -> None:
-        """Code 2001: the registration link for anonymous users, else a top-up hint."""
-        self.hint = (
-            f"Out of credits. Register to get more: {link}"
-            if link
-            else "Out of credits. Top up your NemoVideo account to keep editing."
-        )
+    def show_out_of_credits(self, link: str | None, local: bool = False) -> None:
+        """Code 2001: the registration link for anonymous users, else a top-up hint; on the
+        local engine the allowance renews tomorrow (never a link)."""
+        if local or self.local:
+            self.hint = "Today's local allowance is used up; it renews tomorrow. Downloads and exports stay free."
+        elif link:
+            self.hint = f"Out of credits. Register to get more: {link}"
+        else:
+            self.hint = "Out of credits. Top up your NemoVideo account to keep editing."
         self.add_class("-out")
         self._draw()
 
     def show_unavailable(self, reason: str = "unavailable") -> None:
-        self._set(f"Credits: {reason} (ctrl+r refreshes)")
+        self._set(f"{self.label}: {reason} (ctrl+r refreshes)")
 
     def _draw(self) -> None:
         line = (
-            f"Credits: {_number(self.available)} available · {_number(self.frozen)} frozen"
+            f"{self.label}: {_number(self.available)} available · {_number(self.frozen)} frozen"
             f" · {_number(self.total)} total"
         )
         self.set_class(self.is_low, "-low")

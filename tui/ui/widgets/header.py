@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -39,7 +41,7 @@ class StatusHeader(Widget):
     backend: reactive[str] = reactive("cloud")
     backend_detail: reactive[str] = reactive("")
 
-    def __init__(self, backend: str = "cloud", backend_detail: str = "", **kwargs) -> None:
+    def __init__(self, backend: str = "cloud", backend_detail: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.set_reactive(StatusHeader.backend, backend)
         self.set_reactive(StatusHeader.backend_detail, backend_detail)

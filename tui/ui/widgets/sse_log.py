@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Static
@@ -92,7 +93,7 @@ class SseLogView(Vertical):
     SseLogView > RichLog { height: 1fr; background: $surface; scrollbar-size-vertical: 1; }
     """
 
-    def __init__(self, *, max_lines: int = 500, keep: int = 500, **kwargs) -> None:
+    def __init__(self, *, max_lines: int = 500, keep: int = 500, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.max_lines = max_lines
         self.entries: deque[LogEntry] = deque(maxlen=keep)
@@ -103,7 +104,7 @@ class SseLogView(Vertical):
         self._pending: deque[LogEntry] = deque(maxlen=max_lines)
         self._flush_timer: Timer | None = None
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(self._title(), id="sse-log-title", markup=False)
 
     def on_mount(self) -> None:

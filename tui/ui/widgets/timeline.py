@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -42,14 +43,17 @@ def track_label(track: Any) -> str:
     return f"{title} ({count} {plural})"
 
 
-def segment_label(segment: Any) -> str:
+def segment_label(segment: Any, text_track: bool = False) -> str:
+    """``"Urban Dreams"  0:00–0:03`` for a title, ``clip.mp4  0:00–0:10  vol 80%`` for a clip:
+    the words from ``Segment.title`` / ``Segment.clip_name`` (never an internal id)."""
     from tui.core.timeline import format_span
 
     start = getattr(segment, "start_ms", 0) or 0
     duration = getattr(segment, "duration_ms", 0) or 0
-    text = getattr(segment, "text", None)
-    name = getattr(segment, "name", None) or getattr(segment, "source", None) or "segment"
-    label = f'"{text}"' if text else str(name)
+    if text_track or getattr(segment, "text", None):
+        label = str(getattr(segment, "title", None) or "a title")
+    else:
+        label = str(getattr(segment, "clip_name", None) or "a clip")
     label += f"  {format_span(start, start + duration)}"
     volume = getattr(segment, "volume", None)
     if volume is not None:
@@ -80,7 +84,7 @@ def timeline_tree_class() -> Any:
     if _TREE_CLASS is None:
         from textual.widgets import Tree
 
-        class TimelineTree(Tree):
+        class TimelineTree(Tree[Any]):
             DEFAULT_CSS = """
             TimelineTree { height: 1fr; background: $surface; }
             """
@@ -104,15 +108,15 @@ class TimelineView(Vertical):
     TimelineView > #timeline-bars { height: auto; padding: 0 1; }
     """
 
-    def __init__(self, bars: Callable[[Any, int], list[tuple[str, str]]] | None = None, **kwargs) -> None:
+    def __init__(self, bars: Callable[[Any, int], list[tuple[str, str]]] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._bars_fn = bars
         self.draft: Any = None
-        self._track_nodes: dict[str, TreeNode] = {}
-        self._segment_nodes: dict[str, dict[str, TreeNode]] = {}
+        self._track_nodes: dict[str, TreeNode[Any]] = {}
+        self._segment_nodes: dict[str, dict[str, TreeNode[Any]]] = {}
         self.summary_text = EMPTY_HINT
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(EMPTY_HINT, id="timeline-summary", markup=False)
         yield Static("", id="timeline-bars", markup=False)
         # the Tree is mounted with the first draft (before that the hint above says it all)
@@ -122,10 +126,9 @@ class TimelineView(Vertical):
         """The draft as a Tree (mounted on first use)."""
         from textual.widgets import Tree
 
-        found = self.query("#timeline-tree").results(Tree)
-        for tree in found:
-            return tree
-        tree = timeline_tree_class()("Draft", id="timeline-tree")
+        for found in self.query("#timeline-tree").results(Tree):
+            return found
+        tree: Tree[Any] = timeline_tree_class()("Draft", id="timeline-tree")
         tree.show_root = True
         tree.root.expand()
         self.mount(tree)
@@ -222,12 +225,15 @@ class TimelineView(Vertical):
             else:
                 node = found
                 node.set_label(track_label(track))
-            self._update_segments(node, self._segment_nodes[key], list(getattr(track, "segments", None) or []))
+            self._update_segments(node, self._segment_nodes[key], list(getattr(track, "segments", None) or []),
+                                  getattr(track, "kind", "") == "Text")
         self._track_nodes = {k: self._track_nodes[k] for k in keys}
         if not root.is_expanded:
             root.expand()
 
-    def _update_segments(self, parent: TreeNode, nodes: dict[str, TreeNode], segments: list[Any]) -> None:
+    def _update_segments(
+        self, parent: TreeNode[Any], nodes: dict[str, TreeNode[Any]], segments: list[Any], text_track: bool = False
+    ) -> None:
         keys = _keys(segments)
         for key in list(nodes):
             if key not in keys:
@@ -240,9 +246,9 @@ class TimelineView(Vertical):
             leaf = nodes.get(key)
             if leaf is None:
                 position = index if index < len(parent.children) else None
-                nodes[key] = parent.add_leaf(segment_label(segment), data=("segment", key), before=position)
+                nodes[key] = parent.add_leaf(segment_label(segment, text_track), data=("segment", key), before=position)
             else:
-                leaf.set_label(segment_label(segment))
+                leaf.set_label(segment_label(segment, text_track))
         ordered = {k: nodes[k] for k in keys}
         nodes.clear()
         nodes.update(ordered)
