@@ -231,10 +231,16 @@ class NemoApp(App[None]):
     # ---- the client and the session --------------------------------------------------------
     def _make_client(self) -> NemoClient:
         if self._client_factory is not None:
-            return self._client_factory()
-        from tui.api.client import NemoClient
+            client = self._client_factory()
+        else:
+            from tui.api.client import NemoClient
 
-        return NemoClient(self.settings, transport=self._transport, retry_wait=self.retry_wait)
+            client = NemoClient(self.settings, transport=self._transport, retry_wait=self.retry_wait)
+        if self.backend == "local":  # the embedded engine also takes recordings as people have them
+            from tui.contract import LOCAL_EXTENSIONS
+
+            client.accepted_extensions = LOCAL_EXTENSIONS
+        return client
 
     async def on_unmount(self) -> None:
         self.workers.cancel_all()  # no late answers posted to widgets that are going away

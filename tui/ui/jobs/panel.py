@@ -196,7 +196,7 @@ class JobsPanel(VerticalScroll):
     # ---- upload ------------------------------------------------------------------------
     def action_upload(self) -> None:
         from tui.core.files import last_folder, remember_folder
-        from tui.ui.screens.upload import FilePickerScreen
+        from tui.ui.screens.upload import FilePickerScreen, extensions_for
 
         data_dir = self.conn.settings.data_dir
 
@@ -207,7 +207,8 @@ class JobsPanel(VerticalScroll):
             if self.need_connection():
                 self.upload_files(list(paths))
 
-        self.app.push_screen(FilePickerScreen(last_folder(data_dir) or Path.cwd()), chosen)
+        picker = FilePickerScreen(last_folder(data_dir) or Path.cwd(), extensions_for(self.conn.backend))
+        self.app.push_screen(picker, chosen)
 
     def action_add_url(self) -> None:
         from tui.ui.screens.modals import UrlPromptScreen
@@ -220,9 +221,9 @@ class JobsPanel(VerticalScroll):
 
     def upload_named(self, paths: list[str]) -> None:
         """"upload ~/clip.mp4 ./b.mp3" typed in the chat: check each file, then upload them."""
-        from tui.ui.screens.upload import check_paths
+        from tui.ui.screens.upload import check_paths, extensions_for
 
-        checked, error = check_paths(Path(os.path.expanduser(p)) for p in paths)
+        checked, error = check_paths((Path(os.path.expanduser(p)) for p in paths), extensions_for(self.conn.backend))
         if error:
             self.post_message(m.ChatNote(f"{error} Nothing was uploaded.", "error"))
             return

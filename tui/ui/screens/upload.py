@@ -24,7 +24,7 @@ from textual.widgets import Button, DirectoryTree, Input, Label, Static
 from textual.widgets.directory_tree import DirEntry
 from textual.widgets.tree import TreeNode
 
-from tui.config import ACCEPTED_EXTENSIONS
+from tui.contract import ACCEPTED_EXTENSIONS, LOCAL_EXTENSIONS
 from tui.ui.screens.modals import MODAL_CSS
 
 
@@ -38,7 +38,14 @@ def tilde(path: Path) -> str:
     return "~" if str(rest) == "." else f"~/{rest}"
 
 
-def check_paths(paths: Iterable[Path]) -> tuple[list[Path], str | None]:
+def extensions_for(backend: str) -> frozenset[str]:
+    """The file types a backend takes: the documented set, or the local engine's wider one."""
+    return LOCAL_EXTENSIONS if backend == "local" else ACCEPTED_EXTENSIONS
+
+
+def check_paths(
+    paths: Iterable[Path], extensions: frozenset[str] = ACCEPTED_EXTENSIONS
+) -> tuple[list[Path], str | None]:
     """Each path checked as the client will check it: (paths, None) or ([], plain message)."""
     from tui.api.errors import ApiError
     from tui.api.upload import check_file
@@ -46,7 +53,7 @@ def check_paths(paths: Iterable[Path]) -> tuple[list[Path], str | None]:
     checked: list[Path] = []
     for path in paths:
         try:
-            check_file(Path(path).expanduser())
+            check_file(Path(path).expanduser(), extensions)
         except ApiError as error:
             return [], f"{error.message} {error.next_step or ''}".strip()
         checked.append(Path(path).expanduser())
@@ -64,8 +71,9 @@ class MediaTree(DirectoryTree):
         Binding("tab", "path_box", "Path box", show=False, id="picker_path_box"),
     ]
 
-    def __init__(self, path: Path, **kwargs: Any) -> None:
+    def __init__(self, path: Path, extensions: frozenset[str] = ACCEPTED_EXTENSIONS, **kwargs: Any) -> None:
         self.marked: list[Path] = []
+        self.extensions = extensions
         super().__init__(path, **kwargs)
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
@@ -74,7 +82,7 @@ class MediaTree(DirectoryTree):
             if path.name.startswith("."):
                 continue
             try:
-                if path.is_dir() or path.suffix.lower().lstrip(".") in ACCEPTED_EXTENSIONS:
+                if path.is_dir() or path.suffix.lower().lstrip(".") in self.extensions:
                     shown.append(path)
             except OSError:
                 continue
@@ -139,8 +147,9 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
     class MarksChanged(Message):
         """The set of marked files changed (the tree posts it)."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, extensions: frozenset[str] = ACCEPTED_EXTENSIONS) -> None:
         super().__init__(id="file-picker")
+        self.extensions = extensions
         folder = Path(folder).expanduser() if folder else Path.home()
         self.folder = folder if folder.is_dir() else Path.home()
 
@@ -152,7 +161,7 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
                 placeholder="a folder to browse, or file paths (quote names with spaces)",
                 id="picker-path",
             )
-            yield MediaTree(self.folder, id="picker-tree")
+            yield MediaTree(self.folder, self.extensions, id="picker-tree")
             yield Static("", id="picker-marked", markup=False)
             yield Static("", id="picker-error", markup=False)
             yield Static(
@@ -205,7 +214,7 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
         self._show_marks()
 
     def _finish(self, paths: list[Path]) -> None:
-        checked, error = check_paths(paths)
+        checked, error = check_paths(paths, self.extensions)
         if error:
             self._error(error)
             return
