@@ -50,14 +50,53 @@ def make_media(folder: Path) -> dict[str, Path]:
     out = {}
     for name, colour, secs in (("a_red.mp4", "red", 20), ("b_blue.mp4", "blue", 15)):
         path = folder / name
-        subprocess.run([exe, "-v", "error", "-y", "-f", "lavfi", "-i", f"color=c={colour}:s=160x90:r=10:d={secs}",
-                        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=22050:duration={secs}",
-                        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
-                        str(path)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                exe,
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"color=c={colour}:s=160x90:r=10:d={secs}",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=440:sample_rate=22050:duration={secs}",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-shortest",
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+        )
         out[name[0]] = path
     music = folder / "music.m4a"
-    subprocess.run([exe, "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=22050:duration=40",
-                    "-c:a", "aac", str(music)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            exe,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=300:sample_rate=22050:duration=40",
+            "-c:a",
+            "aac",
+            str(music),
+        ],
+        check=True,
+        capture_output=True,
+    )
     out["m"] = music
     return out
 
@@ -67,26 +106,40 @@ class Client:
         self.http = httpx.Client(base_url=base, timeout=120)
         r = self.http.post("/api/auth/anonymous-token", headers={"X-Client-Id": str(uuid.uuid4())}).json()
         self.auth = {"Authorization": f"Bearer {r['data']['token']}"}
-        self.sid = self.http.post("/api/tasks/me/with-session/nemo_agent", json={"task_name": "project"},
-                                  headers=self.auth).json()["data"]["session_id"]
+        self.sid = self.http.post(
+            "/api/tasks/me/with-session/nemo_agent", json={"task_name": "project"}, headers=self.auth
+        ).json()["data"]["session_id"]
 
     def upload(self, *paths: Path) -> None:
         for p in paths:  # one at a time: the clips join the timeline in this order
-            body = self.http.post(f"/api/upload-video/nemo_agent/me/{self.sid}", headers=self.auth,
-                                  files=[("files", (p.name, p.read_bytes(), "application/octet-stream"))]).json()
+            body = self.http.post(
+                f"/api/upload-video/nemo_agent/me/{self.sid}",
+                headers=self.auth,
+                files=[("files", (p.name, p.read_bytes(), "application/octet-stream"))],
+            ).json()
             assert body["code"] == 0, body
 
     def draft(self) -> dict[str, Any]:
-        return self.http.get(f"/api/state/nemo_agent/me/{self.sid}/latest", headers=self.auth).json()["data"]["state"]["draft"]
+        return self.http.get(f"/api/state/nemo_agent/me/{self.sid}/latest", headers=self.auth).json()["data"]["state"][
+            "draft"
+        ]
 
     def credits(self) -> int:
         return int(self.http.get("/api/credits/balance/simple", headers=self.auth).json()["data"]["available"])
 
     def run(self, text: str) -> str:
         replies = []
-        with self.http.stream("POST", "/run_sse", headers={**self.auth, "Accept": "text/event-stream"},
-                              json={"app_name": "nemo_agent", "user_id": "me", "session_id": self.sid,
-                                    "new_message": {"role": "user", "parts": [{"text": text}]}}) as resp:
+        with self.http.stream(
+            "POST",
+            "/run_sse",
+            headers={**self.auth, "Accept": "text/event-stream"},
+            json={
+                "app_name": "nemo_agent",
+                "user_id": "me",
+                "session_id": self.sid,
+                "new_message": {"role": "user", "parts": [{"text": text}]},
+            },
+        ) as resp:
             for line in resp.iter_lines():
                 if not line.startswith("data: "):
                     continue
@@ -130,18 +183,27 @@ def judge(expect: Any, before: dict, after: dict, reply: str, charged: int) -> s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="run one category")
-    parser.add_argument("--set", choices=("main", "held-out", "held-out-2", "all"), default="all",
-                        help="the first set, one of the held-out ones, or all (default)")
+    parser.add_argument(
+        "--set",
+        choices=("main", "held-out", "held-out-2", "all"),
+        default="all",
+        help="the first set, one of the held-out ones, or all (default)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print every reply")
     args = parser.parse_args()
-    chosen = {"main": CASES, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2,
-              "all": CASES + HELD_OUT + HELD_OUT_2}[args.set]
+    chosen = {"main": CASES, "held-out": HELD_OUT, "held-out-2": HELD_OUT_2, "all": CASES + HELD_OUT + HELD_OUT_2}[
+        args.set
+    ]
     cases = [c for c in chosen if not args.only or c[0] == args.only]
     with tempfile.TemporaryDirectory(prefix="nemo-agent-eval-") as tmp:
         folder = Path(tmp)
         media = make_media(folder)
-        setups = {"two": [media["a"], media["b"]], "twom": [media["a"], media["b"], media["m"]],
-                  "one": [media["a"]], "empty": []}
+        setups = {
+            "two": [media["a"], media["b"]],
+            "twom": [media["a"], media["b"], media["m"]],
+            "one": [media["a"]],
+            "empty": [],
+        }
         engine = EmbeddedEngine(folder / "engine", heartbeat_interval=1.0, new_client_limit=100000, edit_cost=1)
         base = engine.start()
         started = time.perf_counter()
@@ -179,8 +241,10 @@ def main() -> None:
         print(f"{category:<10} {len(rows):>8} {c:>8} {f:>8} {h:>8}")
     print(f"\n{total} requests in {elapsed:.0f} s")
     print(f"ratio correct / all: {n_correct / total:.3f}")
-    print(f"ratio correct or clearly refused / all: {(n_correct + n_refused) / total:.3f}  (goal >= 0.95: "
-          f"{'met' if (n_correct + n_refused) / total >= 0.95 else 'NOT met'})")
+    print(
+        f"ratio correct or clearly refused / all: {(n_correct + n_refused) / total:.3f}  (goal >= 0.95: "
+        f"{'met' if (n_correct + n_refused) / total >= 0.95 else 'NOT met'})"
+    )
     print(f"ratio harmful / all (wrong edit, false Done, charged for nothing): {len(harmful)}/{total}  (goal 0)")
     for category, (verdict, text, reply) in harmful:
         print(f"  {verdict} [{category}] {text!r}\n      reply: {reply[:200]!r}")

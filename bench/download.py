@@ -65,8 +65,21 @@ def prepare(data_dir: Path, mb: int) -> tuple[str, str]:
 
 def start_engine(data_dir: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "tui.engine.server", "--host", "127.0.0.1", "--port", str(port),
-                             "--data-dir", str(data_dir)], cwd=ROOT, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tui.engine.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -144,7 +157,9 @@ def main() -> None:
     print(f"curl -o                 : {mb / r['curl']:8.1f} MB/s ({r['curl']:.2f} s)")
     print(f"NemoClient.download     : {mb / r['client']:8.1f} MB/s ({r['client']:.2f} s)")
     print(f"throughput ratio client/curl: {ratio:.2f}  (goal >= 0.90: {'met' if ratio >= 0.9 else 'NOT met'})")
-    print(f"peak RSS growth during download: {r['growth']:.1f} MiB  (goal < 30: {'met' if r['growth'] < 30 else 'NOT met'})")
+    print(
+        f"peak RSS growth during download: {r['growth']:.1f} MiB  (goal < 30: {'met' if r['growth'] < 30 else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

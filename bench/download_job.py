@@ -43,19 +43,54 @@ def make_site(root: Path, seconds: float, ffmpeg: str) -> None:
         w = h * 16 // 9
         out = root / f"v{h}"
         out.mkdir(parents=True)
-        subprocess.run([ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size={w}x{h}:rate=30:duration={seconds}",
-                        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-                        "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "60", "-c:a", "aac",
-                        "-shortest", "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod",
-                        "-hls_segment_filename", str(out / "seg%d.ts"), str(out / "index.m3u8")], check=True)
+        subprocess.run(
+            [
+                ffmpeg,
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc2=size={w}x{h}:rate=30:duration={seconds}",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "veryfast",
+                "-pix_fmt",
+                "yuv420p",
+                "-g",
+                "60",
+                "-c:a",
+                "aac",
+                "-shortest",
+                "-f",
+                "hls",
+                "-hls_time",
+                "2",
+                "-hls_playlist_type",
+                "vod",
+                "-hls_segment_filename",
+                str(out / "seg%d.ts"),
+                str(out / "index.m3u8"),
+            ],
+            check=True,
+        )
         master += VARIANT.format(bw=h * 4000, w=w, h=h)
     (root / "master.m3u8").write_text(master)
 
 
 def serve(root: Path) -> str:
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                          ".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t"}
+        extensions_map = {
+            **http.server.SimpleHTTPRequestHandler.extensions_map,
+            ".m3u8": "application/vnd.apple.mpegurl",
+            ".ts": "video/mp2t",
+        }
 
         def log_message(self, *args: object) -> None:
             pass
@@ -69,8 +104,21 @@ def start_engine(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "tui.engine.server", "--host", "127.0.0.1", "--port", str(port),
-                             "--data-dir", str(data_dir)], cwd=ROOT, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tui.engine.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -86,9 +134,28 @@ def start_engine(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
 def ytdlp_once(url: str, folder: Path, ffmpeg: str) -> float:
     folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "yt_dlp", "-q", "--no-progress", "-f", "bv*+ba/b", "-S", "res",
-                    "--merge-output-format", "mp4", "--ffmpeg-location", ffmpeg, "--no-cache-dir",
-                    "-o", str(folder / "%(title)s.%(ext)s"), url], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "yt_dlp",
+            "-q",
+            "--no-progress",
+            "-f",
+            "bv*+ba/b",
+            "-S",
+            "res",
+            "--merge-output-format",
+            "mp4",
+            "--ffmpeg-location",
+            ffmpeg,
+            "--no-cache-dir",
+            "-o",
+            str(folder / "%(title)s.%(ext)s"),
+            url,
+        ],
+        check=True,
+    )
     took = time.perf_counter() - t0
     files = list(folder.glob("*.mp4"))
     assert len(files) == 1, files

@@ -49,6 +49,7 @@ def _percentile(values: list[float], p: float) -> float:
 
 async def _client(base: str, deadline: float, lat: dict[str, list[float]], errors: list[str]) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30.0) as http:
+
         async def call(kind: str, method: str, path: str, **kw) -> dict | None:
             t0 = time.perf_counter()
             try:
@@ -86,9 +87,18 @@ async def _client(base: str, deadline: float, lat: dict[str, list[float]], error
             await call("credits", "GET", "/api/credits/balance/simple")
             await call("state", "GET", f"/api/state/nemo_agent/me/{sid}/latest")
             if turn % 3 == 1:
-                await call("run", "POST", "/run_sse", headers={"Accept": "text/event-stream"}, json={
-                    "app_name": "nemo_agent", "user_id": "me", "session_id": sid,
-                    "new_message": {"role": "user", "parts": [{"text": "what can you do?"}]}})
+                await call(
+                    "run",
+                    "POST",
+                    "/run_sse",
+                    headers={"Accept": "text/event-stream"},
+                    json={
+                        "app_name": "nemo_agent",
+                        "user_id": "me",
+                        "session_id": sid,
+                        "new_message": {"role": "user", "parts": [{"text": "what can you do?"}]},
+                    },
+                )
             if time.monotonic() >= deadline:
                 break
 
@@ -103,11 +113,25 @@ async def run_load(base: str, clients: int, seconds: float) -> dict:
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=seconds + 60)  # bounded in time
     wall = time.monotonic() - t0
     total = sum(len(v) for v in lat.values())
-    kinds = {k: {"n": len(v), "p50": _percentile(v, 50) * 1000, "p95": _percentile(v, 95) * 1000,
-                 "p99": _percentile(v, 99) * 1000, "max": max(v) * 1000, "mean": statistics.fmean(v) * 1000}
-             for k, v in sorted(lat.items())}
-    return {"clients": clients, "seconds": wall, "requests": total, "errors": errors, "rps": total / wall,
-            "kinds": kinds}
+    kinds = {
+        k: {
+            "n": len(v),
+            "p50": _percentile(v, 50) * 1000,
+            "p95": _percentile(v, 95) * 1000,
+            "p99": _percentile(v, 99) * 1000,
+            "max": max(v) * 1000,
+            "mean": statistics.fmean(v) * 1000,
+        }
+        for k, v in sorted(lat.items())
+    }
+    return {
+        "clients": clients,
+        "seconds": wall,
+        "requests": total,
+        "errors": errors,
+        "rps": total / wall,
+        "kinds": kinds,
+    }
 
 
 def _free_port() -> int:
@@ -117,11 +141,15 @@ def _free_port() -> int:
 
 
 def _print(r: dict) -> None:
-    print(f"{r['clients']:>3} client(s): {r['requests']} requests in {r['seconds']:.1f} s = {r['rps']:.0f} req/s, "
-          f"{len(r['errors'])} errors")
+    print(
+        f"{r['clients']:>3} client(s): {r['requests']} requests in {r['seconds']:.1f} s = {r['rps']:.0f} req/s, "
+        f"{len(r['errors'])} errors"
+    )
     for kind, k in r["kinds"].items():
-        print(f"    {kind:8} n={k['n']:6}  p50 {k['p50']:7.1f} ms  p95 {k['p95']:7.1f} ms  "
-              f"p99 {k['p99']:7.1f} ms  max {k['max']:7.1f} ms")
+        print(
+            f"    {kind:8} n={k['n']:6}  p50 {k['p50']:7.1f} ms  p95 {k['p95']:7.1f} ms  "
+            f"p99 {k['p99']:7.1f} ms  max {k['max']:7.1f} ms"
+        )
 
 
 def main() -> None:
@@ -153,10 +181,14 @@ def main() -> None:
     _print(many)
     for kind in ("credits", "state", "run"):
         if kind in single["kinds"] and kind in many["kinds"]:
-            print(f"p50 latency ratio {kind:8} {args.clients} clients / 1 client: "
-                  f"{many['kinds'][kind]['p50'] / single['kinds'][kind]['p50']:.1f}x")
-    print(f"errors under load: {len(many['errors'])} (goal: 0: {'met' if not many['errors'] else 'NOT met'})"
-          + (f" e.g. {many['errors'][:3]}" if many["errors"] else ""))
+            print(
+                f"p50 latency ratio {kind:8} {args.clients} clients / 1 client: "
+                f"{many['kinds'][kind]['p50'] / single['kinds'][kind]['p50']:.1f}x"
+            )
+    print(
+        f"errors under load: {len(many['errors'])} (goal: 0: {'met' if not many['errors'] else 'NOT met'})"
+        + (f" e.g. {many['errors'][:3]}" if many["errors"] else "")
+    )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     python bench/probe.py [--rounds 5]
 
-Generates the media zoo of the tests (tests/media/media_zoo.py: MPEG-2 TS, HEVC, VP9, AV1,
+Generates the media zoo of the tests (tests/engine/media/media_zoo.py: MPEG-2 TS, HEVC, VP9, AV1,
 Theora, FLV, MKV with subtitles, anamorphic, rotated, late sound, VFR, 10-bit, HDR, odd sizes,
 audio only, photos), then for each file times, best of --rounds:
   * probe(): tui.engine.media.probe (PyAV, headers + first frame + tail packets), cache cleared;
@@ -25,10 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "media"))
 
-from media_zoo import make, specimens  # noqa: E402
-
+from tests.engine.media.media_zoo import make, specimens  # noqa: E402
 from tui.engine.media import probe as probe_module  # noqa: E402
 from tui.engine.media.ffmpeg import FONT_PATH, ffmpeg_exe  # noqa: E402
 
@@ -50,9 +48,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nemo-bench-probe-") as tmp:
         folder = Path(tmp)
         base = folder / "base.mp4"
-        subprocess.run([ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2",
-                        "-f", "lavfi", "-i", "sine=duration=2", "-c:v", "libx264", "-preset", "ultrafast",
-                        "-pix_fmt", "yuv420p", "-c:a", "aac", str(base)], check=True)
+        subprocess.run(
+            [
+                ffmpeg,
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=320x240:rate=25:duration=2",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=duration=2",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                str(base),
+            ],
+            check=True,
+        )
         print("generating the media zoo…", flush=True)
         files = [make(ffmpeg, spec, folder, base) for spec in specimens(FONT_PATH, folder)]
 
@@ -61,8 +82,11 @@ def main() -> None:
             probe_module.probe(path)
 
         def old(path: Path) -> None:
-            subprocess.run([ffmpeg, "-hide_banner", "-nostdin", "-i", str(path), "-t", "0.1", "-f", "null", "-"],
-                           capture_output=True, check=False)
+            subprocess.run(
+                [ffmpeg, "-hide_banner", "-nostdin", "-i", str(path), "-t", "0.1", "-f", "null", "-"],
+                capture_output=True,
+                check=False,
+            )
 
         def header(path: Path) -> None:
             subprocess.run([ffmpeg, "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, check=False)
@@ -74,12 +98,18 @@ def main() -> None:
             t_new, t_old, t_hdr = (best(lambda p=path, f=fn: f(p), args.rounds) for fn in (new, old, header))
             totals = [totals[0] + t_new, totals[1] + t_old, totals[2] + t_hdr]
             ratios.append(t_old / t_new)
-            print(f"{path.name:24} {t_new * 1e3:7.2f} ms {t_old * 1e3:8.2f} ms {t_hdr * 1e3:8.2f} ms {t_old / t_new:6.1f}x")
+            print(
+                f"{path.name:24} {t_new * 1e3:7.2f} ms {t_old * 1e3:8.2f} ms {t_hdr * 1e3:8.2f} ms {t_old / t_new:6.1f}x"
+            )
         n = len(files)
-        print(f"{'mean per file':24} {totals[0] / n * 1e3:7.2f} ms {totals[1] / n * 1e3:8.2f} ms "
-              f"{totals[2] / n * 1e3:8.2f} ms")
-        print(f"probe speed-up vs the old ffmpeg probe, median per file: {statistics.median(ratios):.1f}x "
-              f"(min {min(ratios):.1f}x; goal >= 10x)")
+        print(
+            f"{'mean per file':24} {totals[0] / n * 1e3:7.2f} ms {totals[1] / n * 1e3:8.2f} ms "
+            f"{totals[2] / n * 1e3:8.2f} ms"
+        )
+        print(
+            f"probe speed-up vs the old ffmpeg probe, median per file: {statistics.median(ratios):.1f}x "
+            f"(min {min(ratios):.1f}x; goal >= 10x)"
+        )
         print(f"probe speed-up vs the old ffmpeg probe, whole zoo: {totals[1] / totals[0]:.1f}x")
         print(f"probe speed-up vs bare `ffmpeg -i`, whole zoo: {totals[2] / totals[0]:.1f}x")
 

@@ -36,12 +36,34 @@ def main() -> None:
         sources = {"upl_clip": make_clip(folder, args.seconds)}
         info = probe(sources["upl_clip"])
         draft = {
-            "t": [{"id": "trk_v1", "tt": 0, "name": "Video", "sg": [
-                {"id": "seg_1", "name": "clip1080.mp4", "src": "upl_clip", "s": 0,
-                 "d": int(info.duration_s * 1000), "in": 0, "vol": 100}]}],
+            "t": [
+                {
+                    "id": "trk_v1",
+                    "tt": 0,
+                    "name": "Video",
+                    "sg": [
+                        {
+                            "id": "seg_1",
+                            "name": "clip1080.mp4",
+                            "src": "upl_clip",
+                            "s": 0,
+                            "d": int(info.duration_s * 1000),
+                            "in": 0,
+                            "vol": 100,
+                        }
+                    ],
+                }
+            ],
             "d": int(info.duration_s * 1000),
-            "m": {"title": "bench", "width": 1920, "height": 1080, "fps": 30,
-                  "aspect": None, "resolution": "highest", "mute": False},
+            "m": {
+                "title": "bench",
+                "width": 1920,
+                "height": 1080,
+                "fps": 30,
+                "aspect": None,
+                "resolution": "highest",
+                "mute": False,
+            },
         }
         remux_times = []
         for _ in range(args.rounds):
@@ -55,10 +77,15 @@ def main() -> None:
         assert not encoded.remuxed
         remux = min(remux_times)
         size_mb = sources["upl_clip"].stat().st_size / 1e6
-        print(f"clip         : {info.width}x{info.height} {info.vcodec}/{info.acodec}, "
-              f"{info.duration_s:.1f} s, {size_mb:.1f} MB")
-        print(f"remux        : {remux:.3f} s (best of {args.rounds}: "
-              + ", ".join(f"{t:.3f}" for t in remux_times) + ")  goal < 1 s")
+        print(
+            f"clip         : {info.width}x{info.height} {info.vcodec}/{info.acodec}, "
+            f"{info.duration_s:.1f} s, {size_mb:.1f} MB"
+        )
+        print(
+            f"remux        : {remux:.3f} s (best of {args.rounds}: "
+            + ", ".join(f"{t:.3f}" for t in remux_times)
+            + ")  goal < 1 s"
+        )
         print(f"re-encode    : {encode:.2f} s  ({info.duration_s * 30 / encode:.1f} fps)")
         print(f"speed-up remux vs re-encode = {encode / remux:.1f}x  (goal >= 20x)")
 

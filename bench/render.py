@@ -31,11 +31,34 @@ from tui.engine.media.render import build_render_command, render_draft  # noqa: 
 def make_clip(folder: Path, seconds: int) -> Path:
     out = folder / "clip1080.mp4"
     subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
-         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "60",
-         "-c:a", "aac", "-b:a", "128k", "-shortest", str(out)],
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            "60",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+            "-shortest",
+            str(out),
+        ],
         check=True,
     )
     return out
@@ -44,8 +67,17 @@ def make_clip(folder: Path, seconds: int) -> Path:
 def make_music(folder: Path, seconds: int) -> Path:
     out = folder / "music.mp3"
     subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi",
-         "-i", f"sine=frequency=330:sample_rate=44100:duration={seconds}", str(out)],
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=330:sample_rate=44100:duration={seconds}",
+            str(out),
+        ],
         check=True,
     )
     return out
@@ -64,16 +96,39 @@ def main() -> None:
         ms = args.seconds * 1000
         draft = {
             "t": [
-                {"id": "trk_v1", "tt": 0, "name": "Video", "sg": [
-                    {"id": "seg_1", "name": "clip1080.mp4", "src": "upl_clip", "s": 0, "d": ms, "in": 0, "vol": 100}]},
-                {"id": "trk_a1", "tt": 1, "name": "BGM", "sg": [
-                    {"id": "seg_2", "name": "music.mp3", "src": "upl_music", "s": 0, "d": ms, "in": 0, "vol": 35}]},
-                {"id": "trk_t1", "tt": 7, "name": "Title", "sg": [
-                    {"id": "seg_3", "name": "Title", "text": "Urban Dreams", "s": 0, "d": 3000}]},
+                {
+                    "id": "trk_v1",
+                    "tt": 0,
+                    "name": "Video",
+                    "sg": [
+                        {"id": "seg_1", "name": "clip1080.mp4", "src": "upl_clip", "s": 0, "d": ms, "in": 0, "vol": 100}
+                    ],
+                },
+                {
+                    "id": "trk_a1",
+                    "tt": 1,
+                    "name": "BGM",
+                    "sg": [
+                        {"id": "seg_2", "name": "music.mp3", "src": "upl_music", "s": 0, "d": ms, "in": 0, "vol": 35}
+                    ],
+                },
+                {
+                    "id": "trk_t1",
+                    "tt": 7,
+                    "name": "Title",
+                    "sg": [{"id": "seg_3", "name": "Title", "text": "Urban Dreams", "s": 0, "d": 3000}],
+                },
             ],
             "d": ms,
-            "m": {"title": "bench", "width": 1920, "height": 1080, "fps": 30,
-                  "aspect": "16:9", "resolution": "1080p", "mute": False},
+            "m": {
+                "title": "bench",
+                "width": 1920,
+                "height": 1080,
+                "fps": 30,
+                "aspect": "16:9",
+                "resolution": "1080p",
+                "mute": False,
+            },
         }
         probe(sources["upl_clip"])  # warm the probe cache like the engine does at upload time
         probe(sources["upl_music"])
@@ -95,17 +150,22 @@ def main() -> None:
 
         for round_no in range(1, args.rounds + 1):
             # Alternate who goes first so a change in machine load hits both alike.
-            for run in ((run_plain, run_ours) if round_no % 2 else (run_ours, run_plain)):
+            for run in (run_plain, run_ours) if round_no % 2 else (run_ours, run_plain):
                 run()
-            print(f"round {round_no}: plain ffmpeg {plain_times[-1]:.2f} s, render_draft {ours_times[-1]:.2f} s, "
-                  f"ratio {ours_times[-1] / plain_times[-1]:.3f}", flush=True)
+            print(
+                f"round {round_no}: plain ffmpeg {plain_times[-1]:.2f} s, render_draft {ours_times[-1]:.2f} s, "
+                f"ratio {ours_times[-1] / plain_times[-1]:.3f}",
+                flush=True,
+            )
 
         plain, ours = min(plain_times), min(ours_times)
         pair_ratios = sorted(o / p for o, p in zip(ours_times, plain_times, strict=False))
         print(f"plain ffmpeg : best {plain:.2f} s  ({frames / plain:.1f} fps)")
         print(f"render_draft : best {ours:.2f} s  ({frames / ours:.1f} fps)")
-        print(f"ratio render_draft / plain ffmpeg: best-vs-best {ours / plain:.3f}, "
-              f"median of rounds {statistics.median(pair_ratios):.3f}  (goal <= 1.1)")
+        print(
+            f"ratio render_draft / plain ffmpeg: best-vs-best {ours / plain:.3f}, "
+            f"median of rounds {statistics.median(pair_ratios):.3f}  (goal <= 1.1)"
+        )
 
 
 if __name__ == "__main__":

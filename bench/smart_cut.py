@@ -40,12 +40,46 @@ def source(minutes: int) -> Path:
     print(f"generating a {minutes}-minute 1080p30 source once (cached in {out.relative_to(ROOT)})…", flush=True)
     part = out.with_suffix(".partial.mp4")
     subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
-         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}", "-ac", "2",
-         "-vf", "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709",
-         "-c:v", "libx264", "-preset", "ultrafast", "-x264-params", "8x8dct=1", "-b:v", "1M", "-g", "60", "-keyint_min", "60",
-         "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-shortest", str(part)],
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+            "-ac",
+            "2",
+            "-vf",
+            "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-x264-params",
+            "8x8dct=1",
+            "-b:v",
+            "1M",
+            "-g",
+            "60",
+            "-keyint_min",
+            "60",
+            "-sc_threshold",
+            "0",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+            "-shortest",
+            str(part),
+        ],
         check=True,
     )
     part.rename(out)
@@ -53,15 +87,53 @@ def source(minutes: int) -> Path:
 
 
 def draft(in_s: float, dur_s: float, title: tuple[float, float] | None = None) -> dict:
-    tracks = [{"id": "trk_v1", "tt": 0, "name": "Video", "sg": [
-        {"id": "seg_1", "name": "src.mp4", "src": "upl_src", "s": 0, "d": round(dur_s * 1000),
-         "in": round(in_s * 1000), "vol": 100}]}]
+    tracks = [
+        {
+            "id": "trk_v1",
+            "tt": 0,
+            "name": "Video",
+            "sg": [
+                {
+                    "id": "seg_1",
+                    "name": "src.mp4",
+                    "src": "upl_src",
+                    "s": 0,
+                    "d": round(dur_s * 1000),
+                    "in": round(in_s * 1000),
+                    "vol": 100,
+                }
+            ],
+        }
+    ]
     if title:
-        tracks.append({"id": "trk_t1", "tt": 7, "name": "Title", "sg": [
-            {"id": "seg_t", "name": "Title", "text": "Urban Dreams", "s": round(title[0] * 1000),
-             "d": round((title[1] - title[0]) * 1000)}]})
-    return {"t": tracks, "m": {"title": "bench", "width": 1920, "height": 1080, "fps": 30,
-                               "aspect": "16:9", "resolution": "1080p", "mute": False}}
+        tracks.append(
+            {
+                "id": "trk_t1",
+                "tt": 7,
+                "name": "Title",
+                "sg": [
+                    {
+                        "id": "seg_t",
+                        "name": "Title",
+                        "text": "Urban Dreams",
+                        "s": round(title[0] * 1000),
+                        "d": round((title[1] - title[0]) * 1000),
+                    }
+                ],
+            }
+        )
+    return {
+        "t": tracks,
+        "m": {
+            "title": "bench",
+            "width": 1920,
+            "height": 1080,
+            "fps": 30,
+            "aspect": "16:9",
+            "resolution": "1080p",
+            "mute": False,
+        },
+    }
 
 
 def timed(fn):
@@ -84,16 +156,39 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nemo-bench-smart-") as tmp:
         folder = Path(tmp)
         cut = draft(in_s, trim)
-        t_copy, _ = timed(lambda: subprocess.run(
-            [ffmpeg_exe(), "-v", "error", "-y", "-ss", str(in_s), "-t", str(trim), "-i", str(src),
-             "-c", "copy", "-movflags", "+faststart", str(folder / "copy.mp4")], check=True))
+        t_copy, _ = timed(
+            lambda: subprocess.run(
+                [
+                    ffmpeg_exe(),
+                    "-v",
+                    "error",
+                    "-y",
+                    "-ss",
+                    str(in_s),
+                    "-t",
+                    str(trim),
+                    "-i",
+                    str(src),
+                    "-c",
+                    "copy",
+                    "-movflags",
+                    "+faststart",
+                    str(folder / "copy.mp4"),
+                ],
+                check=True,
+            )
+        )
         t_smart, smart = timed(lambda: render_draft(cut, sources, folder / "smart.mp4"))
         assert smart.route == "smart", smart.note
         t_full, _ = timed(lambda: render_draft(cut, sources, folder / "full.mp4", allow_smart=False))
-        print(f"source       : {info.width}x{info.height} {info.fps} fps, {total:.0f} s, "
-              f"{src.stat().st_size / 1e6:.0f} MB")
-        print(f"trim {trim:.0f} s from {in_s} s: smart {t_smart:.2f} s ({smart.note}), full re-encode "
-              f"{t_full:.2f} s, ffmpeg -ss -c copy {t_copy:.2f} s")
+        print(
+            f"source       : {info.width}x{info.height} {info.fps} fps, {total:.0f} s, "
+            f"{src.stat().st_size / 1e6:.0f} MB"
+        )
+        print(
+            f"trim {trim:.0f} s from {in_s} s: smart {t_smart:.2f} s ({smart.note}), full re-encode "
+            f"{t_full:.2f} s, ffmpeg -ss -c copy {t_copy:.2f} s"
+        )
         print(f"speed-up smart vs full re-encode (trim) = {t_full / t_smart:.1f}x  (goal >= 10x)")
         print(f"ratio smart / keyframe-only copy (trim) = {t_smart / t_copy:.2f}x  (goal <= 2x)")
 

@@ -134,7 +134,9 @@ def main() -> None:
     print(f"bare loop+json.loads: {json_rate:10.0f} payloads/s ({best_json:.3f} s)")
     print(f"NemoClient.run      : {client_rate:10.0f} payloads/s ({best_client:.3f} s)")
     ratio = client_rate / bare_rate
-    print(f"ratio client / bare httpx-sse loop          : {ratio:.2f}  (goal >= 0.80: {'met' if ratio >= 0.8 else 'NOT met'})")
+    print(
+        f"ratio client / bare httpx-sse loop          : {ratio:.2f}  (goal >= 0.80: {'met' if ratio >= 0.8 else 'NOT met'})"
+    )
     ratio_json = client_rate / json_rate
     print(f"ratio client / bare loop that decodes JSON  : {ratio_json:.2f}")
 

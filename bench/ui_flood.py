@@ -64,7 +64,10 @@ class Flood(httpx.AsyncByteStream):
                     text = f"chunk {n} " + ("\n\n" if (n // self.partial_every) % 20 == 19 else "")
                     event = {"content": {"parts": [{"text": text}], "role": "model"}, "partial": True}
                 else:
-                    event = {"type": "heartbeat", "progress": {"stage": "download", "label": "v.mp4", "percent": n % 100}}
+                    event = {
+                        "type": "heartbeat",
+                        "progress": {"stage": "download", "label": "v.mp4", "percent": n % 100},
+                    }
                 chunk.append(f"data: {json.dumps(event)}\n\n")
             sent += len(chunk)
             yield "".join(chunk).encode()
@@ -86,7 +89,9 @@ def transport(events: int, seconds: float, partial_every: int) -> httpx.MockTran
         if path.startswith("/api/state/"):
             return ok({"state": {"draft": {"t": [], "d": 0, "m": {}}}, "version": 1})
         if path == "/run_sse":
-            return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Flood(events, seconds, partial_every))
+            return httpx.Response(
+                200, headers={"content-type": "text/event-stream"}, stream=Flood(events, seconds, partial_every)
+            )
         return httpx.Response(404, json={"detail": "Not Found"})
 
     return httpx.MockTransport(handle)

@@ -113,8 +113,21 @@ def curl_upload(url: str, path: Path, rounds: int) -> float:
     best = float("inf")
     for _ in range(rounds):
         t0 = time.perf_counter()
-        subprocess.run(["curl", "-s", "-S", "-o", os.devnull, "-H", "Authorization: Bearer x",
-                        "-F", f"files=@{path};type=video/mp4", url], check=True)
+        subprocess.run(
+            [
+                "curl",
+                "-s",
+                "-S",
+                "-o",
+                os.devnull,
+                "-H",
+                "Authorization: Bearer x",
+                "-F",
+                f"files=@{path};type=video/mp4",
+                url,
+            ],
+            check=True,
+        )
         best = min(best, time.perf_counter() - t0)
     return best
 
@@ -131,7 +144,7 @@ def main() -> None:
         block = os.urandom(1 << 20)
         with open(path, "wb") as fh:
             for i in range(args.mb):
-                fh.write(block[i % 7:] + block[: i % 7])
+                fh.write(block[i % 7 :] + block[: i % 7])
         size = path.stat().st_size
         proc = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, text=True)
         try:

@@ -57,8 +57,16 @@ def make_video(ffmpeg_exe, media_cache) -> Callable[..., Path]:
         out = media_cache / name
         if out.exists():
             return out
-        cmd = [ffmpeg_exe, "-v", "error", "-y",
-               "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}:duration={seconds}"]
+        cmd = [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={width}x{height}:rate={fps}:duration={seconds}",
+        ]
         if audio:
             cmd += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=44100:duration={seconds}"]
         cmd += ["-c:v", vcodec, "-pix_fmt", "yuv420p"]
@@ -81,9 +89,19 @@ def make_audio(ffmpeg_exe, media_cache) -> Callable[..., Path]:
         out = media_cache / f"a_{seconds}s_{frequency}.{ext}"
         if not out.exists():
             subprocess.run(
-                [ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi",
-                 "-i", f"sine=frequency={frequency}:sample_rate=44100:duration={seconds}", str(out)],
-                check=True, capture_output=True,
+                [
+                    ffmpeg_exe,
+                    "-v",
+                    "error",
+                    "-y",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    f"sine=frequency={frequency}:sample_rate=44100:duration={seconds}",
+                    str(out),
+                ],
+                check=True,
+                capture_output=True,
             )
         return out
 

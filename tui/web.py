@@ -25,9 +25,7 @@ def app_command(app_args: list[str]) -> str:
     return " ".join(shlex.quote(word) for word in [sys.executable, "-m", "tui", *app_args])
 
 
-def visitor_command(
-    app_args: list[str], *, visitors_dir: Path, config_dir: Path
-) -> Callable[[str | None], str]:
+def visitor_command(app_args: list[str], *, visitors_dir: Path, config_dir: Path) -> Callable[[str | None], str]:
     """``command_for(visitor)``: the tab command for one visitor, with its own
     ``NEMO_CONFIG_DIR`` (the user's ``config.toml`` copied in once: theme, keymap) and
     ``--data-dir`` under ``visitors_dir/<visitor>`` (folders 0700). ``None`` → the plain command."""

@@ -31,16 +31,21 @@ def clips(*names: str) -> Check:
     return lambda b, a: [s["name"][0] for s in _segs(a, 0)] == list(names)
 
 
-def title(text: str | None = None, pos: str | None = "any", start: int | None = None, end: int | None = None,
-          count: int = 1) -> Check:
+def title(
+    text: str | None = None, pos: str | None = "any", start: int | None = None, end: int | None = None, count: int = 1
+) -> Check:
     def check(b: Draft, a: Draft) -> bool:
         ts = _segs(a, 7)
         if len(ts) != count:
             return False
         t = ts[-1]
-        return ((text is None or t.get("text") == text) and (pos == "any" or t.get("pos") == pos)
-                and (start is None or abs(t["s"] - start) <= 60)
-                and (end is None or abs(t["s"] + t["d"] - end) <= 60))
+        return (
+            (text is None or t.get("text") == text)
+            and (pos == "any" or t.get("pos") == pos)
+            and (start is None or abs(t["s"] - start) <= 60)
+            and (end is None or abs(t["s"] + t["d"] - end) <= 60)
+        )
+
     return check
 
 
@@ -73,7 +78,9 @@ def fades(fin: bool, fout: bool) -> Check:
 
 
 def music_fade(fin: bool, fout: bool) -> Check:
-    return lambda b, a: all(bool(s.get("fi")) == fin and bool(s.get("fo")) == fout for s in _segs(a, 1)) and bool(_segs(a, 1))
+    return lambda b, a: (
+        all(bool(s.get("fi")) == fin and bool(s.get("fo")) == fout for s in _segs(a, 1)) and bool(_segs(a, 1))
+    )
 
 
 def size(mb: float | None) -> Check:
@@ -140,7 +147,7 @@ CASES: list[tuple[str, str, str, list[str], Any]] = [
     ("title", "write 'Day 1' in the top left corner", "two", [], title("Day 1", "top-left")),
     ("title", "change the title text to 'New Name'", "two", ["add the title 'Old'"], title("New Name")),
     ("title", "change the title to 'Paris 2024'", "two", ["add the title 'Old'"], title("Paris 2024")),
-    ("title", "replace the title with \"Hello World\"", "two", ["add the title 'Old'"], title("Hello World")),
+    ("title", 'replace the title with "Hello World"', "two", ["add the title 'Old'"], title("Hello World")),
     ("title", "rename the title to Best Day Ever", "two", ["add the title 'Old'"], title("Best Day Ever")),
     ("title", "delete that text", "two", ["add the title 'Old'"], no_title()),
     ("title", "remove the title", "two", ["add the title 'Old'"], no_title()),
@@ -151,8 +158,14 @@ CASES: list[tuple[str, str, str, list[str], Any]] = [
     ("title", "add a title", "two", [], REFUSE),
     ("title", "make the title bigger", "two", ["add the title 'Old'"], REFUSE),
     ("title", "add the title 'Music from 1990 to 2000'", "two", [], title("Music from 1990 to 2000", None, 0, 3000)),
-    ("title", "add the title 'Cut to 4:5 please'", "two", [], all_of(title("Cut to 4:5 please"), dur(35000), aspect(None))),
-    ("title", "add the text \"one clip, two clips\"", "two", [], all_of(title("one clip, two clips"), dur(35000))),
+    (
+        "title",
+        "add the title 'Cut to 4:5 please'",
+        "two",
+        [],
+        all_of(title("Cut to 4:5 please"), dur(35000), aspect(None)),
+    ),
+    ("title", 'add the text "one clip, two clips"', "two", [], all_of(title("one clip, two clips"), dur(35000))),
     # --- music and volume ---------------------------------------------------------------------
     ("audio", "make the music quieter", "twom", [], music_vol(50)),
     ("audio", "the music is too loud", "twom", [], music_vol(50)),
@@ -262,20 +275,40 @@ CASES: list[tuple[str, str, str, list[str], Any]] = [
     ("history", "redo", "two", [], REFUSE),
     ("history", "undo", "two", ["trim to 0-10 s, make it vertical and add the title 'X'"], same_as_start()),
     # --- several steps in one message --------------------------------------------------------
-    ("multi", "trim to 0-10 s, make it vertical and add the title 'Urban Dreams'", "two", [],
-     all_of(dur(10000), aspect("9:16"), title("Urban Dreams"))),
+    (
+        "multi",
+        "trim to 0-10 s, make it vertical and add the title 'Urban Dreams'",
+        "two",
+        [],
+        all_of(dur(10000), aspect("9:16"), title("Urban Dreams")),
+    ),
     ("multi", "cut the first 5 seconds then speed it up 2x", "two", [], dur(15000)),
     ("multi", "make it 9:16, mute it and add fades", "two", [], all_of(aspect("9:16"), muted(True), fades(True, True))),
-    ("multi", "keep the first 20 seconds and put 'Hello' at the bottom", "two", [],
-     all_of(dur(20000), title("Hello", "bottom"))),
+    (
+        "multi",
+        "keep the first 20 seconds and put 'Hello' at the bottom",
+        "two",
+        [],
+        all_of(dur(20000), title("Hello", "bottom")),
+    ),
     ("multi", "swap the clips and fade out at the end", "two", [], all_of(clips("b", "a"), fades(False, True))),
     ("multi", "make the music quieter and fade it out", "twom", [], all_of(music_vol(50), music_fade(False, True))),
     ("multi", "trim to 15 seconds, 1.5x, vertical", "two", [], all_of(dur(10000), aspect("9:16"))),
     ("multi", "remove the second clip and make it square", "two", [], all_of(clips("a"), aspect("1:1"))),
-    ("multi", "Add the title 'Day One' at the top, then compress it for WhatsApp", "two", [],
-     all_of(title("Day One", "top"), size(16.0))),
-    ("multi", "cut 0:05-0:08 and add 'Intro' for the first 3 seconds", "two", [],
-     all_of(dur(32000), title("Intro", start=0, end=3000))),
+    (
+        "multi",
+        "Add the title 'Day One' at the top, then compress it for WhatsApp",
+        "two",
+        [],
+        all_of(title("Day One", "top"), size(16.0)),
+    ),
+    (
+        "multi",
+        "cut 0:05-0:08 and add 'Intro' for the first 3 seconds",
+        "two",
+        [],
+        all_of(dur(32000), title("Intro", start=0, end=3000)),
+    ),
     ("multi", "make it vertical and add my logo", "two", [], aspect("9:16")),
     ("multi", "mute the original sound and set the music to 80%", "twom", [], all_of(muted(True), music_vol(80))),
     ("multi", "slow motion for the first 4 seconds and fade in", "one", [], all_of(dur(24000), fades(True, False))),
@@ -360,8 +393,14 @@ HELD_OUT: list[tuple[str, str, str, list[str], Any]] = [
     ("trim", "the intro is too long, cut the first eight seconds", "two", [], dur(27000)),
     ("trim", "reduce it to ten seconds total", "two", [], dur(10000)),
     ("title", "Put a title saying 'Welcome to Lisbon' at the start", "two", [], title("Welcome to Lisbon", start=0)),
-    ("title", "overlay the text \"SALE 50% OFF\" at the top", "two", [], title("SALE 50% OFF", "top")),
-    ("title", "I'd like the words 'Thanks for watching' at the very end", "two", [], title("Thanks for watching", start=32000)),
+    ("title", 'overlay the text "SALE 50% OFF" at the top', "two", [], title("SALE 50% OFF", "top")),
+    (
+        "title",
+        "I'd like the words 'Thanks for watching' at the very end",
+        "two",
+        [],
+        title("Thanks for watching", start=32000),
+    ),
     ("title", "add caption 'Step 1: mix' from 3 to 8 seconds", "two", [], title("Step 1: mix", start=3000, end=8000)),
     ("title", "can you change the text to say 'Final cut'", "two", ["add the title 'Old'"], title("Final cut")),
     ("title", "the title should be at the bottom", "two", ["add the title 'Old'"], title("Old", "bottom")),
@@ -403,8 +442,13 @@ HELD_OUT: list[tuple[str, str, str, list[str], Any]] = [
     ("history", "undo the last change", "two", ["make it square"], same_as_start()),
     ("history", "actually, undo that", "two", ["mute"], lambda b, a: not a["m"].get("mute")),
     ("history", "let's start from scratch", "two", ["trim to 0-10 s"], same_as_start()),
-    ("multi", "cut the first 5 s, add 'Hello' at the top and make it 4:5", "two", [],
-     all_of(dur(30000), title("Hello", "top"), aspect("4:5"))),
+    (
+        "multi",
+        "cut the first 5 s, add 'Hello' at the top and make it 4:5",
+        "two",
+        [],
+        all_of(dur(30000), title("Hello", "top"), aspect("4:5")),
+    ),
     ("multi", "make it vertical and under 16 MB", "two", [], all_of(aspect("9:16"), size(16.0))),
     ("multi", "remove the music and add fades", "twom", [], all_of(no_music(), fades(True, True))),
     ("multi", "speed up to 2x and mute it", "two", [], all_of(dur(17500), muted(True))),
@@ -442,7 +486,7 @@ HELD_OUT_2: list[tuple[str, str, str, list[str], Any]] = [
     ("trim", "trim off the last second", "two", [], dur(34000)),
     ("trim", "I need just the last 15 seconds", "two", [], dur(15000)),
     ("title", "Add text 'Vote Now' centered", "two", [], title("Vote Now", None)),
-    ("title", "put a caption \"Don't miss it\" bottom left", "two", [], title("Don't miss it", "bottom-left")),
+    ("title", 'put a caption "Don\'t miss it" bottom left', "two", [], title("Don't miss it", "bottom-left")),
     ("title", "title 'Recap' for 2 seconds at the start", "two", [], title("Recap", start=0, end=2000)),
     ("title", "change the caption to 'v2'", "two", ["add the title 'Old'"], title("v2")),
     ("title", "remove all text", "two", ["add the title 'Old'"], no_title()),

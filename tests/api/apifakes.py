@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from fixture_paths import ADK_FIXTURES
-from media_bytes import mp4_bytes  # noqa: F401  (re-exported for the API tests)
+
+from tests.fixture_paths import ADK_FIXTURES
+from tests.media_bytes import mp4_bytes  # noqa: F401  (re-exported for the API tests)
 
 API = "http://127.0.0.1:9"  # never contacted: every test uses a MockTransport
 TOKEN = "nmv_usr_s3cretTOKENvalue42"
@@ -19,8 +20,12 @@ def envelope(data: Any, code: int = 0, **extra: Any) -> dict:
     return {"code": code, "data": data, **extra}
 
 
-def token_response(token: str = TOKEN, user_id: str = "anon_abc123", expires: str = "2099-01-01T00:00:00Z") -> httpx.Response:
-    return httpx.Response(200, json=envelope({"token": token, "user_id": user_id, "expires_at": expires, "credits": 100}))
+def token_response(
+    token: str = TOKEN, user_id: str = "anon_abc123", expires: str = "2099-01-01T00:00:00Z"
+) -> httpx.Response:
+    return httpx.Response(
+        200, json=envelope({"token": token, "user_id": user_id, "expires_at": expires, "credits": 100})
+    )
 
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -66,7 +71,6 @@ class FakeApi:
     def json_of(self, request: httpx.Request) -> Any:
         idx = self.requests.index(request)
         return json.loads(self.bodies[idx] or request.content)
-
 
 
 def sse_response(body: bytes, status: int = 200) -> httpx.Response:

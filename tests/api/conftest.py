@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from apifakes import API, TOKEN, FakeApi
 
+from tests.api.apifakes import API, TOKEN, FakeApi
 from tui.api import NemoClient
 from tui.config import load_settings
 
@@ -42,5 +42,3 @@ def make_client(api, settings, sleeps):
         return c
 
     yield make
-
-

@@ -33,8 +33,16 @@ class Conn:
     index: int
     served: int = 0
 
-    async def respond(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None, *,
-                      length: bool = True, send: int | None = None, close: bool = False) -> None:
+    async def respond(
+        self,
+        status: int,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        *,
+        length: bool = True,
+        send: int | None = None,
+        close: bool = False,
+    ) -> None:
         """Write a response: ``length=False`` omits Content-Length (the body ends at close);
         ``send`` writes only that many body bytes (a cut); ``close`` closes afterwards."""
         head = [f"HTTP/1.1 {status} X"]

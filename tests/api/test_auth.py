@@ -7,8 +7,8 @@ import stat
 import uuid
 
 import httpx
-from apifakes import TOKEN, envelope, token_response
 
+from tests.api.apifakes import TOKEN, envelope, token_response
 from tui.api.auth import cache_key
 from tui.config import load_settings
 
@@ -39,7 +39,9 @@ async def test_cache_is_keyed_by_api_url(api, make_client, settings):
     credits_ok(api)
     cloud = settings.with_overrides(api_url="https://mega-api-prod.nemovideo.ai")
     staging = settings.with_overrides(api_url="https://staging.example")
-    api.add("POST /api/auth/anonymous-token", [token_response("nmv_usr_cloud_aaaa"), token_response("nmv_usr_stag_bbbb")])
+    api.add(
+        "POST /api/auth/anonymous-token", [token_response("nmv_usr_cloud_aaaa"), token_response("nmv_usr_stag_bbbb")]
+    )
     async with make_client(cloud) as c:
         await c.connect()
     async with make_client(staging) as c:
@@ -52,13 +54,21 @@ async def test_cache_is_keyed_by_api_url(api, make_client, settings):
 async def test_the_local_engine_token_is_keyed_by_its_data_dir_not_its_port(api, make_client, settings, tmp_path):
     """--local starts the engine on a random port each time: one cache entry, reused."""
     credits_ok(api)
-    api.add("POST /api/auth/anonymous-token", [token_response("nmv_usr_local_1111"), token_response("nmv_usr_other_2222")])
+    api.add(
+        "POST /api/auth/anonymous-token", [token_response("nmv_usr_local_1111"), token_response("nmv_usr_other_2222")]
+    )
     from tui.config import write_private
 
     settings.token_cache_file.parent.mkdir(parents=True, exist_ok=True)
-    write_private(settings.token_cache_file, json.dumps({  # left by an earlier version: one per port
-        f"http://127.0.0.1:{port}": {"token": f"nmv_usr_old_{port}", "expires_at": "2099-01-01T00:00:00Z"}
-        for port in (40001, 40002)}))
+    write_private(
+        settings.token_cache_file,
+        json.dumps(
+            {  # left by an earlier version: one per port
+                f"http://127.0.0.1:{port}": {"token": f"nmv_usr_old_{port}", "expires_at": "2099-01-01T00:00:00Z"}
+                for port in (40001, 40002)
+            }
+        ),
+    )
     for port in (41234, 45678, 39999):  # three starts of nemo-tui --local
         async with make_client(settings.with_overrides(api_url=f"http://127.0.0.1:{port}")) as c:
             await c.connect()
@@ -78,8 +88,18 @@ async def test_the_local_engine_token_is_keyed_by_its_data_dir_not_its_port(api,
 async def test_expired_cached_token_is_replaced(api, make_client, settings):
     from tui.config import write_private
 
-    write_private(settings.token_cache_file, json.dumps(
-        {cache_key(settings): {"token": "nmv_usr_old_cccc", "user_id": "anon_old", "expires_at": "2000-01-01T00:00:00Z"}}))
+    write_private(
+        settings.token_cache_file,
+        json.dumps(
+            {
+                cache_key(settings): {
+                    "token": "nmv_usr_old_cccc",
+                    "user_id": "anon_old",
+                    "expires_at": "2000-01-01T00:00:00Z",
+                }
+            }
+        ),
+    )
     async with make_client() as c:
         info = await c.connect()
     assert info.token == TOKEN
@@ -116,8 +136,10 @@ async def test_client_id_is_generated_once_and_persisted(api, make_client, setti
 
 
 async def test_client_id_from_environment_wins(api, make_client, isolated_dirs):
-    s = load_settings({**{k: str(v) for k, v in isolated_dirs.items()}, "NEMO_CLIENT_ID": "cid-from-env"},
-                      api_url="http://127.0.0.1:9")
+    s = load_settings(
+        {**{k: str(v) for k, v in isolated_dirs.items()}, "NEMO_CLIENT_ID": "cid-from-env"},
+        api_url="http://127.0.0.1:9",
+    )
     async with make_client(s) as c:
         await c.connect()
     assert api.calls("POST /api/auth/anonymous-token")[0].headers["x-client-id"] == "cid-from-env"

@@ -8,8 +8,8 @@ import os
 
 import httpx
 import pytest
-from apifakes import TOKEN, mp4_bytes
 
+from tests.api.apifakes import TOKEN, mp4_bytes
 from tui.api import DownloadError, RenderJob
 from tui.api.download import safe_filename
 
@@ -25,8 +25,11 @@ def ranged(request: httpx.Request, data: bytes = VIDEO) -> httpx.Response:
         start = int(rng.split("=")[1].rstrip("-"))
         if start >= len(data):
             return httpx.Response(416, headers={"content-range": f"bytes */{len(data)}"})
-        return httpx.Response(206, content=data[start:], headers={
-            "content-range": f"bytes {start}-{len(data) - 1}/{len(data)}", "etag": ETAG})
+        return httpx.Response(
+            206,
+            content=data[start:],
+            headers={"content-range": f"bytes {start}-{len(data) - 1}/{len(data)}", "etag": ETAG},
+        )
     return httpx.Response(200, content=data, headers={"etag": ETAG})
 
 
@@ -207,18 +210,21 @@ async def test_job_without_id_or_link(make_client, tmp_path):
             await c.download_render(RenderJob(), tmp_path)
 
 
-@pytest.mark.parametrize(("name", "expect"), [
-    ("../../etc/passwd", None),
-    ("..", "r1.mp4"),
-    ("", "r1.mp4"),
-    (None, "r1.mp4"),
-    ("a/b\\c.mp4", "a_b_c.mp4"),
-    ("evil\x00\x1b[31mname.mp4", None),
-    ("CON", "r1.mp4"),
-    ("clip", "clip.mp4"),
-    ("é" * 300 + ".mp4", None),
-    (".hidden.mp4", "hidden.mp4"),
-])
+@pytest.mark.parametrize(
+    ("name", "expect"),
+    [
+        ("../../etc/passwd", None),
+        ("..", "r1.mp4"),
+        ("", "r1.mp4"),
+        (None, "r1.mp4"),
+        ("a/b\\c.mp4", "a_b_c.mp4"),
+        ("evil\x00\x1b[31mname.mp4", None),
+        ("CON", "r1.mp4"),
+        ("clip", "clip.mp4"),
+        ("é" * 300 + ".mp4", None),
+        (".hidden.mp4", "hidden.mp4"),
+    ],
+)
 def test_safe_filename(name, expect):
     got = safe_filename(name, "r1.mp4")
     assert "/" not in got and "\\" not in got and ".." not in got

@@ -10,9 +10,9 @@ import gzip
 import os
 
 import pytest
-from apifakes import TOKEN
-from loopback import Conn, Loopback, Request
 
+from tests.api.apifakes import TOKEN
+from tests.api.loopback import Conn, Loopback, Request
 from tui.api import DownloadError, NemoClient, RenderJob
 from tui.config import load_settings
 
@@ -48,9 +48,15 @@ def range_start(request: Request) -> int | None:
     return int(value.removeprefix("bytes=").rstrip("-")) if value else None
 
 
-def serving(files: list[bytes], validators: list[dict[str, str]], *, honour_if_range: bool = True,
-            cut_first_at: float | None = 0.5):
+def serving(
+    files: list[bytes],
+    validators: list[dict[str, str]],
+    *,
+    honour_if_range: bool = True,
+    cut_first_at: float | None = 0.5,
+):
     """A file server: request n gets ``files[min(n, -1)]``; the first answer is cut."""
+
     async def handler(request: Request, conn: Conn) -> bool:
         if request.path != LINK:
             await conn.respond(404, b"{}")
@@ -74,10 +80,13 @@ def serving(files: list[bytes], validators: list[dict[str, str]], *, honour_if_r
     return server
 
 
-@pytest.mark.parametrize("validator", [
-    pytest.param(("ETag", '"a1"', '"b2"'), id="etag"),
-    pytest.param(("Last-Modified", OLD_DATE, NEW_DATE), id="last-modified-only"),
-])
+@pytest.mark.parametrize(
+    "validator",
+    [
+        pytest.param(("ETag", '"a1"', '"b2"'), id="etag"),
+        pytest.param(("Last-Modified", OLD_DATE, NEW_DATE), id="last-modified-only"),
+    ],
+)
 async def test_file_changed_between_the_cut_and_the_resume(validator, v1, v2, tmp_path, isolated_dirs):
     name, old, new = validator
     async with serving([v1, v2], [{name: old}, {name: new}]) as server:
@@ -217,6 +226,7 @@ async def test_a_file_of_the_same_name_is_never_overwritten(v1, tmp_path, isolat
 
 async def test_an_interrupted_download_keeps_its_name_when_resumed(v1, tmp_path, isolated_dirs):
     """A .part left by a cut resumes under its own name even though other files came since."""
+
     async def handler(request: Request, conn: Conn) -> bool:
         if request.path != LINK:
             await conn.respond(404)

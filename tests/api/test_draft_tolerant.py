@@ -16,15 +16,25 @@ def with_title(segment: dict) -> dict:
     return {"t": [VIDEO, {"id": "trk_t", "tt": 7, "sg": [segment]}], "d": 10000}
 
 
-@pytest.mark.parametrize("segment", [
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "txt": "Paradise Found"},
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "caption": "Paradise Found"},
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "text": {"content": "Paradise Found", "font": "Inter"}},
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "style": {"color": "#fff"}, "data": {"text": {"value": "Paradise Found"}}},
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "params": {"subtitle": "Paradise Found"}},
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "content": {"parts": [{"text": "Paradise"}, {"text": "Found"}]}},
-    {"id": "seg_a44b7d68", "start": 0, "durationMs": 3000, "label": "Paradise Found"},
-], ids=["txt", "caption", "nested-text-content", "deep-data", "params-subtitle", "parts", "label"])
+@pytest.mark.parametrize(
+    "segment",
+    [
+        {"id": "seg_a44b7d68", "s": 0, "d": 3000, "txt": "Paradise Found"},
+        {"id": "seg_a44b7d68", "s": 0, "d": 3000, "caption": "Paradise Found"},
+        {"id": "seg_a44b7d68", "s": 0, "d": 3000, "text": {"content": "Paradise Found", "font": "Inter"}},
+        {
+            "id": "seg_a44b7d68",
+            "s": 0,
+            "d": 3000,
+            "style": {"color": "#fff"},
+            "data": {"text": {"value": "Paradise Found"}},
+        },
+        {"id": "seg_a44b7d68", "s": 0, "d": 3000, "params": {"subtitle": "Paradise Found"}},
+        {"id": "seg_a44b7d68", "s": 0, "d": 3000, "content": {"parts": [{"text": "Paradise"}, {"text": "Found"}]}},
+        {"id": "seg_a44b7d68", "start": 0, "durationMs": 3000, "label": "Paradise Found"},
+    ],
+    ids=["txt", "caption", "nested-text-content", "deep-data", "params-subtitle", "parts", "label"],
+)
 def test_the_words_are_found_under_other_names(segment):
     draft = Draft.parse(with_title(segment))
     assert draft.tracks[1].segments[0].text == "Paradise Found"
@@ -33,14 +43,18 @@ def test_the_words_are_found_under_other_names(segment):
     assert lines == ['✅ Title added: "Paradise Found" (0–3s)']
 
 
-@pytest.mark.parametrize("segment", [
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "unknownWords": "Paradise Found"},  # a key nobody could guess
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "text": ""},
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "text": "   "},
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "text": "seg_a44b7d68"},  # the id echoed as text
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "name": "seg_a44b7d68"},
-    {"id": "seg_a44b7d68", "s": 0, "d": 3000, "title": "3f2504e0-4f89-11d3-9a0c-0305e82c3301"},
-], ids=["unknown-key", "empty", "blank", "id-as-text", "id-as-name", "uuid-as-title"])
+@pytest.mark.parametrize(
+    "segment",
+    [
+        {"id": "seg_a44b7d68", "s": 0, "d": 3000, "unknownWords": "Paradise Found"},  # a key nobody could guess
+        {"id": "seg_a44b7d68", "s": 0, "d": 3000, "text": ""},
+        {"id": "seg_a44b7d68", "s": 0, "d": 3000, "text": "   "},
+        {"id": "seg_a44b7d68", "s": 0, "d": 3000, "text": "seg_a44b7d68"},  # the id echoed as text
+        {"id": "seg_a44b7d68", "s": 0, "d": 3000, "name": "seg_a44b7d68"},
+        {"id": "seg_a44b7d68", "s": 0, "d": 3000, "title": "3f2504e0-4f89-11d3-9a0c-0305e82c3301"},
+    ],
+    ids=["unknown-key", "empty", "blank", "id-as-text", "id-as-name", "uuid-as-title"],
+)
 def test_no_words_says_a_title_never_an_id_or_empty_quotes(segment):
     draft = Draft.parse(with_title(segment))
     summary = draft.summary()
@@ -67,11 +81,20 @@ def test_changed_words_under_an_unknown_key_are_reported():
     assert describe_changes(before, after) == ['✅ Title changed: "Old" → "New"']
 
 
-@pytest.mark.parametrize(("value", "is_id"), [
-    ("seg_a44b7d68", True), ("trk-0f3a9c21", True), ("3f2504e0-4f89-11d3-9a0c-0305e82c3301", True),
-    ("0123456789abcdef01", True), ("Paradise Found", False), ("Intro-2024", False), ("Hello_World", False),
-    ("Top 10", False), ("upl_ab12", False),
-])
+@pytest.mark.parametrize(
+    ("value", "is_id"),
+    [
+        ("seg_a44b7d68", True),
+        ("trk-0f3a9c21", True),
+        ("3f2504e0-4f89-11d3-9a0c-0305e82c3301", True),
+        ("0123456789abcdef01", True),
+        ("Paradise Found", False),
+        ("Intro-2024", False),
+        ("Hello_World", False),
+        ("Top 10", False),
+        ("upl_ab12", False),
+    ],
+)
 def test_what_counts_as_an_internal_id(value, is_id):
     assert looks_like_id(value) is is_id
 

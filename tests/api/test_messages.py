@@ -19,9 +19,9 @@ UPLOAD = "POST /api/upload-video/nemo_agent/me/sid1"
 ENGINE_SAYS = {
     "404": "Could not fetch http://127.0.0.1:9/x.mp4: Nothing was found at this link (HTTP 404). Check the URL.",
     "no video": "Could not fetch http://127.0.0.1:9/page: No video was found at this link: the site is not "
-                "supported or the page has no video.",
+    "supported or the page has no video.",
     "no network": "Could not fetch https://example.invalid/v: Could not reach the site: check the network "
-                  "connection and the URL.",
+    "connection and the URL.",
 }
 
 
@@ -31,11 +31,14 @@ def is_plain(note: str) -> None:
     assert note.count(" — ") == 1  # the reason, then the next step
 
 
-@pytest.mark.parametrize(("case", "reason", "step"), [
-    ("404", "nothing was found at that address", "check the link for typos"),
-    ("no video", "the page has no video", "paste the link of the video itself"),
-    ("no network", "the site could not be reached", "check the network connection"),
-])
+@pytest.mark.parametrize(
+    ("case", "reason", "step"),
+    [
+        ("404", "nothing was found at that address", "check the link for typos"),
+        ("no video", "the page has no video", "paste the link of the video itself"),
+        ("no network", "the site could not be reached", "check the network connection"),
+    ],
+)
 async def test_a_bad_link_is_one_plain_sentence(case, reason, step, api, make_client):
     api.add(UPLOAD, httpx.Response(200, json={"code": 4003, "message": ENGINE_SAYS[case]}))
     async with make_client() as client:
@@ -106,9 +109,18 @@ def test_web_without_textual_serve_prints_the_install_hint(tmp_path):
         "from tui.cli import main\n"
         "sys.exit(main(['--web', '--port', '9']))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env={"HOME": str(tmp_path), "NEMO_CONFIG_DIR": str(tmp_path / "c"),
-                               "NEMO_DATA_DIR": str(tmp_path / "d"), "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            "HOME": str(tmp_path),
+            "NEMO_CONFIG_DIR": str(tmp_path / "c"),
+            "NEMO_DATA_DIR": str(tmp_path / "d"),
+            "PATH": "/usr/bin:/bin",
+        },
+    )
     assert done.returncode == 2
     assert "pip install 'nemo-tui[web]'" in done.stderr
     assert "Traceback" not in done.stderr

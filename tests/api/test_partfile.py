@@ -10,19 +10,22 @@ from tui.api.mp4check import mp4_problem
 from tui.api.partfile import ContentRange, PartMeta, parse_content_range, read_meta, validators, write_meta
 
 
-@pytest.mark.parametrize(("value", "expect"), [
-    ("bytes 100-199/200", ContentRange(100, 199, 200)),
-    ("bytes 0-0/1", ContentRange(0, 0, 1)),
-    ("BYTES 5-9/*", ContentRange(5, 9, None)),
-    ("bytes 100-199/150", None),  # ends past the total
-    ("bytes 200-100/300", None),  # backwards
-    ("bytes */200", None),
-    ("bytes 100-/200", None),
-    ("items 0-9/10", None),
-    ("", None),
-    (None, None),
-    ("bytes 1-2/3, bytes 4-5/6", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expect"),
+    [
+        ("bytes 100-199/200", ContentRange(100, 199, 200)),
+        ("bytes 0-0/1", ContentRange(0, 0, 1)),
+        ("BYTES 5-9/*", ContentRange(5, 9, None)),
+        ("bytes 100-199/150", None),  # ends past the total
+        ("bytes 200-100/300", None),  # backwards
+        ("bytes */200", None),
+        ("bytes 100-/200", None),
+        ("items 0-9/10", None),
+        ("", None),
+        (None, None),
+        ("bytes 1-2/3, bytes 4-5/6", None),
+    ],
+)
 def test_content_range(value, expect):
     assert parse_content_range(value) == expect
 
@@ -60,8 +63,10 @@ def test_a_cut_or_padded_mp4_is_never_whole(faststart, make_video, ffmpeg_exe, t
     src = make_video(seconds=2, width=320, height=180)
     if faststart:
         fast = tmp_path / "fast.mp4"
-        subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-i", str(src), "-c", "copy", "-movflags", "+faststart",
-                        str(fast)], check=True)
+        subprocess.run(
+            [ffmpeg_exe, "-v", "error", "-y", "-i", str(src), "-c", "copy", "-movflags", "+faststart", str(fast)],
+            check=True,
+        )
         src = fast
     whole = src.read_bytes()
     target = tmp_path / "t.mp4"

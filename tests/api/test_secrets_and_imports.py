@@ -7,8 +7,8 @@ import pickle
 
 import httpx
 import pytest
-from apifakes import TOKEN, sse_response
 
+from tests.api.apifakes import TOKEN, sse_response
 from tui.api import ApiError, NetworkError, OutOfCredits, TokenExpired, redact
 from tui.api.errors import register_secret
 
@@ -40,7 +40,10 @@ async def test_token_never_in_exceptions_or_logs(api, make_client, caplog, env_s
     echo = f"invalid header 'Bearer {TOKEN}' for token {TOKEN}"
     api.add("GET /api/credits/balance/simple", httpx.Response(200, json={"code": 5000, "message": echo}))
     api.add("GET /api/state/nemo_agent/me/s/latest", httpx.Response(401, json={"code": 1001, "message": echo}))
-    api.add("POST /run_sse", sse_response(f'data: {{"error": "{echo}"}}\n\ndata: {{"type":"text","content":"x"}}\n'.encode()))
+    api.add(
+        "POST /run_sse",
+        sse_response(f'data: {{"error": "{echo}"}}\n\ndata: {{"type":"text","content":"x"}}\n'.encode()),
+    )
     api.add("POST /api/render/proxy/lambda", httpx.Response(200, json={"success": False, "message": echo}))
     errors: list[BaseException] = []
     events = []
@@ -57,7 +60,9 @@ async def test_token_never_in_exceptions_or_logs(api, make_client, caplog, env_s
             errors.append(exc)
     assert len(errors) == 4
     texts = [str(e) for e in errors] + [repr(e) for e in errors] + [str(e.args) for e in errors]
-    texts += [e.raw for e in events] + [e.error for e in events] + [e.summary() for e in events] + [repr(e) for e in events]
+    texts += (
+        [e.raw for e in events] + [e.error for e in events] + [e.summary() for e in events] + [repr(e) for e in events]
+    )
     texts += [r.getMessage() for r in caplog.records] + [str(r.args) for r in caplog.records]
     texts += [repr(c)]
     assert caplog.records  # the client does log
@@ -88,4 +93,3 @@ async def test_network_error_mentions_no_token(make_client, settings):
 def test_token_expired_default_words():
     e = TokenExpired()
     assert "expired" in str(e) and e.next_step
-

@@ -6,11 +6,11 @@ import json
 
 import httpx
 import pytest
-from apifakes import FIXTURES, TOKEN, envelope, sse_response
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from tests.api.apifakes import FIXTURES, TOKEN, envelope, sse_response
 from tui.api import (
     EventKind,
     ExportBlocked,
@@ -51,13 +51,16 @@ def decode_all(body: bytes, chunk: int | None = None) -> tuple[list[SseEvent], b
 
 # --- the run request ----------------------------------------------------------------------
 
+
 async def test_run_posts_the_snake_case_body_and_accepts_event_stream(api, make_client):
     api.add("POST /run_sse", sse_response(fixture("plain-chat.sse")))
     async with make_client() as c:
         events = await collect(c, "5529798706024415232", "add a title")
     req = api.calls("POST /run_sse")[0]
     assert api.json_of(req) == {
-        "app_name": "nemo_agent", "user_id": "me", "session_id": "5529798706024415232",
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": "5529798706024415232",
         "new_message": {"role": "user", "parts": [{"text": "add a title"}]},
     }
     assert req.headers["accept"] == "text/event-stream"
@@ -77,7 +80,9 @@ async def test_edit_with_text_fixture(api, make_client):
         events = await collect(c)
     assert kinds(events) == ["partial", "partial", "text", "call", "result", "state", "partial", "partial", "text"]
     call, result, state = events[3:6]
-    assert call.name == "edit_multitrack" and call.args["operation"] == "add_text" and call.args["text"] == "Hello World"
+    assert (
+        call.name == "edit_multitrack" and call.args["operation"] == "add_text" and call.args["text"] == "Hello World"
+    )
     assert result.name == "edit_multitrack" and result.result["status"] == "success"
     assert state.state_delta == {"draft_version": 4}
     assert events[2].aggregate and events[-1].aggregate
@@ -123,19 +128,26 @@ async def test_cut_fixture_yields_what_arrived_then_raises_stream_cut(api, make_
     assert "Do not send the message again" in str(info.value)
 
 
-@pytest.mark.parametrize("error", [
-    httpx.RemoteProtocolError("peer closed connection without sending complete message body: incomplete chunked read"),
-    httpx.ReadError("connection reset"),
-    httpx.ReadTimeout("no bytes for 630 s"),
-    httpx.DecodingError("corrupt gzip"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        httpx.RemoteProtocolError(
+            "peer closed connection without sending complete message body: incomplete chunked read"
+        ),
+        httpx.ReadError("connection reset"),
+        httpx.ReadTimeout("no bytes for 630 s"),
+        httpx.DecodingError("corrupt gzip"),
+    ],
+)
 async def test_broken_connection_raises_stream_cut_after_parsed_events(api, make_client, error):
     class Broken(httpx.AsyncByteStream):
         async def __aiter__(self):
             yield fixture("edit-with-text.sse")[:2000]
             raise error
 
-    api.add("POST /run_sse", lambda req: httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Broken()))
+    api.add(
+        "POST /run_sse", lambda req: httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Broken())
+    )
     got = []
     async with make_client() as c:
         with pytest.raises(StreamCut):
@@ -177,24 +189,36 @@ async def test_run_over_a_real_loopback_socket_cut_mid_chunked_body(settings):
 
 # --- HTTP errors on /run_sse ---------------------------------------------------------------
 
+
 async def test_run_401_1001_refreshes_the_token_and_retries_once(api, make_client):
     tokens = iter(["nmv_usr_old_token_x", "nmv_usr_new_token_y"])
-    api.add("POST /api/auth/anonymous-token", lambda req: httpx.Response(200, json=envelope({"token": next(tokens), "user_id": "anon_1"})))
-    api.add("POST /run_sse", [httpx.Response(401, json={"code": 1001, "message": "expired"}), sse_response(fixture("plain-chat.sse"))])
+    api.add(
+        "POST /api/auth/anonymous-token",
+        lambda req: httpx.Response(200, json=envelope({"token": next(tokens), "user_id": "anon_1"})),
+    )
+    api.add(
+        "POST /run_sse",
+        [httpx.Response(401, json={"code": 1001, "message": "expired"}), sse_response(fixture("plain-chat.sse"))],
+    )
     async with make_client() as c:
         events = await collect(c)
     assert kinds(events) == ["partial", "partial", "text"]
     assert [r.headers["authorization"] for r in api.calls("POST /run_sse")] == [
-        "Bearer nmv_usr_old_token_x", "Bearer nmv_usr_new_token_y"]
+        "Bearer nmv_usr_old_token_x",
+        "Bearer nmv_usr_new_token_y",
+    ]
 
 
-@pytest.mark.parametrize(("response", "error"), [
-    (httpx.Response(404, json={"detail": "Session not found: sid1"}), SessionNotFound),
-    (httpx.Response(200, json={"code": 1002, "message": "session not found"}), SessionNotFound),
-    (httpx.Response(402, json={"detail": "Payment Required"}), ExportBlocked),
-    (httpx.Response(200, json={"code": 2001, "message": "no credits"}), OutOfCredits),
-    (httpx.Response(402, json={"code": 2001}), OutOfCredits),
-])
+@pytest.mark.parametrize(
+    ("response", "error"),
+    [
+        (httpx.Response(404, json={"detail": "Session not found: sid1"}), SessionNotFound),
+        (httpx.Response(200, json={"code": 1002, "message": "session not found"}), SessionNotFound),
+        (httpx.Response(402, json={"detail": "Payment Required"}), ExportBlocked),
+        (httpx.Response(200, json={"code": 2001, "message": "no credits"}), OutOfCredits),
+        (httpx.Response(402, json={"code": 2001}), OutOfCredits),
+    ],
+)
 async def test_run_http_errors_are_typed(api, make_client, response, error):
     api.add("POST /run_sse", response)
     async with make_client() as c:
@@ -230,13 +254,31 @@ async def test_plain_json_200_without_event_stream_is_one_event(api, make_client
 # --- the parser on the doc's sample lines -------------------------------------------------
 
 DOC_LINES = [
-    ('{"content":{"parts":[{"text":"Sure! Adding the title "}],"role":"model"},"partial":true,"invocationId":"e-cf0a","author":"nemo_agent","actions":{"stateDelta":{},"artifactDelta":{},"requestedAuthConfigs":{},"requestedToolConfirmations":{}},"nodeInfo":{"path":""},"id":"fa42","timestamp":1795471545.5818572}', ["partial"]),
-    ('{"content":{"parts":[{"functionCall":{"id":"adk-5dbf","args":{"operation":"add_text","track_type":7,"text":"Hello World","start_ms":0,"duration_ms":3000},"name":"edit_multitrack"}}],"role":"model"},"invocationId":"e-cf0a","author":"nemo_agent","actions":{"stateDelta":{},"artifactDelta":{}},"id":"850f","timestamp":1795471545.735445}', ["call"]),
-    ('{"content":{"parts":[{"functionResponse":{"id":"adk-5dbf","name":"edit_multitrack","response":{"status":"success","segment_id":"seg_afa224ea","message":"Added title \'Hello World\'","duration_ms":35000}}}],"role":"user"},"invocationId":"e-cf0a","author":"nemo_agent","actions":{"stateDelta":{"draft_version":4},"artifactDelta":{}},"id":"2a62","timestamp":1795471546.2381344}', ["result", "state"]),
-    ('{"content":{"parts":[{"text":"Done. I added the title \\"Hello World\\" at the start of the video."}],"role":"model"},"invocationId":"e-cf0a","author":"nemo_agent","actions":{"stateDelta":{}},"id":"f642","timestamp":1795471546.390662}', ["text"]),
+    (
+        '{"content":{"parts":[{"text":"Sure! Adding the title "}],"role":"model"},"partial":true,"invocationId":"e-cf0a","author":"nemo_agent","actions":{"stateDelta":{},"artifactDelta":{},"requestedAuthConfigs":{},"requestedToolConfirmations":{}},"nodeInfo":{"path":""},"id":"fa42","timestamp":1795471545.5818572}',
+        ["partial"],
+    ),
+    (
+        '{"content":{"parts":[{"functionCall":{"id":"adk-5dbf","args":{"operation":"add_text","track_type":7,"text":"Hello World","start_ms":0,"duration_ms":3000},"name":"edit_multitrack"}}],"role":"model"},"invocationId":"e-cf0a","author":"nemo_agent","actions":{"stateDelta":{},"artifactDelta":{}},"id":"850f","timestamp":1795471545.735445}',
+        ["call"],
+    ),
+    (
+        '{"content":{"parts":[{"functionResponse":{"id":"adk-5dbf","name":"edit_multitrack","response":{"status":"success","segment_id":"seg_afa224ea","message":"Added title \'Hello World\'","duration_ms":35000}}}],"role":"user"},"invocationId":"e-cf0a","author":"nemo_agent","actions":{"stateDelta":{"draft_version":4},"artifactDelta":{}},"id":"2a62","timestamp":1795471546.2381344}',
+        ["result", "state"],
+    ),
+    (
+        '{"content":{"parts":[{"text":"Done. I added the title \\"Hello World\\" at the start of the video."}],"role":"model"},"invocationId":"e-cf0a","author":"nemo_agent","actions":{"stateDelta":{}},"id":"f642","timestamp":1795471546.390662}',
+        ["text"],
+    ),
     ('{"type":"heartbeat"}', ["heartbeat"]),
-    ('{"errorCode":"MODEL_ERROR","errorMessage":"model error","invocationId":"e-6d0e9268","author":"nemo_agent"}', ["error"]),
-    ('{"error": "RuntimeError: agent crash", "error_details": {"error_type": "RuntimeError", "error_message": "agent crash", "timestamp": 1795471549.7568283}}', ["error"]),
+    (
+        '{"errorCode":"MODEL_ERROR","errorMessage":"model error","invocationId":"e-6d0e9268","author":"nemo_agent"}',
+        ["error"],
+    ),
+    (
+        '{"error": "RuntimeError: agent crash", "error_details": {"error_type": "RuntimeError", "error_message": "agent crash", "timestamp": 1795471549.7568283}}',
+        ["error"],
+    ),
 ]
 
 
@@ -257,31 +299,39 @@ def test_whole_reply_without_partials_is_not_an_aggregate():
     assert ev.kind == K.TEXT and not ev.aggregate
 
 
-@pytest.mark.parametrize(("line", "expect"), [
-    ('{"content":{"parts":[{"function_call":{"name":"probe","args":{"a":1}}}]}}', ("call", "probe")),
-    ('{"content":{"parts":[{"function_response":{"name":"probe","response":{"ok":true}}}]}}', ("result", "probe")),
-    ('{"actions":{"state_delta":{"draft_version":9}}}', ("state", "")),
-    ('{"actions":{"artifactDelta":{"out.mp4":1}}}', ("state", "")),
-    ('{"error_code":"X","error_message":"y"}', ("error", "")),
-    ('{"type":"text","content":"hello"}', ("text", "")),
-    ('{"type":"tool_call","name":"edit","args":{"x":1}}', ("call", "edit")),
-    ('{"type":"tool_result","name":"edit","result":{"status":"ok"}}', ("result", "edit")),
-    ('{"type":"heartbeat","progress":{"stage":"download","label":"video.mp4","bytes":123,"total":456,"speed":789.0,"eta":3.2,"percent":27.0}}', ("heartbeat", "")),
-    ('{"content":{"parts":[{"text":"hmm","thought":true}]},"partial":true}', ("thought", "")),
-    ('', ("heartbeat", "")),
-    ('not json at all', ("raw", "")),
-    ('[1, 2, 3]', ("raw", "")),
-    ('{"something":"unknown"}', ("raw", "")),
-    ('{"code":2001,"message":"out of credits"}', ("error", "")),
-    ('{"code":0,"data":{}}', ("raw", "")),
-])
+@pytest.mark.parametrize(
+    ("line", "expect"),
+    [
+        ('{"content":{"parts":[{"function_call":{"name":"probe","args":{"a":1}}}]}}', ("call", "probe")),
+        ('{"content":{"parts":[{"function_response":{"name":"probe","response":{"ok":true}}}]}}', ("result", "probe")),
+        ('{"actions":{"state_delta":{"draft_version":9}}}', ("state", "")),
+        ('{"actions":{"artifactDelta":{"out.mp4":1}}}', ("state", "")),
+        ('{"error_code":"X","error_message":"y"}', ("error", "")),
+        ('{"type":"text","content":"hello"}', ("text", "")),
+        ('{"type":"tool_call","name":"edit","args":{"x":1}}', ("call", "edit")),
+        ('{"type":"tool_result","name":"edit","result":{"status":"ok"}}', ("result", "edit")),
+        (
+            '{"type":"heartbeat","progress":{"stage":"download","label":"video.mp4","bytes":123,"total":456,"speed":789.0,"eta":3.2,"percent":27.0}}',
+            ("heartbeat", ""),
+        ),
+        ('{"content":{"parts":[{"text":"hmm","thought":true}]},"partial":true}', ("thought", "")),
+        ("", ("heartbeat", "")),
+        ("not json at all", ("raw", "")),
+        ("[1, 2, 3]", ("raw", "")),
+        ('{"something":"unknown"}', ("raw", "")),
+        ('{"code":2001,"message":"out of credits"}', ("error", "")),
+        ('{"code":0,"data":{}}', ("raw", "")),
+    ],
+)
 def test_shapes(line, expect):
     events = SseParser().parse(line)
     assert (str(events[0].kind), events[0].name) == expect
 
 
 def test_heartbeat_progress_and_summary():
-    ev = SseParser().parse('{"type":"heartbeat","progress":{"stage":"download","label":"video.mp4","bytes":123,"total":null,"speed":null,"eta":null,"percent":27.0}}')[0]
+    ev = SseParser().parse(
+        '{"type":"heartbeat","progress":{"stage":"download","label":"video.mp4","bytes":123,"total":null,"speed":null,"eta":null,"percent":27.0}}'
+    )[0]
     assert ev.progress["bytes"] == 123 and ev.progress["total"] is None
     assert ev.summary() == "heartbeat download video.mp4 27%"
 
@@ -293,14 +343,15 @@ def test_several_parts_give_several_events():
 
 # --- SSE framing --------------------------------------------------------------------------
 
+
 def test_comment_lines_and_empty_data_are_heartbeats():
-    events, unfinished = decode_all(b": ping\n\ndata:\n\ndata: {\"type\":\"heartbeat\"}\n\n")
+    events, unfinished = decode_all(b': ping\n\ndata:\n\ndata: {"type":"heartbeat"}\n\n')
     assert kinds(events) == ["heartbeat", "heartbeat", "heartbeat"]
     assert not unfinished
 
 
 def test_crlf_multiline_data_and_other_fields():
-    body = b"event: message\r\nid: 1\r\ndata: {\"type\":\r\ndata: \"text\",\"content\":\"x\"}\r\n\r\nretry: 5\r\n\r\n"
+    body = b'event: message\r\nid: 1\r\ndata: {"type":\r\ndata: "text","content":"x"}\r\n\r\nretry: 5\r\n\r\n'
     events, unfinished = decode_all(body)
     assert kinds(events) == ["text"] and events[0].text == "x"
     assert not unfinished
@@ -316,7 +367,7 @@ def test_any_chunking_gives_the_same_events(chunk):
 
 
 def test_invalid_utf8_is_raw():
-    events, _ = decode_all(b"data: {\"type\":\"text\",\"content\":\"\xff\xfe\"}\n\n")
+    events, _ = decode_all(b'data: {"type":"text","content":"\xff\xfe"}\n\n')
     assert kinds(events) == ["raw"]
     assert "\ufffd" in events[0].raw
 
@@ -329,7 +380,7 @@ def test_huge_line_is_truncated_and_bounded():
     out = []
     for _ in range(50):
         out += d.feed(b"data: " + b"y" * 10_000)  # never ends
-    out += d.feed(b"\n\ndata: {\"type\":\"heartbeat\"}\n\n")
+    out += d.feed(b'\n\ndata: {"type":"heartbeat"}\n\n')
     assert kinds(out) == ["raw", "heartbeat"]
     assert len(out[0].raw) < RAW_LIMIT + 200
     assert sum(len(p) for p in d._pending) < 10
@@ -349,11 +400,38 @@ def test_token_in_a_payload_is_redacted_from_raw():
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["content", "parts", "text", "partial", "functionCall", "function_call", "name", "args",
-                         "functionResponse", "response", "actions", "stateDelta", "state_delta", "type", "error",
-                         "errorCode", "errorMessage", "thought", "progress", "result", "x"]),
-        children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "content",
+                    "parts",
+                    "text",
+                    "partial",
+                    "functionCall",
+                    "function_call",
+                    "name",
+                    "args",
+                    "functionResponse",
+                    "response",
+                    "actions",
+                    "stateDelta",
+                    "state_delta",
+                    "type",
+                    "error",
+                    "errorCode",
+                    "errorMessage",
+                    "thought",
+                    "progress",
+                    "result",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
     max_leaves=20,
 )
 
@@ -418,7 +496,9 @@ async def test_ping_comments_through_run_and_early_stop_closes_the_stream(api, m
         async def aclose(self):
             closed.append(True)
 
-    api.add("POST /run_sse", lambda req: httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Stream()))
+    api.add(
+        "POST /run_sse", lambda req: httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=Stream())
+    )
     async with make_client() as c:
         events = await collect(c)
         assert kinds(events) == ["heartbeat", "partial", "partial", "text", "heartbeat", "heartbeat", "heartbeat"]

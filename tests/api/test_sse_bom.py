@@ -39,7 +39,7 @@ def test_every_split_of_the_first_8_bytes(with_bom):
 
 def test_one_byte_per_read_and_empty_reads():
     body = BOM + FIRST + SECOND
-    assert decode([b""] + [body[i:i + 1] for i in range(len(body))]) == EXPECTED
+    assert decode([b""] + [body[i : i + 1] for i in range(len(body))]) == EXPECTED
 
 
 def test_a_bom_later_in_the_stream_is_data_not_skipped():

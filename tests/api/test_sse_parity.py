@@ -6,9 +6,9 @@ import dataclasses
 
 import httpx
 import pytest
-from fixture_paths import ADK_FIXTURES
 from httpx_sse import aconnect_sse
 
+from tests.fixture_paths import ADK_FIXTURES
 from tui.api.events import EventKind
 from tui.api.sse import SseDecoder, SseParser
 

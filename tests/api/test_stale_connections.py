@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from apifakes import TOKEN
-from loopback import Conn, Loopback, Request
 
+from tests.api.apifakes import TOKEN
+from tests.api.loopback import Conn, Loopback, Request
 from tui.api import NemoClient, NetworkError, connection
 from tui.api.events import EventKind
 from tui.config import load_settings

@@ -9,21 +9,31 @@ import tracemalloc
 
 import httpx
 import pytest
-from apifakes import envelope
 
+from tests.api.apifakes import envelope
 from tui.api import FileTooLarge, InvalidFile, UnsupportedFileType
 from tui.config import MAX_UPLOAD_BYTES
 
 UPLOAD = "POST /api/upload-video/nemo_agent/me/sid1"
-OK = httpx.Response(200, json=envelope({"files": [{"filename": "a.mp4", "file_type": "video"}], "session_state_applied": True}))
+OK = httpx.Response(
+    200, json=envelope({"files": [{"filename": "a.mp4", "file_type": "video"}], "session_state_applied": True})
+)
 
 
 def parse_multipart(content_type: str, body: bytes) -> list[tuple[str, str, bytes, str]]:
     msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
+    )
     assert msg.is_multipart()
-    return [(part.get_param("name", header="content-disposition"), part.get_filename(),
-             part.get_payload(decode=True), part.get_content_type()) for part in msg.iter_parts()]
+    return [
+        (
+            part.get_param("name", header="content-disposition"),
+            part.get_filename(),
+            part.get_payload(decode=True),
+            part.get_content_type(),
+        )
+        for part in msg.iter_parts()
+    ]
 
 
 async def test_several_files_in_one_multipart_body(api, make_client, tmp_path):
@@ -34,13 +44,18 @@ async def test_several_files_in_one_multipart_body(api, make_client, tmp_path):
     api.add(UPLOAD, OK)
     seen: list[tuple[str, int, int]] = []
     async with make_client() as c:
-        res = await c.upload_files("sid1", [a, str(b)], progress=lambda p, sent, total: seen.append((p.name, sent, total)))
+        res = await c.upload_files(
+            "sid1", [a, str(b)], progress=lambda p, sent, total: seen.append((p.name, sent, total))
+        )
     assert res.session_state_applied and res.files[0].filename == "a.mp4"
     req = api.calls(UPLOAD)[0]
     body = api.bodies[api.requests.index(req)]
     assert int(req.headers["content-length"]) == len(body)
     parts = parse_multipart(req.headers["content-type"], body)
-    assert [(p[0], p[1], p[3]) for p in parts] == [("files", "clip one.mp4", "video/mp4"), ("files", "Song.MP3", "audio/mpeg")]
+    assert [(p[0], p[1], p[3]) for p in parts] == [
+        ("files", "clip one.mp4", "video/mp4"),
+        ("files", "Song.MP3", "audio/mpeg"),
+    ]
     assert parts[0][2] == a.read_bytes() and parts[1][2] == b.read_bytes()
     assert seen[0] == ("clip one.mp4", 0, 300_000) and ("clip one.mp4", 300_000, 300_000) in seen
     assert seen[-1] == ("Song.MP3", b.stat().st_size, b.stat().st_size)
@@ -98,7 +113,9 @@ async def test_missing_file_and_folder_are_clear_errors(api, make_client, tmp_pa
 async def test_server_side_4001_and_4002(api, make_client, tmp_path):
     f = tmp_path / "a.webm"
     f.write_bytes(b"x" * 10)
-    api.add(UPLOAD, [httpx.Response(200, json={"code": 4001, "message": "codec"}), httpx.Response(200, json={"code": 4002})])
+    api.add(
+        UPLOAD, [httpx.Response(200, json={"code": 4001, "message": "codec"}), httpx.Response(200, json={"code": 4002})]
+    )
     async with make_client() as c:
         with pytest.raises(UnsupportedFileType):
             await c.upload_files("sid1", [f])

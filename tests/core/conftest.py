@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from fixture_paths import ADK_FIXTURES
 
+from tests.fixture_paths import ADK_FIXTURES
 from tui.api.events import SseEvent
 from tui.api.sse import SseParser
 

@@ -74,7 +74,7 @@ def test_edit_with_text_shows_each_reply_once(adk_events, clock):
 
 def test_plain_chat(adk_events, clock):
     outputs = run_all(ChatRun(clock=clock), adk_events("plain-chat.sse"), clock)
-    assert render(outputs) == ["Hi! I'm the NemoVideo test peer. Try \"add title Hello\" or \"trim to 5\"."]
+    assert render(outputs) == ['Hi! I\'m the NemoVideo test peer. Try "add title Hello" or "trim to 5".']
     assert sum(isinstance(o, FinishMessage) for o in outputs) == 1
 
 
@@ -236,7 +236,15 @@ def test_heartbeats_alone_never_count_as_liveness(clock):
 
 def test_download_progress_is_a_status_and_a_sign_of_life(clock):
     run = ChatRun(clock=clock)
-    progress = {"stage": "download", "label": "video.mp4", "bytes": 1, "total": 10, "speed": 1_200_000.0, "eta": 3.2, "percent": 27.0}
+    progress = {
+        "stage": "download",
+        "label": "video.mp4",
+        "bytes": 1,
+        "total": 10,
+        "speed": 1_200_000.0,
+        "eta": 3.2,
+        "percent": 27.0,
+    }
     clock.advance(590)
     out = run.feed(ev("heartbeat", progress=progress))
     assert out[0] == Status("downloading video.mp4 — 27% · 1.2 MB/s · ETA 3s")
@@ -249,7 +257,9 @@ def test_download_progress_is_a_status_and_a_sign_of_life(clock):
 
 def test_progress_words_with_missing_fields():
     assert progress_words({"stage": "probe", "label": "a.mp4"}) == "checking a.mp4"
-    assert progress_words({"stage": "download", "bytes": 2048, "total": None, "percent": None}) == "downloading — 2.0 KB"
+    assert (
+        progress_words({"stage": "download", "bytes": 2048, "total": None, "percent": None}) == "downloading — 2.0 KB"
+    )
     assert progress_words({}) == "working"
 
 
@@ -273,7 +283,16 @@ def test_run_never_resends(clock):
     run = ChatRun(clock=clock)
     outs = run.feed(ev("error", error="boom")) + run.cut() + run.tick(clock.now + 10_000)
     kinds = {type(o).__name__ for o in outs}
-    assert kinds <= {"AppendChunk", "ReplaceText", "FinishMessage", "Status", "Note", "Error", "TimedOut", "NeedsStateCheck"}
+    assert kinds <= {
+        "AppendChunk",
+        "ReplaceText",
+        "FinishMessage",
+        "Status",
+        "Note",
+        "Error",
+        "TimedOut",
+        "NeedsStateCheck",
+    }
 
 
 def test_secrets_never_reach_the_chat(clock):

@@ -13,7 +13,10 @@ def test_out_of_credits_anonymous_gets_the_bind_link():
     note = error_note(exc, anonymous=True)
     assert "https://nemovideo.com/?bind=anon_abc123" in note
     assert "register" in note.lower()
-    assert error_note(E.OutOfCredits(code=2001), anonymous=True, bind_url="https://w/?bind=x").count("https://w/?bind=x") == 1
+    assert (
+        error_note(E.OutOfCredits(code=2001), anonymous=True, bind_url="https://w/?bind=x").count("https://w/?bind=x")
+        == 1
+    )
 
 
 def test_out_of_credits_registered_tops_up():

@@ -13,8 +13,20 @@ from tui.core.export import NothingToExport, export_draft
 from tui.core.store import LocalStore
 
 API = "http://127.0.0.1:9"
-DRAFT = Draft.parse({"t": [{"id": "v", "tt": 0, "name": "Video", "sg": [{"id": "s1", "name": "city.mp4", "src": "upl_1", "s": 0, "d": 10000}]}],
-                     "d": 10000, "m": {"resolution": "1080p"}})
+DRAFT = Draft.parse(
+    {
+        "t": [
+            {
+                "id": "v",
+                "tt": 0,
+                "name": "Video",
+                "sg": [{"id": "s1", "name": "city.mp4", "src": "upl_1", "s": 0, "d": 10000}],
+            }
+        ],
+        "d": 10000,
+        "m": {"resolution": "1080p"},
+    }
+)
 
 
 class FakeClient:
@@ -43,8 +55,13 @@ class FakeClient:
         steps = self._steps.setdefault(render_id, [("completed", 100)])
         status, progress = steps.pop(0) if len(steps) > 1 else steps[0]
         url = f"{API}/api/render/proxy/{render_id}/download" if status == "completed" else None
-        return RenderJob(id=render_id, status=status, progress=progress, output_url=url,
-                         error="encoder crashed" if status == "failed" else None)
+        return RenderJob(
+            id=render_id,
+            status=status,
+            progress=progress,
+            output_url=url,
+            error="encoder crashed" if status == "failed" else None,
+        )
 
     async def download_render(self, job, folder, filename=None, progress=None):
         self.downloads.append(job.id)
@@ -75,10 +92,14 @@ async def test_happy_path(tmp_path):
     store = LocalStore(tmp_path / "data")
     store.save_session(API, "sess")
     path = await export_draft(
-        client, "sess", DRAFT, tmp_path / "out",
+        client,
+        "sess",
+        DRAFT,
+        tmp_path / "out",
         on_status=lambda job: statuses.append((job.status, job.progress)),
         on_download=lambda got, total: downloads.append((got, total)),
-        sleep=sleep, store=store,
+        sleep=sleep,
+        store=store,
     )
     assert path == tmp_path / "out" / "render_1.mp4" and path.stat().st_size == 3000
     assert statuses == [("pending", 5), ("pending", 5), ("processing", 40), ("processing", 80), ("completed", 100)]
@@ -86,7 +107,12 @@ async def test_happy_path(tmp_path):
     assert sleep.calls == [10.0] * 4
     assert client.submitted[0] == ("sess", DRAFT.to_wire())
     (record,) = store.renders("sess")
-    assert (record.render_id, record.status, record.local_path, record.api_url) == ("render_1", "completed", str(path), API)
+    assert (record.render_id, record.status, record.local_path, record.api_url) == (
+        "render_1",
+        "completed",
+        str(path),
+        API,
+    )
     assert store.pending_renders(API) == []
 
 
@@ -94,12 +120,23 @@ async def test_failed_once_retries_with_a_new_id(tmp_path):
     client = FakeClient([[("processing", 30), ("failed", 30)], [("processing", 50), ("completed", 100)]])
     statuses: list[str] = []
     store = LocalStore(tmp_path / "data")
-    path = await export_draft(client, "sess", DRAFT, tmp_path / "out", on_status=lambda j: statuses.append(j.status),
-                              sleep=Sleeper(), store=store, poll_interval=1.0)
+    path = await export_draft(
+        client,
+        "sess",
+        DRAFT,
+        tmp_path / "out",
+        on_status=lambda j: statuses.append(j.status),
+        sleep=Sleeper(),
+        store=store,
+        poll_interval=1.0,
+    )
     assert path.name == "render_2.mp4"
     assert len(client.submitted) == 2 and client.downloads == ["render_2"]
     assert "failed" in statuses and statuses[-1] == "completed"
-    assert [(r.render_id, r.status) for r in store.renders("sess")] == [("render_1", "failed"), ("render_2", "completed")]
+    assert [(r.render_id, r.status) for r in store.renders("sess")] == [
+        ("render_1", "failed"),
+        ("render_2", "completed"),
+    ]
     assert store.render("render_1").error == "encoder crashed"
 
 
@@ -161,8 +198,16 @@ async def test_resume_after_restart(tmp_path):
     (pending,) = store.pending_renders(API)
     assert (pending.render_id, pending.status, pending.progress) == ("render_1", "processing", 20)
     statuses: list[str] = []
-    path = await export_draft(client, pending.session_id, None, tmp_path / "out", sleep=Sleeper(), store=store,
-                              resume_job=pending.render_id, on_status=lambda j: statuses.append(j.status))
+    path = await export_draft(
+        client,
+        pending.session_id,
+        None,
+        tmp_path / "out",
+        sleep=Sleeper(),
+        store=store,
+        resume_job=pending.render_id,
+        on_status=lambda j: statuses.append(j.status),
+    )
     assert path.exists() and path.name == "render_1.mp4"
     assert len(client.submitted) == 1  # nothing was submitted again
     assert statuses[-1] == "completed"
@@ -211,7 +256,9 @@ async def test_unknown_render_on_resume_is_marked_failed(tmp_path):
     store = LocalStore(tmp_path / "data")
     store.record_render("render_lost", "sess", api_url=API, status="processing")
     with pytest.raises(ApiError):
-        await export_draft(Gone([]), "sess", None, tmp_path / "out", sleep=Sleeper(), store=store, resume_job="render_lost")
+        await export_draft(
+            Gone([]), "sess", None, tmp_path / "out", sleep=Sleeper(), store=store, resume_job="render_lost"
+        )
     assert store.render("render_lost").status == "failed"
     assert store.pending_renders(API) == []
 

@@ -33,10 +33,16 @@ LINKS = [
     ('"https://example.com/q"', "download", ["https://example.com/q"]),
     ("keep https://example.com/x.mp4 offline", "download", ["https://example.com/x.mp4"]),
     ("convert https://example.com/x.webm to MP4", "download", ["https://example.com/x.webm"]),
-    ("download this video in MP4 format at the highest available resolution https://a.example/v",
-     "download", ["https://a.example/v"]),
-    ("download these two videos https://a.example/x and https://b.example/y", "download",
-     ["https://a.example/x", "https://b.example/y"]),
+    (
+        "download this video in MP4 format at the highest available resolution https://a.example/v",
+        "download",
+        ["https://a.example/v"],
+    ),
+    (
+        "download these two videos https://a.example/x and https://b.example/y",
+        "download",
+        ["https://a.example/x", "https://b.example/y"],
+    ),
     ("https://a.example/x https://b.example/y", "download", ["https://a.example/x", "https://b.example/y"]),
     ("下载 https://example.com/v.mp4", "download", ["https://example.com/v.mp4"]),
     ("保存这个视频https://example.com/v.mp4。谢谢", "download", ["https://example.com/v.mp4"]),
@@ -89,13 +95,16 @@ def test_the_table_is_large_enough():
     assert len(LINKS) + 11 >= 30
 
 
-@pytest.mark.parametrize(("text", "height", "upscale"), [
-    ("download https://x.io/a as a 720p MP4", 720, False),
-    ("convert https://x.io/a at 1080p", 1080, False),
-    ("save https://x.io/a in 4K, upscale it", 2160, True),
-    ("save https://x.io/a 1920x1080", 1080, False),
-    ("download https://x.io/a at the highest resolution", None, False),
-])
+@pytest.mark.parametrize(
+    ("text", "height", "upscale"),
+    [
+        ("download https://x.io/a as a 720p MP4", 720, False),
+        ("convert https://x.io/a at 1080p", 1080, False),
+        ("save https://x.io/a in 4K, upscale it", 2160, True),
+        ("save https://x.io/a 1920x1080", 1080, False),
+        ("download https://x.io/a at the highest resolution", None, False),
+    ],
+)
 def test_download_request_height(text, height, upscale):
     req = download_request(text, ["https://x.io/a"])
     assert req is not None and (req.max_height, req.upscale) == (height, upscale)

@@ -8,10 +8,15 @@ from tui.api.errors import NetworkError
 from tui.api.models import Draft, SessionState
 from tui.core.recovery import recover_after_cut
 
-BEFORE = {"t": [{"id": "v", "tt": 0, "name": "Video", "sg": [{"id": "s1", "name": "city.mp4", "s": 0, "d": 10000}]}],
-          "d": 10000, "m": {"mute": False}}
+BEFORE = {
+    "t": [{"id": "v", "tt": 0, "name": "Video", "sg": [{"id": "s1", "name": "city.mp4", "s": 0, "d": 10000}]}],
+    "d": 10000,
+    "m": {"mute": False},
+}
 TITLED = copy.deepcopy(BEFORE)
-TITLED["t"].append({"id": "t", "tt": 7, "name": "Title", "sg": [{"id": "s3", "text": "Paradise Found", "s": 0, "d": 3000}]})
+TITLED["t"].append(
+    {"id": "t", "tt": 7, "name": "Title", "sg": [{"id": "s3", "text": "Paradise Found", "s": 0, "d": 3000}]}
+)
 
 
 class FakeTime:

@@ -109,7 +109,17 @@ def test_status_commands(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["upload", "Upload!", "upload a file", "upload my video", "upload files please", "上传", "上传文件", "我要上传视频", "上傳"],
+    [
+        "upload",
+        "Upload!",
+        "upload a file",
+        "upload my video",
+        "upload files please",
+        "上传",
+        "上传文件",
+        "我要上传视频",
+        "上傳",
+    ],
 )
 def test_upload_commands(text):
     assert route(text).action == "upload", text
@@ -220,7 +230,12 @@ def test_route_never_raises_and_is_bounded(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["export", "please", "credits", "add", "https://x.io/a", "导出", "上传", " ", "!", "title"]), max_size=20))
+@given(
+    st.lists(
+        st.sampled_from(["export", "please", "credits", "add", "https://x.io/a", "导出", "上传", " ", "!", "title"]),
+        max_size=20,
+    )
+)
 def test_route_on_keyword_soup(words):
     text = " ".join(words)
     r = route(text)
@@ -247,7 +262,9 @@ def test_upload_with_local_paths(text, paths):
     assert route(text) == Route("upload", text, [], paths)
 
 
-@pytest.mark.parametrize("text", ["add /tmp/a.mp3 as music", "export to ~/Desktop", "trim to 0/10", "upload and/or export"])
+@pytest.mark.parametrize(
+    "text", ["add /tmp/a.mp3 as music", "export to ~/Desktop", "trim to 0/10", "upload and/or export"]
+)
 def test_paths_outside_an_upload_command_go_to_the_agent(text):
     r = route(text)
     assert r.action == "agent" and r.paths == []

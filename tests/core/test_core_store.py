@@ -35,7 +35,12 @@ def test_survives_a_restart(tmp_path):
         ("note", "✅ Trimmed: city.mp4 now 0–10s"),
     ]
     (pending,) = again.pending_renders(CLOUD)
-    assert (pending.render_id, pending.status, pending.progress, pending.api_url) == ("render_a", "processing", 40, CLOUD)
+    assert (pending.render_id, pending.status, pending.progress, pending.api_url) == (
+        "render_a",
+        "processing",
+        40,
+        CLOUD,
+    )
     assert (tmp_path / "client.db").exists()
     mode = sqlite3.connect(tmp_path / "client.db").execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"

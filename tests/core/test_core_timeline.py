@@ -11,13 +11,33 @@ from hypothesis import strategies as st
 from tui.api.models import Draft
 from tui.core.timeline import describe_changes, format_ms, format_span, ruler, track_bars
 
-VIDEO = {"id": "trk_v1", "tt": 0, "name": "Video", "sg": [
-    {"id": "seg_1", "name": "city.mp4", "src": "upl_ab12", "s": 0, "d": 35000, "in": 0, "vol": 100}]}
-BGM = {"id": "trk_a1", "tt": 1, "name": "BGM", "sg": [
-    {"id": "seg_2", "name": "lofi.mp3", "src": "upl_cd34", "s": 0, "d": 10000, "in": 0, "vol": 35}]}
-TITLE = {"id": "trk_t1", "tt": 7, "name": "Title", "sg": [
-    {"id": "seg_3", "name": "Title", "text": "Paradise Found", "s": 0, "d": 3000}]}
-META = {"title": "project", "width": 1920, "height": 1080, "fps": 30, "aspect": "16:9", "resolution": "highest", "mute": False}
+VIDEO = {
+    "id": "trk_v1",
+    "tt": 0,
+    "name": "Video",
+    "sg": [{"id": "seg_1", "name": "city.mp4", "src": "upl_ab12", "s": 0, "d": 35000, "in": 0, "vol": 100}],
+}
+BGM = {
+    "id": "trk_a1",
+    "tt": 1,
+    "name": "BGM",
+    "sg": [{"id": "seg_2", "name": "lofi.mp3", "src": "upl_cd34", "s": 0, "d": 10000, "in": 0, "vol": 35}],
+}
+TITLE = {
+    "id": "trk_t1",
+    "tt": 7,
+    "name": "Title",
+    "sg": [{"id": "seg_3", "name": "Title", "text": "Paradise Found", "s": 0, "d": 3000}],
+}
+META = {
+    "title": "project",
+    "width": 1920,
+    "height": 1080,
+    "fps": 30,
+    "aspect": "16:9",
+    "resolution": "highest",
+    "mute": False,
+}
 
 
 def draft(*tracks, d=35000, **meta) -> dict:
@@ -49,8 +69,12 @@ def test_trimmed():
 
 
 def test_following_clips_shifting_after_a_trim_are_not_reported_as_moves():
-    two = {"id": "v", "tt": 0, "name": "Video", "sg": [
-        {"id": "a", "name": "a.mp4", "s": 0, "d": 10000}, {"id": "b", "name": "b.mp4", "s": 10000, "d": 5000}]}
+    two = {
+        "id": "v",
+        "tt": 0,
+        "name": "Video",
+        "sg": [{"id": "a", "name": "a.mp4", "s": 0, "d": 10000}, {"id": "b", "name": "b.mp4", "s": 10000, "d": 5000}],
+    }
     after = copy.deepcopy(two)
     after["sg"][0]["d"] = 4000
     after["sg"][1]["s"] = 4000
@@ -79,9 +103,13 @@ def test_meta_changes():
     assert changes(draft(VIDEO), draft(VIDEO, mute=True)) == ["✅ Audio muted"]
     assert changes(draft(VIDEO, mute=True), draft(VIDEO)) == ["✅ Audio unmuted"]
     assert changes(draft(VIDEO), draft(VIDEO, resolution="1080p")) == ["✅ Output set to 1080p"]
-    assert changes(draft(VIDEO), draft(VIDEO, aspect="9:16", width=1080, height=1920)) == ["✅ Aspect ratio set to 9:16"]
+    assert changes(draft(VIDEO), draft(VIDEO, aspect="9:16", width=1080, height=1920)) == [
+        "✅ Aspect ratio set to 9:16"
+    ]
     assert changes(draft(VIDEO), draft(VIDEO, width=1280, height=720)) == ["✅ Output size set to 1280×720"]
-    assert changes(draft(VIDEO, resolution="720p"), draft(VIDEO)) == ["✅ Output set to the highest available resolution"]
+    assert changes(draft(VIDEO, resolution="720p"), draft(VIDEO)) == [
+        "✅ Output set to the highest available resolution"
+    ]
 
 
 def test_volume_and_text_changes():
@@ -104,8 +132,14 @@ def test_moved_segment():
 def test_a_big_diff_is_capped():
     before = draft(VIDEO)
     after = draft(VIDEO)
-    after["t"].append({"id": "trk_t9", "tt": 7, "name": "Title", "sg": [
-        {"id": f"s{i}", "text": f"T{i}", "s": i * 1000, "d": 1000} for i in range(30)]})
+    after["t"].append(
+        {
+            "id": "trk_t9",
+            "tt": 7,
+            "name": "Title",
+            "sg": [{"id": f"s{i}", "text": f"T{i}", "s": i * 1000, "d": 1000} for i in range(30)],
+        }
+    )
     lines = changes(before, after)
     assert len(lines) == 12
     assert lines[-1].startswith("✅ …and 19 more changes")
@@ -117,13 +151,25 @@ def test_tolerates_raw_dicts_missing_keys_and_garbage():
         "✅ Duration: 1s → 2s",
     ]
     assert describe_changes(None, "not json") == []
-    assert describe_changes({}, {"t": [{"tt": 7, "sg": [{"text": "Hi", "d": 2000}]}]})[0] == '✅ Title added: "Hi" (0–2s)'
+    assert (
+        describe_changes({}, {"t": [{"tt": 7, "sg": [{"text": "Hi", "d": 2000}]}]})[0] == '✅ Title added: "Hi" (0–2s)'
+    )
 
 
 @pytest.mark.parametrize(
     "ms,text",
-    [(0, "0s"), (3000, "3s"), (1500, "1.5s"), (10000, "10s"), (59_999, "60s"), (65000, "1m05s"),
-     (600_000, "10m00s"), (3_723_000, "1h02m03s"), (-5, "0s"), (None, "0s")],
+    [
+        (0, "0s"),
+        (3000, "3s"),
+        (1500, "1.5s"),
+        (10000, "10s"),
+        (59_999, "60s"),
+        (65000, "1m05s"),
+        (600_000, "10m00s"),
+        (3_723_000, "1h02m03s"),
+        (-5, "0s"),
+        (None, "0s"),
+    ],
 )
 def test_format_ms(ms, text):
     assert format_ms(ms) == text
@@ -145,10 +191,16 @@ def test_bars_to_scale():
 
 
 def test_adjacent_segments_are_distinguishable():
-    video = {"id": "v", "tt": 0, "name": "Video", "sg": [
-        {"id": "a", "name": "a.mp4", "s": 0, "d": 5000},
-        {"id": "b", "name": "b.mp4", "s": 5000, "d": 5000},
-        {"id": "c", "name": "c.mp4", "s": 10000, "d": 10000}]}
+    video = {
+        "id": "v",
+        "tt": 0,
+        "name": "Video",
+        "sg": [
+            {"id": "a", "name": "a.mp4", "s": 0, "d": 5000},
+            {"id": "b", "name": "b.mp4", "s": 5000, "d": 5000},
+            {"id": "c", "name": "c.mp4", "s": 10000, "d": 10000},
+        ],
+    }
     ((label, bar),) = track_bars(Draft.parse({"t": [video], "d": 20000}), 20)
     assert label == "Video"
     assert bar == "█" * 5 + "▓" * 5 + "█" * 10
@@ -177,14 +229,14 @@ def test_ruler():
 
 
 segment = st.fixed_dictionaries(
-    {"s": st.integers(-10**7, 10**7), "d": st.integers(-10**7, 10**7)},
+    {"s": st.integers(-(10**7), 10**7), "d": st.integers(-(10**7), 10**7)},
     optional={"id": st.text(max_size=4), "name": st.text(max_size=8), "vol": st.integers(-5, 200)},
 )
 track = st.fixed_dictionaries(
     {"tt": st.sampled_from([0, 1, 7, 3, None]), "sg": st.lists(segment, max_size=6)},
     optional={"id": st.text(max_size=4), "name": st.text(max_size=8)},
 )
-drafts = st.fixed_dictionaries({"t": st.lists(track, max_size=4), "d": st.integers(-10**6, 10**8)})
+drafts = st.fixed_dictionaries({"t": st.lists(track, max_size=4), "d": st.integers(-(10**6), 10**8)})
 
 
 @settings(max_examples=300, deadline=None)

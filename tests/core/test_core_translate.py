@@ -13,7 +13,7 @@ from tui.core.translate import KEYS, translate_gui
     "text,expected",
     [
         ("Click the Export button to download your video.", "Press ctrl+e (or F5) to export your video."),
-        ("click the \"Export\" button in the top right corner", "press ctrl+e (or F5) to export"),
+        ('click the "Export" button in the top right corner', "press ctrl+e (or F5) to export"),
         ("Done! Just click **Export** to render.", "Done! Just press ctrl+e (or F5) to export."),
         ("When you're happy, click Export.", "When you're happy, press ctrl+e (or F5) to export."),
         ("Use the Export button when ready.", "Press ctrl+e (or F5) to export when ready."),
@@ -28,7 +28,10 @@ from tui.core.translate import KEYS, translate_gui
         ("You can drag and drop files here.", "You can send it in chat (ctrl+u to upload)."),
         ("Drag & drop your music file onto the audio track.", "Send your music file in chat (ctrl+u to upload)."),
         ("Preview it in the timeline before exporting.", "Check the timeline pane's summary before exporting."),
-        ("Please check your account billing page for credits.", "Please check the credits panel (ctrl+r refreshes) for credits."),
+        (
+            "Please check your account billing page for credits.",
+            "Please check the credits panel (ctrl+r refreshes) for credits.",
+        ),
         ("Visit the billing page to top up.", "Check the credits panel (ctrl+r refreshes) to top up."),
         ("Click the Billing button.", "See the credits panel (ctrl+r refreshes)."),
         ("Go to the Export tab to get your video.", "Press ctrl+e (or F5) to export your video."),
@@ -36,11 +39,15 @@ from tui.core.translate import KEYS, translate_gui
         ("Switch to the timeline view.", "See the timeline pane."),
         ("Use the download button below.", "Press ctrl+e (or F5) to export."),
         ("Hit Export when you're done.", "Press ctrl+e (or F5) to export when you're done."),
-        ("To export, click the Export button in the top-right corner, then choose 1080p.",
-         "To export, press ctrl+e (or F5) to export, then choose 1080p."),
+        (
+            "To export, click the Export button in the top-right corner, then choose 1080p.",
+            "To export, press ctrl+e (or F5) to export, then choose 1080p.",
+        ),
         ("You can preview the changes in the timeline on the right.", "You can check the timeline pane's summary."),
-        ("Once uploaded, open the Media panel and drag the clip onto the timeline.",
-         "Once uploaded, see the timeline pane and send the clip in chat (ctrl+u to upload)."),
+        (
+            "Once uploaded, open the Media panel and drag the clip onto the timeline.",
+            "Once uploaded, see the timeline pane and send the clip in chat (ctrl+u to upload).",
+        ),
     ],
 )
 def test_english(text, expected):
@@ -70,7 +77,7 @@ def test_chinese(text, expected):
 @pytest.mark.parametrize(
     "text",
     [
-        "I added the title \"Urban Dreams\" at 0–3 s.",
+        'I added the title "Urban Dreams" at 0–3 s.',
         "Your video is 35 seconds long. The export will be 1080p.",
         "I exported the clip and downloaded the music.",
         "Here is the link: https://example.com/open-the-panel/click",

@@ -73,8 +73,13 @@ async def test_silent_edit_then_export(silent_engine, make_video, tmp_path):
 
         statuses: list[str] = []
         path = await export_draft(
-            client, session.session_id, after, tmp_path / "out",
-            on_status=lambda job: statuses.append(job.status), poll_interval=0.05, store=store,
+            client,
+            session.session_id,
+            after,
+            tmp_path / "out",
+            on_status=lambda job: statuses.append(job.status),
+            poll_interval=0.05,
+            store=store,
         )
         assert statuses[0] == "pending" and statuses[-1] == "completed"
         info = probe(path)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from dlsite import Site, build_site  # noqa: E402  (this folder's dlsite.py)
+from tests.downloads.dlsite import Site, build_site  # noqa: E402  (this folder's dlsite.py)
 
 
 @pytest.fixture(autouse=True)
@@ -35,8 +33,7 @@ def engine_url(tmp_path) -> Iterator[str]:
     """The real engine (real media layer) on a loopback port."""
     from tui.engine.embedded import EmbeddedEngine
 
-    eng = EmbeddedEngine(tmp_path / "engine", heartbeat_interval=0.2, chunk_delay=0.0, tool_delay=0.0,
-                         silent_ratio=0.0)
+    eng = EmbeddedEngine(tmp_path / "engine", heartbeat_interval=0.2, chunk_delay=0.0, tool_delay=0.0, silent_ratio=0.0)
     url = eng.start()
     yield url
     eng.stop()

@@ -32,12 +32,33 @@ def _run(ffmpeg: str, *args: str) -> None:
 
 def _av(height: int, seconds: float) -> list[str]:
     width = height * 16 // 9 // 2 * 2
-    return ["-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate=25:duration={seconds}",
-            "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=44100:duration={seconds}"]
+    return [
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc2=size={width}x{height}:rate=25:duration={seconds}",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=440:sample_rate=44100:duration={seconds}",
+    ]
 
 
-_X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac",
-         "-b:a", "64k", "-shortest"]
+_X264 = [
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    "-pix_fmt",
+    "yuv420p",
+    "-g",
+    "25",
+    "-c:a",
+    "aac",
+    "-b:a",
+    "64k",
+    "-shortest",
+]
 
 
 def build_site(root: Path, ffmpeg: str) -> Path:
@@ -47,22 +68,60 @@ def build_site(root: Path, ffmpeg: str) -> Path:
         for h in heights:
             out = root / folder / f"v{h}"
             out.mkdir(parents=True)
-            _run(ffmpeg, *_av(h, 2), *_X264, "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod",
-                 "-hls_segment_filename", str(out / "seg%d.ts"), str(out / "index.m3u8"))
+            _run(
+                ffmpeg,
+                *_av(h, 2),
+                *_X264,
+                "-f",
+                "hls",
+                "-hls_time",
+                "1",
+                "-hls_playlist_type",
+                "vod",
+                "-hls_segment_filename",
+                str(out / "seg%d.ts"),
+                str(out / "index.m3u8"),
+            )
             variants += VARIANT.format(bw=h * 3000, w=h * 16 // 9 // 2 * 2, h=h)
         (root / folder / "master.m3u8").write_text(MASTER.format(variants=variants))
     live = root / "live"
     live.mkdir()
-    _run(ffmpeg, *_av(360, 2), *_X264, "-f", "hls", "-hls_time", "1", "-hls_list_size", "0",
-         "-hls_segment_filename", str(live / "seg%d.ts"), str(live / "index.m3u8"))
+    _run(
+        ffmpeg,
+        *_av(360, 2),
+        *_X264,
+        "-f",
+        "hls",
+        "-hls_time",
+        "1",
+        "-hls_list_size",
+        "0",
+        "-hls_segment_filename",
+        str(live / "seg%d.ts"),
+        str(live / "index.m3u8"),
+    )
     text = (live / "index.m3u8").read_text().replace("#EXT-X-ENDLIST\n", "")
     (live / "index.m3u8").write_text(text)
     v = root / "v"
     v.mkdir()
     _run(ffmpeg, *_av(360, 2), *_X264, "-movflags", "+faststart", str(v / "plain.mp4"))
     _run(ffmpeg, *_av(360, 2), *_X264, "-movflags", "+faststart", str(v / "holiday-source.mp4"))
-    _run(ffmpeg, *_av(360, 2), "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "300k",
-         "-c:a", "libopus", "-shortest", str(v / "clip.webm"))
+    _run(
+        ffmpeg,
+        *_av(360, 2),
+        "-c:v",
+        "libvpx-vp9",
+        "-deadline",
+        "realtime",
+        "-cpu-used",
+        "8",
+        "-b:v",
+        "300k",
+        "-c:a",
+        "libopus",
+        "-shortest",
+        str(v / "clip.webm"),
+    )
     slow = root / "slow"
     slow.mkdir()
     _run(ffmpeg, *_av(360, 6), *_X264, "-movflags", "+faststart", str(slow / "big.mp4"))
@@ -71,14 +130,51 @@ def build_site(root: Path, ffmpeg: str) -> Path:
     parts = []
     for h in (480, 1080):
         p = root / f"dash-v{h}.mp4"
-        _run(ffmpeg, "-f", "lavfi", "-i", f"testsrc2=size={h * 16 // 9 // 2 * 2}x{h}:rate=25:duration=2",
-             "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25", "-aspect", "16:9", str(p))
+        _run(
+            ffmpeg,
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={h * 16 // 9 // 2 * 2}x{h}:rate=25:duration=2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            "25",
+            "-aspect",
+            "16:9",
+            str(p),
+        )
         parts.append(p)
     audio = root / "dash-a.m4a"
     _run(ffmpeg, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=2", "-c:a", "aac", str(audio))
-    _run(ffmpeg, "-i", str(parts[0]), "-i", str(parts[1]), "-i", str(audio), "-map", "0:v", "-map", "1:v",
-         "-map", "2:a", "-c", "copy", "-f", "dash", "-adaptation_sets", "id=0,streams=v id=1,streams=a",
-         "-seg_duration", "1", str(dash / "manifest.mpd"))
+    _run(
+        ffmpeg,
+        "-i",
+        str(parts[0]),
+        "-i",
+        str(parts[1]),
+        "-i",
+        str(audio),
+        "-map",
+        "0:v",
+        "-map",
+        "1:v",
+        "-map",
+        "2:a",
+        "-c",
+        "copy",
+        "-f",
+        "dash",
+        "-adaptation_sets",
+        "id=0,streams=v id=1,streams=a",
+        "-seg_duration",
+        "1",
+        str(dash / "manifest.mpd"),
+    )
     (root / "page").mkdir()
     (root / "page" / "holiday.html").write_text(PAGE)
     return root
@@ -97,10 +193,16 @@ class Site:
         site = self
 
         class Handler(http.server.SimpleHTTPRequestHandler):
-            extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                              ".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t",
-                              ".mp4": "video/mp4", ".webm": "video/webm", ".mpd": "application/dash+xml",
-                              ".m4s": "video/iso.segment", ".html": "text/html; charset=utf-8"}
+            extensions_map = {
+                **http.server.SimpleHTTPRequestHandler.extensions_map,
+                ".m3u8": "application/vnd.apple.mpegurl",
+                ".ts": "video/mp2t",
+                ".mp4": "video/mp4",
+                ".webm": "video/webm",
+                ".mpd": "application/dash+xml",
+                ".m4s": "video/iso.segment",
+                ".html": "text/html; charset=utf-8",
+            }
 
             def __init__(self, *a, **kw):
                 super().__init__(*a, directory=str(root), **kw)
@@ -124,7 +226,7 @@ class Site:
                 site.trickle_started.set()
                 try:
                     for i in range(0, len(data), trickle_bytes):
-                        self.wfile.write(data[i:i + trickle_bytes])
+                        self.wfile.write(data[i : i + trickle_bytes])
                         self.wfile.flush()
                         time.sleep(site.trickle_every)
                 except OSError:

@@ -25,21 +25,58 @@ def _ok(data: object) -> httpx.Response:
 async def test_cloud_download_renders_only_that_media(tmp_path, make_video):
     video = make_video(seconds=2, width=640, height=360).read_bytes()
     cdn = "https://cdn.nemovideo.example/u/9f8e7d.mp4"
-    draft = {"t": [{"tt": 0, "sg": [
-        {"id": "seg_user", "name": "my edit.mp4", "url": "https://cdn.nemovideo.example/u/older.mp4", "s": 0, "d": 5000},
-        {"id": "seg_new", "name": "Sunset.mp4", "url": cdn, "s": 5000, "d": 2000},
-    ]}, {"tt": 7, "sg": [{"id": "seg_t", "text": "Hello", "s": 0, "d": 1000}]}], "d": 7000}
+    draft = {
+        "t": [
+            {
+                "tt": 0,
+                "sg": [
+                    {
+                        "id": "seg_user",
+                        "name": "my edit.mp4",
+                        "url": "https://cdn.nemovideo.example/u/older.mp4",
+                        "s": 0,
+                        "d": 5000,
+                    },
+                    {"id": "seg_new", "name": "Sunset.mp4", "url": cdn, "s": 5000, "d": 2000},
+                ],
+            },
+            {"tt": 7, "sg": [{"id": "seg_t", "text": "Hello", "s": 0, "d": 1000}]},
+        ],
+        "d": 7000,
+    }
     submitted: list[dict] = []
     with respx.mock(base_url=API, assert_all_called=False) as mock:
-        mock.post("/api/auth/anonymous-token").mock(return_value=_ok(
-            {"token": "nmv_usr_x", "user_id": "anon_1", "expires_at": "2099-01-01T00:00:00Z", "credits": 100}))
-        mock.post("/api/tasks/me/with-session/nemo_agent").mock(return_value=_ok(
-            {"task_id": "t1", "session_id": "5529798706024415232"}))
+        mock.post("/api/auth/anonymous-token").mock(
+            return_value=_ok(
+                {"token": "nmv_usr_x", "user_id": "anon_1", "expires_at": "2099-01-01T00:00:00Z", "credits": 100}
+            )
+        )
+        mock.post("/api/tasks/me/with-session/nemo_agent").mock(
+            return_value=_ok({"task_id": "t1", "session_id": "5529798706024415232"})
+        )
         mock.get("/api/local/capabilities").mock(return_value=httpx.Response(404, json={"detail": "Not Found"}))
-        upload = mock.post("/api/upload-video/nemo_agent/me/5529798706024415232").mock(return_value=_ok(
-            {"files": [{"filename": "Sunset.mp4", "file_type": "video", "cdn_url": cdn, "duration": 2.0,
-                        "width": 640, "height": 360, "fps": 25, "hash": "abc"}], "session_state_applied": True}))
-        mock.get("/api/state/nemo_agent/me/5529798706024415232/latest").mock(return_value=_ok({"state": {"draft": draft}}))
+        upload = mock.post("/api/upload-video/nemo_agent/me/5529798706024415232").mock(
+            return_value=_ok(
+                {
+                    "files": [
+                        {
+                            "filename": "Sunset.mp4",
+                            "file_type": "video",
+                            "cdn_url": cdn,
+                            "duration": 2.0,
+                            "width": 640,
+                            "height": 360,
+                            "fps": 25,
+                            "hash": "abc",
+                        }
+                    ],
+                    "session_state_applied": True,
+                }
+            )
+        )
+        mock.get("/api/state/nemo_agent/me/5529798706024415232/latest").mock(
+            return_value=_ok({"state": {"draft": draft}})
+        )
 
         def submit(request: httpx.Request) -> httpx.Response:
             body = json.loads(request.content)
@@ -47,11 +84,20 @@ async def test_cloud_download_renders_only_that_media(tmp_path, make_video):
             return httpx.Response(200, json={"success": True, "data": {"id": body["id"], "status": "pending"}})
 
         mock.post("/api/render/proxy/lambda").mock(side_effect=submit)
-        mock.get(url__regex=r".*/api/render/proxy/lambda/render_[0-9a-f]+$").mock(side_effect=lambda req: httpx.Response(
-            200, json={"success": True, "data": {"status": "completed", "progress": 100,
-                                                 "outputUrl": f"{API}/out/result.mp4"}}))
-        mock.get("/out/result.mp4").mock(return_value=httpx.Response(
-            200, content=video, headers={"content-type": "video/mp4", "content-length": str(len(video))}))
+        mock.get(url__regex=r".*/api/render/proxy/lambda/render_[0-9a-f]+$").mock(
+            side_effect=lambda req: httpx.Response(
+                200,
+                json={
+                    "success": True,
+                    "data": {"status": "completed", "progress": 100, "outputUrl": f"{API}/out/result.mp4"},
+                },
+            )
+        )
+        mock.get("/out/result.mp4").mock(
+            return_value=httpx.Response(
+                200, content=video, headers={"content-type": "video/mp4", "content-length": str(len(video))}
+            )
+        )
         run_sse = mock.post("/run_sse")
 
         client = NemoClient(load_settings(api_url=API))

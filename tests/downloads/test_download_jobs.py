@@ -28,8 +28,9 @@ async def _save(client: NemoClient, sid: str, text: str, folder: Path, events: l
     r = route(text)
     assert r.action == "download", r
     req = download_request(text, r.urls)
-    jobs = DownloadJobs(client, sid, folder, on_event=(events.append if events is not None else None),
-                        poll_interval=0.2)
+    jobs = DownloadJobs(
+        client, sid, folder, on_event=(events.append if events is not None else None), poll_interval=0.2
+    )
     return await jobs.run(req)
 
 
@@ -63,18 +64,22 @@ async def test_two_links_in_one_message_two_files_timeline_and_credits_unchanged
         assert any(isinstance(e, JobProgress) and e.stage == "fetch" and e.bytes for e in events)
         import httpx
 
-        hist = httpx.get(f"{engine_url}/api/history/nemo_agent/me/{sid}",
-                         headers={"Authorization": f"Bearer {client._token}"}).json()["data"]
+        hist = httpx.get(
+            f"{engine_url}/api/history/nemo_agent/me/{sid}", headers={"Authorization": f"Bearer {client._token}"}
+        ).json()["data"]
         assert hist["messages"] == []  # no agent run
     finally:
         await client.aclose()
 
 
-@pytest.mark.parametrize(("path", "name", "height"), [
-    ("/mountain-dash/manifest.mpd", "mountain-dash.mp4", 1080),
-    ("/v/clip.webm", "clip.mp4", 360),
-    ("/page/holiday.html", "My holiday clip.mp4", 360),
-])
+@pytest.mark.parametrize(
+    ("path", "name", "height"),
+    [
+        ("/mountain-dash/manifest.mpd", "mountain-dash.mp4", 1080),
+        ("/v/clip.webm", "clip.mp4", 360),
+        ("/page/holiday.html", "My holiday clip.mp4", 360),
+    ],
+)
 async def test_each_kind_of_link_gives_its_file(site, engine_url, tmp_path, path, name, height):
     client, sid = await _connect(engine_url)
     try:
@@ -91,8 +96,9 @@ async def test_each_kind_of_link_gives_its_file(site, engine_url, tmp_path, path
 async def test_720p_fetches_the_variant_that_fits_and_1080p_of_720_is_not_upscaled(site, engine_url, tmp_path):
     client, sid = await _connect(engine_url)
     try:
-        results = await _save(client, sid, f"download {site.url('/city-timelapse/master.m3u8')} as a 720p MP4",
-                              tmp_path / "dl")
+        results = await _save(
+            client, sid, f"download {site.url('/city-timelapse/master.m3u8')} as a 720p MP4", tmp_path / "dl"
+        )
         assert isinstance(results[0], JobDone) and mp4_facts(results[0].path).height == 720
         assert site.segment_hits("/city-timelapse/v1080/") == 0
         assert "up to 1080p" in results[0].line
@@ -134,8 +140,9 @@ async def test_cancel_mid_fetch_stops_the_engine_and_leaves_nothing(site, engine
 
 
 def test_summary_line():
-    req = download_request("download https://a.example/x and https://b.example/y", ["https://a.example/x",
-                                                                                    "https://b.example/y"])
+    req = download_request(
+        "download https://a.example/x and https://b.example/y", ["https://a.example/x", "https://b.example/y"]
+    )
     assert summary(req).startswith("Saving 2 videos as MP4")
 
 
@@ -149,9 +156,16 @@ async def test_small_uploads_do_not_wait_behind_long_fetches(site, engine_url, t
     other, other_sid = await _connect(engine_url)
     headers = {"Authorization": f"Bearer {client._token}", "X-Skill-Source": "video-download-online"}
     async with httpx.AsyncClient(base_url=engine_url, timeout=30) as http:
-        slow = [asyncio.ensure_future(http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=headers,
-                                                json={"urls": [site.url("/slow/big.mp4")], "source_type": "url"}))
-                for _ in range(4)]
+        slow = [
+            asyncio.ensure_future(
+                http.post(
+                    f"/api/upload-video/nemo_agent/me/{sid}",
+                    headers=headers,
+                    json={"urls": [site.url("/slow/big.mp4")], "source_type": "url"},
+                )
+            )
+            for _ in range(4)
+        ]
         try:
             assert await asyncio.to_thread(site.trickle_started.wait, 30)
             t0 = time.monotonic()

@@ -23,8 +23,10 @@ def _free_port() -> int:
 
 def _start(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "tui.engine.server", "--port", str(port), "--data-dir",
-                             str(data_dir)], stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.engine.server", "--port", str(port), "--data-dir", str(data_dir)],
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -22,8 +22,9 @@ async def test_export_twice_without_a_change_is_one_render_and_one_file(engine_u
         first = await export_draft(client, sid, draft, out, store=store, poll_interval=0.2, on_reuse=reused.append)
         assert reused == []
         draft_again = (await client.state(sid)).draft  # fetched anew, unchanged
-        second = await export_draft(client, sid, draft_again, out, store=store, poll_interval=0.2,
-                                    on_reuse=reused.append)
+        second = await export_draft(
+            client, sid, draft_again, out, store=store, poll_interval=0.2, on_reuse=reused.append
+        )
         assert second == first and reused == [first]
         assert [p.name for p in out.iterdir()] == [first.name]
         assert len(store.renders(sid)) == 1
@@ -49,7 +50,8 @@ async def test_a_render_of_an_untouched_h264_aac_mp4_is_the_same_file(site, engi
         sid = (await client.create_session()).session_id
         url = site.url("/v/plain.mp4")
         results = await DownloadJobs(client, sid, tmp_path / "dl", poll_interval=0.2).run(
-            download_request(f"save {url}", [url]))
+            download_request(f"save {url}", [url])
+        )
         assert isinstance(results[0], JobDone)
     finally:
         await client.aclose()

@@ -95,8 +95,10 @@ def test_worker_dies_with_its_parent(site, tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; from pathlib import Path; from tui.engine.media.fetch import fetch_media; "
-            f"fetch_media({site.url('/slow/big.mp4')!r}, Path({str(tmp_path / 'out')!r}))")
+    code = (
+        "import sys; from pathlib import Path; from tui.engine.media.fetch import fetch_media; "
+        f"fetch_media({site.url('/slow/big.mp4')!r}, Path({str(tmp_path / 'out')!r}))"
+    )
     parent = subprocess.Popen([sys.executable, "-c", code])
     try:
         assert site.trickle_started.wait(30)
@@ -114,12 +116,18 @@ def test_layers_point_one_way():
     import subprocess
     import sys
 
-    checks = [("tui.core.downloads, tui.core.download_intent, tui.api.ingest", ("tui.engine", "textual", "tui.ui")),
-              ("tui.engine.media.fetch, tui.engine.routes.downloads, tui.engine.media.stored_once",
-               ("tui.core", "tui.ui", "textual"))]
+    checks = [
+        ("tui.core.downloads, tui.core.download_intent, tui.api.ingest", ("tui.engine", "textual", "tui.ui")),
+        (
+            "tui.engine.media.fetch, tui.engine.routes.downloads, tui.engine.media.stored_once",
+            ("tui.core", "tui.ui", "textual"),
+        ),
+    ]
     for modules, forbidden in checks:
-        code = (f"import sys, {modules}\n"
-                f"bad = [m for m in sys.modules if m.startswith({forbidden!r})]\n"
-                "print(bad); sys.exit(1 if bad else 0)\n")
+        code = (
+            f"import sys, {modules}\n"
+            f"bad = [m for m in sys.modules if m.startswith({forbidden!r})]\n"
+            "print(bad); sys.exit(1 if bad else 0)\n"
+        )
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stdout + result.stderr

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_helpers import FAST, Api, FakeMedia
 
+from tests.engine.engine_helpers import FAST, Api, FakeMedia
 from tui.engine.embedded import EmbeddedEngine
 
 

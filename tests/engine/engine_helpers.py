@@ -45,15 +45,22 @@ class FakeMedia:
             raise FakeMediaError(f"{Path(path).name} is not a playable video/audio file")
         extra = json.loads(data[4:].split(b"\n", 1)[0] or b"{}")
         ext = Path(path).suffix.lower().lstrip(".")
-        kind = extra.get("kind") or ("audio" if ext in AUDIO_EXTENSIONS
-                                     else "image" if ext in IMAGE_EXTENSIONS else "video")
+        kind = extra.get("kind") or (
+            "audio" if ext in AUDIO_EXTENSIONS else "image" if ext in IMAGE_EXTENSIONS else "video"
+        )
         visual = kind != "audio"
-        return MediaInfo(path=Path(path), duration_s=extra.get("duration_s", 20.0 if kind == "audio" else 10.0),
-                        width=extra.get("width", 1920) if visual else None,
-                        height=extra.get("height", 1080) if visual else None,
-                        fps=extra.get("fps", 30.0) if kind == "video" else None,
-                        vcodec="h264" if visual else None, acodec="aac" if kind != "image" else None,
-                        has_video=visual, has_audio=kind != "image", kind=kind)
+        return MediaInfo(
+            path=Path(path),
+            duration_s=extra.get("duration_s", 20.0 if kind == "audio" else 10.0),
+            width=extra.get("width", 1920) if visual else None,
+            height=extra.get("height", 1080) if visual else None,
+            fps=extra.get("fps", 30.0) if kind == "video" else None,
+            vcodec="h264" if visual else None,
+            acodec="aac" if kind != "image" else None,
+            has_video=visual,
+            has_audio=kind != "image",
+            kind=kind,
+        )
 
     def ingest_url(self, url: str, dest_dir: Path, *, progress=None, cancel=None, max_height=None) -> Path:
         if "404" in url:
@@ -66,8 +73,17 @@ class FakeMedia:
                 raise FakeMediaError("cancelled")
             time.sleep(self.ingest_delay / steps)
             if progress:
-                progress({"stage": "download", "label": "clip.mp4", "bytes": total * i // steps, "total": total,
-                          "speed": 1000.0, "eta": 0.0, "percent": 100.0 * i / steps})
+                progress(
+                    {
+                        "stage": "download",
+                        "label": "clip.mp4",
+                        "bytes": total * i // steps,
+                        "total": total,
+                        "speed": 1000.0,
+                        "eta": 0.0,
+                        "percent": 100.0 * i / steps,
+                    }
+                )
         dest_dir.mkdir(parents=True, exist_ok=True)
         out = dest_dir / "clip.mp4"
         out.write_bytes(b'FAKE{"duration_s": 8, "width": 1280, "height": 720}\n')
@@ -120,14 +136,17 @@ class Api:
         return self
 
     def session(self) -> str:
-        body = self.http.post("/api/tasks/me/with-session/nemo_agent", json={"task_name": "project", "language": "en"},
-                              headers=self.auth).json()
+        body = self.http.post(
+            "/api/tasks/me/with-session/nemo_agent", json={"task_name": "project", "language": "en"}, headers=self.auth
+        ).json()
         assert body["code"] == 0, body
         return body["data"]["session_id"]
 
     def upload(self, sid: str, *paths: Path, names: list[str] | None = None) -> dict:
-        files = [("files", ((names[i] if names else p.name), p.read_bytes(), "application/octet-stream"))
-                 for i, p in enumerate(paths)]
+        files = [
+            ("files", ((names[i] if names else p.name), p.read_bytes(), "application/octet-stream"))
+            for i, p in enumerate(paths)
+        ]
         return self.http.post(f"/api/upload-video/nemo_agent/me/{sid}", files=files, headers=self.auth).json()
 
     def state(self, sid: str) -> dict:
@@ -142,9 +161,17 @@ class Api:
     def run(self, sid: str, text: str) -> list[dict]:
         """Send one message; the parsed data payloads of the stream, in order."""
         events = []
-        with self.http.stream("POST", "/run_sse", headers={**self.auth, "Accept": "text/event-stream"},
-                              json={"app_name": "nemo_agent", "user_id": "me", "session_id": sid,
-                                    "new_message": {"role": "user", "parts": [{"text": text}]}}) as resp:
+        with self.http.stream(
+            "POST",
+            "/run_sse",
+            headers={**self.auth, "Accept": "text/event-stream"},
+            json={
+                "app_name": "nemo_agent",
+                "user_id": "me",
+                "session_id": sid,
+                "new_message": {"role": "user", "parts": [{"text": text}]},
+            },
+        ) as resp:
             assert resp.status_code == 200, resp.read()
             assert resp.headers["content-type"].startswith("text/event-stream")
             for line in resp.iter_lines():
@@ -152,11 +179,18 @@ class Api:
                     events.append(json.loads(line[6:]))
         return events
 
-    def render(self, sid: str | None, draft: dict, render_id: str, headers: dict | None = None,
-               output: dict | None = None) -> httpx.Response:
-        body = {"id": render_id, "sessionId": sid, "draft": draft, "output": output or {"format": "mp4", "quality": "high"}}
-        return self.http.post("/api/render/proxy/lambda", json=body,
-                              headers={**self.auth, **(SKILL if headers is None else headers)})
+    def render(
+        self, sid: str | None, draft: dict, render_id: str, headers: dict | None = None, output: dict | None = None
+    ) -> httpx.Response:
+        body = {
+            "id": render_id,
+            "sessionId": sid,
+            "draft": draft,
+            "output": output or {"format": "mp4", "quality": "high"},
+        }
+        return self.http.post(
+            "/api/render/proxy/lambda", json=body, headers={**self.auth, **(SKILL if headers is None else headers)}
+        )
 
     def render_status(self, render_id: str) -> dict:
         return self.http.get(f"/api/render/proxy/lambda/{render_id}", headers=self.auth).json()

@@ -4,8 +4,7 @@ Chinese out."""
 
 from __future__ import annotations
 
-from engine_helpers import Api, fake_file, parts, texts
-
+from tests.engine.engine_helpers import Api, fake_file, parts, texts
 from tui.engine.server import create_app
 
 
@@ -100,7 +99,10 @@ def test_undo_redo_and_start_over_walk_the_stored_versions(api, tmp_path):
     api.run(sid, "start over")
     assert api.draft(sid)["d"] == 35000 and api.draft(sid)["m"]["aspect"] is None
     assert api.credits()["available"] == before  # going back is free
-    reasons = [d["reason"] for d in api.http.get(f"/api/history/nemo_agent/me/{sid}", headers=api.auth).json()["data"]["drafts"]]
+    reasons = [
+        d["reason"]
+        for d in api.http.get(f"/api/history/nemo_agent/me/{sid}", headers=api.auth).json()["data"]["drafts"]
+    ]
     assert reasons[-4:] == ["undo 1", "undo 1", "redo", "revert"]
 
 

@@ -7,7 +7,8 @@ import threading
 import time
 
 import httpx
-from engine_helpers import SKILL, Api, fake_file, parts
+
+from tests.engine.engine_helpers import SKILL, Api, fake_file, parts
 
 
 def test_healthz_and_unknown_routes(engine):
@@ -43,9 +44,12 @@ def test_burst_of_new_client_ids_is_429_but_known_clients_still_work(start_engin
 def test_bad_token_is_1001_everywhere(engine, api):
     sid = api.session()
     bad = {"Authorization": "Bearer nmv_usr_forged"}
-    for method, path in [("POST", "/api/tasks/me/with-session/nemo_agent"), ("GET", "/api/credits/balance/simple"),
-                         ("GET", f"/api/state/nemo_agent/me/{sid}/latest"),
-                         ("POST", f"/api/upload-video/nemo_agent/me/{sid}")]:
+    for method, path in [
+        ("POST", "/api/tasks/me/with-session/nemo_agent"),
+        ("GET", "/api/credits/balance/simple"),
+        ("GET", f"/api/state/nemo_agent/me/{sid}/latest"),
+        ("POST", f"/api/upload-video/nemo_agent/me/{sid}"),
+    ]:
         for headers in (bad, {}):
             body = api.http.request(method, path, headers=headers).json()
             assert body["code"] == 1001, (path, body)
@@ -72,8 +76,9 @@ def test_expired_token_is_1001_and_the_same_client_gets_a_new_one(start_engine):
 
 
 def test_session_ids_are_long_digit_strings(api):
-    body = api.http.post("/api/tasks/me/with-session/nemo_agent", json={"task_name": "project", "language": "en"},
-                         headers=api.auth).json()["data"]
+    body = api.http.post(
+        "/api/tasks/me/with-session/nemo_agent", json={"task_name": "project", "language": "en"}, headers=api.auth
+    ).json()["data"]
     assert re.fullmatch(r"\d{19}", body["session_id"]) and body["task_id"].startswith("task_")
     assert body["user_id"] == api.user_id
     assert api.state(body["session_id"])["data"]["user_id"] == api.user_id  # for the registration link
@@ -91,8 +96,9 @@ def test_two_users_cannot_see_each_others_sessions_media_or_renders(engine, api,
     other = Api(engine.base_url, "someone-else").login()
     assert other.state(sid)["code"] == 1002
     assert other.upload(sid, fake_file(tmp_path, "b.mp4"))["code"] == 1002
-    r = other.http.post("/run_sse", headers=other.auth, json={"session_id": sid,
-                                                              "new_message": {"parts": [{"text": "show tracks"}]}})
+    r = other.http.post(
+        "/run_sse", headers=other.auth, json={"session_id": sid, "new_message": {"parts": [{"text": "show tracks"}]}}
+    )
     assert r.status_code == 404 and r.json()["code"] == 1002 and "Session not found" in r.json()["detail"]
     # their own render of my session, or of my media with a session of theirs
     assert other.render(sid, draft, "render_theirs").json()["code"] == 1002
@@ -150,8 +156,12 @@ def test_hanging_up_aborts_the_run_and_releases_the_credits(start_engine, tmp_pa
     sid = a.session()
     a.upload(sid, fake_file(tmp_path, "a.mp4"))
     version = a.state(sid)["data"]["version"]
-    with a.http.stream("POST", "/run_sse", headers=a.auth,
-                       json={"session_id": sid, "new_message": {"parts": [{"text": "trim to 0-5 s"}]}}) as resp:
+    with a.http.stream(
+        "POST",
+        "/run_sse",
+        headers=a.auth,
+        json={"session_id": sid, "new_message": {"parts": [{"text": "trim to 0-5 s"}]}},
+    ) as resp:
         for line in resp.iter_lines():
             if "functionCall" in line:
                 break  # hang up while the tool works
@@ -169,8 +179,9 @@ def test_out_of_credits_is_2001_with_a_message(start_engine, tmp_path):
     sid = a.session()
     a.upload(sid, fake_file(tmp_path, "a.mp4"))
     assert parts(a.run(sid, "trim to 0-5 s"), "functionResponse")
-    r = a.http.post("/run_sse", headers=a.auth, json={"session_id": sid,
-                                                      "new_message": {"parts": [{"text": "trim to 0-2 s"}]}})
+    r = a.http.post(
+        "/run_sse", headers=a.auth, json={"session_id": sid, "new_message": {"parts": [{"text": "trim to 0-2 s"}]}}
+    )
     body = r.json()
     assert body["code"] == 2001 and "credits" in body["message"] and "400" in body["message"]
     assert a.credits() == {"available": 400, "frozen": 0, "total": 400}

@@ -28,8 +28,11 @@ def build(*ids: str) -> dict:
 def test_uploads_become_segments_back_to_back():
     draft = build("upl_v1", "upl_v2", "upl_i1", "upl_a1")
     video = d.tracks_of(draft, d.VIDEO)[0]["sg"]
-    assert [(s["src"], s["s"], s["d"]) for s in video] == [("upl_v1", 0, 10000), ("upl_v2", 10000, 4000),
-                                                           ("upl_i1", 14000, 5000)]
+    assert [(s["src"], s["s"], s["d"]) for s in video] == [
+        ("upl_v1", 0, 10000),
+        ("upl_v2", 10000, 4000),
+        ("upl_i1", 14000, 5000),
+    ]
     music = d.tracks_of(draft, d.AUDIO)[0]["sg"]
     assert music[0]["src"] == "upl_a1" and music[0]["s"] == 0 and music[0]["d"] == 19000  # clamped to the video
     assert draft["d"] == 19000
@@ -49,33 +52,48 @@ def test_trim_and_cut_over_two_clips_keep_titles_in_place():
     draft, _ = e.add_text(draft, INFOS, text="Late", start_ms=12000, duration_ms=1000)
     cut, _ = e.cut(draft, INFOS, start_ms=8000, end_ms=11000)
     video = d.tracks_of(cut, d.VIDEO)[0]["sg"]
-    assert [(s["src"], s["s"], s["d"], s["in"]) for s in video] == [("upl_v1", 0, 8000, 0), ("upl_v2", 8000, 3000, 1000)]
+    assert [(s["src"], s["s"], s["d"], s["in"]) for s in video] == [
+        ("upl_v1", 0, 8000, 0),
+        ("upl_v2", 8000, 3000, 1000),
+    ]
     title = d.tracks_of(cut, d.TEXT)[0]["sg"][0]
     assert (title["s"], title["d"]) == (9000, 1000)  # moved back with the video it sits on
     trimmed, result = e.trim(draft, INFOS, start_ms=9000, end_ms=13000)
     assert trimmed["d"] == 4000 and result["message"] == "Trimmed to 9-13 s"
     assert [(s["src"], s["in"], s["d"]) for s in d.tracks_of(trimmed, d.VIDEO)[0]["sg"]] == [
-        ("upl_v1", 9000, 1000), ("upl_v2", 0, 3000)]
+        ("upl_v1", 9000, 1000),
+        ("upl_v2", 0, 3000),
+    ]
 
 
-@pytest.mark.parametrize("call", [
-    lambda dr: e.trim(dr, INFOS, start_ms=20000, end_ms=30000),
-    lambda dr: e.cut(dr, INFOS, start_ms=0, end_ms=10000),
-    lambda dr: e.add_text(dr, INFOS, text="X", start_ms=60000),
-    lambda dr: e.remove_track(dr, INFOS, track_type=d.TEXT),
-    lambda dr: e.remove_track(dr, INFOS, index=5),
-    lambda dr: e.set_aspect(dr, INFOS, aspect="2:1"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda dr: e.trim(dr, INFOS, start_ms=20000, end_ms=30000),
+        lambda dr: e.cut(dr, INFOS, start_ms=0, end_ms=10000),
+        lambda dr: e.add_text(dr, INFOS, text="X", start_ms=60000),
+        lambda dr: e.remove_track(dr, INFOS, track_type=d.TEXT),
+        lambda dr: e.remove_track(dr, INFOS, index=5),
+        lambda dr: e.set_aspect(dr, INFOS, aspect="2:1"),
+    ],
+)
 def test_impossible_edits_say_why(call):
     with pytest.raises(d.EditError) as exc:
         call(build("upl_v1"))
     assert str(exc.value)
 
 
-@pytest.mark.parametrize("resolution, aspect, size", [
-    ("highest", None, (1920, 1080)), ("720p", None, (1280, 720)), ("2160p", None, (3840, 2160)),
-    ("highest", "9:16", (1080, 1920)), ("1080p", "1:1", (1080, 1080)), ("720p", "9:16", (720, 1280)),
-])
+@pytest.mark.parametrize(
+    "resolution, aspect, size",
+    [
+        ("highest", None, (1920, 1080)),
+        ("720p", None, (1280, 720)),
+        ("2160p", None, (3840, 2160)),
+        ("highest", "9:16", (1080, 1920)),
+        ("1080p", "1:1", (1080, 1080)),
+        ("720p", "9:16", (720, 1280)),
+    ],
+)
 def test_output_size(resolution, aspect, size):
     assert d.output_size(resolution, aspect, (1920, 1080)) == size
 
@@ -86,8 +104,9 @@ def test_mute_music_and_summary_format():
     draft, _ = e.add_text(draft, INFOS, text="Urban Dreams")
     draft, _ = e.set_mute(draft, INFOS, mute=True)
     assert draft["m"]["mute"] is True and d.tracks_of(draft, d.VIDEO)[0]["sg"][0]["vol"] == 0
-    assert d.summary(draft) == ('Timeline (3 tracks): 1. Video: city.mp4 (0-10s) 2. BGM: lofi.mp3 (0-10s, 35%) '
-                                '3. Title: "Urban Dreams" (0-3s)')
+    assert d.summary(draft) == (
+        'Timeline (3 tracks): 1. Video: city.mp4 (0-10s) 2. BGM: lofi.mp3 (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)'
+    )
 
 
 def test_plan_turns_a_request_into_tool_calls():
@@ -142,8 +161,10 @@ def test_adding_many_uploads_is_one_copy_and_one_normalize(monkeypatch):
     them one by one."""
     from tui.engine import draft as drafts
 
-    infos = {f"up_{i}": {"kind": "video", "name": f"clip{i}.mp4", "duration_ms": 1000, "width": 640, "height": 360}
-             for i in range(300)}
+    infos = {
+        f"up_{i}": {"kind": "video", "name": f"clip{i}.mp4", "duration_ms": 1000, "width": 640, "height": 360}
+        for i in range(300)
+    }
     infos["up_music"] = {"kind": "audio", "name": "beat.mp3", "duration_ms": 5000}
     ids = [*infos]
     one_by_one = drafts.new_draft()

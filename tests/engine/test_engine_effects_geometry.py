@@ -17,17 +17,41 @@ from tui.engine.media.render import render_draft
 
 def _info(path: Path) -> dict:
     info = probe(path)
-    return {"kind": info.kind, "duration_ms": int(info.duration_s * 1000), "width": info.width,
-            "height": info.height, "fps": info.fps, "name": path.name}
+    return {
+        "kind": info.kind,
+        "duration_ms": int(info.duration_s * 1000),
+        "width": info.width,
+        "height": info.height,
+        "fps": info.fps,
+        "name": path.name,
+    }
 
 
 def _columns(ffmpeg_exe: str, path: Path, t: float, width: int, height: int) -> list[tuple[int, int, int]]:
     """The mean colour of each pixel column of the frame at t (the middle row band)."""
-    raw = subprocess.run([ffmpeg_exe, "-v", "error", "-ss", str(t), "-i", str(path), "-frames:v", "1",
-                          "-pix_fmt", "rgb24", "-f", "rawvideo", "-"], check=True, capture_output=True).stdout
+    raw = subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-ss",
+            str(t),
+            "-i",
+            str(path),
+            "-frames:v",
+            "1",
+            "-pix_fmt",
+            "rgb24",
+            "-f",
+            "rawvideo",
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
     assert len(raw) == width * height * 3
     row = height // 2
-    line = raw[row * width * 3:(row + 1) * width * 3]
+    line = raw[row * width * 3 : (row + 1) * width * 3]
     return [(line[i], line[i + 1], line[i + 2]) for i in range(0, len(line), 3)]
 
 
@@ -36,10 +60,29 @@ def anamorphic(tmp_path_factory, ffmpeg_exe) -> Path:
     """Stored 160x180 with SAR 2:1 (displayed 320x180): red | green | blue bands of 25/50/25 %
     of the DISPLAY width."""
     out = tmp_path_factory.mktemp("geo") / "anamorphic.mp4"
-    bands = ("color=c=red:s=40x180:r=25:d=2[r];color=c=lime:s=80x180:r=25:d=2[g];"
-             "color=c=blue:s=40x180:r=25:d=2[b];[r][g][b]hstack=inputs=3,setsar=2/1")
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-filter_complex", bands, "-c:v", "libx264", "-preset",
-                    "ultrafast", "-pix_fmt", "yuv420p", str(out)], check=True, capture_output=True)
+    bands = (
+        "color=c=red:s=40x180:r=25:d=2[r];color=c=lime:s=80x180:r=25:d=2[g];"
+        "color=c=blue:s=40x180:r=25:d=2[b];[r][g][b]hstack=inputs=3,setsar=2/1"
+    )
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-filter_complex",
+            bands,
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -49,14 +92,53 @@ def late_picture(tmp_path_factory, ffmpeg_exe) -> Path:
     (blue from 1.5 s on the file's clock)."""
     folder = tmp_path_factory.mktemp("late")
     pic = folder / "pic.mp4"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-filter_complex",
-                    "color=c=red:s=320x180:r=25:d=1[a];color=c=blue:s=320x180:r=25:d=2[b];[a][b]concat=n=2:v=1:a=0",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(pic)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-filter_complex",
+            "color=c=red:s=320x180:r=25:d=1[a];color=c=blue:s=320x180:r=25:d=2[b];[a][b]concat=n=2:v=1:a=0",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            str(pic),
+        ],
+        check=True,
+        capture_output=True,
+    )
     out = folder / "late.mp4"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-itsoffset", "0.5", "-i", str(pic), "-f", "lavfi", "-i",
-                    "sine=frequency=440:sample_rate=48000:duration=3.5", "-map", "0:v", "-map", "1:a",
-                    "-c:v", "copy", "-c:a", "aac", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-itsoffset",
+            "0.5",
+            "-i",
+            str(pic),
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=3.5",
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "copy",
+            "-c:a",
+            "aac",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -84,9 +166,28 @@ def test_padding_stays_the_default_fit(anamorphic, tmp_path, ffmpeg_exe):
     render_draft(draft, {"ana": anamorphic}, out)
     cols = _columns(ffmpeg_exe, out, 1.0, 180, 180)
     assert max(cols[90]) > 100  # the picture in the middle
-    top = subprocess.run([ffmpeg_exe, "-v", "error", "-ss", "1", "-i", str(out), "-frames:v", "1",
-                          "-vf", "crop=180:20:0:0", "-pix_fmt", "gray", "-f", "rawvideo", "-"],
-                         check=True, capture_output=True).stdout
+    top = subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-ss",
+            "1",
+            "-i",
+            str(out),
+            "-frames:v",
+            "1",
+            "-vf",
+            "crop=180:20:0:0",
+            "-pix_fmt",
+            "gray",
+            "-f",
+            "rawvideo",
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
     assert max(top) < 40  # black bars above (320x180 fitted into 180x180 is 180x102)
 
 

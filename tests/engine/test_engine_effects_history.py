@@ -9,10 +9,17 @@ from tui.engine import history
 from tui.engine.media import effects
 
 
-@pytest.mark.parametrize("speed, chain", [
-    (1.0, ""), (2.0, "atempo=2,"), (0.5, "atempo=0.5,"), (4.0, "atempo=2,atempo=2,"),
-    (0.25, "atempo=0.5,atempo=0.5,"), (3.0, "atempo=2,atempo=1.5,"),
-])
+@pytest.mark.parametrize(
+    "speed, chain",
+    [
+        (1.0, ""),
+        (2.0, "atempo=2,"),
+        (0.5, "atempo=0.5,"),
+        (4.0, "atempo=2,atempo=2,"),
+        (0.25, "atempo=0.5,atempo=0.5,"),
+        (3.0, "atempo=2,atempo=1.5,"),
+    ],
+)
 def test_atempo_keeps_each_factor_in_range(speed, chain):
     assert effects.audio_speed(speed) == chain
 

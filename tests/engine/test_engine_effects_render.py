@@ -26,22 +26,87 @@ def clips(tmp_path_factory, ffmpeg_exe):
 
     def make(name: str, src: str, seconds: float, freq: int) -> Path:
         out = folder / name
-        subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", f"{src}:s={W}x{H}:r=25:d={seconds}",
-                        "-f", "lavfi", "-i", f"sine=frequency={freq}:sample_rate=44100:duration={seconds}",
-                        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-                        "-shortest", str(out)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                ffmpeg_exe,
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"{src}:s={W}x{H}:r=25:d={seconds}",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency={freq}:sample_rate=44100:duration={seconds}",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-shortest",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+        )
         return out
 
     red = make("red.mp4", "color=c=red", 2, 440)
     blue = make("blue.mp4", "color=c=blue", 2, 660)
     noise = folder / "noise.mp4"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=s={W}x{H}:r=25:d=4",
-                    "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=44100:duration=4",
-                    "-vf", "noise=alls=100:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "10",
-                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(noise)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=s={W}x{H}:r=25:d=4",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=500:sample_rate=44100:duration=4",
+            "-vf",
+            "noise=alls=100:allf=t",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-crf",
+            "10",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(noise),
+        ],
+        check=True,
+        capture_output=True,
+    )
     music = folder / "music.wav"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=44100:duration=8",
-                    str(music)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=300:sample_rate=44100:duration=8",
+            str(music),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return {"red": red, "blue": blue, "noise": noise, "music": music}
 
 
@@ -49,8 +114,14 @@ def _infos(paths: dict[str, Path]) -> dict[str, dict]:
     out = {}
     for key, path in paths.items():
         info = probe(path)
-        out[key] = {"kind": info.kind, "duration_ms": int(info.duration_s * 1000), "width": info.width,
-                    "height": info.height, "fps": info.fps, "name": path.name}
+        out[key] = {
+            "kind": info.kind,
+            "duration_ms": int(info.duration_s * 1000),
+            "width": info.width,
+            "height": info.height,
+            "fps": info.fps,
+            "name": path.name,
+        }
     return out
 
 
@@ -68,9 +139,28 @@ def _render(draft: dict, clips: dict, out: Path) -> Path:
 
 
 def _rgb(ffmpeg_exe: str, path: Path, t: float, w: int = 32, h: int = 18) -> bytes:
-    out = subprocess.run([ffmpeg_exe, "-v", "error", "-ss", str(t), "-i", str(path), "-frames:v", "1",
-                          "-vf", f"scale={w}:{h}", "-pix_fmt", "rgb24", "-f", "rawvideo", "-"],
-                         check=True, capture_output=True).stdout
+    out = subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-ss",
+            str(t),
+            "-i",
+            str(path),
+            "-frames:v",
+            "1",
+            "-vf",
+            f"scale={w}:{h}",
+            "-pix_fmt",
+            "rgb24",
+            "-f",
+            "rawvideo",
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
     assert len(out) == w * h * 3
     return out
 
@@ -80,8 +170,27 @@ def _mean(px: bytes, channel: int) -> float:
 
 
 def _peak_db(ffmpeg_exe: str, path: Path, start: float, dur: float) -> float:
-    err = subprocess.run([ffmpeg_exe, "-hide_banner", "-ss", str(start), "-t", str(dur), "-i", str(path), "-vn",
-                          "-af", "volumedetect", "-f", "null", "-"], check=True, capture_output=True, text=True).stderr
+    err = subprocess.run(
+        [
+            ffmpeg_exe,
+            "-hide_banner",
+            "-ss",
+            str(start),
+            "-t",
+            str(dur),
+            "-i",
+            str(path),
+            "-vn",
+            "-af",
+            "volumedetect",
+            "-f",
+            "null",
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stderr
     m = re.search(r"max_volume: (-?[\d.]+|-inf) dB", err)
     assert m, err[-400:]
     return -91.0 if m.group(1) == "-inf" else float(m.group(1))

@@ -8,8 +8,8 @@ import asyncio
 import subprocess
 
 import pytest
-from engine_helpers import fake_file
 
+from tests.engine.engine_helpers import fake_file
 from tui.api.client import NemoClient
 from tui.api.errors import OutOfCredits, RateLimited, SessionNotFound, UnsupportedFileType
 from tui.api.events import EventKind
@@ -32,8 +32,9 @@ async def _wait(client: NemoClient, render_id: str, timeout: float = 90):
         await asyncio.sleep(0.1)
 
 
-async def test_token_session_upload_edit_state_credits_render_download(engine_url, make_video, make_audio, tmp_path,
-                                                                       ffmpeg_exe):
+async def test_token_session_upload_edit_state_credits_render_download(
+    engine_url, make_video, make_audio, tmp_path, ffmpeg_exe
+):
     video = make_video(seconds=4, width=640, height=360, fps=25)
     music = make_audio(seconds=6)
     settings = load_settings(api_url=engine_url)
@@ -48,8 +49,9 @@ async def test_token_session_upload_edit_state_credits_render_download(engine_ur
         assert (v.file_type, v.width, v.height, round(v.duration, 1), round(v.fps)) == ("video", 640, 360, 4.0, 25)
         assert a.file_type == "audio" and round(a.duration, 1) == 6.0
 
-        events = await _run(client, session.session_id,
-                            "trim to 0-3 s, add music at 35% and add the title 'Urban Dreams'")
+        events = await _run(
+            client, session.session_id, "trim to 0-3 s, add music at 35% and add the title 'Urban Dreams'"
+        )
         kinds = [e.kind for e in events]
         assert EventKind.CALL in kinds and EventKind.STATE in kinds
         final = [e.text for e in events if e.kind == EventKind.TEXT][-1]
@@ -58,8 +60,10 @@ async def test_token_session_upload_edit_state_credits_render_download(engine_ur
         state = await client.state(session.session_id)
         draft = state.draft
         assert draft.duration_ms == 3000
-        assert draft.summary() == (f'Timeline (3 tracks): 1. Video: {video.name} (0-3s) '
-                                   f'2. BGM: {music.name} (0-3s, 35%) 3. Title: "Urban Dreams" (0-3s)')
+        assert draft.summary() == (
+            f"Timeline (3 tracks): 1. Video: {video.name} (0-3s) "
+            f'2. BGM: {music.name} (0-3s, 35%) 3. Title: "Urban Dreams" (0-3s)'
+        )
         credits = await client.credits()
         assert (credits.available, credits.frozen, credits.total) == (990, 0, 990)
 
@@ -72,8 +76,9 @@ async def test_token_session_upload_edit_state_credits_render_download(engine_ur
         info = probe(out)
         assert (info.width, info.height, info.has_audio) == (640, 360, True)
         assert abs(info.duration_s - 3.0) < 0.2
-        decoded = subprocess.run([ffmpeg_exe, "-v", "error", "-i", str(out), "-f", "null", "-"],
-                                 capture_output=True, text=True)
+        decoded = subprocess.run(
+            [ffmpeg_exe, "-v", "error", "-i", str(out), "-f", "null", "-"], capture_output=True, text=True
+        )
         assert decoded.returncode == 0 and decoded.stderr == ""
         assert (await client.credits()).available == 990  # export is free
 
@@ -92,8 +97,9 @@ async def test_vertical_720p_muted_export(engine_url, make_video, tmp_path, ffmp
         out = await client.download_render(job, tmp_path)
         info = probe(out)
         assert (info.width, info.height) == (720, 1280)
-        loudness = subprocess.run([ffmpeg_exe, "-i", str(out), "-af", "volumedetect", "-f", "null", "-"],
-                                  capture_output=True, text=True).stderr
+        loudness = subprocess.run(
+            [ffmpeg_exe, "-i", str(out), "-af", "volumedetect", "-f", "null", "-"], capture_output=True, text=True
+        ).stderr
         assert "max_volume: -91" in loudness or not info.has_audio  # silence
 
 
@@ -181,8 +187,10 @@ async def test_clips_and_a_still_render_at_the_size_the_draft_announces(engine_u
     small = make_video(seconds=2, width=640, height=360, fps=25)
     big = make_video(seconds=2, width=960, height=540, fps=25)
     still = tmp_path / "still.png"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240",
-                    "-frames:v", "1", str(still)], check=True)
+    subprocess.run(
+        [ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1", str(still)],
+        check=True,
+    )
     async with NemoClient(load_settings(api_url=engine_url)) as client:
         await client.connect()
         sid = (await client.create_session()).session_id

@@ -9,17 +9,41 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
-from engine_helpers import Api
 
+from tests.engine.engine_helpers import Api
 from tui.api.errors import UnsupportedFileType
 from tui.api.upload import check_file
 from tui.contract import ACCEPTED_EXTENSIONS, LOCAL_EXTENSIONS
 
 
 def _mpeg2_ts(path: Path) -> Path:
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-y",
-                    "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
-                    "-t", "1", "-c:v", "mpeg2video", "-c:a", "mp2", "-f", "mpegts", str(path)], check=True, timeout=60)
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440",
+            "-t",
+            "1",
+            "-c:v",
+            "mpeg2video",
+            "-c:a",
+            "mp2",
+            "-f",
+            "mpegts",
+            str(path),
+        ],
+        check=True,
+        timeout=60,
+    )
     return path
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 import httpx
-from engine_helpers import SKILL, Api, FakeMedia, fake_file
+
+from tests.engine.engine_helpers import SKILL, Api, FakeMedia, fake_file
 
 
 def _project(api: Api, tmp_path) -> tuple[str, dict]:
@@ -109,8 +110,10 @@ def test_everything_survives_a_restart(start_engine, tmp_path):
     eng2 = start_engine(data_dir, media=fast)
     b = Api(eng2.base_url, "client-r")
     b.token = a.token  # the same token still works
-    assert b.state(sid)["data"] == {**state_before, "state": {**state_before["state"],
-                                                              "video_infos": b.state(sid)["data"]["state"]["video_infos"]}}
+    assert b.state(sid)["data"] == {
+        **state_before,
+        "state": {**state_before["state"], "video_infos": b.state(sid)["data"]["state"]["video_infos"]},
+    }
     assert b.draft(sid) == state_before["state"]["draft"]
     assert b.credits() == credits_before
     # the render that was running is queued again and finishes
@@ -118,8 +121,12 @@ def test_everything_survives_a_restart(start_engine, tmp_path):
     assert fast.rendered
     history = b.http.get(f"/api/history/nemo_agent/me/{sid}", headers=b.auth).json()["data"]["messages"]
     assert history[0]["text"] == "add the title 'Hi'"
-    assert httpx.post(eng2.base_url + "/api/auth/anonymous-token",
-                      headers={"X-Client-Id": "client-r"}).json()["data"]["token"] == a.token
+    assert (
+        httpx.post(eng2.base_url + "/api/auth/anonymous-token", headers={"X-Client-Id": "client-r"}).json()["data"][
+            "token"
+        ]
+        == a.token
+    )
 
 
 def test_a_draft_without_a_size_gets_its_media_size(api, tmp_path, fake_media):

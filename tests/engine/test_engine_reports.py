@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_helpers import Api, FakeMedia, fake_file, texts
+
+from tests.engine.engine_helpers import Api, FakeMedia, fake_file, texts
 
 
 @dataclass
@@ -47,8 +48,9 @@ def test_notes_reach_the_render_status_and_the_upload_answer(start_engine, tmp_p
     api = Api(engine.base_url).login()
     try:
         sid = api.session()
-        answer = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", json={"urls": ["http://127.0.0.1:9/clip"]},
-                               headers=api.auth).json()
+        answer = api.http.post(
+            f"/api/upload-video/nemo_agent/me/{sid}", json={"urls": ["http://127.0.0.1:9/clip"]}, headers=api.auth
+        ).json()
         file = answer["data"]["files"][0]
         api.upload(sid, fake_file(tmp_path, "city.mp4", duration_s=6, width=1280, height=720))
         done = api.wait_render(api.render(sid, api.draft(sid), "render_report").json()["data"]["id"])
@@ -63,7 +65,7 @@ def test_notes_reach_the_render_status_and_the_upload_answer(start_engine, tmp_p
 
 
 def test_a_title_with_characters_no_font_draws_is_reported_in_the_chat(api, tmp_path) -> None:
-    """"add the title ..." with a character no font has (U+0378, unassigned): the reply says so
+    """ "add the title ..." with a character no font has (U+0378, unassigned): the reply says so
     and that the rest of the title is there; a plain title (control) gets no such sentence."""
     sid = api.session()
     api.upload(sid, fake_file(tmp_path, "city.mp4", duration_s=6, width=1280, height=720))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from engine_helpers import Api, fake_file, parts, texts
-from fixture_paths import ADK_FIXTURES
+from tests.engine.engine_helpers import Api, fake_file, parts, texts
+from tests.fixture_paths import ADK_FIXTURES
 
 FIXTURES = ADK_FIXTURES
 
@@ -25,11 +25,18 @@ def test_an_edit_run_looks_like_the_recorded_adk_stream(api, tmp_path):
     events = api.run(sid, "add the title 'Urban Dreams'")
     real = [e for e in events if e.get("type") != "heartbeat"]
     recorded = _recorded("edit-with-text.sse")
+
     # same sequence of kinds: partial..., aggregate, call, response, partial..., final text
     def kind(e):
         p = e["content"]["parts"][0]
-        return "call" if "functionCall" in p else "response" if "functionResponse" in p else (
-            "partial" if e.get("partial") else "text")
+        return (
+            "call"
+            if "functionCall" in p
+            else "response"
+            if "functionResponse" in p
+            else ("partial" if e.get("partial") else "text")
+        )
+
     squash = lambda ks: [k for i, k in enumerate(ks) if i == 0 or k != ks[i - 1]]  # noqa: E731
     assert squash([kind(e) for e in real]) == squash([kind(e) for e in recorded])
     # same fields, camelCase, author, one invocation id
@@ -49,7 +56,12 @@ def test_an_edit_run_looks_like_the_recorded_adk_stream(api, tmp_path):
     # the tool call and its response
     call = parts(real, "functionCall")[0]
     assert call["name"] == "edit_multitrack" and call["args"] == {
-        "operation": "add_text", "track_type": 7, "text": "Urban Dreams", "start_ms": 0, "duration_ms": 3000}
+        "operation": "add_text",
+        "track_type": 7,
+        "text": "Urban Dreams",
+        "start_ms": 0,
+        "duration_ms": 3000,
+    }
     resp_event = next(e for e in real if "functionResponse" in e["content"]["parts"][0])
     resp = resp_event["content"]["parts"][0]["functionResponse"]
     assert resp_event["content"]["role"] == "user" and resp["id"] == call["id"]
@@ -80,7 +92,10 @@ def test_silent_runs_have_tool_events_only(start_engine, tmp_path):
     sid = _with_video(a, tmp_path)
     events = a.run(sid, "trim to 0-4 s")
     assert texts(events) == []
-    assert [e["content"]["parts"][0].keys() for e in events if "content" in e] == [{"functionCall"}, {"functionResponse"}]
+    assert [e["content"]["parts"][0].keys() for e in events if "content" in e] == [
+        {"functionCall"},
+        {"functionResponse"},
+    ]
     assert a.draft(sid)["d"] == 4000
     history = a.http.get(f"/api/history/nemo_agent/me/{sid}", headers=a.auth).json()["data"]["messages"]
     assert [(m["role"], m["text"]) for m in history] == [("user", "trim to 0-4 s"), ("tool", "Trimmed to 0-4 s")]
@@ -103,9 +118,17 @@ def test_heartbeats_flow_while_a_tool_works(start_engine, tmp_path):
     a = Api(eng.base_url).login()
     sid = _with_video(a, tmp_path)
     events = a.run(sid, "mute")
-    kinds = ["hb" if e.get("type") == "heartbeat" else "call" if parts([e], "functionCall") else
-             "resp" if parts([e], "functionResponse") else "text" for e in events]
-    between = kinds[kinds.index("call") + 1: kinds.index("resp")]
+    kinds = [
+        "hb"
+        if e.get("type") == "heartbeat"
+        else "call"
+        if parts([e], "functionCall")
+        else "resp"
+        if parts([e], "functionResponse")
+        else "text"
+        for e in events
+    ]
+    between = kinds[kinds.index("call") + 1 : kinds.index("resp")]
     assert between.count("hb") >= 4 and set(between) == {"hb"}
     assert events[kinds.index("hb")] == {"type": "heartbeat"}
 
@@ -161,7 +184,11 @@ def test_chat_history_is_stored_per_session(api, tmp_path):
     other = api.session()
     history = api.http.get(f"/api/history/nemo_agent/me/{sid}", headers=api.auth).json()["data"]
     assert [(m["role"], m["text"][:14]) for m in history["messages"]] == [
-        ("user", "trim to 0-5 s"), ("agent", "Done: Trimmed "), ("user", "show the timel"), ("agent", "Timeline (1 tr")]
+        ("user", "trim to 0-5 s"),
+        ("agent", "Done: Trimmed "),
+        ("user", "show the timel"),
+        ("agent", "Timeline (1 tr"),
+    ]
     assert [d["reason"] for d in history["drafts"]] == ["created", "upload", "trim"]
     assert api.http.get(f"/api/history/nemo_agent/me/{other}", headers=api.auth).json()["data"]["messages"] == []
 
@@ -169,8 +196,11 @@ def test_chat_history_is_stored_per_session(api, tmp_path):
 def test_many_edits_in_one_message(api, tmp_path):
     sid = api.session()
     api.upload(sid, fake_file(tmp_path, "city.mp4", duration_s=20), fake_file(tmp_path, "lofi.mp3", duration_s=60))
-    events = api.run(sid, "keep the first 10 seconds, make it vertical 1080p, add music at 35% "
-                          "and add the title 'Urban Dreams' from 1s to 4s")
+    events = api.run(
+        sid,
+        "keep the first 10 seconds, make it vertical 1080p, add music at 35% "
+        "and add the title 'Urban Dreams' from 1s to 4s",
+    )
     ops = [c["args"]["operation"] for c in parts(events, "functionCall")]
     assert ops == ["trim", "set_aspect", "set_output", "add_audio", "add_text"]  # in the order written
     draft = api.draft(sid)
@@ -208,8 +238,10 @@ def test_two_runs_at_once_on_one_session_both_land(start_engine, tmp_path):
     eng = start_engine(tool_delay=0.3)
     a = Api(eng.base_url).login()
     sid = _with_video(a, tmp_path)
-    threads = [threading.Thread(target=a.run, args=(sid, f"add the title '{name}' at {i}s"))
-               for i, name in enumerate(["First", "Second"])]
+    threads = [
+        threading.Thread(target=a.run, args=(sid, f"add the title '{name}' at {i}s"))
+        for i, name in enumerate(["First", "Second"])
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -226,8 +258,12 @@ def test_hanging_up_during_a_download_stops_it(start_engine, fake_media):
     eng = start_engine(heartbeat_interval=0.05)
     a = Api(eng.base_url).login()
     sid = a.session()
-    with a.http.stream("POST", "/run_sse", headers=a.auth,
-                       json={"session_id": sid, "new_message": {"parts": [{"text": "https://videos.example/c"}]}}) as r:
+    with a.http.stream(
+        "POST",
+        "/run_sse",
+        headers=a.auth,
+        json={"session_id": sid, "new_message": {"parts": [{"text": "https://videos.example/c"}]}},
+    ) as r:
         for line in r.iter_lines():
             if '"progress"' in line:
                 break

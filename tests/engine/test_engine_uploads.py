@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import httpx
-from engine_helpers import Api, fake_file
 
+from tests.engine.engine_helpers import Api, fake_file
 from tui.config import MAX_UPLOAD_BYTES
 from tui.engine.uploads import safe_name
 
@@ -20,21 +20,32 @@ from tui.engine.uploads import safe_name
 def test_several_files_land_in_the_draft_with_their_details(engine, api, tmp_path):
     sid = api.session()
     before = api.state(sid)["data"]["version"]
-    body = api.upload(sid, fake_file(tmp_path, "city.mp4", duration_s=10, width=1920, height=1080, fps=30),
-                      fake_file(tmp_path, "clip2.mov", duration_s=4, width=1280, height=720, fps=25),
-                      fake_file(tmp_path, "logo.png"), fake_file(tmp_path, "lofi.mp3", duration_s=30))
+    body = api.upload(
+        sid,
+        fake_file(tmp_path, "city.mp4", duration_s=10, width=1920, height=1080, fps=30),
+        fake_file(tmp_path, "clip2.mov", duration_s=4, width=1280, height=720, fps=25),
+        fake_file(tmp_path, "logo.png"),
+        fake_file(tmp_path, "lofi.mp3", duration_s=30),
+    )
     assert body["code"] == 0 and body["data"]["session_state_applied"] is True
     files = body["data"]["files"]
     assert [(f["filename"], f["file_type"]) for f in files] == [
-        ("city.mp4", "video"), ("clip2.mov", "video"), ("logo.png", "image"), ("lofi.mp3", "audio")]
+        ("city.mp4", "video"),
+        ("clip2.mov", "video"),
+        ("logo.png", "image"),
+        ("lofi.mp3", "audio"),
+    ]
     assert (files[0]["duration"], files[0]["width"], files[0]["height"], files[0]["fps"]) == (10.0, 1920, 1080, 30.0)
     assert files[0]["hash"] and files[0]["cdn_url"].startswith(engine.base_url)
     st = api.state(sid)["data"]
     assert st["version"] == before + 1  # one new version for the whole upload
     draft = st["state"]["draft"]
     video = [t for t in draft["t"] if t["tt"] == 0][0]["sg"]
-    assert [(s["name"], s["s"], s["d"]) for s in video] == [("city.mp4", 0, 10000), ("clip2.mov", 10000, 4000),
-                                                             ("logo.png", 14000, 5000)]
+    assert [(s["name"], s["s"], s["d"]) for s in video] == [
+        ("city.mp4", 0, 10000),
+        ("clip2.mov", 10000, 4000),
+        ("logo.png", 14000, 5000),
+    ]
     bgm = [t for t in draft["t"] if t["tt"] == 1][0]["sg"][0]
     assert bgm["name"] == "lofi.mp3" and bgm["src"].startswith("upl_") and bgm["vol"] == 100
     assert draft["d"] == 19000 and draft["m"]["width"] == 1920
@@ -70,8 +81,14 @@ def test_a_file_that_is_not_media_is_4001_with_a_clear_message(engine, api, tmp_
 def test_path_traversal_in_names_stays_inside_the_session_folder(engine, api, tmp_path):
     sid = api.session()
     src = fake_file(tmp_path, "x.mp4")
-    names = ["../../../../evil.mp4", "..\\..\\evil2.mp4", "/etc/cron.d/evil3.mp4", ".hidden.mp4",
-             "sub/../../x.mp4", "CON:.mp4"]
+    names = [
+        "../../../../evil.mp4",
+        "..\\..\\evil2.mp4",
+        "/etc/cron.d/evil3.mp4",
+        ".hidden.mp4",
+        "sub/../../x.mp4",
+        "CON:.mp4",
+    ]
     body = api.upload(sid, *([src] * len(names)), names=names)
     assert body["code"] == 0, body
     shown = [f["filename"] for f in body["data"]["files"]]
@@ -94,9 +111,13 @@ def test_content_length_over_the_limit_is_refused_before_the_body(engine, api):
     sid = api.session()
     host, port = engine.base_url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as s:
-        s.sendall((f"POST /api/upload-video/nemo_agent/me/{sid} HTTP/1.1\r\nHost: {host}\r\n"
-                   f"Authorization: Bearer {api.token}\r\nContent-Type: multipart/form-data; boundary=xyz\r\n"
-                   f"Content-Length: {50 * 1024 ** 3}\r\n\r\n").encode())
+        s.sendall(
+            (
+                f"POST /api/upload-video/nemo_agent/me/{sid} HTTP/1.1\r\nHost: {host}\r\n"
+                f"Authorization: Bearer {api.token}\r\nContent-Type: multipart/form-data; boundary=xyz\r\n"
+                f"Content-Length: {50 * 1024**3}\r\n\r\n"
+            ).encode()
+        )
         answer = ""
         while '"code"' not in answer:
             data = s.recv(65536)
@@ -131,8 +152,11 @@ def test_a_500mb_plus_upload_is_refused_while_streaming_without_memory_growth(tm
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     data_dir = tmp_path / "srv"
-    proc = subprocess.Popen([sys.executable, "-m", "tui.engine.server", "--port", str(port),
-                             "--data-dir", str(data_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.engine.server", "--port", str(port), "--data-dir", str(data_dir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         _wait_up(url)
@@ -145,15 +169,21 @@ def test_a_500mb_plus_upload_is_refused_while_streaming_without_memory_growth(tm
         sent = [0]
 
         def body():
-            yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.mp4\"\r\n"
-                   f"Content-Type: video/mp4\r\n\r\n").encode()
+            yield (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.mp4"\r\n'
+                f"Content-Type: video/mp4\r\n\r\n"
+            ).encode()
             for _ in range(MAX_UPLOAD_BYTES // len(chunk) + 1):
                 sent[0] += len(chunk)
                 yield chunk
             yield f"\r\n--{boundary}--\r\n".encode()
 
-        r = a.http.post(f"/api/upload-video/nemo_agent/me/{sid}", content=body(), timeout=120,
-                        headers={**a.auth, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        r = a.http.post(
+            f"/api/upload-video/nemo_agent/me/{sid}",
+            content=body(),
+            timeout=120,
+            headers={**a.auth, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
         assert sent[0] > MAX_UPLOAD_BYTES
         answer = r.json()
         assert answer["code"] == 4002 and "500 MB" in answer["message"]
@@ -171,9 +201,15 @@ def test_url_upload_reports_progress_in_the_state_while_it_runs(engine, api, fak
     fake_media.ingest_delay = 1.0
     sid = api.session()
     result = {}
-    t = threading.Thread(target=lambda: result.update(api.http.post(
-        f"/api/upload-video/nemo_agent/me/{sid}", headers=api.auth,
-        json={"urls": ["https://videos.example/clip"], "source_type": "url"}).json()))
+    t = threading.Thread(
+        target=lambda: result.update(
+            api.http.post(
+                f"/api/upload-video/nemo_agent/me/{sid}",
+                headers=api.auth,
+                json={"urls": ["https://videos.example/clip"], "source_type": "url"},
+            ).json()
+        )
+    )
     t.start()
     seen = []
     while t.is_alive():
@@ -192,8 +228,11 @@ def test_url_upload_reports_progress_in_the_state_while_it_runs(engine, api, fak
 
 def test_url_upload_failure_is_a_clear_error_and_leaves_nothing(engine, api):
     sid = api.session()
-    body = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=api.auth,
-                         json={"urls": ["https://videos.example/404.mp4"], "source_type": "url"}).json()
+    body = api.http.post(
+        f"/api/upload-video/nemo_agent/me/{sid}",
+        headers=api.auth,
+        json={"urls": ["https://videos.example/404.mp4"], "source_type": "url"},
+    ).json()
     assert body["code"] == 4003 and "404" in body["message"]
     assert api.draft(sid)["t"] == []
     body = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=api.auth, json={"urls": "nope"}).json()
@@ -216,7 +255,10 @@ def test_a_fetched_file_that_is_not_media_is_removed(engine, api, fake_media, mo
 
     monkeypatch.setattr(fake_media, "ingest_url", not_media)
     sid = api.session()
-    body = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=api.auth,
-                         json={"urls": ["https://videos.example/page"], "source_type": "url"}).json()
+    body = api.http.post(
+        f"/api/upload-video/nemo_agent/me/{sid}",
+        headers=api.auth,
+        json={"urls": ["https://videos.example/page"], "source_type": "url"},
+    ).json()
     assert body["code"] == 4001 and "page.mp4 is not a playable video/audio file" in body["message"]
     assert not [p for p in (Path(engine.data_dir) / "media").rglob("*") if p.is_file()]

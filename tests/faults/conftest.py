@@ -4,7 +4,6 @@ fault proxy in front of it, and the real app (Pilot) pointed at the proxy."""
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -14,12 +13,8 @@ import httpx
 import pytest
 
 HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "ui"))  # pilot_helpers
-sys.path.insert(0, str(HERE.parent / "engine"))  # engine_helpers: the fake media layer, Api
 
-from proxy import FaultProxy  # noqa: E402
-
+from tests.faults.proxy import FaultProxy  # noqa: E402
 from tui.engine.embedded import EmbeddedEngine  # noqa: E402
 
 FAST = dict(heartbeat_interval=0.1, chunk_delay=0.02, tool_delay=0.05, silent_ratio=0.0)
@@ -87,8 +82,14 @@ def make_app():
 
     def make(url: str, **overrides: Any):
         settings = overrides.pop("settings", None) or replace(load_settings(), api_url=url, token=None)
-        options = dict(backend="local", tick_interval=0.05, export_poll_interval=0.2, retry_wait=0.1,
-                       recovery_sleep=short_sleep, wall_clock=lambda: "12:00:00")
+        options = dict(
+            backend="local",
+            tick_interval=0.05,
+            export_poll_interval=0.2,
+            retry_wait=0.1,
+            recovery_sleep=short_sleep,
+            wall_clock=lambda: "12:00:00",
+        )
         options.update(overrides)
         return NemoApp(settings, **options)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from pilot_helpers import screen_text, wait_until
+from tests.ui.pilot_helpers import screen_text, wait_until
 
 
 async def ready(app) -> None:
-    await wait_until(lambda: app.session is not None and "Ready" in screen_text(app)
-                     and app.connection == "connected", timeout=20)
+    await wait_until(
+        lambda: app.session is not None and "Ready" in screen_text(app) and app.connection == "connected", timeout=20
+    )
 
 
 async def send(pilot, text: str) -> None:

@@ -26,8 +26,16 @@ from typing import Any
 import httpx
 
 Send = Callable[[dict], Awaitable[None]]
-HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization",
-       "proxy-connection"}
+HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-authorization",
+    "proxy-connection",
+}
 
 
 class Abort(Exception):
@@ -66,20 +74,29 @@ class Ctx:
             pass
 
     async def open_upstream(self) -> httpx.Response:
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.scope["headers"]
-                   if k.decode("latin-1").lower() not in HOP | {"content-length"}]
+        headers = [
+            (k.decode("latin-1"), v.decode("latin-1"))
+            for k, v in self.scope["headers"]
+            if k.decode("latin-1").lower() not in HOP | {"content-length"}
+        ]
         path = self.scope["raw_path"].decode("latin-1")
         if self.scope.get("query_string"):
             path += "?" + self.scope["query_string"].decode("latin-1")
-        request = self.proxy.client.build_request(self.scope["method"], self.proxy.upstream + path,
-                                                  headers=headers, content=self.body)
+        request = self.proxy.client.build_request(
+            self.scope["method"], self.proxy.upstream + path, headers=headers, content=self.body
+        )
         self.seen.forwarded = True
         return await self.proxy.client.send(request, stream=True)
 
     async def start(self, status: int, headers: list[tuple[str, str]]) -> None:
         self.seen.status = status
-        await self.send({"type": "http.response.start", "status": status,
-                         "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]})
+        await self.send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers],
+            }
+        )
 
     async def body_part(self, data: bytes, more: bool = True) -> None:
         await self.send({"type": "http.response.body", "body": data, "more_body": more})
@@ -88,8 +105,7 @@ class Ctx:
         await self.start(status, [("content-type", content_type), ("content-length", str(len(body))), *headers])
         await self.body_part(body, more=False)
 
-    async def forward(self, transform: Callable[[bytes, int], Any] | None = None,
-                      prefix: bytes = b"") -> None:
+    async def forward(self, transform: Callable[[bytes, int], Any] | None = None, prefix: bytes = b"") -> None:
         """Forward the request and stream the answer back; ``transform(chunk, sent_so_far)`` may
         return bytes to send instead, or raise Abort to cut the connection."""
         resp = await self.open_upstream()
@@ -118,8 +134,10 @@ Action = Callable[[Ctx], Awaitable[None]]
 
 # --- actions ---------------------------------------------------------------------------------
 
-def respond(status: int, body: bytes | str, content_type: str = "application/json",
-            headers: list[tuple[str, str]] = ()) -> Action:
+
+def respond(
+    status: int, body: bytes | str, content_type: str = "application/json", headers: list[tuple[str, str]] = ()
+) -> Action:
     data = body.encode() if isinstance(body, str) else body
 
     async def act(ctx: Ctx) -> None:
@@ -130,8 +148,12 @@ def respond(status: int, body: bytes | str, content_type: str = "application/jso
 
 
 def html_502() -> Action:
-    return respond(502, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
-                        "</h1></center><hr><center>nginx</center></body></html>", "text/html")
+    return respond(
+        502,
+        "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
+        "</h1></center><hr><center>nginx</center></body></html>",
+        "text/html",
+    )
 
 
 def delay(seconds: float) -> Action:
@@ -228,6 +250,7 @@ def heartbeats_forever(every: float = 0.05) -> Action:
 
 # --- the proxy -------------------------------------------------------------------------------
 
+
 @dataclass
 class FaultProxy:
     upstream: str
@@ -311,11 +334,13 @@ class FaultProxy:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        config = uvicorn.Config(self, log_level="critical", access_log=False, lifespan="on",
-                                timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            self, log_level="critical", access_log=False, lifespan="on", timeout_graceful_shutdown=1
+        )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=lambda: asyncio.run(self._server.serve(sockets=[sock])),
-                                        name="fault-proxy", daemon=True)
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(self._server.serve(sockets=[sock])), name="fault-proxy", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:

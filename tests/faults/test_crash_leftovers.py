@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_helpers import FAST, Api, FakeMedia, fake_file
 
+from tests.engine.engine_helpers import FAST, Api, FakeMedia, fake_file
 from tui.engine.embedded import EmbeddedEngine
 from tui.engine.renders import FairQueue
 from tui.engine.storage import Storage

@@ -13,9 +13,21 @@ import sqlite3
 import time
 
 import pytest
-from fault_helpers import add_video, assert_intact, has_note, lines, notes, ready, send, settle, token_of, wait_for
-from pilot_helpers import screen_text
-from proxy import cut_after, end_with, heartbeats_forever, html_502, inject, respond
+
+from tests.faults.fault_helpers import (
+    add_video,
+    assert_intact,
+    has_note,
+    lines,
+    notes,
+    ready,
+    send,
+    settle,
+    token_of,
+    wait_for,
+)
+from tests.faults.proxy import cut_after, end_with, heartbeats_forever, html_502, inject, respond
+from tests.ui.pilot_helpers import screen_text
 
 EDIT_COST = 10
 
@@ -36,8 +48,14 @@ async def test_sse_stream_cut_mid_reply(stack, make_app, video):
         before = stack.credits(token_of(app))["available"]
         await send(pilot, 'add the title "Cut Short"')
         await wait_for(app, lambda: has_note(app, "connection to the agent dropped", "Nothing was re-sent"))
-        await wait_for(app, lambda: has_note(app, "The agent finished after the connection dropped")
-                         or has_note(app, "the request failed", "sends it again"), timeout=15)
+        await wait_for(
+            app,
+            lambda: (
+                has_note(app, "The agent finished after the connection dropped")
+                or has_note(app, "the request failed", "sends it again")
+            ),
+            timeout=15,
+        )
         await wait_for(app, lambda: app.connection == "connected")
         changed = has_note(app, "The agent finished after the connection dropped")
         await wait_for(app, lambda: stack.credits(token_of(app))["frozen"] == 0)
@@ -97,7 +115,9 @@ async def test_session_deleted_server_side_starts_a_new_one_and_keeps_the_transc
             db.execute("DELETE FROM sessions WHERE session_id = ?", (old,))
         db.close()
         await send(pilot, "what can you do?")
-        await wait_for(app, lambda: app.session_id != old and has_note(app, "Started a new session", "Nothing was re-sent"))
+        await wait_for(
+            app, lambda: app.session_id != old and has_note(app, "Started a new session", "Nothing was re-sent")
+        )
         assert stack.proxy.forwarded("POST", "/run_sse") == 2  # the refused one reached the engine once, no re-send
         assert app.retry_text == "what can you do?"
         assert lines(app, "user") == ["hello", "what can you do?"]
@@ -108,7 +128,9 @@ async def test_session_deleted_server_side_starts_a_new_one_and_keeps_the_transc
 
 
 async def test_429_on_the_token_call(stack, make_app):
-    limited = respond(429, json.dumps({"code": 429, "message": "Too many new clients"}), headers=[("retry-after", "30")])
+    limited = respond(
+        429, json.dumps({"code": 429, "message": "Too many new clients"}), headers=[("retry-after", "30")]
+    )
     stack.proxy.add("POST", "/api/auth/anonymous-token", limited, times=2)
     app = make_app(stack.url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -187,12 +209,19 @@ async def test_proxy_answering_html_502(stack, make_app):
 
 
 async def test_a_10_mb_event_and_garbage_in_the_stream(stack, make_app):
-    huge = b"data: " + json.dumps({"content": {"parts": [{"text": "x" * (10 * 1024 * 1024)}], "role": "model"},
-                                   "partial": True}).encode() + b"\n\n"
-    garbage = (b"data: \xff\xfe\xc3(broken utf-8 \xed\xa0\x80\n\n"
-               b'data: {"content": {"parts": [{"text": "unterminated\n\n'
-               b"data: {{{not json at all}\n\n"
-               b": a comment\n\n")
+    huge = (
+        b"data: "
+        + json.dumps(
+            {"content": {"parts": [{"text": "x" * (10 * 1024 * 1024)}], "role": "model"}, "partial": True}
+        ).encode()
+        + b"\n\n"
+    )
+    garbage = (
+        b"data: \xff\xfe\xc3(broken utf-8 \xed\xa0\x80\n\n"
+        b'data: {"content": {"parts": [{"text": "unterminated\n\n'
+        b"data: {{{not json at all}\n\n"
+        b": a comment\n\n"
+    )
     stack.proxy.add("POST", "/run_sse", inject(huge + garbage))
     app = make_app(stack.url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -216,7 +245,7 @@ async def test_a_10_mb_event_and_garbage_in_the_stream(stack, make_app):
 
 
 async def test_a_reply_5_s_late_keeps_the_screen_responsive(stack, make_app):
-    from proxy import delay
+    from tests.faults.proxy import delay
 
     stack.proxy.add("POST", "/run_sse", delay(5.0))
     app = make_app(stack.url)
@@ -244,8 +273,8 @@ async def test_a_reply_5_s_late_keeps_the_screen_responsive(stack, make_app):
 
 async def test_an_answer_later_than_the_client_timeout(stack, make_app, monkeypatch):
     import httpx
-    from proxy import delay
 
+    from tests.faults.proxy import delay
     from tui.api import client as client_module
 
     monkeypatch.setattr(client_module, "TIMEOUT", httpx.Timeout(connect=2.0, read=0.5, write=2.0, pool=2.0))
@@ -258,8 +287,13 @@ async def test_an_answer_later_than_the_client_timeout(stack, make_app, monkeypa
         note = next(n for n in notes(app) if "While loading credits" in n)
         assert "try again" in note.lower()
         await pilot.press("ctrl+r")  # the next try is on time
-        await wait_for(app, lambda: stack.proxy.count("GET", "/api/credits") >= 3 and
-                       stack.proxy.requests("GET", "/api/credits")[-1].status == 200)
+        await wait_for(
+            app,
+            lambda: (
+                stack.proxy.count("GET", "/api/credits") >= 3
+                and stack.proxy.requests("GET", "/api/credits")[-1].status == 200
+            ),
+        )
         assert app.is_running
         await settle(app)
 

@@ -8,8 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from disk_faults import full_disk_open
-from fault_helpers import (
+
+from tests.disk_faults import full_disk_open
+from tests.faults.fault_helpers import (
     add_video,
     assert_intact,
     has_note,
@@ -20,8 +21,7 @@ from fault_helpers import (
     token_of,
     wait_for,
 )
-from proxy import cut_after
-
+from tests.faults.proxy import cut_after
 from tui.engine.server import RealMedia
 
 RENDER_SUBMIT = "/api/render/proxy/lambda"
@@ -124,7 +124,9 @@ async def test_download_cut_at_half_then_resumed(stack, make_app, video):
 
 
 async def test_server_restart_during_a_render(make_stack, make_app, video):
-    media = FlakyMedia(slow=30.0)  # the real renderer, the first run long; counted (the restarted engine gets the same one)
+    media = FlakyMedia(
+        slow=30.0
+    )  # the real renderer, the first run long; counted (the restarted engine gets the same one)
     stack = make_stack(media=media)
     app = make_app(stack.url, export_poll_interval=0.3)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sys
 import threading
 import time
 from pathlib import Path
@@ -26,9 +25,31 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # --- the SSE decoder -------------------------------------------------------------------------
 
-SSE_PIECES = [b"data:", b"data: ", b"\n", b"\r", b"\r\n", b"\n\n", b":ping", b"event: x", b"id: 7", b"retry: 1",
-              b'{"content":{"parts":[{"text":"hi"}]},"partial":true}', b'{"type":"heartbeat"}', b"\xef\xbb\xbf",
-              b"\xff", b"\xc3", b"\x00", b"{", b"}", b"[", b'"', b"\\", b"data:" + b"9" * 400, b'{"error":"x"}']
+SSE_PIECES = [
+    b"data:",
+    b"data: ",
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\n\n",
+    b":ping",
+    b"event: x",
+    b"id: 7",
+    b"retry: 1",
+    b'{"content":{"parts":[{"text":"hi"}]},"partial":true}',
+    b'{"type":"heartbeat"}',
+    b"\xef\xbb\xbf",
+    b"\xff",
+    b"\xc3",
+    b"\x00",
+    b"{",
+    b"}",
+    b"[",
+    b'"',
+    b"\\",
+    b"data:" + b"9" * 400,
+    b'{"error":"x"}',
+]
 
 
 @hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -38,7 +59,7 @@ def test_sse_decoder_on_adversarial_framing(pieces, chunk):
     decoder = SseDecoder(max_event=2000)
     events = []
     for i in range(0, len(body), chunk):  # split anywhere, even inside a UTF-8 sequence or a CRLF
-        events += decoder.feed(body[i:i + chunk])
+        events += decoder.feed(body[i : i + chunk])
     rest, _unfinished = decoder.close()
     events += rest
     assert len(events) <= body.count(b"\n") + body.count(b"\r") + 2  # at most one per line end
@@ -64,21 +85,48 @@ def test_a_million_tiny_events_cost_linear_time():
     decoder = SseDecoder()
     n = 0
     for i in range(0, len(body), 4096):
-        n += len(decoder.feed(body[i:i + 4096]))
+        n += len(decoder.feed(body[i : i + 4096]))
     assert n == 100_000 and time.perf_counter() - t0 < 10
 
 
 # --- the draft parser ------------------------------------------------------------------------
 
-numbers = st.one_of(st.integers(min_value=-2**70, max_value=2**70), st.floats(allow_nan=True, allow_infinity=True),
-                    st.sampled_from(["1e308", "-0", "NaN", "Infinity", "0x10", "", "  5 ", True, False, None]))
-segment = st.fixed_dictionaries({}, optional={
-    "id": st.text(max_size=5), "s": numbers, "d": numbers, "in": numbers, "vol": numbers, "start_ms": numbers,
-    "duration_ms": numbers, "name": st.text(max_size=300), "text": st.text(max_size=300), "src": st.text(max_size=5)})
-track = st.fixed_dictionaries({}, optional={"tt": numbers, "name": st.text(max_size=50),
-                                            "sg": st.lists(segment, max_size=6) | st.text(max_size=3) | numbers})
-draft = st.fixed_dictionaries({}, optional={"t": st.lists(track, max_size=6) | numbers, "d": numbers,
-                                            "m": st.dictionaries(st.text(max_size=8), numbers, max_size=4) | numbers})
+numbers = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["1e308", "-0", "NaN", "Infinity", "0x10", "", "  5 ", True, False, None]),
+)
+segment = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.text(max_size=5),
+        "s": numbers,
+        "d": numbers,
+        "in": numbers,
+        "vol": numbers,
+        "start_ms": numbers,
+        "duration_ms": numbers,
+        "name": st.text(max_size=300),
+        "text": st.text(max_size=300),
+        "src": st.text(max_size=5),
+    },
+)
+track = st.fixed_dictionaries(
+    {},
+    optional={
+        "tt": numbers,
+        "name": st.text(max_size=50),
+        "sg": st.lists(segment, max_size=6) | st.text(max_size=3) | numbers,
+    },
+)
+draft = st.fixed_dictionaries(
+    {},
+    optional={
+        "t": st.lists(track, max_size=6) | numbers,
+        "d": numbers,
+        "m": st.dictionaries(st.text(max_size=8), numbers, max_size=4) | numbers,
+    },
+)
 
 
 @hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -95,7 +143,10 @@ def test_draft_parse_of_adversarial_numbers_and_shapes(a, b, width):
 
 
 def test_a_huge_draft_parses_quickly_and_summarizes_in_bounded_text():
-    big = {"t": [{"tt": 0, "sg": [{"s": i * 10, "d": 10, "name": "n" * 1000} for i in range(20_000)]}] * 5, "d": 200_000}
+    big = {
+        "t": [{"tt": 0, "sg": [{"s": i * 10, "d": 10, "name": "n" * 1000} for i in range(20_000)]}] * 5,
+        "d": 200_000,
+    }
     t0 = time.perf_counter()
     d = Draft.parse(big)
     summary = d.summary()
@@ -113,8 +164,10 @@ def test_deeply_nested_draft_is_empty_not_a_crash():
 
 # --- the router ------------------------------------------------------------------------------
 
-hostile_text = st.text(alphabet=st.sampled_from(list("exportcreditsupload导出上传 \t\n\r\x00\u202e\u200b\ufeff/:.h")) |
-                       st.characters(), max_size=2000)
+hostile_text = st.text(
+    alphabet=st.sampled_from(list("exportcreditsupload导出上传 \t\n\r\x00\u202e\u200b\ufeff/:.h")) | st.characters(),
+    max_size=2000,
+)
 
 
 @hsettings(max_examples=300, deadline=None)
@@ -135,12 +188,20 @@ def test_router_on_a_megabyte_line_and_many_urls():
 
 # --- the engine ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def engine(tmp_path):
     from tui.engine.embedded import EmbeddedEngine
 
-    eng = EmbeddedEngine(tmp_path / "engine", heartbeat_interval=0.2, chunk_delay=0.0, tool_delay=0.0,
-                         silent_ratio=0.0, new_client_limit=1000, max_upload_bytes=2 * 1024 * 1024)
+    eng = EmbeddedEngine(
+        tmp_path / "engine",
+        heartbeat_interval=0.2,
+        chunk_delay=0.0,
+        tool_delay=0.0,
+        silent_ratio=0.0,
+        new_client_limit=1000,
+        max_upload_bytes=2 * 1024 * 1024,
+    )
     eng.start()
     yield eng
     eng.stop()
@@ -158,8 +219,16 @@ def test_traversal_in_render_and_media_ids_finds_nothing(engine, tmp_path):
     http, _sid = login(engine.base_url)
     secret = tmp_path / "engine" / "renders" / "secret.mp4"
     secret.write_bytes(b"secret")
-    for rid in ["..%2F..%2Fengine.db", "..%2Fsecret", "%2E%2E%2Fsecret", "render_..%2F..%2Fx", "secret",
-                "..\\..\\engine.db", "%00", "a" * 5000]:
+    for rid in [
+        "..%2F..%2Fengine.db",
+        "..%2Fsecret",
+        "%2E%2E%2Fsecret",
+        "render_..%2F..%2Fx",
+        "secret",
+        "..\\..\\engine.db",
+        "%00",
+        "a" * 5000,
+    ]:
         for path in (f"/api/render/proxy/{rid}/download", f"/api/render/proxy/lambda/{rid}", f"/api/media/{rid}"):
             r = http.get(path)
             assert r.status_code in (404, 400), (path, r.status_code)
@@ -174,15 +243,20 @@ def test_oversize_multipart_without_a_length_is_refused_while_streaming(engine):
     boundary = "b0undary"
 
     def body():
-        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"../../big.mp4\"\r\n"
-               "Content-Type: video/mp4\r\n\r\n").encode()
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="../../big.mp4"\r\n'
+            "Content-Type: video/mp4\r\n\r\n"
+        ).encode()
         for _ in range(40):  # 40 MB against a 2 MB limit, chunked (no Content-Length to refuse up front)
             yield b"\0" * (1024 * 1024)
         yield f"\r\n--{boundary}--\r\n".encode()
 
     try:
-        r = http.post(f"/api/upload-video/nemo_agent/me/{sid}", content=body(),
-                      headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        r = http.post(
+            f"/api/upload-video/nemo_agent/me/{sid}",
+            content=body(),
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
         assert r.json()["code"] == 4002
     except httpx.HTTPError:
         pass  # the server may also hang up on the rest of the body: either way it is refused
@@ -223,10 +297,14 @@ def test_a_slow_loris_upload_does_not_stop_others(engine):
     threads = []
     for _ in range(20):  # 20 uploads that send a byte every 0.2 s
         s = socket.create_connection((host, int(port)))
-        s.sendall((f"POST /api/upload-video/nemo_agent/me/{sid} HTTP/1.1\r\nHost: {host}\r\n"
-                   f"Authorization: {token}\r\nContent-Type: multipart/form-data; boundary=zz\r\n"
-                   f"Content-Length: 1000000\r\n\r\n--zz\r\nContent-Disposition: form-data; name=\"files\"; "
-                   f"filename=\"slow.mp4\"\r\nContent-Type: video/mp4\r\n\r\n").encode())
+        s.sendall(
+            (
+                f"POST /api/upload-video/nemo_agent/me/{sid} HTTP/1.1\r\nHost: {host}\r\n"
+                f"Authorization: {token}\r\nContent-Type: multipart/form-data; boundary=zz\r\n"
+                f'Content-Length: 1000000\r\n\r\n--zz\r\nContent-Disposition: form-data; name="files"; '
+                f'filename="slow.mp4"\r\nContent-Type: video/mp4\r\n\r\n'
+            ).encode()
+        )
         loris.append(s)
         t = threading.Thread(target=trickle, args=(s,), daemon=True)
         t.start()
@@ -255,7 +333,6 @@ def test_a_slow_loris_upload_does_not_stop_others(engine):
 
 
 async def test_100_concurrent_clients_for_a_few_seconds(engine):
-    sys.path.insert(0, str(ROOT))
     from bench.engine_load import run_load
 
     result = await run_load(engine.base_url, clients=100, seconds=4.0)

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE.parent / "ui"))  # pilot_helpers
-sys.path.insert(0, str(HERE.parent / "faults"))  # the fault proxy
-sys.path.insert(0, str(HERE.parent / "engine"))  # engine_helpers: the fake media layer, Api
 
 from tui.engine.embedded import EmbeddedEngine  # noqa: E402
 
 
 @pytest.fixture
 def engine(tmp_path) -> Iterator[EmbeddedEngine]:
-    eng = EmbeddedEngine(tmp_path / "engine", heartbeat_interval=0.1, chunk_delay=0.0, tool_delay=0.0,
-                         silent_ratio=0.0)
+    eng = EmbeddedEngine(tmp_path / "engine", heartbeat_interval=0.1, chunk_delay=0.0, tool_delay=0.0, silent_ratio=0.0)
     eng.start()
     yield eng
     eng.stop()

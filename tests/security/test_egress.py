@@ -82,11 +82,24 @@ def proxy_for():
 @pytest.mark.parametrize(
     "address, public",
     [
-        ("127.0.0.1", False), ("127.0.0.2", False), ("::1", False), ("0.0.0.0", False),
-        ("10.1.2.3", False), ("172.16.0.1", False), ("192.168.1.1", False),
-        ("169.254.169.254", False), ("100.64.0.1", False), ("fc00::1", False), ("fe80::1", False),
-        ("::ffff:127.0.0.1", False), ("::ffff:10.0.0.1", False), ("224.0.0.1", False),
-        ("93.184.216.34", True), ("8.8.8.8", True), ("2606:4700::1111", True), ("::ffff:8.8.8.8", True),
+        ("127.0.0.1", False),
+        ("127.0.0.2", False),
+        ("::1", False),
+        ("0.0.0.0", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("fc00::1", False),
+        ("fe80::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::ffff:10.0.0.1", False),
+        ("224.0.0.1", False),
+        ("93.184.216.34", True),
+        ("8.8.8.8", True),
+        ("2606:4700::1111", True),
+        ("::ffff:8.8.8.8", True),
     ],
 )
 def test_which_addresses_are_public(address: str, public: bool) -> None:
@@ -142,11 +155,35 @@ def test_a_tunnel_to_a_private_address_is_refused(sites, proxy_for) -> None:
 def _hls(root: Path, segment_base: str) -> None:
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     subprocess.run(
-        [ffmpeg, "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10",
-         "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-g", "10",
-         "-hls_time", "1", "-hls_list_size", "0", "-hls_base_url", segment_base,
-         "-hls_segment_filename", str(root / "seg%d.ts"), str(root / "media.m3u8")],
-        check=True, timeout=60,
+        [
+            ffmpeg,
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=10",
+            "-t",
+            "2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-g",
+            "10",
+            "-hls_time",
+            "1",
+            "-hls_list_size",
+            "0",
+            "-hls_base_url",
+            segment_base,
+            "-hls_segment_filename",
+            str(root / "seg%d.ts"),
+            str(root / "media.m3u8"),
+        ],
+        check=True,
+        timeout=60,
     )
 
 
@@ -158,9 +195,16 @@ def test_hls_segments_are_checked_too(sites, proxy_for, tmp_path, segments_on: s
     base = (private if segments_on == "private" else public).url + "/"
     _hls(tmp_path, base)
     proxy = proxy_for(_only(public))
-    opts = {"proxy": proxy.url, "quiet": True, "no_warnings": True, "outtmpl": str(tmp_path / "out.%(ext)s"),
-            "ffmpeg_location": imageio_ffmpeg.get_ffmpeg_exe(), "retries": 0, "fragment_retries": 0,
-            "noprogress": True}
+    opts = {
+        "proxy": proxy.url,
+        "quiet": True,
+        "no_warnings": True,
+        "outtmpl": str(tmp_path / "out.%(ext)s"),
+        "ffmpeg_location": imageio_ffmpeg.get_ffmpeg_exe(),
+        "retries": 0,
+        "fragment_retries": 0,
+        "noprogress": True,
+    }
     with YoutubeDL(opts) as ydl:
         if segments_on == "private":
             from yt_dlp.utils import DownloadError
@@ -180,24 +224,47 @@ def test_an_engine_for_other_people_fetches_no_private_link(sites, tmp_path, pub
     request reaches it; the control engine (this machine's user) fetches the same link."""
     import shutil
 
-    from engine_helpers import Api
-
+    from tests.engine.engine_helpers import Api
     from tui.engine.embedded import EmbeddedEngine
 
     public, _ = sites
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     clip = tmp_path / "clip.mp4"
-    subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10",
-                    "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(clip)],
-                   check=True, timeout=60)
+    subprocess.run(
+        [
+            ffmpeg,
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=10",
+            "-t",
+            "1",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            str(clip),
+        ],
+        check=True,
+        timeout=60,
+    )
     shutil.copy(clip, tmp_path / "served.mp4")  # the sites serve tmp_path
     engine = EmbeddedEngine(tmp_path / "engine", public_fetch_only=public_only, silent_ratio=0.0)
     engine.start()
     api = Api(engine.base_url).login()
     try:
         sid = api.session()
-        answer = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", json={"urls": [f"{public.url}/served.mp4"]},
-                               headers=api.auth, timeout=60).json()
+        answer = api.http.post(
+            f"/api/upload-video/nemo_agent/me/{sid}",
+            json={"urls": [f"{public.url}/served.mp4"]},
+            headers=api.auth,
+            timeout=60,
+        ).json()
     finally:
         api.close()
         engine.stop()
@@ -212,8 +279,7 @@ def test_an_engine_for_other_people_fetches_no_private_link(sites, tmp_path, pub
 def test_credentials_in_a_link_are_never_echoed_or_sent(sites, tmp_path) -> None:
     """A link with user:password gets an answer and a stored row without them, and the site
     receives no Authorization header (control: the link itself is fetched)."""
-    from engine_helpers import Api, FakeMedia
-
+    from tests.engine.engine_helpers import Api, FakeMedia
     from tui.engine.embedded import EmbeddedEngine
 
     seen: list[str] = []
@@ -228,10 +294,16 @@ def test_credentials_in_a_link_are_never_echoed_or_sent(sites, tmp_path) -> None
     api = Api(engine.base_url).login()
     try:
         sid = api.session()
-        ok = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=api.auth,
-                           json={"urls": ["http://alice:s3cret@127.0.0.1:9/clip.mp4"]}).json()
-        failed = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=api.auth,
-                               json={"urls": ["http://alice:s3cret@127.0.0.1:9/fail/clip.mp4"]}).json()
+        ok = api.http.post(
+            f"/api/upload-video/nemo_agent/me/{sid}",
+            headers=api.auth,
+            json={"urls": ["http://alice:s3cret@127.0.0.1:9/clip.mp4"]},
+        ).json()
+        failed = api.http.post(
+            f"/api/upload-video/nemo_agent/me/{sid}",
+            headers=api.auth,
+            json={"urls": ["http://alice:s3cret@127.0.0.1:9/fail/clip.mp4"]},
+        ).json()
     finally:
         api.close()
         engine.stop()

@@ -25,7 +25,7 @@ def test_loopback_is_the_default_everywhere(engine):
 
     assert inspect.signature(EmbeddedEngine).parameters["host"].default == "127.0.0.1"
     assert inspect.signature(server.serve).parameters["host"].default == "127.0.0.1"
-    assert "--host\", default=\"127.0.0.1\"" in Path(cli.__file__).read_text()
+    assert '--host", default="127.0.0.1"' in Path(cli.__file__).read_text()
     assert engine.base_url.startswith("http://127.0.0.1:")
     # nothing answers on the machine's other addresses
     port = int(engine.base_url.rsplit(":", 1)[1])
@@ -49,15 +49,30 @@ def test_every_route_refuses_a_missing_or_wrong_token(engine):
     assert len(routes) >= 10
     with httpx.Client(base_url=engine.base_url, timeout=10) as http:
         tok = http.post("/api/auth/anonymous-token", headers={"X-Client-Id": "sec-1"}).json()["data"]["token"]
-        bad_headers = [{}, {"Authorization": "Bearer"}, {"Authorization": "Bearer nmv_usr_forged0000000000"},
-                       {"Authorization": f"Basic {tok}"}, {"Authorization": tok}, {"Authorization": f"Bearer {tok}x"},
-                       {"Authorization": f"Bearer {tok[:-1]}"}]
+        bad_headers = [
+            {},
+            {"Authorization": "Bearer"},
+            {"Authorization": "Bearer nmv_usr_forged0000000000"},
+            {"Authorization": f"Basic {tok}"},
+            {"Authorization": tok},
+            {"Authorization": f"Bearer {tok}x"},
+            {"Authorization": f"Bearer {tok[:-1]}"},
+        ]
         for route in routes:
             path = route.path.replace("{sid}", "123").replace("{rid}", "render_x").replace("{uid}", "upl_x")
             for method in sorted(route.methods - {"HEAD"}):
                 for headers in bad_headers:
-                    r = http.request(method, path, headers={**headers, "X-Skill-Source": "s", "X-Skill-Version": "1",
-                                                            "X-Skill-Platform": "unknown"}, json={})
+                    r = http.request(
+                        method,
+                        path,
+                        headers={
+                            **headers,
+                            "X-Skill-Source": "s",
+                            "X-Skill-Version": "1",
+                            "X-Skill-Platform": "unknown",
+                        },
+                        json={},
+                    )
                     body = r.json()
                     assert body.get("code") == 1001, (method, path, headers, r.status_code, body)
                     assert r.status_code in (200, 401)
@@ -76,8 +91,9 @@ async def test_one_user_cannot_reach_anything_of_another(engine, video, tmp_path
 
     base = load_settings()
     alice_settings = replace(base, api_url=engine.base_url, token=None, config_dir=tmp_path / "alice")
-    bob_settings = replace(base, api_url=engine.base_url, token=None, config_dir=tmp_path / "bob",
-                           client_id="bob-client-id")
+    bob_settings = replace(
+        base, api_url=engine.base_url, token=None, config_dir=tmp_path / "bob", client_id="bob-client-id"
+    )
     async with NemoClient(alice_settings) as alice, NemoClient(bob_settings) as bob:
         await alice.connect()
         await bob.connect()
@@ -125,8 +141,21 @@ async def test_one_user_cannot_reach_anything_of_another(engine, video, tmp_path
         assert len(refused) == 7
 
 
-HOSTILE_NAMES = ["../../../etc/passwd", "/etc/passwd", "..\\..\\x.mp4", "a/../../b.mp4", "con.mp4",
-                 "\x1b[31mred.mp4", "x" * 500 + ".mp4", ".", "", "nul", "ok\x00.mp4", "~/.bashrc", "..."]
+HOSTILE_NAMES = [
+    "../../../etc/passwd",
+    "/etc/passwd",
+    "..\\..\\x.mp4",
+    "a/../../b.mp4",
+    "con.mp4",
+    "\x1b[31mred.mp4",
+    "x" * 500 + ".mp4",
+    ".",
+    "",
+    "nul",
+    "ok\x00.mp4",
+    "~/.bashrc",
+    "...",
+]
 
 
 async def test_download_names_stay_plain_names_in_the_folder(engine, video, tmp_path):
@@ -148,8 +177,9 @@ async def test_download_names_stay_plain_names_in_the_folder(engine, video, tmp_
             job = await client.render_status(job.id)
         paths = []
         for name in HOSTILE_NAMES:
-            path = await client.download_render(RenderJob(id=job.id, status="completed", output_url=job.output_url),
-                                                folder, filename=name)
+            path = await client.download_render(
+                RenderJob(id=job.id, status="completed", output_url=job.output_url), folder, filename=name
+            )
             assert path.parent == folder and path.exists(), name
             assert not any(c in path.name for c in "/\\\x00\x1b") and not path.name.startswith("."), path.name
             assert len(path.name.encode()) <= 200
@@ -158,6 +188,9 @@ async def test_download_names_stay_plain_names_in_the_folder(engine, video, tmp_
         odd = RenderJob(id="../../../../tmp/evil", status="completed", output_url=job.output_url)
         path = await client.download_render(odd, folder)
         assert path.parent == folder
-    outside = [p for p in tmp_path.rglob("*") if p.is_file() and p.parent != folder
-               and "engine" not in p.parts and p.suffix in (".mp4", ".part")]
+    outside = [
+        p
+        for p in tmp_path.rglob("*")
+        if p.is_file() and p.parent != folder and "engine" not in p.parts and p.suffix in (".mp4", ".part")
+    ]
     assert [p for p in outside if p.name not in ("mine.mp4",)] == []

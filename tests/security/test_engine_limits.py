@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
-from engine_helpers import FAST, SKILL, Api, FakeMedia, fake_file
 
+from tests.engine.engine_helpers import FAST, SKILL, Api, FakeMedia, fake_file
 from tui.engine.embedded import EmbeddedEngine
 
 

@@ -8,7 +8,7 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-from pilot_helpers import screen_text, wait_until
+from tests.ui.pilot_helpers import screen_text, wait_until
 
 
 def mode(path: Path) -> int:
@@ -34,7 +34,9 @@ async def test_token_cache_client_id_and_databases_are_0600(engine, monkeypatch)
         box = app.query_one("#chat-input")
         box.value = "hello"
         await pilot.press("enter")
-        await wait_until(lambda: not app.run_active and any(r == "agent" for r, _t in app.chat.transcript()), timeout=15)
+        await wait_until(
+            lambda: not app.run_active and any(r == "agent" for r, _t in app.chat.transcript()), timeout=15
+        )
         client_files = [settings.token_cache_file, settings.client_id_file]
         assert all(p.exists() for p in client_files)
         store_files = sorted(Path(settings.data_dir).glob("*.db*"))

@@ -8,8 +8,16 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "tui"
 SUBPROCESS_CALLS = {"run", "Popen", "popen", "call", "check_call", "check_output", "create_subprocess_exec"}
-FORBIDDEN = {("os", "system"), ("os", "popen"), ("os", "spawnl"), ("os", "spawnlp"), ("os", "execl"),
-             ("subprocess", "getoutput"), ("subprocess", "getstatusoutput"), ("asyncio", "create_subprocess_shell")}
+FORBIDDEN = {
+    ("os", "system"),
+    ("os", "popen"),
+    ("os", "spawnl"),
+    ("os", "spawnlp"),
+    ("os", "execl"),
+    ("subprocess", "getoutput"),
+    ("subprocess", "getstatusoutput"),
+    ("asyncio", "create_subprocess_shell"),
+}
 
 
 def _dotted(node: ast.AST) -> tuple[str, ...]:
@@ -38,7 +46,8 @@ def problems_in(source: str, name: str) -> list[str]:
         if dotted and dotted[-1] in SUBPROCESS_CALLS and node.args:
             first = node.args[0]
             if isinstance(first, (ast.JoinedStr, ast.BinOp)) or (
-                    isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                isinstance(first, ast.Constant) and isinstance(first.value, str)
+            ):
                 found.append(f"{where}: {'.'.join(dotted)}() with a command string")
     return found
 

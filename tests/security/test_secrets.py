@@ -11,8 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pilot_helpers import screen_text, wait_until
-from proxy import Ctx, FaultProxy
+
+from tests.faults.proxy import Ctx, FaultProxy
+from tests.ui.pilot_helpers import screen_text, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN_RE = re.compile(r"nmv_[A-Za-z0-9_\-]{6,}")
@@ -63,8 +64,13 @@ async def test_a_server_echoing_the_token_never_gets_it_on_screen(engine, tmp_pa
             box = app.query_one("#chat-input")
             box.value = "hello"
             await pilot.press("enter")
-            await wait_until(lambda: not app.run_active and any("rejected" in t or "5000" in t or "bad response" in t
-                                                                    for _r, t in app.chat.transcript()), timeout=15)
+            await wait_until(
+                lambda: (
+                    not app.run_active
+                    and any("rejected" in t or "5000" in t or "bad response" in t for _r, t in app.chat.transcript())
+                ),
+                timeout=15,
+            )
             await pilot.pause()
             seen = [screen_text(app)]
             for tab in ("f3", "f4"):
@@ -81,9 +87,16 @@ async def test_a_server_echoing_the_token_never_gets_it_on_screen(engine, tmp_pa
             stored = "\n".join(line.text for line in app.store.transcript(app.session_id))
             link = app.client.web_link(app.session.task_id, app.session.session_id)
             assert "Your token is" in chat  # the text arrived, with the token cut out
-            for where, text in [("screen", "\n".join(seen)), ("chat", chat), ("sse log", log_lines),
-                                ("raw events", raw), ("stored transcript", stored), ("web link", link),
-                                ("last link", str(app.last_link)), ("logs", caplog.text)]:
+            for where, text in [
+                ("screen", "\n".join(seen)),
+                ("chat", chat),
+                ("sse log", log_lines),
+                ("raw events", raw),
+                ("stored transcript", stored),
+                ("web link", link),
+                ("last link", str(app.last_link)),
+                ("logs", caplog.text),
+            ]:
                 assert token not in text, where
                 assert not TOKEN_RE.search(text), where
             assert "token=&" in link

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parents[1] / "ui"))  # the fake backend and Pilot helpers
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -40,7 +36,7 @@ def app_env(tmp_path) -> dict[str, str]:
 
 @pytest.fixture
 def fake_backend():
-    from ui_fakes import FakeBackend
+    from tests.ui.ui_fakes import FakeBackend
 
     return FakeBackend()
 

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from pilot_helpers import screen_text, wait_until
-from ui_fakes import THREE_TRACKS, FakeBackend, fixture
+from tests.ui.pilot_helpers import screen_text, wait_until
+from tests.ui.ui_fakes import THREE_TRACKS, FakeBackend, fixture
 
 
 def test_main_screen_without_colour(snap_compare, make_app, fake_backend: FakeBackend, monkeypatch):

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from pilot_helpers import screen_text, wait_until
-
+from tests.ui.pilot_helpers import screen_text, wait_until
 from tui.config import load_settings
 
 
@@ -93,7 +92,7 @@ async def test_ansi_theme_from_the_config_and_no_animations_by_default(make_app,
 async def test_an_unknown_theme_is_named_and_the_app_still_starts(make_app):
     write_config('theme = "no-such-theme"\n')
     app = make_app(settings=load_settings())
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40)):
         await wait_until(lambda: any("Unknown theme 'no-such-theme'" in n.message for n in app._notifications))
         await ready(app)
         assert app.theme == "textual-dark"

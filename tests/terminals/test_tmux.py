@@ -32,7 +32,10 @@ class Tmux:
         assert TMUX, "tmux is missing: run .ci/test-tools.sh"
         done = subprocess.run(
             [TMUX, "-S", self.socket, "-f", str(self.conf), *args],
-            env=self.env, capture_output=True, text=True, timeout=10,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=10,
         )
         if check and done.returncode != 0:
             raise AssertionError(f"tmux {args[0]} failed: {done.stderr}")
@@ -144,7 +147,7 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
     # cancel: Escape while the agent is answering. The engine's answer to "help" streams for
     # well under a second; on a loaded machine it can end before the Escape lands, so a
     # finished answer is asked again (at most three times).
-    for attempt in range(3):
+    for _attempt in range(3):
         replies = tmux.screen().count("export the video.")
         tmux.type("help")
         tmux.wait_text("working")

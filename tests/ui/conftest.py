@@ -5,15 +5,11 @@ must never import ``conftest``: several folders have one)."""
 from __future__ import annotations
 
 import asyncio
-import sys
-from pathlib import Path
 
 import pytest
 from textual.widgets import Input, TextArea
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from ui_fakes import FakeBackend  # noqa: E402
+from tests.ui.ui_fakes import FakeBackend  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

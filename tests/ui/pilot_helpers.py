@@ -17,7 +17,9 @@ async def wait_until(condition: Callable[[], object], timeout: float = 10.0, int
         except Exception:
             pass
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s: {getattr(condition, '__doc__', None) or condition}")
+            raise AssertionError(
+                f"condition not met within {timeout}s: {getattr(condition, '__doc__', None) or condition}"
+            )
         await asyncio.sleep(interval)
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pilot_helpers import region_text, screen_text, wait_until
-from ui_fakes import THREE_TRACKS, TOKEN, FakeBackend
+from tests.ui.pilot_helpers import region_text, screen_text, wait_until
+from tests.ui.ui_fakes import THREE_TRACKS, TOKEN, FakeBackend
 
 
 async def test_start_up_paints_first_then_connects_and_shows_ready(make_app, backend: FakeBackend):
     backend.set_draft(THREE_TRACKS)
     app = make_app(connect=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40)):
         # First paint with no network at all.
         assert backend.requests == []
         assert "Connecting…" in screen_text(app)
@@ -44,14 +44,16 @@ def notes(app) -> list[str]:
 
 
 async def test_streamed_reply_is_shown_once_and_tools_only_as_status(make_app, backend: FakeBackend):
-    from ui_fakes import EMPTY, fixture, with_title
+    from tests.ui.ui_fakes import EMPTY, fixture, with_title
 
     backend.script_run(("draft", with_title(EMPTY, "Hello World")), fixture("edit-with-text.sse"))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await start(app, pilot)
         await send(pilot, "add the title Hello World")
-        await wait_until(lambda: not app.run_active and len(agent_texts(app)) == 2 and "Hello World" in app.timeline.summary_text)
+        await wait_until(
+            lambda: not app.run_active and len(agent_texts(app)) == 2 and "Hello World" in app.timeline.summary_text
+        )
         assert agent_texts(app) == [
             'Sure! Adding the title "Hello World" to your video.',
             'Done. I added the title "Hello World" at the start of the video.',
@@ -71,7 +73,7 @@ async def test_streamed_reply_is_shown_once_and_tools_only_as_status(make_app, b
 
 
 async def test_silent_edit_says_what_changed(make_app, backend: FakeBackend):
-    from ui_fakes import VIDEO_ONLY, fixture, with_title
+    from tests.ui.ui_fakes import VIDEO_ONLY, fixture, with_title
 
     backend.set_draft(VIDEO_ONLY)
     backend.script_run(("draft", with_title(VIDEO_ONLY, "Quiet")), fixture("silent-edit.sse"))
@@ -85,7 +87,7 @@ async def test_silent_edit_says_what_changed(make_app, backend: FakeBackend):
 
 
 async def test_error_event_and_agent_crash_are_plain_words(make_app, backend: FakeBackend):
-    from ui_fakes import fixture
+    from tests.ui.ui_fakes import fixture
 
     backend.script_run(fixture("error-event.sse"))
     backend.script_run(fixture("agent-crash.sse"))
@@ -133,7 +135,7 @@ async def test_heartbeats_show_working_notes_then_time_out_without_resending(mak
 async def test_escape_cancels_the_run_and_nothing_is_resent(make_app, backend: FakeBackend):
     import asyncio
 
-    from ui_fakes import fixture
+    from tests.ui.ui_fakes import fixture
 
     gate = asyncio.Event()
     first_partial = fixture("cut-after-two-events.sse").split(b"\n\n")[0] + b"\n\n"
@@ -152,7 +154,7 @@ async def test_escape_cancels_the_run_and_nothing_is_resent(make_app, backend: F
 
 
 async def test_cut_stream_polls_the_state_and_reports_the_change(make_app, backend: FakeBackend):
-    from ui_fakes import VIDEO_ONLY, fixture, with_title
+    from tests.ui.ui_fakes import VIDEO_ONLY, fixture, with_title
 
     backend.set_draft(VIDEO_ONLY)
     backend.script_run(fixture("cut-after-two-events.sse"), ("draft", with_title(VIDEO_ONLY, "Cut Short")))
@@ -167,7 +169,7 @@ async def test_cut_stream_polls_the_state_and_reports_the_change(make_app, backe
 
 
 async def test_cut_stream_with_no_change_reports_failure_and_retry_is_manual(make_app, backend: FakeBackend):
-    from ui_fakes import fixture
+    from tests.ui.ui_fakes import fixture
 
     backend.script_run(fixture("cut-after-two-events.sse"))
     app = make_app()
@@ -244,10 +246,23 @@ async def test_download_progress_shows_in_the_working_line(make_app, backend: Fa
     import asyncio
 
     gate = asyncio.Event()
-    progress = {"type": "heartbeat", "progress": {"stage": "download", "label": "video.mp4", "bytes": 123,
-                                                  "total": 456, "speed": 2_000_000.0, "eta": 3.2, "percent": 27.0}}
-    backend.script_run(_event({"content": {"parts": [{"functionCall": {"name": "fetch_url", "args": {}}}], "role": "model"}}),
-                       _event(progress), ("wait", gate))
+    progress = {
+        "type": "heartbeat",
+        "progress": {
+            "stage": "download",
+            "label": "video.mp4",
+            "bytes": 123,
+            "total": 456,
+            "speed": 2_000_000.0,
+            "eta": 3.2,
+            "percent": 27.0,
+        },
+    }
+    backend.script_run(
+        _event({"content": {"parts": [{"functionCall": {"name": "fetch_url", "args": {}}}], "role": "model"}}),
+        _event(progress),
+        ("wait", gate),
+    )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await start(app, pilot)
@@ -259,8 +274,17 @@ async def test_download_progress_shows_in_the_working_line(make_app, backend: Fa
 
 
 async def test_the_agents_gui_talk_is_translated_to_keys_and_panes(make_app, backend: FakeBackend):
-    backend.script_run(_event({"content": {"parts": [{"text": "Done! Click the Export button to download your video."}],
-                                           "role": "model"}, "author": "nemo_agent"}))
+    backend.script_run(
+        _event(
+            {
+                "content": {
+                    "parts": [{"text": "Done! Click the Export button to download your video."}],
+                    "role": "model",
+                },
+                "author": "nemo_agent",
+            }
+        )
+    )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await start(app, pilot)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import httpx
-from pilot_helpers import region_text, screen_text, wait_until
-from test_app import agent_texts, notes, send, start
-from ui_fakes import SESSION_ID, TOKEN, FakeBackend, fixture
+
+from tests.ui.pilot_helpers import region_text, screen_text, wait_until
+from tests.ui.test_app import agent_texts, notes, send, start
+from tests.ui.ui_fakes import SESSION_ID, TOKEN, FakeBackend, fixture
 
 
 async def test_every_binding_has_an_id_and_every_action_is_in_the_palette(make_app):
@@ -38,7 +39,7 @@ async def test_user_keymap_rebinds_by_id(make_app):
 
 
 async def test_compact_layout_uses_tabs_at_80x24(make_app, backend: FakeBackend):
-    from ui_fakes import THREE_TRACKS
+    from tests.ui.ui_fakes import THREE_TRACKS
 
     backend.set_draft(THREE_TRACKS)
     app = make_app()
@@ -160,7 +161,7 @@ async def test_offline_start_says_so_and_ctrl_r_retries(make_app, backend: FakeB
 
 async def test_the_token_never_appears_on_screen_in_the_log_or_the_raw_view(make_app, backend: FakeBackend, tmp_path):
     leak = (
-        'data: {"content":{"parts":[{"text":"Your token is ' + TOKEN + ' and Bearer ' + TOKEN + '"}],'
+        'data: {"content":{"parts":[{"text":"Your token is ' + TOKEN + " and Bearer " + TOKEN + '"}],'
         '"role":"model"},"author":"nemo_agent"}\n\n'
         'data: {"error": "auth failed for ' + TOKEN + '"}\n\n'
     ).encode()
@@ -180,7 +181,7 @@ async def test_the_token_never_appears_on_screen_in_the_log_or_the_raw_view(make
         await wait_until(lambda: app.screen.query("#raw-json"))
         assert TOKEN not in app.screen.query_one("#raw-json").text
         assert TOKEN not in screen_text(app)
-    db = (tmp_path / "data" / "client.db")
+    db = tmp_path / "data" / "client.db"
     assert db.exists() and TOKEN.encode() not in db.read_bytes()
 
 
@@ -194,7 +195,7 @@ async def test_a_flood_of_events_is_processed_and_the_log_stays_bounded(make_app
         await wait_until(lambda: not app.run_active and app.sse_log.received == 3003, timeout=30)
         await wait_until(lambda: "3003 events" in screen_text(app))
         assert len(app.sse_log.rich_log.lines) <= app.sse_log.max_lines
-        assert agent_texts(app) == ["Hi! I'm the NemoVideo test peer. Try \"add title Hello\" or \"trim to 5\"."]
+        assert agent_texts(app) == ['Hi! I\'m the NemoVideo test peer. Try "add title Hello" or "trim to 5".']
 
 
 async def test_a_token_split_across_streamed_chunks_never_shows(make_app, backend: FakeBackend):

@@ -8,15 +8,17 @@ import subprocess
 from dataclasses import replace
 
 import pytest
-from pilot_helpers import screen_text, wait_until
-from test_app import agent_texts, notes, send
 
+from tests.ui.pilot_helpers import screen_text, wait_until
+from tests.ui.test_app import agent_texts, notes, send
 from tui.engine.embedded import EmbeddedEngine
 
 
 @pytest.fixture
 def local_engine(tmp_path):
-    engine = EmbeddedEngine(tmp_path / "engine", heartbeat_interval=0.2, chunk_delay=0.0, tool_delay=0.0, silent_ratio=0.0)
+    engine = EmbeddedEngine(
+        tmp_path / "engine", heartbeat_interval=0.2, chunk_delay=0.0, tool_delay=0.0, silent_ratio=0.0
+    )
     url = engine.start()
     yield url
     engine.stop()
@@ -45,7 +47,9 @@ async def test_upload_edit_and_export_against_the_engine(local_engine, make_vide
         await wait_until(lambda: not app.run_active and agent_texts(app), timeout=30)
         await wait_until(lambda: '"Urban Dreams"' in app.timeline.summary_text, timeout=10)
         assert "Urban Dreams" in agent_texts(app)[0]
-        await wait_until(lambda: any(" call " in line and "edit_multitrack" in line for line in app.sse_log.visible_lines()))
+        await wait_until(
+            lambda: any(" call " in line and "edit_multitrack" in line for line in app.sse_log.visible_lines())
+        )
         await wait_until(lambda: "Credits (local): 1,000 available" not in screen_text(app))  # the edit cost credits
         # export with the key, the MP4 lands in the download folder
         await pilot.press("f5")

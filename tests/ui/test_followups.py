@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import httpx
-from pilot_helpers import screen_text, wait_until
-from ui_fakes import SESSION_ID, VIDEO_ONLY, FakeBackend, ok
 
+from tests.ui.pilot_helpers import screen_text, wait_until
+from tests.ui.ui_fakes import SESSION_ID, VIDEO_ONLY, FakeBackend, ok
 from tui.api.errors import LOCAL_ALLOWANCE_STEP, OutOfCredits
 
 
@@ -144,14 +144,27 @@ def test_two_files_are_in_the_timeline_and_each_files_notes_are_shown():
     from tui.api.models import UploadResult
     from tui.ui.connection import uploaded_words
 
-    one = UploadResult.parse({"files": [{"filename": "a.mp4", "duration": 2, "notes": [
-        "The sound was offered separately: it was fetched and added."]}]})
+    one = UploadResult.parse(
+        {
+            "files": [
+                {
+                    "filename": "a.mp4",
+                    "duration": 2,
+                    "notes": ["The sound was offered separately: it was fetched and added."],
+                }
+            ]
+        }
+    )
     words = uploaded_words(one)
-    assert words.splitlines() == ["✅ Added a.mp4 (2.0s). It is in the timeline now.",
-                                  "  · The sound was offered separately: it was fetched and added."]
+    assert words.splitlines() == [
+        "✅ Added a.mp4 (2.0s). It is in the timeline now.",
+        "  · The sound was offered separately: it was fetched and added.",
+    ]
     two = UploadResult.parse({"files": [{"filename": "a.mp4"}, {"filename": "b.mp4", "notes": "kept as is"}]})
-    assert uploaded_words(two).splitlines() == ["✅ Added a.mp4, b.mp4. They are in the timeline now.",
-                                                "  · b.mp4: kept as is"]
+    assert uploaded_words(two).splitlines() == [
+        "✅ Added a.mp4, b.mp4. They are in the timeline now.",
+        "  · b.mp4: kept as is",
+    ]
     assert UploadResult.parse({"files": [{"filename": "c.mp4", "notes": [3, None, ""]}]}).files[0].notes == []
 
 
@@ -163,8 +176,18 @@ async def test_the_upload_answers_notes_show_under_the_added_line(make_app, back
         if request.url.path.startswith("/api/upload-video/"):
             backend.requests.append(request)
             backend.set_draft(VIDEO_ONLY)
-            return ok({"files": [{"filename": "clip.mp4", "file_type": "video", "duration": 2.0,
-                                  "notes": ["The sound was offered separately: it was fetched and added."]}]})
+            return ok(
+                {
+                    "files": [
+                        {
+                            "filename": "clip.mp4",
+                            "file_type": "video",
+                            "duration": 2.0,
+                            "notes": ["The sound was offered separately: it was fetched and added."],
+                        }
+                    ]
+                }
+            )
         return await original(request)
 
     backend.handle = handle  # type: ignore[method-assign]
@@ -179,8 +202,15 @@ async def test_the_upload_answers_notes_show_under_the_added_line(make_app, back
 
 
 async def test_a_link_failure_is_one_sentence_without_a_prefix(make_app, backend: FakeBackend):
-    backend.fail_once("/api/upload-video/", 200, {"code": 4003, "message": "Could not fetch https://example.com/x: "
-                                                  "Nothing was found at this link (HTTP 404). Check the URL."})
+    backend.fail_once(
+        "/api/upload-video/",
+        200,
+        {
+            "code": 4003,
+            "message": "Could not fetch https://example.com/x: "
+            "Nothing was found at this link (HTTP 404). Check the URL.",
+        },
+    )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await start(app)

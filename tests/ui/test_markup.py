@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import copy
 
-from pilot_helpers import screen_text, wait_until
-from test_app import notes, send, start
-from ui_fakes import THREE_TRACKS, FakeBackend
+from tests.ui.pilot_helpers import screen_text, wait_until
+from tests.ui.test_app import notes, send, start
+from tests.ui.ui_fakes import THREE_TRACKS, FakeBackend
 
 CLOSER = "Intro [/] part"
 BRACKETS = "Trip [draft].mp4"

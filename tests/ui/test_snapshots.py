@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from pilot_helpers import region_text, screen_text, wait_until
-from test_app import notes, send
-from ui_fakes import THREE_TRACKS, FakeBackend, fixture
+
+from tests.ui.pilot_helpers import region_text, screen_text, wait_until
+from tests.ui.test_app import notes, send
+from tests.ui.ui_fakes import THREE_TRACKS, FakeBackend, fixture
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 

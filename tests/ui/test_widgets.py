@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import copy
 
-from pilot_helpers import screen_text, wait_until
 from textual.app import App, ComposeResult
-from ui_fakes import THREE_TRACKS, TOKEN, VIDEO_ONLY, with_title
 
+from tests.ui.pilot_helpers import screen_text, wait_until
+from tests.ui.ui_fakes import THREE_TRACKS, TOKEN, VIDEO_ONLY, with_title
 from tui.api.events import EventKind, SseEvent
 from tui.api.models import Credits, Draft
 from tui.ui.chat.log import HistoryInput
@@ -31,7 +31,10 @@ async def test_timeline_shows_tracks_segments_and_bars():
         view.show_draft(Draft.parse(THREE_TRACKS))
         await pilot.pause()
         text = screen_text(pilot.app)
-        assert 'Timeline (3 tracks): 1. Video: city.mp4 (0-10s) 2. BGM: lofi.mp3 (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)' in " ".join(text.split())
+        assert (
+            'Timeline (3 tracks): 1. Video: city.mp4 (0-10s) 2. BGM: lofi.mp3 (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)'
+            in " ".join(text.split())
+        )
         assert "project · 10s · 1920×1080" in text
         assert "Video (1 segment)" in text
         assert "city.mp4  0–10s  vol 100%" in text
@@ -43,7 +46,10 @@ async def test_timeline_shows_tracks_segments_and_bars():
         video_cells = bars[0].split("▕")[1].split("▏")[0]
         title_cells = bars[2].split("▕")[1].split("▏")[0]
         assert len(video_cells) == len(title_cells)
-        filled = lambda cells: sum(1 for c in cells if not c.isspace() and c not in "·░")
+
+        def filled(cells):
+            return sum(1 for c in cells if not c.isspace() and c not in "·░")
+
         assert 0.2 < filled(title_cells) / max(1, filled(video_cells)) < 0.4
 
 
@@ -78,7 +84,7 @@ async def test_sse_log_is_bounded_filtered_throttled_and_redacted():
     log = SseLogView(max_lines=50, keep=60)
     async with Host(log).run_test(size=(100, 30)) as pilot:
         await wait_until(lambda: log.query("#sse-log"))  # mounted just after the first paint
-        for i in range(300):
+        for _i in range(300):
             log.add(SseEvent(EventKind.HEARTBEAT, raw='{"type":"heartbeat"}'), "12:00:00")
         log.add(SseEvent(EventKind.ERROR, error=f"Bearer {TOKEN} rejected", raw=f'{{"error":"{TOKEN}"}}'), "12:00:01")
         # throttled: nothing is drawn until the flush timer runs

@@ -14,7 +14,8 @@ import json
 from typing import Any
 
 import httpx
-from fixture_paths import ADK_FIXTURES
+
+from tests.fixture_paths import ADK_FIXTURES
 
 FIXTURES = ADK_FIXTURES
 TOKEN = "nmv_usr_SECRETtoken1234567890"
@@ -24,16 +25,35 @@ USER_ID = "anon_abc123"
 
 THREE_TRACKS = {
     "t": [
-        {"id": "trk_v1", "tt": 0, "name": "Video", "sg": [
-            {"id": "seg_1", "name": "city.mp4", "src": "upl_ab12", "s": 0, "d": 10000, "in": 0, "vol": 100}]},
-        {"id": "trk_a1", "tt": 1, "name": "BGM", "sg": [
-            {"id": "seg_2", "name": "lofi.mp3", "src": "upl_cd34", "s": 0, "d": 10000, "in": 0, "vol": 35}]},
-        {"id": "trk_t1", "tt": 7, "name": "Title", "sg": [
-            {"id": "seg_3", "name": "Title", "text": "Urban Dreams", "s": 0, "d": 3000}]},
+        {
+            "id": "trk_v1",
+            "tt": 0,
+            "name": "Video",
+            "sg": [{"id": "seg_1", "name": "city.mp4", "src": "upl_ab12", "s": 0, "d": 10000, "in": 0, "vol": 100}],
+        },
+        {
+            "id": "trk_a1",
+            "tt": 1,
+            "name": "BGM",
+            "sg": [{"id": "seg_2", "name": "lofi.mp3", "src": "upl_cd34", "s": 0, "d": 10000, "in": 0, "vol": 35}],
+        },
+        {
+            "id": "trk_t1",
+            "tt": 7,
+            "name": "Title",
+            "sg": [{"id": "seg_3", "name": "Title", "text": "Urban Dreams", "s": 0, "d": 3000}],
+        },
     ],
     "d": 10000,
-    "m": {"title": "project", "width": 1920, "height": 1080, "fps": 30, "aspect": "16:9",
-          "resolution": "highest", "mute": False},
+    "m": {
+        "title": "project",
+        "width": 1920,
+        "height": 1080,
+        "fps": 30,
+        "aspect": "16:9",
+        "resolution": "highest",
+        "mute": False,
+    },
 }
 VIDEO_ONLY = {"t": [THREE_TRACKS["t"][0]], "d": 10000, "m": THREE_TRACKS["m"]}
 EMPTY = {"t": [], "d": 0, "m": {"title": "project"}}
@@ -45,8 +65,14 @@ def fixture(name: str) -> bytes:
 
 def with_title(draft: dict, text: str, seg_id: str = "seg_9") -> dict:
     draft = copy.deepcopy(draft)
-    draft["t"].append({"id": "trk_t9", "tt": 7, "name": "Title", "sg": [
-        {"id": seg_id, "name": "Title", "text": text, "s": 0, "d": 3000}]})
+    draft["t"].append(
+        {
+            "id": "trk_t9",
+            "tt": 7,
+            "name": "Title",
+            "sg": [{"id": seg_id, "name": "Title", "text": text, "s": 0, "d": 3000}],
+        }
+    )
     return draft
 
 
@@ -125,16 +151,41 @@ class FakeBackend:
             available, frozen = self.credits
             return ok({"available": available, "frozen": frozen, "total": available + frozen})
         if path.startswith("/api/state/"):
-            return ok({"state": {"draft": self.draft, "video_infos": [], "canvas_config": {},
-                                 "video_analyses": [], "generated_media": []}, "version": self.version})
+            return ok(
+                {
+                    "state": {
+                        "draft": self.draft,
+                        "video_infos": [],
+                        "canvas_config": {},
+                        "video_analyses": [],
+                        "generated_media": [],
+                    },
+                    "version": self.version,
+                }
+            )
         if path.startswith("/api/upload-video/"):
             if self.upload_gate is not None:
                 await self.upload_gate.wait()
-            self.uploads.append(request.content if request.headers.get("content-type", "").startswith("application/json") else b"files")
+            self.uploads.append(
+                request.content if request.headers.get("content-type", "").startswith("application/json") else b"files"
+            )
             self.set_draft(VIDEO_ONLY)
-            return ok({"files": [{"filename": "video.mp4", "file_type": "video", "cdn_url": "https://cdn.example/v.mp4",
-                                  "duration": 10.0, "width": 1920, "height": 1080, "fps": 30}],
-                       "session_state_applied": True})
+            return ok(
+                {
+                    "files": [
+                        {
+                            "filename": "video.mp4",
+                            "file_type": "video",
+                            "cdn_url": "https://cdn.example/v.mp4",
+                            "duration": 10.0,
+                            "width": 1920,
+                            "height": 1080,
+                            "fps": 30,
+                        }
+                    ],
+                    "session_state_applied": True,
+                }
+            )
         if path == "/run_sse":
             self.run_bodies.append(json.loads(request.content or b"{}"))
             steps = self.runs.pop(0) if self.runs else [fixture("plain-chat.sse")]

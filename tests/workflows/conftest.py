@@ -5,17 +5,12 @@ never imports ``conftest``)."""
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from textual.widgets import Input, TextArea
 
-sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
-
-from wf_helpers import RenderingFakeBackend  # noqa: E402
+from tests.workflows.wf_helpers import RenderingFakeBackend  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 
-from disk_faults import full_disk_open
-from media_bytes import mp4_bytes
-from pilot_helpers import wait_until
-from ui_fakes import VIDEO_ONLY
-from wf_helpers import connected, jobs_rows, notes
+from tests.disk_faults import full_disk_open
+from tests.media_bytes import mp4_bytes
+from tests.ui.pilot_helpers import wait_until
+from tests.ui.ui_fakes import VIDEO_ONLY
+from tests.workflows.wf_helpers import connected, jobs_rows, notes
 
 
 async def test_a_file_that_shrinks_mid_upload(fake_app, fake, tmp_path):

@@ -6,15 +6,13 @@ the project-way line; a message that is only a path → upload; the credits box 
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
-from pilot_helpers import screen_text, wait_until
-from wf_helpers import connected, jobs_rows, notes, serve_folder
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "downloads"))
-from dlsite import Site  # noqa: E402  (the loopback video site of tests/downloads)
+from tests.downloads.dlsite import Site  # noqa: E402  (the loopback video site of tests/downloads)
+from tests.ui.pilot_helpers import screen_text, wait_until
+from tests.workflows.wf_helpers import connected, jobs_rows, notes, serve_folder
 
 
 @pytest.fixture(autouse=True)
@@ -56,8 +54,10 @@ async def test_two_links_in_one_message_give_two_files_and_two_rows(engine_app, 
             assert names == ["city-lights.mp4", "harbour-walk.mp4"], names
             for name in names:
                 assert any(r.startswith(f"✅ Saved {name}: 640×360 H.264/AAC, 2.0 s") for r in rows), rows
-                assert any(n.startswith(f"✅ Saved {name}") and n.endswith(f"\n  {app.settings.download_dir / name}")
-                           for n in notes(app))
+                assert any(
+                    n.startswith(f"✅ Saved {name}") and n.endswith(f"\n  {app.settings.download_dir / name}")
+                    for n in notes(app)
+                )
             assert "✅ Saved" in screen_text(app)
             # ctrl+y copies the last saved file's path
             await pilot.press("ctrl+y")
@@ -95,8 +95,9 @@ async def test_links_with_edit_words_say_they_go_the_project_way(engine_app, cli
         async with app.run_test(size=(120, 40)) as pilot:
             await connected(app)
             await send(app, pilot, f"download {base}/harbour-walk.mp4 and cut the first 1 seconds")
-            await wait_until(lambda: any(n.startswith("Editing: the link joins your project timeline")
-                                         for n in notes(app)))
+            await wait_until(
+                lambda: any(n.startswith("Editing: the link joins your project timeline") for n in notes(app))
+            )
             assert not any(n.startswith("Saving") for n in notes(app))
             assert not any(r.startswith("✅ Saved") for r in jobs_rows(app))
 

@@ -5,17 +5,20 @@ draft exported again says where the reused file is."""
 
 from __future__ import annotations
 
-from pilot_helpers import wait_until
-from ui_fakes import VIDEO_ONLY
-from wf_helpers import connected, jobs_rows, notes
+from tests.ui.pilot_helpers import wait_until
+from tests.ui.ui_fakes import VIDEO_ONLY
+from tests.workflows.wf_helpers import connected, jobs_rows, notes
 
 
 async def test_the_final_line_shows_the_renders_summary_and_notes(fake_app, fake):
     fake.set_draft(VIDEO_ONLY)
     fake.render_states = [
         {"status": "processing", "progress": 50},
-        {"status": "completed", "summary": "H.264/AAC MP4 · 1280x720 · 0:12 · 3.4 MB",
-         "notes": ["smart render: 6 s of 600 re-encoded", "HDR was converted to SDR"]},
+        {
+            "status": "completed",
+            "summary": "H.264/AAC MP4 · 1280x720 · 0:12 · 3.4 MB",
+            "notes": ["smart render: 6 s of 600 re-encoded", "HDR was converted to SDR"],
+        },
     ]
     app = fake_app()
     async with app.run_test(size=(120, 40)) as pilot:

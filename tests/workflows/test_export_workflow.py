@@ -11,9 +11,8 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from pilot_helpers import screen_text, wait_until
-from wf_helpers import connected, jobs_rows, notes
-
+from tests.ui.pilot_helpers import screen_text, wait_until
+from tests.workflows.wf_helpers import connected, jobs_rows, notes
 from tui.core.files import mp4_duration, short_id
 from tui.core.store import LocalStore
 
@@ -145,13 +144,16 @@ async def test_a_cut_download_resumes_from_its_part(engine_url, engine_app, make
     settings.download_dir.mkdir(parents=True, exist_ok=True)
     (settings.download_dir / (name + ".part")).write_bytes(whole[: len(whole) // 2])
     (settings.download_dir / (name + ".part.json")).write_text(
-        json.dumps({"etag": etag, "last_modified": None, "total": len(whole)}))
+        json.dumps({"etag": etag, "last_modified": None, "total": len(whole)})
+    )
     with LocalStore(settings.data_dir) as store:
         store.save_session("local", session.session_id, task_id=session.task_id, user_id=session.user_id)
         store.add_line(session.session_id, "user", "export")
-        store.record_render(job.id, session.session_id, api_url=engine_url, status="completed", output_url=job.output_url)
+        store.record_render(
+            job.id, session.session_id, api_url=engine_url, status="completed", output_url=job.output_url
+        )
     app = engine_app(resume=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40)):
         await wait_until(lambda: any(n.startswith("✅ Exported") for n in notes(app)), timeout=30)
         assert app.session_id == session.session_id
         assert any("Picking up 1 export left unfinished" in n for n in notes(app))

@@ -12,8 +12,19 @@ def test_mp4_duration_reads_the_movie_header_wherever_it_is(ffmpeg_exe, make_vid
     assert abs(mp4_duration(make_video(seconds=2)) - 2.0) < 0.1
     fast = tmp_path / "fast.mp4"
     subprocess.run(
-        [ffmpeg_exe, "-loglevel", "error", "-y", "-i", str(make_video(seconds=2)), "-c", "copy",
-         "-movflags", "+faststart", str(fast)],
+        [
+            ffmpeg_exe,
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(make_video(seconds=2)),
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            str(fast),
+        ],
         check=True,
     )
     assert abs(mp4_duration(fast) - 2.0) < 0.1

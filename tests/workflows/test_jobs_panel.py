@@ -8,10 +8,10 @@ import base64
 import sys
 import types
 
-from media_bytes import mp4_bytes
-from pilot_helpers import wait_until
-from ui_fakes import VIDEO_ONLY
-from wf_helpers import connected, jobs_rows, notes
+from tests.media_bytes import mp4_bytes
+from tests.ui.pilot_helpers import wait_until
+from tests.ui.ui_fakes import VIDEO_ONLY
+from tests.workflows.wf_helpers import connected, jobs_rows, notes
 
 
 async def test_a_render_that_fails_twice_says_so_and_leaves_no_file(fake_app, fake):
@@ -64,8 +64,9 @@ async def test_batch_two_uploads_two_renders_listed(fake_app, fake, tmp_path):
             app.query_one("#chat-input").value = f"upload {clip}"
             await pilot.press("enter")
             await wait_until(lambda: len(fake.uploads) == n)
-            await wait_until(lambda: app.draft is not None and app.draft.tracks
-                             and len(app.draft.tracks[0].segments) == n)
+            await wait_until(
+                lambda: app.draft is not None and app.draft.tracks and len(app.draft.tracks[0].segments) == n
+            )
             await pilot.press("ctrl+e")
             await wait_until(lambda: sum(x.startswith("✅ Exported") for x in notes(app)) == n)
         finished = [r for r in jobs_rows(app) if r.startswith("✅ ") and ".mp4 · " in r and "uploaded" not in r]
@@ -92,7 +93,9 @@ async def test_clipboard_sends_osc52_and_uses_pyperclip_when_local(fake_app, fak
         osc = f"\x1b]52;c;{base64.b64encode(link.encode()).decode()}\a"
         await wait_until(lambda: osc in "".join(written))
         assert copied == [link]
-        await wait_until(lambda: any("Copied the project's web link to the clipboard." in n.message for n in app._notifications))
+        await wait_until(
+            lambda: any("Copied the project's web link to the clipboard." in n.message for n in app._notifications)
+        )
         # over SSH: OSC 52 only, the remote machine's clipboard is not the user's
         monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
         assert clipboard.copy_text(app, "over ssh", "a test") is False
@@ -124,13 +127,13 @@ async def test_in_the_browser_the_file_is_delivered(fake_app, fake, monkeypatch)
 async def test_open_in_browser_gives_the_web_link_without_the_token(fake_app, fake, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyperclip", types.SimpleNamespace(copy=lambda text: None))
     app = fake_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40)):
         await connected(app)
         await app.run_action("jobs.open_web")
         await wait_until(lambda: any(n.startswith("The project on the web: http") for n in notes(app)))
         link = next(n for n in notes(app) if n.startswith("The project on the web:")).split(": ", 1)[1]
         assert app.session_id in link
-        from ui_fakes import TOKEN
+        from tests.ui.ui_fakes import TOKEN
 
         assert TOKEN not in link and "nmv_" not in link
         assert app.clipboard == link

@@ -7,9 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-from pilot_helpers import screen_text, wait_until
-from wf_helpers import connected, jobs_rows, notes, serve_folder
-
+from tests.ui.pilot_helpers import screen_text, wait_until
+from tests.workflows.wf_helpers import connected, jobs_rows, notes, serve_folder
 from tui.core.files import last_folder
 
 
@@ -38,7 +37,9 @@ async def test_picker_marks_and_uploads_a_clip_to_the_engine(engine_app, make_vi
         await wait_until(lambda: "Marked 2 files" in screen_text(app))
         await pilot.press("enter")
         await wait_until(lambda: not isinstance(app.screen, FilePickerScreen))
-        await wait_until(lambda: "city.mp4" in app.timeline.summary_text and "beat.mp3" in app.timeline.summary_text, timeout=30)
+        await wait_until(
+            lambda: "city.mp4" in app.timeline.summary_text and "beat.mp3" in app.timeline.summary_text, timeout=30
+        )
         await wait_until(lambda: any(r.startswith("✅ city.mp4") and "uploaded" in r for r in jobs_rows(app)))
         assert any(n.startswith("✅ Added") and "city.mp4 (2.0s, 640×360)" in n for n in notes(app))
         # the picker opens where the user was last time
@@ -102,7 +103,9 @@ async def test_refused_files_send_nothing(fake_app, fake, tmp_path):
         # typed in the chat: the same checks, a note, nothing sent
         app.query_one("#chat-input").value = f'upload "{big}"'
         await pilot.press("enter")
-        await wait_until(lambda: any("over the 500 MB upload limit" in n and "Nothing was uploaded" in n for n in notes(app)))
+        await wait_until(
+            lambda: any("over the 500 MB upload limit" in n and "Nothing was uploaded" in n for n in notes(app))
+        )
         app.query_one("#chat-input").value = f"upload {folder}"
         await pilot.press("enter")
         await wait_until(lambda: any("is a folder, not a file" in n for n in notes(app)))
@@ -140,7 +143,7 @@ async def test_escape_cancels_a_running_upload(fake_app, fake, tmp_path):
 
 
 def test_upload_with_bare_file_names_routes_to_an_upload():
-    """"upload clip.mp4" from the folder the app was started in is an upload, not a request."""
+    """ "upload clip.mp4" from the folder the app was started in is an upload, not a request."""
     from tui.core.router import route
 
     assert route("upload long.mp4").paths == ["long.mp4"]

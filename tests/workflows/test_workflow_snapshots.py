@@ -9,9 +9,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from pilot_helpers import screen_text, wait_until
-from ui_fakes import VIDEO_ONLY
-from wf_helpers import jobs_rows, notes
+
+from tests.ui.pilot_helpers import screen_text, wait_until
+from tests.ui.ui_fakes import VIDEO_ONLY
+from tests.workflows.wf_helpers import jobs_rows, notes
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -76,10 +77,15 @@ def test_jobs_panel_with_finished_download(snap_compare, fake_app, size):
     async def downloaded(pilot) -> None:
         await ready(pilot)
         panel = pilot.app.jobs
-        panel.set_row("dl:dl1", "✅ Saved Harbour walk.mp4: 1920×1080 H.264/AAC, 10.0 s, 14.2 MB — the highest "
-                      "this link offers", False, "done")
-        moving = JobProgress("dl2", "http://127.0.0.1:8000/v/city.mp4", "fetch", 3_100_000, 9_800_000, 31.6,
-                             2_400_000, 3.0, 1.3)
+        panel.set_row(
+            "dl:dl1",
+            "✅ Saved Harbour walk.mp4: 1920×1080 H.264/AAC, 10.0 s, 14.2 MB — the highest this link offers",
+            False,
+            "done",
+        )
+        moving = JobProgress(
+            "dl2", "http://127.0.0.1:8000/v/city.mp4", "fetch", 3_100_000, 9_800_000, 31.6, 2_400_000, 3.0, 1.3
+        )
         panel.set_row("dl:dl2", progress_text(moving, "127.0.0.1:8000/v/city.mp4"), 0.316)
         await wait_until(lambda: len(jobs_rows(pilot.app)) == 2)
         await pilot.pause()

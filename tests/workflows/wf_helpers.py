@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from media_bytes import mp4_bytes
-from ui_fakes import FakeBackend
+
+from tests.media_bytes import mp4_bytes
+from tests.ui.ui_fakes import FakeBackend
 
 
 class RenderingFakeBackend(FakeBackend):
@@ -37,7 +38,9 @@ class RenderingFakeBackend(FakeBackend):
         if path.startswith("/api/render/proxy/lambda/") and path.endswith("/cancel"):
             self.requests.append(request)
             self.cancelled.append(path.split("/")[-2])
-            return httpx.Response(200, json={"success": True, "data": {"id": path.split("/")[-2], "status": "cancelled"}})
+            return httpx.Response(
+                200, json={"success": True, "data": {"id": path.split("/")[-2], "status": "cancelled"}}
+            )
         if path.startswith("/api/render/proxy/lambda/"):
             self.requests.append(request)
             rid = path.rsplit("/", 1)[1]
@@ -51,9 +54,14 @@ class RenderingFakeBackend(FakeBackend):
             etag = f'"v{len(self.video)}"'
             start = request.headers.get("range", "").removeprefix("bytes=").rstrip("-")
             if start.isdigit() and request.headers.get("if-range") == etag and int(start) < len(self.video):
-                return httpx.Response(206, content=self.video[int(start):], headers={
-                    "etag": etag, "content-range": f"bytes {start}-{len(self.video) - 1}/{len(self.video)}"})
-            return httpx.Response(200, content=self.video, headers={"content-length": str(len(self.video)), "etag": etag})
+                return httpx.Response(
+                    206,
+                    content=self.video[int(start) :],
+                    headers={"etag": etag, "content-range": f"bytes {start}-{len(self.video) - 1}/{len(self.video)}"},
+                )
+            return httpx.Response(
+                200, content=self.video, headers={"content-length": str(len(self.video)), "etag": etag}
+            )
         return await super().handle(request)
 
 
@@ -88,7 +96,7 @@ def notes(app) -> list[str]:
 
 async def connected(app) -> None:
     """Wait until the app has a session and a client and has said it is ready (or resumed)."""
-    from pilot_helpers import wait_until
+    from tests.ui.pilot_helpers import wait_until
 
     await wait_until(lambda: app.session is not None and app.client is not None, timeout=20)
     await wait_until(lambda: any("Ready:" in n or "Resumed:" in n for n in notes(app)), timeout=20)

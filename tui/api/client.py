@@ -239,10 +239,12 @@ class NemoClient:
             def build() -> httpx.Request:
                 # Built afresh for a resend: a streamed upload body starts over.
                 if body is not None:
-                    return self._http.build_request(method, path, headers=headers, content=body.stream(),
-                                                    timeout=timeout or TIMEOUT)
-                return self._http.build_request(method, path, headers=headers, json=json_body,
-                                                timeout=timeout or TIMEOUT)
+                    return self._http.build_request(
+                        method, path, headers=headers, content=body.stream(), timeout=timeout or TIMEOUT
+                    )
+                return self._http.build_request(
+                    method, path, headers=headers, json=json_body, timeout=timeout or TIMEOUT
+                )
 
             try:
                 resp = await connection.send(self._http, build)
@@ -275,7 +277,8 @@ class NemoClient:
 
     async def create_session(self, language: str | None = None) -> SessionInfo:
         body = await self._request(
-            "POST", endpoints.SESSION,
+            "POST",
+            endpoints.SESSION,
             json_body={"task_name": "project", "language": language or self.settings.language or "en"},
         )
         info = SessionInfo.model_validate(wire.as_dict(wire.data(body)))
@@ -311,7 +314,9 @@ class NemoClient:
         body = MultipartFiles(files, sizes, progress)
         try:
             result = await self._request(
-                "POST", endpoints.upload(session_id), body=body,
+                "POST",
+                endpoints.upload(session_id),
+                body=body,
                 timeout=connection.FILE_UPLOAD_TIMEOUT,
             )
         except UnsupportedFileType as exc:
@@ -327,12 +332,17 @@ class NemoClient:
             raise ValueError("upload_urls needs at least one URL")
         for u in clean:
             if urlsplit(u).scheme not in ("http", "https"):
-                raise LinkFailed(f"{u!r} is not a web address.", "Give a link that starts with http:// or https://.",
-                                 reason="it is not a web address")
+                raise LinkFailed(
+                    f"{u!r} is not a web address.",
+                    "Give a link that starts with http:// or https://.",
+                    reason="it is not a web address",
+                )
         try:
             result = await self._request(
-                "POST", endpoints.upload(session_id),
-                json_body={"urls": clean, "source_type": "url"}, timeout=connection.URL_UPLOAD_TIMEOUT,
+                "POST",
+                endpoints.upload(session_id),
+                json_body={"urls": clean, "source_type": "url"},
+                timeout=connection.URL_UPLOAD_TIMEOUT,
             )
         except ApiError as exc:
             raise link_failed(exc) from None
@@ -374,16 +384,7 @@ class NemoClient:
         return await renders.download_render(self, job, folder, filename, progress)
 
     def _same_host(self, url: str) -> bool:
-        u = urlsplit(url)
-        return (u.scheme, u.hostname, u.port or _default_port(u.scheme)) == (
-            self._api.scheme, self._api.hostname, self._api.port or _default_port(self._api.scheme))
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-
-def _default_port(scheme: str) -> int | None:
-    return {"http": 80, "https": 443}.get(scheme)
+        return wire.same_origin(url, self._api)
 
 
 __all__ = ["APP_NAME", "NemoClient", "NetworkError"]

@@ -88,12 +88,23 @@ async def send(
         except (httpx.RemoteProtocolError, httpx.WriteError, httpx.ReadError) as exc:
             if attempt == 2 or not trace.stale(exc):
                 raise
-            log.info("%s %s: the pooled connection was stale (%s); sending once more",
-                     request.method, request.url.path, type(exc).__name__)
+            log.info(
+                "%s %s: the pooled connection was stale (%s); sending once more",
+                request.method,
+                request.url.path,
+                type(exc).__name__,
+            )
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 __all__ = [
-    "DOWNLOAD_TIMEOUT", "FILE_UPLOAD_TIMEOUT", "KEEPALIVE_EXPIRY", "LIMITS", "SSE_TIMEOUT", "TIMEOUT",
-    "URL_UPLOAD_TIMEOUT", "ConnectionTrace", "send",
+    "DOWNLOAD_TIMEOUT",
+    "FILE_UPLOAD_TIMEOUT",
+    "KEEPALIVE_EXPIRY",
+    "LIMITS",
+    "SSE_TIMEOUT",
+    "TIMEOUT",
+    "URL_UPLOAD_TIMEOUT",
+    "ConnectionTrace",
+    "send",
 ]

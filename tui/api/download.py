@@ -153,7 +153,11 @@ def _request(http: httpx.AsyncClient, source: Source, headers: dict[str, str], t
 
 
 async def _fetch(
-    http: httpx.AsyncClient, source: Source, part: Path, progress: DownloadProgress | None, timeout: httpx.Timeout,
+    http: httpx.AsyncClient,
+    source: Source,
+    part: Path,
+    progress: DownloadProgress | None,
+    timeout: httpx.Timeout,
 ) -> int | None:
     """One GET into ``part`` (resumed when its sidecar allows); the whole file's size if known."""
     try:
@@ -169,8 +173,9 @@ async def _fetch(
     if have and meta is not None and meta.validator:
         headers["Range"] = f"bytes={have}-"
         headers["If-Range"] = meta.validator
-    resp = await connection.send(http, lambda: _request(http, source, headers, timeout), stream=True,
-                                 follow_redirects=True)
+    resp = await connection.send(
+        http, lambda: _request(http, source, headers, timeout), stream=True, follow_redirects=True
+    )
     try:
         status = resp.status_code
         if status == 416 and have and meta is not None:
@@ -178,8 +183,9 @@ async def _fetch(
                 return have  # the .part already holds the whole file
             raise _StartOver(_CHANGED, "416 with another size")
         if status not in (200, 206):
-            raise DownloadError(f"The download link answered HTTP {status}.", "Try the export again later.",
-                                status=status)
+            raise DownloadError(
+                f"The download link answered HTTP {status}.", "Try the export again later.", status=status
+            )
         encoding = resp.headers.get("content-encoding", "identity").strip().lower() or "identity"
         total: int | None
         if status == 206:
@@ -219,7 +225,12 @@ def _check_continuation(resp: httpx.Response, have: int, meta: PartMeta | None, 
 
 
 async def _write_body(
-    resp: httpx.Response, part: Path, mode: str, offset: int, total: int | None, encoding: str,
+    resp: httpx.Response,
+    part: Path,
+    mode: str,
+    offset: int,
+    total: int | None,
+    encoding: str,
     progress: DownloadProgress | None,
 ) -> int | None:
     if encoding in ("gzip", "x-gzip", "deflate"):
@@ -227,15 +238,18 @@ async def _write_body(
     elif encoding == "identity":
         decoder = None
     else:
-        raise DownloadError(f"The server sent the video compressed as {encoding!r}, which the client does not read.",
-                            "Try the download again later.", status=resp.status_code)
+        raise DownloadError(
+            f"The server sent the video compressed as {encoding!r}, which the client does not read.",
+            "Try the download again later.",
+            status=resp.status_code,
+        )
     received = offset
     try:
         with open(part, mode, opener=partfile.nofollow_opener) as fh:
             if progress:
                 progress(received, total)
             # Identity: aiter_bytes (no decoder applies; also serves a body already read).
-            async for chunk in (resp.aiter_raw() if decoder is not None else resp.aiter_bytes()):
+            async for chunk in resp.aiter_raw() if decoder is not None else resp.aiter_bytes():
                 data = decoder.decompress(chunk) if decoder is not None else chunk
                 if data:
                     fh.write(data)

@@ -22,8 +22,22 @@ _SUMMARY_LABEL = {"Video": "Video", "Audio": "BGM", "Text": "Title", "Other": "O
 
 
 # Where a segment's words may be, in order (the service's draft format is only partly documented).
-TEXT_KEYS = ("text", "content", "txt", "caption", "subtitle", "title", "label", "value", "words", "string",
-             "display_text", "displayText", "body", "message")
+TEXT_KEYS = (
+    "text",
+    "content",
+    "txt",
+    "caption",
+    "subtitle",
+    "title",
+    "label",
+    "value",
+    "words",
+    "string",
+    "display_text",
+    "displayText",
+    "body",
+    "message",
+)
 _NAME_KEYS = ("name", "title", "source_name", "sourceName", "filename", "file_name", "fileName")
 _SOURCE_KEYS = ("src", "source", "source_id", "sourceId", "media_id", "mediaId")
 _DEPTH = 4
@@ -57,8 +71,9 @@ def find_text(obj: Any, ids: tuple[str, ...] = (), depth: int = 0) -> str:
     if depth > _DEPTH:
         return ""
     if isinstance(obj, list):
-        found = [find_text(item, ids, depth + 1) if not isinstance(item, str) else _usable(item, *ids)
-                 for item in obj[:50]]
+        found = [
+            find_text(item, ids, depth + 1) if not isinstance(item, str) else _usable(item, *ids) for item in obj[:50]
+        ]
         return " ".join(t for t in found if t)
     if not isinstance(obj, dict):
         return ""

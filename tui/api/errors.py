@@ -135,9 +135,7 @@ LOCAL_ALLOWANCE_MARK = "Local allowance:"  # how the embedded engine's 2001 mess
 
 class UnsupportedFileType(ApiError):
     default_message = "This file type is not supported."
-    default_next_step = (
-        "Accepted formats: video mp4 mov avi webm mkv; image jpg png gif webp; audio mp3 wav m4a aac."
-    )
+    default_next_step = "Accepted formats: video mp4 mov avi webm mkv; image jpg png gif webp; audio mp3 wav m4a aac."
 
 
 class NotMedia(UnsupportedFileType):
@@ -200,7 +198,9 @@ class MissingClientId(ApiError):
 
 
 class ExportBlocked(ApiError):
-    default_message = "The server refused this on your current plan (HTTP 402). This is a subscription matter, not credits."
+    default_message = (
+        "The server refused this on your current plan (HTTP 402). This is a subscription matter, not credits."
+    )
     default_next_step = "Check your NemoVideo plan on nemovideo.com; your credits are untouched."
 
 

@@ -99,8 +99,9 @@ async def fetch_link(
     headers = client._headers(token, {"X-Client-Id": client.client_id, "Accept": "text/event-stream"})
     path = paths.local_fetch(session_id)
     try:
-        async with client._http.stream("POST", path, headers=headers, timeout=FETCH_TIMEOUT,
-                                       json={"url": url, "max_height": max_height}) as resp:
+        async with client._http.stream(
+            "POST", path, headers=headers, timeout=FETCH_TIMEOUT, json={"url": url, "max_height": max_height}
+        ) as resp:
             if resp.status_code != 200 or "text/event-stream" not in resp.headers.get("content-type", ""):
                 body = await resp.aread()
                 try:
@@ -117,25 +118,44 @@ async def fetch_link(
                     continue
                 kind = event.get("type") if isinstance(event, dict) else None
                 if kind == "progress" and on_progress is not None:
-                    result = on_progress(FetchProgress(str(event.get("stage") or "download"), _int(event.get("bytes")),
-                                                       _int(event.get("total")), _float(event.get("percent")),
-                                                       _float(event.get("speed")), _float(event.get("eta"))))
+                    result = on_progress(
+                        FetchProgress(
+                            str(event.get("stage") or "download"),
+                            _int(event.get("bytes")),
+                            _int(event.get("total")),
+                            _float(event.get("percent")),
+                            _float(event.get("speed")),
+                            _float(event.get("eta")),
+                        )
+                    )
                     if hasattr(result, "__await__"):
                         await result
                 elif kind == "error":
-                    raise FetchFailed(str(event.get("message") or "The download failed."),
-                                      "Check the link, then try again.", code=_int(event.get("code")))
+                    raise FetchFailed(
+                        str(event.get("message") or "The download failed."),
+                        "Check the link, then try again.",
+                        code=_int(event.get("code")),
+                    )
                 elif kind == "done" and isinstance(event.get("file"), dict):
                     f = event["file"]
                     return FetchedMedia(
-                        upload_id=str(f.get("upload_id") or ""), filename=str(f.get("filename") or ""),
-                        file_type=str(f.get("file_type") or "video"), duration_s=_float(f.get("duration")),
-                        width=_int(f.get("width")), height=_int(f.get("height")), size=_int(f.get("size")),
-                        vcodec=_str(f.get("vcodec")), acodec=_str(f.get("acodec")), title=_str(f.get("title")),
-                        offered_height=_int(f.get("offered_height")), cdn_url=str(f.get("cdn_url") or ""))
+                        upload_id=str(f.get("upload_id") or ""),
+                        filename=str(f.get("filename") or ""),
+                        file_type=str(f.get("file_type") or "video"),
+                        duration_s=_float(f.get("duration")),
+                        width=_int(f.get("width")),
+                        height=_int(f.get("height")),
+                        size=_int(f.get("size")),
+                        vcodec=_str(f.get("vcodec")),
+                        acodec=_str(f.get("acodec")),
+                        title=_str(f.get("title")),
+                        offered_height=_int(f.get("offered_height")),
+                        cdn_url=str(f.get("cdn_url") or ""),
+                    )
     except httpx.TransportError as exc:
-        raise NetworkError(f"The local engine stopped answering while fetching ({type(exc).__name__}).",
-                           "Try again.") from None
+        raise NetworkError(
+            f"The local engine stopped answering while fetching ({type(exc).__name__}).", "Try again."
+        ) from None
     raise FetchFailed("The download ended without a file.", "Try again.")
 
 

@@ -221,6 +221,16 @@ class RenderJob(Model):
 
 
 __all__ = [
-    "TRACK_KINDS", "Credits", "Draft", "RenderJob", "Segment", "SessionInfo", "SessionState", "TokenInfo", "Track",
-    "UploadResult", "UploadedFile", "parse_time",
+    "TRACK_KINDS",
+    "Credits",
+    "Draft",
+    "RenderJob",
+    "Segment",
+    "SessionInfo",
+    "SessionState",
+    "TokenInfo",
+    "Track",
+    "UploadResult",
+    "UploadedFile",
+    "parse_time",
 ]

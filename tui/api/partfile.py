@@ -83,8 +83,11 @@ def clear_planted(part: Path) -> None:
         except FileNotFoundError:
             continue
         if stat.S_ISLNK(st.st_mode) or not stat.S_ISREG(st.st_mode):
-            log.warning("Removed a %s found under the download name %s", "symlink" if stat.S_ISLNK(st.st_mode)
-                        else "non-file", path.name)
+            log.warning(
+                "Removed a %s found under the download name %s",
+                "symlink" if stat.S_ISLNK(st.st_mode) else "non-file",
+                path.name,
+            )
             if stat.S_ISDIR(st.st_mode):
                 raise PlantedLink(errno.EISDIR, "a folder has the download's name", str(path))
             os.unlink(path)
@@ -167,6 +170,18 @@ def unsatisfied_total(value: str | None) -> int | None:
 
 
 __all__ = [
-    "ContentRange", "PartMeta", "PlantedLink", "clear_planted", "drop", "meta_path", "nofollow_opener",
-    "parse_content_range", "part_path", "part_size", "read_meta", "unsatisfied_total", "validators", "write_meta",
+    "ContentRange",
+    "PartMeta",
+    "PlantedLink",
+    "clear_planted",
+    "drop",
+    "meta_path",
+    "nofollow_opener",
+    "parse_content_range",
+    "part_path",
+    "part_size",
+    "read_meta",
+    "unsatisfied_total",
+    "validators",
+    "write_meta",
 ]

@@ -47,7 +47,8 @@ async def submit_render(
         rid = client.new_render_id()
         try:
             body = await client._request(
-                "POST", paths.RENDER,
+                "POST",
+                paths.RENDER,
                 json_body={"id": rid, "sessionId": session_id, "draft": wire_draft, "output": output},
                 render=True,
             )
@@ -77,8 +78,7 @@ async def render_status(client: NemoClient, render_id: str) -> RenderJob:
 
 
 async def cancel_render(client: NemoClient, render_id: str) -> RenderJob:
-    body = await client._request(
-        "POST", paths.render_cancel(render_id), render=True, allow_empty=True)
+    body = await client._request("POST", paths.render_cancel(render_id), render=True, allow_empty=True)
     job = RenderJob.parse(body, render_id=render_id)
     if not body:
         job.status = "cancelled"
@@ -104,8 +104,9 @@ async def download_render(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DownloadError(f"Cannot create the folder {folder}: {exc.strerror or exc}.",
-                            "Choose another download folder.") from None
+        raise DownloadError(
+            f"Cannot create the folder {folder}: {exc.strerror or exc}.", "Choose another download folder."
+        ) from None
     urls: list[str] = []
     if job.output_url:
         urls.append(urljoin(client.settings.api_url + "/", job.output_url))

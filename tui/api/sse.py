@@ -52,7 +52,9 @@ def _as_text(value: Any) -> str:
         return value if len(value) <= _TEXT_LIMIT else value[:_TEXT_LIMIT]
     if value is None:
         return ""
-    return _as_text(json.dumps(value, ensure_ascii=False, default=str)) if isinstance(value, (dict, list)) else str(value)
+    return (
+        _as_text(json.dumps(value, ensure_ascii=False, default=str)) if isinstance(value, (dict, list)) else str(value)
+    )
 
 
 def _as_dict(value: Any) -> dict[str, Any] | None:
@@ -180,7 +182,9 @@ class SseParser:
                 self._partials = 0
                 out.append(make_event(_TEXT, raw, at, text=text, aggregate=aggregate))
         elif kind == "thought":
-            out.append(make_event(_THOUGHT, raw, at, text=_as_text(content if content is not None else obj.get("text"))))
+            out.append(
+                make_event(_THOUGHT, raw, at, text=_as_text(content if content is not None else obj.get("text")))
+            )
         elif kind in ("tool_call", "function_call", "functionCall"):
             args = obj.get("args", obj.get("arguments"))
             out.append(make_event(_CALL, raw, at, name=_as_text(obj.get("name")), args=_as_dict(args)))
@@ -234,8 +238,18 @@ class SseDecoder:
     bounded). :meth:`close` tells whether the body stopped in the middle of an event.
     """
 
-    __slots__ = ("_parser", "_pending", "_pending_len", "_overflow", "_cr", "_started", "_head", "max_event",
-                 "_suspect", "_errors")
+    __slots__ = (
+        "_parser",
+        "_pending",
+        "_pending_len",
+        "_overflow",
+        "_cr",
+        "_started",
+        "_head",
+        "max_event",
+        "_suspect",
+        "_errors",
+    )
 
     def __init__(self, parser: SseParser | None = None, max_event: int = 8 * 1024 * 1024) -> None:
         self._parser = parser or SseParser()
@@ -261,7 +275,7 @@ class SseDecoder:
                 return []
             self._started = True
             self._head = b""
-            chunk = head[len(_BOM):] if head.startswith(_BOM) else head
+            chunk = head[len(_BOM) :] if head.startswith(_BOM) else head
             if not chunk:
                 return []
         if b"\r" in chunk or self._cr:
@@ -320,7 +334,9 @@ class SseDecoder:
         self._overflow = True
         text = head.decode("utf-8", "replace")
         # The note goes after the clipping, or a long head would cut it off.
-        return [make_event(_RAW, clip_raw(text) + f"… (an event over {self.max_event} bytes was skipped)", _monotonic())]
+        return [
+            make_event(_RAW, clip_raw(text) + f"… (an event over {self.max_event} bytes was skipped)", _monotonic())
+        ]
 
     def _block(self, block: bytes, out: list[SseEvent]) -> None:
         if block.startswith(b"data:") and b"\n" not in block:

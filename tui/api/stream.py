@@ -44,8 +44,9 @@ async def run(client: NemoClient, session_id: str, text: str) -> AsyncIterator[S
         try:
             resp = await connection.send(
                 http,
-                lambda: http.build_request("POST", paths.RUN_SSE, json=payload, headers=headers,
-                                           timeout=connection.SSE_TIMEOUT),
+                lambda: http.build_request(
+                    "POST", paths.RUN_SSE, json=payload, headers=headers, timeout=connection.SSE_TIMEOUT
+                ),
                 stream=True,
             )
             try:

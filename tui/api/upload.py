@@ -18,9 +18,19 @@ CHUNK = 1024 * 1024  # per read in a worker thread; bigger chunks cost RSS (mall
 UploadProgress = Callable[[Path, int, int], None]
 
 _MIME = {
-    "mp4": "video/mp4", "mov": "video/quicktime", "avi": "video/x-msvideo", "webm": "video/webm",
-    "mkv": "video/x-matroska", "jpg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-    "webp": "image/webp", "mp3": "audio/mpeg", "wav": "audio/wav", "m4a": "audio/mp4", "aac": "audio/aac",
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "avi": "video/x-msvideo",
+    "webm": "video/webm",
+    "mkv": "video/x-matroska",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "mp3": "audio/mpeg",
+    "wav": "audio/wav",
+    "m4a": "audio/mp4",
+    "aac": "audio/aac",
 }
 
 
@@ -41,7 +51,9 @@ def check_file(path: Path, extensions: frozenset[str] = ACCEPTED_EXTENSIONS) -> 
     if not path.exists():
         raise InvalidFile(f"The file {name!r} does not exist ({path}).", "Check the path and try again.")
     if path.is_dir():
-        raise InvalidFile(f"{name!r} is a folder, not a file.", "Give the path of a video, image or audio file inside it.")
+        raise InvalidFile(
+            f"{name!r} is a folder, not a file.", "Give the path of a video, image or audio file inside it."
+        )
     ext = path.suffix.lower().lstrip(".")
     if ext not in extensions:
         raise UnsupportedFileType(
@@ -66,21 +78,45 @@ def check_file(path: Path, extensions: frozenset[str] = ACCEPTED_EXTENSIONS) -> 
 
 # yt-dlp's / the engine's words about a link -> (the reason, the next step), first match wins.
 _LINK_REASONS: list[tuple[tuple[str, ...], str, str]] = [
-    (("http 404", "nothing was found"), "nothing was found at that address (HTTP 404)",
-     "Check the link for typos, then paste it again."),
-    (("no video", "no downloadable video", "not supported", "unsupported url", "picture, not a video"),
-     "the page has no video that can be downloaded",
-     "Paste the link of the video itself, or download it yourself and upload the file (ctrl+u)."),
-    (("could not reach", "network", "name or service", "resolve", "connection refused", "unreachable",
-      "did not answer in time", "timed out"),
-     "the site could not be reached", "Check the network connection, then paste the link again."),
-    (("private", "login", "sign in", "http 401", "http 403", "refused the download"),
-     "the video is private or needs a login",
-     "Use a public link, or download it yourself and upload the file (ctrl+u)."),
-    (("http 429", "rate-limit", "rate limit", "too many"), "the site is limiting downloads right now",
-     "Wait a few minutes, then paste the link again."),
-    (("not a valid link", "not a web link", "not a web address"), "it is not a valid web address",
-     "Give a link that starts with http:// or https://."),
+    (
+        ("http 404", "nothing was found"),
+        "nothing was found at that address (HTTP 404)",
+        "Check the link for typos, then paste it again.",
+    ),
+    (
+        ("no video", "no downloadable video", "not supported", "unsupported url", "picture, not a video"),
+        "the page has no video that can be downloaded",
+        "Paste the link of the video itself, or download it yourself and upload the file (ctrl+u).",
+    ),
+    (
+        (
+            "could not reach",
+            "network",
+            "name or service",
+            "resolve",
+            "connection refused",
+            "unreachable",
+            "did not answer in time",
+            "timed out",
+        ),
+        "the site could not be reached",
+        "Check the network connection, then paste the link again.",
+    ),
+    (
+        ("private", "login", "sign in", "http 401", "http 403", "refused the download"),
+        "the video is private or needs a login",
+        "Use a public link, or download it yourself and upload the file (ctrl+u).",
+    ),
+    (
+        ("http 429", "rate-limit", "rate limit", "too many"),
+        "the site is limiting downloads right now",
+        "Wait a few minutes, then paste the link again.",
+    ),
+    (
+        ("not a valid link", "not a web link", "not a web address"),
+        "it is not a valid web address",
+        "Give a link that starts with http:// or https://.",
+    ),
 ]
 
 
@@ -114,8 +150,14 @@ class MultipartFiles:
     Each call to ``stream()`` starts over (a retried request re-reads the files).
     """
 
-    def __init__(self, paths: Sequence[Path], sizes: Sequence[int], progress: UploadProgress | None = None,
-                 field: str = "files", chunk_size: int = CHUNK) -> None:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        sizes: Sequence[int],
+        progress: UploadProgress | None = None,
+        field: str = "files",
+        chunk_size: int = CHUNK,
+    ) -> None:
         self.boundary = "nemotui" + uuid.uuid4().hex
         self.paths = list(paths)
         self.sizes = list(sizes)
@@ -159,8 +201,10 @@ class MultipartFiles:
                     chunk = await ahead
                     ahead = None
                     if not chunk:
-                        raise InvalidFile(f"{path.name!r} got shorter while it was being uploaded.",
-                                          "Wait until the file is complete, then upload again.")
+                        raise InvalidFile(
+                            f"{path.name!r} got shorter while it was being uploaded.",
+                            "Wait until the file is complete, then upload again.",
+                        )
                     sent += len(chunk)
                     if sent < size:
                         ahead = loop.run_in_executor(None, fh.read, min(self.chunk_size, size - sent))
@@ -183,8 +227,14 @@ def link_failed(exc: ApiError) -> ApiError:
     if exc.code is None or (type(exc) is not ApiError and not isinstance(exc, UnsupportedFileType)):
         return exc
     reason, step = link_reason(exc.server_message or exc.message)
-    return LinkFailed(f"The link could not be added: {reason}.", step, code=exc.code, status=exc.status,
-                      reason=reason, server_message=exc.server_message)
+    return LinkFailed(
+        f"The link could not be added: {reason}.",
+        step,
+        code=exc.code,
+        status=exc.status,
+        reason=reason,
+        server_message=exc.server_message,
+    )
 
 
 def content_refused(exc: UnsupportedFileType, files: Sequence[Path]) -> NotMedia:
@@ -194,6 +244,11 @@ def content_refused(exc: UnsupportedFileType, files: Sequence[Path]) -> NotMedia
     bad = next((p.name for p in files if p.name in said), files[0].name if len(files) == 1 else "")
     others = " (the other files were not added: upload them again without it)" if len(files) > 1 else ""
     what = f"{bad!r} is not a video" if bad else "One of the files is not a video"
-    return NotMedia(f"{what}: its content cannot be read as video, picture or sound.",
-                    f"Choose the video file itself{others}.", code=exc.code, status=exc.status, filename=bad,
-                    server_message=said)
+    return NotMedia(
+        f"{what}: its content cannot be read as video, picture or sound.",
+        f"Choose the video file itself{others}.",
+        code=exc.code,
+        status=exc.status,
+        filename=bad,
+        server_message=said,
+    )

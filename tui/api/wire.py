@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import httpx
 
@@ -87,31 +87,42 @@ def _error_for_code(code: int, msg: str, status: int, caller: Caller) -> ApiErro
     if code == 1002:
         return SessionNotFound(code=1002, status=status)
     if code == 2001 and msg.startswith(LOCAL_ALLOWANCE_MARK):  # the local engine's daily allowance
-        return OutOfCredits("This machine's credits for today are used up.", LOCAL_ALLOWANCE_STEP,
-                            code=2001, status=status)
+        return OutOfCredits(
+            "This machine's credits for today are used up.", LOCAL_ALLOWANCE_STEP, code=2001, status=status
+        )
     if code == 2001:
         return OutOfCredits(
             "You are out of NemoVideo credits.",
             None if caller.bind_url else "Top up your credits on nemovideo.com, then try again.",
-            code=2001, status=status, bind_url=caller.bind_url,
+            code=2001,
+            status=status,
+            bind_url=caller.bind_url,
         )
     if code == 4001:
         return UnsupportedFileType(
-            f"The server does not accept this file type{said}.", f"Accepted formats: {accepted_formats()}.",
-            code=4001, status=status, server_message=msg,
+            f"The server does not accept this file type{said}.",
+            f"Accepted formats: {accepted_formats()}.",
+            code=4001,
+            status=status,
+            server_message=msg,
         )
     if code == 4002:
         return FileTooLarge(
             f"The file is larger than the 500 MB upload limit{said}.",
-            "Compress it or trim it to a shorter clip, then upload again.", code=4002, status=status,
+            "Compress it or trim it to a shorter clip, then upload again.",
+            code=4002,
+            status=status,
         )
     if status == 429:
         return RateLimited(code=code, status=status)
     if status == 400 and mentions_client_id(msg):
         return MissingClientId(code=code, status=status)
     return ApiError(
-        f"The NemoVideo service returned error {code}{said}.", "Try again; if it keeps happening, start a new session.",
-        code=code, status=status, server_message=msg,
+        f"The NemoVideo service returned error {code}{said}.",
+        "Try again; if it keeps happening, start a new session.",
+        code=code,
+        status=status,
+        server_message=msg,
     )
 
 
@@ -120,8 +131,13 @@ def _error_from_status(status: int, body: Any, content: bytes, caller: Caller, p
     if status == 400 and (path == TOKEN_PATH or mentions_client_id(msg) or mentions_client_id(text(content))):
         return MissingClientId(status=400)
     if status == 401:
-        return TokenExpired(status=401) if not caller.from_env else TokenExpired(
-            "The token in NEMO_TOKEN was refused.", "Set a new NEMO_TOKEN, then start again.", status=401)
+        return (
+            TokenExpired(status=401)
+            if not caller.from_env
+            else TokenExpired(
+                "The token in NEMO_TOKEN was refused.", "Set a new NEMO_TOKEN, then start again.", status=401
+            )
+        )
     if status == 402:
         return ExportBlocked(status=402)
     if status == 404 and isinstance(body, dict) and "session not found" in text(body.get("detail")).lower():
@@ -129,8 +145,11 @@ def _error_from_status(status: int, body: Any, content: bytes, caller: Caller, p
     if status == 429:
         return RateLimited(status=429)
     if status >= 500 or body is None:
-        what = "an empty answer" if not content.strip() else (
-            "a web page instead of data" if content.lstrip()[:1] == b"<" else "an answer that is not valid data")
+        what = (
+            "an empty answer"
+            if not content.strip()
+            else ("a web page instead of data" if content.lstrip()[:1] == b"<" else "an answer that is not valid data")
+        )
         return BadResponse(
             f"The NemoVideo service (or a proxy in front of it) sent {what} (HTTP {status}).",
             "The service may be down or restarting; wait a moment, then try again.",
@@ -138,10 +157,18 @@ def _error_from_status(status: int, body: Any, content: bytes, caller: Caller, p
         )
     said = f": {msg}" if msg else ""
     if status == 404:
-        return ApiError(f"The server does not know this address (HTTP 404){said}.",
-                        "Check the API address (NEMO_API_URL).", status=404, server_message=msg)
-    return ApiError(f"The NemoVideo service refused the request (HTTP {status}){said}.", "Try again.",
-                    status=status, server_message=msg)
+        return ApiError(
+            f"The server does not know this address (HTTP 404){said}.",
+            "Check the API address (NEMO_API_URL).",
+            status=404,
+            server_message=msg,
+        )
+    return ApiError(
+        f"The NemoVideo service refused the request (HTTP {status}){said}.",
+        "Try again.",
+        status=status,
+        server_message=msg,
+    )
 
 
 def network_error(exc: httpx.TransportError, api_url: str) -> NetworkError:
@@ -217,3 +244,15 @@ async def read_limited(resp: httpx.Response) -> bytes:
         if len(buf) > ERROR_BODY_LIMIT:
             break
     return bytes(buf)
+
+
+def same_origin(url: str, api: SplitResult) -> bool:
+    """``url`` is on the API's own scheme, host and port (default ports filled in), so it may
+    get the token and the attribution headers; a CDN link may not."""
+    ports = {"http": 80, "https": 443}
+    u = urlsplit(url)
+    return (u.scheme, u.hostname, u.port or ports.get(u.scheme)) == (
+        api.scheme,
+        api.hostname,
+        api.port or ports.get(api.scheme),
+    )

@@ -81,7 +81,7 @@ Output = AppendChunk | ReplaceText | FinishMessage | Status | Note | Error | Tim
 
 
 def format_elapsed(seconds: float) -> str:
-    """"12s", "1m 12s", "1h 02m" — for the live "working…" indicator."""
+    """ "12s", "1m 12s", "1h 02m" — for the live "working…" indicator."""
     s = int(max(0.0, seconds))
     if s < 60:
         return f"{s}s"
@@ -233,7 +233,7 @@ class ChatRun:
                 shown = redact(self._buffer)
                 if shown.startswith(self._shown):
                     if len(shown) > len(self._shown):
-                        out.append(AppendChunk(shown[len(self._shown):]))
+                        out.append(AppendChunk(shown[len(self._shown) :]))
                 else:
                     out.append(ReplaceText(shown))
                 self._shown = shown

@@ -20,29 +20,63 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tui.api.download import safe_filename
 
-_SAVE_EN = frozenset("""download downloads downloading save saving grab get fetch keep convert converting rip store
-                     offline mp4 copy""".split())
+_SAVE_EN = frozenset(
+    """download downloads downloading save saving grab get fetch keep convert converting rip store
+                     offline mp4 copy""".split()
+)
 _SAVE_ZH = ("下载", "下載", "保存", "转成", "轉成", "转换", "轉換", "存下", "离线", "離線", "另存")
-_EDIT_EN = frozenset("""cut cuts trim trims crop add adds put title titles caption captions subtitle subtitles text
+_EDIT_EN = frozenset(
+    """cut cuts trim trims crop add adds put title titles caption captions subtitle subtitles text
                      music bgm song soundtrack narration voiceover mute unmute volume louder quieter speed
                      speedup slow slower faster reverse merge join combine concatenate stitch rotate flip
                      filter blur fade overlay watermark logo remove delete replace insert split loop aspect
                      vertical square portrait landscape first last seconds second secs sec minutes minute
                      intro outro transition transitions zoom color colour brightness effect effects sticker
-                     edit shorten extend highlight highlights""".split())
-_EDIT_ZH = ("剪", "裁", "加", "字幕", "音乐", "配乐", "标题", "合并", "拼接", "静音", "去掉", "删除", "旋转", "滤镜",
-            "变速", "倒放", "竖屏", "横屏", "水印", "秒", "分钟", "片头", "片尾", "特效", "編輯", "编辑")
-_FILLER = frozenset("""please pls this these that those the a an it them my me to for of in on as at and with
+                     edit shorten extend highlight highlights""".split()
+)
+_EDIT_ZH = (
+    "剪",
+    "裁",
+    "加",
+    "字幕",
+    "音乐",
+    "配乐",
+    "标题",
+    "合并",
+    "拼接",
+    "静音",
+    "去掉",
+    "删除",
+    "旋转",
+    "滤镜",
+    "变速",
+    "倒放",
+    "竖屏",
+    "横屏",
+    "水印",
+    "秒",
+    "分钟",
+    "片头",
+    "片尾",
+    "特效",
+    "編輯",
+    "编辑",
+)
+_FILLER = frozenset(
+    """please pls this these that those the a an it them my me to for of in on as at and with
                     video videos file files link links here now both all each two three four five
-                    i want would like can could you u need just then also""".split())
+                    i want would like can could you u need just then also""".split()
+)
 MAX_LINKS = 50  # one message, at most this many download jobs; more goes to the agent
 _SCHEME_URL = re.compile(r"""(?i)https?://[^\s<>"'`\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+""")
 _UPSCALE = re.compile(r"(?i)\bup-?scal(?:e|ed|ing)\b|放大|超分")
 _WORD = re.compile(r"[a-z0-9']+|[\u3400-\u9fff]+")
 
 # names a file must not get when anything better is known
-BAD_STEMS = frozenset("""master manifest index playlist video media stream chunklist prog_index main download file
-                      output out default mpd dash hls watch embed player view v play source src upload""".split())
+BAD_STEMS = frozenset(
+    """master manifest index playlist video media stream chunklist prog_index main download file
+                      output out default mpd dash hls watch embed player view v play source src upload""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -105,8 +139,10 @@ def project_way_note(text: str, urls: list[str]) -> str | None:
         return None  # a question about the links, not an edit
     n = len(urls)
     what = "the link joins" if n == 1 else f"the {n} links join"
-    return (f"Editing: {what} your project timeline, then the agent makes the change; export when it is "
-            "ready. (To only save a video, send “download <link>”.)")
+    return (
+        f"Editing: {what} your project timeline, then the agent makes the change; export when it is "
+        "ready. (To only save a video, send “download <link>”.)"
+    )
 
 
 def _stem(value: str | None) -> str:
@@ -162,5 +198,13 @@ def release_path(path: Path) -> None:
         _reserved.discard(Path(path))
 
 
-__all__ = ["BAD_STEMS", "DownloadRequest", "asked_height", "download_name", "download_request", "project_way_note", "release_path",
-           "reserve_path"]
+__all__ = [
+    "BAD_STEMS",
+    "DownloadRequest",
+    "asked_height",
+    "download_name",
+    "download_request",
+    "project_way_note",
+    "release_path",
+    "reserve_path",
+]

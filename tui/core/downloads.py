@@ -27,100 +27,29 @@ import inspect
 import itertools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from tui.api.errors import ApiError
 from tui.api.ingest import FetchedMedia, FetchProgress, capabilities, fetch_link
+from tui.core.download_events import (
+    DownloadEvent,
+    Facts,
+    JobDone,
+    JobFailed,
+    JobProgress,
+    JobStarted,
+    Stage,
+    summary,
+)
 from tui.core.download_intent import DownloadRequest, download_name, release_path, reserve_path
 from tui.core.export import POLL_INTERVAL_S, export_draft
 from tui.core.files import RateMeter
-from tui.core.mp4_facts import Mp4Facts, mp4_facts
+from tui.core.mp4_facts import mp4_facts
 
-Stage = Literal["fetch", "render", "download"]
 _EVERY = 0.1  # seconds between two progress events of one job
 FIRST_POLL_S = 0.05  # the first render poll; each next one waits twice as long, up to poll_interval
 _ids = itertools.count(1)
-
-
-@dataclass(frozen=True)
-class JobStarted:
-    job_id: str
-    url: str
-
-
-@dataclass(frozen=True)
-class JobProgress:
-    job_id: str
-    url: str
-    stage: Stage
-    bytes: int | None = None
-    total: int | None = None
-    percent: float | None = None
-    speed: float | None = None
-    eta: float | None = None
-    elapsed: float = 0.0
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class Facts:
-    """The saved file (from its own MP4 boxes) and the best the link offered (pixels tall)."""
-
-    file: Mp4Facts
-    offered_height: int | None
-
-    def line(self) -> str:
-        """"1920×1080 H.264/AAC, 10.0 s, 14.2 MB — the highest this link offers"."""
-        f = self.file
-        parts = []
-        if f.width and f.height:
-            parts.append(f"{f.width}×{f.height} " + "/".join(c for c in (f.vcodec, f.acodec) if c))
-        elif f.acodec:
-            parts.append(f"audio {f.acodec}")
-        if f.duration_s is not None:
-            parts.append(f"{f.duration_s:.1f} s")
-        parts.append(f"{f.size_bytes / 1_000_000:.1f} MB")
-        text = ", ".join(parts)
-        if self.offered_height and f.height and f.height >= self.offered_height:
-            text += " — the highest this link offers"
-        elif self.offered_height and f.height:
-            text += f" — the link offers up to {self.offered_height}p"
-        return text
-
-
-@dataclass(frozen=True)
-class JobDone:
-    job_id: str
-    url: str
-    path: Path
-    facts: Facts
-    note: str = ""
-
-    @property
-    def line(self) -> str:
-        return f"✅ Saved {self.path.name}: {self.facts.line()}" + (f". {self.note}" if self.note else "")
-
-
-@dataclass(frozen=True)
-class JobFailed:
-    job_id: str
-    url: str
-    message: str
-    next_step: str = ""
-    cancelled: bool = False
-
-
-DownloadEvent = JobStarted | JobProgress | JobDone | JobFailed
-
-
-def summary(request: DownloadRequest) -> str:
-    """The chat line for a download request (which path it took)."""
-    n = len(request.urls)
-    what = "the video" if n == 1 else f"{n} videos"
-    size = f" at up to {request.max_height}p" if request.max_height else ""
-    return f"Saving {what} as MP4{size}, one file per link (no edit, no credits)…"
 
 
 def only_this_media(draft: dict[str, Any] | None, keys: set[str]) -> dict[str, Any] | None:
@@ -132,8 +61,11 @@ def only_this_media(draft: dict[str, Any] | None, keys: set[str]) -> dict[str, A
     for track in draft.get("t") or []:
         if not isinstance(track, dict):
             continue
-        segs = [s for s in track.get("sg") or [] if isinstance(s, dict)
-                and any(isinstance(v, str) and v in keys for v in s.values())]
+        segs = [
+            s
+            for s in track.get("sg") or []
+            if isinstance(s, dict) and any(isinstance(v, str) and v in keys for v in s.values())
+        ]
         if segs:
             tracks.append({**track, "sg": [{**s, "s": 0} for s in segs[:1]]})
     if not tracks:
@@ -146,18 +78,35 @@ def single_media_draft(media: FetchedMedia) -> dict[str, Any]:
     """A draft holding only ``media`` (the engine's short keys; ``src`` is the upload id)."""
     ms = int(round((media.duration_s or 0) * 1000))
     tt = 1 if media.file_type == "audio" else 0
-    seg = {"id": f"seg_{media.upload_id}", "name": media.filename, "src": media.upload_id, "s": 0, "in": 0,
-           "d": ms, "vol": 100}
-    return {"t": [{"id": "trk_dl", "tt": tt, "name": "Video" if tt == 0 else "Audio", "sg": [seg]}], "d": ms,
-            "m": {"title": media.title or media.filename, "resolution": "highest"}}
+    seg = {
+        "id": f"seg_{media.upload_id}",
+        "name": media.filename,
+        "src": media.upload_id,
+        "s": 0,
+        "in": 0,
+        "d": ms,
+        "vol": 100,
+    }
+    return {
+        "t": [{"id": "trk_dl", "tt": tt, "name": "Video" if tt == 0 else "Audio", "sg": [seg]}],
+        "d": ms,
+        "m": {"title": media.title or media.filename, "resolution": "highest"},
+    }
 
 
 class DownloadJobs:
     """Runs one job per link of a request (``concurrency`` at once); see the module doc."""
 
-    def __init__(self, client: Any, session_id: str, folder: Path | str, *,
-                 on_event: Callable[[DownloadEvent], Any] | None = None, poll_interval: float = POLL_INTERVAL_S,
-                 concurrency: int = 2) -> None:
+    def __init__(
+        self,
+        client: Any,
+        session_id: str,
+        folder: Path | str,
+        *,
+        on_event: Callable[[DownloadEvent], Any] | None = None,
+        poll_interval: float = POLL_INTERVAL_S,
+        concurrency: int = 2,
+    ) -> None:
         self.client = client
         self.session_id = session_id
         self.folder = Path(folder).expanduser()
@@ -239,8 +188,9 @@ class DownloadJobs:
             await self._emit(failed)
             return failed
         except OSError as exc:
-            failed = JobFailed(job_id, url, f"The file could not be saved: {exc.strerror or exc}.",
-                               "Choose another download folder.")
+            failed = JobFailed(
+                job_id, url, f"The file could not be saved: {exc.strerror or exc}.", "Choose another download folder."
+            )
             await self._emit(failed)
             return failed
         except Exception as exc:  # a job never takes the others (or the app) down with it
@@ -261,11 +211,15 @@ class DownloadJobs:
                 if now - last[0] < _EVERY and (p.percent or 0) < 100:
                     return
                 last[0] = now
-                await self._emit(JobProgress(job_id, url, "fetch", p.bytes, p.total, p.percent, p.speed, p.eta,
-                                             now - started, p.stage))
+                await self._emit(
+                    JobProgress(
+                        job_id, url, "fetch", p.bytes, p.total, p.percent, p.speed, p.eta, now - started, p.stage
+                    )
+                )
 
-            return await fetch_link(self.client, self.session_id, url, max_height=request.max_height,
-                                    on_progress=progress)
+            return await fetch_link(
+                self.client, self.session_id, url, max_height=request.max_height, on_progress=progress
+            )
         return await self._fetch_cloud(job_id, url, started)
 
     async def _fetch_cloud(self, job_id: str, url: str, started: float) -> FetchedMedia:
@@ -274,8 +228,11 @@ class DownloadJobs:
         async def tick() -> None:
             while True:
                 await asyncio.sleep(1.0)
-                await self._emit(JobProgress(job_id, url, "fetch", elapsed=time.monotonic() - started,
-                                             detail="waiting for the service"))
+                await self._emit(
+                    JobProgress(
+                        job_id, url, "fetch", elapsed=time.monotonic() - started, detail="waiting for the service"
+                    )
+                )
 
         ticker = asyncio.ensure_future(tick())
         try:
@@ -285,24 +242,39 @@ class DownloadJobs:
         if not result.files:
             raise ApiError("The service fetched nothing from this link.", "Check the link, then try again.")
         f = result.files[0]
-        return FetchedMedia(upload_id=f.hash or f.cdn_url, filename=f.filename,
-                            file_type=f.file_type or "video", duration_s=f.duration, width=f.width, height=f.height,
-                            size=None, vcodec=None, acodec=None, title=None, offered_height=None, cdn_url=f.cdn_url)
+        return FetchedMedia(
+            upload_id=f.hash or f.cdn_url,
+            filename=f.filename,
+            file_type=f.file_type or "video",
+            duration_s=f.duration,
+            width=f.width,
+            height=f.height,
+            size=None,
+            vcodec=None,
+            acodec=None,
+            title=None,
+            offered_height=None,
+            cdn_url=f.cdn_url,
+        )
 
     async def _draft_for(self, media: FetchedMedia) -> dict[str, Any]:
         if "fetch" in (self._caps or ()):
             return single_media_draft(media)
         state = await self.client.state(self.session_id)
-        keys = {k for k in (media.upload_id, media.cdn_url, media.filename, media.cdn_url.rstrip("/").rsplit("/", 1)[-1])
-                if k}
+        keys = {
+            k
+            for k in (media.upload_id, media.cdn_url, media.filename, media.cdn_url.rstrip("/").rsplit("/", 1)[-1])
+            if k
+        }
         draft = only_this_media(state.draft.to_wire(), keys)
         if draft is None:  # the service did not place it: name the media by its link
             draft = single_media_draft(media)
             draft["t"][0]["sg"][0].update(src=media.cdn_url, url=media.cdn_url)
         return draft
 
-    async def _render_and_download(self, job_id: str, url: str, media: FetchedMedia, request: DownloadRequest,
-                                   target: Path) -> JobDone:
+    async def _render_and_download(
+        self, job_id: str, url: str, media: FetchedMedia, request: DownloadRequest, target: Path
+    ) -> JobDone:
         draft = await self._draft_for(media)
         width = height = None
         offered = media.offered_height
@@ -315,8 +287,10 @@ class DownloadJobs:
                 note = f"Upscaled from {have}p to {height}p, as asked"
             else:
                 best = offered or have
-                note = (f"You asked for {request.max_height}p; this link offers at most {best}p, so it was kept "
-                        f"at {have}p (say “upscale” to enlarge it)")
+                note = (
+                    f"You asked for {request.max_height}p; this link offers at most {best}p, so it was kept "
+                    f"at {have}p (say “upscale” to enlarge it)"
+                )
         started = time.monotonic()
         meter = RateMeter()
         last = [0.0]
@@ -325,8 +299,16 @@ class DownloadJobs:
         async def on_status(job: Any) -> None:
             if getattr(job, "id", None):
                 self._render_ids[job_id] = job.id
-            await self._emit(JobProgress(job_id, url, "render", percent=float(job.progress or 0),
-                                         elapsed=time.monotonic() - render_started, detail=str(job.status)))
+            await self._emit(
+                JobProgress(
+                    job_id,
+                    url,
+                    "render",
+                    percent=float(job.progress or 0),
+                    elapsed=time.monotonic() - render_started,
+                    detail=str(job.status),
+                )
+            )
 
         def on_download(received: int, total: int | None) -> None:  # called by the client, not awaited
             meter.add(received)
@@ -334,9 +316,19 @@ class DownloadJobs:
             if now - last[0] < _EVERY and not (total and received >= total):
                 return
             last[0] = now
-            self._emit_soon(JobProgress(job_id, url, "download", received, total,
-                                         round(100.0 * received / total, 1) if total else None, meter.speed,
-                                         meter.eta(total), now - started))
+            self._emit_soon(
+                JobProgress(
+                    job_id,
+                    url,
+                    "download",
+                    received,
+                    total,
+                    round(100.0 * received / total, 1) if total else None,
+                    meter.speed,
+                    meter.eta(total),
+                    now - started,
+                )
+            )
 
         delay = [FIRST_POLL_S]
 
@@ -346,13 +338,34 @@ class DownloadJobs:
             await asyncio.sleep(min(delay[0], self.poll_interval))
             delay[0] *= 2
 
-        path = await export_draft(self.client, self.session_id, draft, self.folder, on_status=on_status,
-                                  on_download=on_download, poll_interval=self.poll_interval, sleep=backoff,
-                                  filename=target.name, width=width, height=height)
+        path = await export_draft(
+            self.client,
+            self.session_id,
+            draft,
+            self.folder,
+            on_status=on_status,
+            on_download=on_download,
+            poll_interval=self.poll_interval,
+            sleep=backoff,
+            filename=target.name,
+            width=width,
+            height=height,
+        )
         self._render_ids.pop(job_id, None)
         facts = Facts(await asyncio.to_thread(mp4_facts, path), offered)
         return JobDone(job_id, url, Path(path), facts, note)
 
 
-__all__ = ["DownloadEvent", "DownloadJobs", "Facts", "JobDone", "JobFailed", "JobProgress", "JobStarted",
-           "Stage", "only_this_media", "single_media_draft", "summary"]
+__all__ = [
+    "DownloadEvent",
+    "DownloadJobs",
+    "Facts",
+    "JobDone",
+    "JobFailed",
+    "JobProgress",
+    "JobStarted",
+    "Stage",
+    "only_this_media",
+    "single_media_draft",
+    "summary",
+]

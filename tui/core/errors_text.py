@@ -35,7 +35,9 @@ def error_note(
     elif isinstance(exc, E.RateLimited):
         text = "Too many requests right now (429) — wait about 30 seconds, then try again."
     elif isinstance(exc, E.LinkFailed):
-        text = f"That link could not be added: {exc.reason or 'the service could not fetch it'} — {_lower(exc.next_step)}"
+        text = (
+            f"That link could not be added: {exc.reason or 'the service could not fetch it'} — {_lower(exc.next_step)}"
+        )
     elif isinstance(exc, E.NotMedia):
         text = f"{exc.message.rstrip('.')} — {_lower(exc.next_step)}"
     elif isinstance(exc, E.UnsupportedFileType):
@@ -78,8 +80,10 @@ def error_note(
     elif isinstance(exc, E.InvalidFile):
         text = f"{exc.message} — check the path and try again."
     elif isinstance(exc, E.ApiError) and type(exc) is E.ApiError and exc.code is not None and exc.server_message:
-        text = (f"NemoVideo could not do that: {exc.server_message.rstrip('.')} — try again; if it keeps "
-                "happening, start a new session (ctrl+n).")
+        text = (
+            f"NemoVideo could not do that: {exc.server_message.rstrip('.')} — try again; if it keeps "
+            "happening, start a new session (ctrl+n)."
+        )
     elif isinstance(exc, E.ApiError):
         text = str(exc) or "NemoVideo returned an error — try again."
     elif isinstance(exc, OSError):

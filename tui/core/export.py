@@ -172,7 +172,9 @@ async def _poll_recorded(
     """_poll, and a server-side refusal (unknown render id, ...) marks the stored render failed
     so it is not picked up again on every start. Network trouble leaves it pending."""
     try:
-        return await _poll(client, session_id, job, on_status=on_status, poll_interval=poll_interval, sleep=sleep, store=store)
+        return await _poll(
+            client, session_id, job, on_status=on_status, poll_interval=poll_interval, sleep=sleep, store=store
+        )
     except (NetworkError, BadResponse):
         raise
     except ApiError as exc:

@@ -22,8 +22,9 @@ MAX_ENTRIES = 200  # the oldest entries go first
 
 
 def _key(api_url: str | None, session_id: str, draft: dict[str, Any], options: tuple[Any, ...]) -> str:
-    text = json.dumps({"api": api_url, "session": session_id, "draft": draft, "options": list(options)},
-                      sort_keys=True, default=str)
+    text = json.dumps(
+        {"api": api_url, "session": session_id, "draft": draft, "options": list(options)}, sort_keys=True, default=str
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -40,8 +41,9 @@ def _load(path: Path) -> dict[str, dict[str, Any]]:
     return data if isinstance(data, dict) else {}
 
 
-def find(store: Any, api_url: str | None, session_id: str, draft: dict[str, Any],
-         options: tuple[Any, ...]) -> Path | None:
+def find(
+    store: Any, api_url: str | None, session_id: str, draft: dict[str, Any], options: tuple[Any, ...]
+) -> Path | None:
     """The file of the last export of exactly this draft, if it is still on disk unchanged."""
     index = _index_path(store)
     if index is None:
@@ -59,8 +61,9 @@ def find(store: Any, api_url: str | None, session_id: str, draft: dict[str, Any]
     return path
 
 
-def remember(store: Any, api_url: str | None, session_id: str, draft: dict[str, Any],
-             options: tuple[Any, ...], path: Path) -> None:
+def remember(
+    store: Any, api_url: str | None, session_id: str, draft: dict[str, Any], options: tuple[Any, ...], path: Path
+) -> None:
     """Record a finished export (best effort: a write failure only costs a later re-render)."""
     index = _index_path(store)
     if index is None:
@@ -68,8 +71,11 @@ def remember(store: Any, api_url: str | None, session_id: str, draft: dict[str, 
     try:
         st = os.stat(path)
         entries = _load(index)
-        entries[_key(api_url, session_id, draft, options)] = {"path": str(path), "size": st.st_size,
-                                                               "mtime_ns": st.st_mtime_ns}
+        entries[_key(api_url, session_id, draft, options)] = {
+            "path": str(path),
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+        }
         while len(entries) > MAX_ENTRIES:
             entries.pop(next(iter(entries)))
         write_private(index, json.dumps(entries))

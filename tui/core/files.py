@@ -109,7 +109,7 @@ def draft_title(draft: Any) -> str:
 
 
 def export_filename(title: str, render_id: str | None, fmt: str = "mp4") -> str:
-    """"<title>-<short id>.<fmt>", safe on every file system (no separators, no control
+    """ "<title>-<short id>.<fmt>", safe on every file system (no separators, no control
     characters, a sane length; spaces become dashes)."""
     stem = re.sub(r"\s+", "-", title.strip())[:60].strip("-.") or "nemo-video"
     return safe_filename(f"{stem}-{short_id(render_id)}.{fmt}", f"nemo-video-{short_id(render_id)}.{fmt}")
@@ -175,7 +175,7 @@ def human_duration(seconds: float | None) -> str:
 
 
 def transfer_line(done: int, total: int | None, meter: RateMeter) -> str:
-    """"3.1/9.8 MB · 2.4 MB/s · 3s left" (short: it shares a line with a name and a bar)."""
+    """ "3.1/9.8 MB · 2.4 MB/s · 3s left" (short: it shares a line with a name and a bar)."""
     have, whole = human_bytes(done), human_bytes(total) if total else ""
     if whole and have.split()[-1] == whole.split()[-1]:
         words = f"{have.split()[0]}/{whole}"

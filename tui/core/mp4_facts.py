@@ -16,9 +16,20 @@ from typing import BinaryIO
 
 from tui.core.files import _boxes, mp4_duration
 
-_CODECS = {b"avc1": "H.264", b"avc3": "H.264", b"hvc1": "H.265", b"hev1": "H.265", b"av01": "AV1",
-           b"vp09": "VP9", b"mp4a": "AAC", b"Opus": "Opus", b"ac-3": "AC-3", b"ec-3": "E-AC-3",
-           b".mp3": "MP3", b"mp4v": "MPEG-4"}
+_CODECS = {
+    b"avc1": "H.264",
+    b"avc3": "H.264",
+    b"hvc1": "H.265",
+    b"hev1": "H.265",
+    b"av01": "AV1",
+    b"vp09": "VP9",
+    b"mp4a": "AAC",
+    b"Opus": "Opus",
+    b"ac-3": "AC-3",
+    b"ec-3": "E-AC-3",
+    b".mp3": "MP3",
+    b"mp4v": "MPEG-4",
+}
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,7 @@ MAX_COMMAND_CHARS = 120
 # --- URLs -------------------------------------------------------------------------------
 
 # A URL runs until whitespace, a quote/bracket that cannot end a URL here, or CJK text/punct.
-_URL_RE = re.compile(
-    r"""(?i)(?<![a-z0-9+.\-])https?://[^\s<>"'`\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"""
-)
+_URL_RE = re.compile(r"""(?i)(?<![a-z0-9+.\-])https?://[^\s<>"'`\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+""")
 _TRAILING = ".,;:!?…'\"`*_~>"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 
@@ -60,8 +58,10 @@ def _clean_url(url: str) -> str:
 # A link typed without a scheme: "www.host…", or a host (a name with a dot and a real top-level
 # domain, "localhost", an IPv4 address) followed by a port or a path: example.com/clip.mp4,
 # 127.0.0.1:8000/v/plain.mp4, localhost:8765. A bare "clip.mp4" or "e.g." is not a link.
-_FILE_TLDS = frozenset("""mp4 mov avi webm mkv jpg jpeg png gif webp mp3 wav m4a aac txt md py json html htm pdf
-                       zip gz srt vtt ts m3u8 mpd sh exe doc docx csv log yaml yml toml ini cfg""".split())
+_FILE_TLDS = frozenset(
+    """mp4 mov avi webm mkv jpg jpeg png gif webp mp3 wav m4a aac txt md py json html htm pdf
+                       zip gz srt vtt ts m3u8 mpd sh exe doc docx csv log yaml yml toml ini cfg""".split()
+)
 _BARE_URL_RE = re.compile(
     r"""(?i)(?<![\w@/.:\-~])(?P<host>www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+|localhost|\d{1,3}(?:\.\d{1,3}){3}"""
     r"""|(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?P<tld>[a-z]{2,24}))"""
@@ -249,7 +249,7 @@ def extract_paths(text: str) -> tuple[list[str], str]:
         path = match.group("dq") or match.group("sq") or match.group("file") or ""
         if match.group("bare"):
             end = _longest_existing(text, match.start(), end)
-            path = text[match.start():end]
+            path = text[match.start() : end]
             if not _exists(_unescape(path)):
                 path = path.rstrip(".,;:!?")  # sentence punctuation after a path
                 end = match.start() + len(path)
@@ -258,7 +258,7 @@ def extract_paths(text: str) -> tuple[list[str], str]:
             path = _file_url_path(path)
         else:
             path = _unescape(path) if match.group("file") else path
-        rest.append(text[pos:match.start()])
+        rest.append(text[pos : match.start()])
         rest.append(" ")
         pos = end
         if path and path not in paths:
@@ -329,7 +329,7 @@ _UPLOAD_WORDS = ("upload", "/upload", "上传")
 
 
 def _bare_media_names(message: str) -> list[str]:
-    """"upload clip.mp4 "my song.mp3"": names of media files in the current folder, when every
+    """ "upload clip.mp4 "my song.mp3"": names of media files in the current folder, when every
     word after the upload keyword is one (so "upload a video of my cat.mp4" stays a request)."""
     import shlex
 

@@ -317,7 +317,9 @@ class LocalStore:
 
 
 def _session(r: sqlite3.Row) -> SessionRecord:
-    return SessionRecord(r["session_id"], r["api_url"], r["task_id"], r["user_id"], r["title"], r["created"], r["updated"])
+    return SessionRecord(
+        r["session_id"], r["api_url"], r["task_id"], r["user_id"], r["title"], r["created"], r["updated"]
+    )
 
 
 def _render(r: sqlite3.Row) -> RenderRecord:
@@ -333,7 +335,6 @@ def _render(r: sqlite3.Row) -> RenderRecord:
         r["created"],
         r["updated"],
     )
-
 
 
 __all__ = ["LocalStore", "RenderRecord", "SessionRecord", "TranscriptLine"]

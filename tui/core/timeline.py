@@ -78,7 +78,7 @@ def _quoted(seg: Segment) -> str:
 
 
 def _title_subject(seg: Segment) -> str:
-    """"Title "Hello"" / "A title": the subject of a sentence about a title segment."""
+    """ "Title "Hello"" / "A title": the subject of a sentence about a title segment."""
     return f"Title {seg.title}" if seg.text or seg.name else "A title"
 
 
@@ -132,7 +132,9 @@ def _changed_lines(track: Track, old: Segment, new: Segment) -> list[str]:
 # --- matching -----------------------------------------------------------------------------
 
 
-def _match(old: list[Any], new: list[Any], key: Callable[[Any], str]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+def _match(
+    old: list[Any], new: list[Any], key: Callable[[Any], str]
+) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
     """Pair items by id (in order among equal ids), the id-less ones by position."""
     pairs: list[tuple[Any, Any]] = []
     unmatched_old = list(range(len(old)))
@@ -174,7 +176,11 @@ def _meta_lines(before: Draft, after: Draft) -> list[str]:
             lines.append("✅ Output set to the highest available resolution")
         else:
             lines.append(f"✅ Output set to {res_new}")
-    elif size_old != size_new and _meta(before, "aspect") == _meta(after, "aspect") and all(isinstance(v, (int, float)) and v > 0 for v in size_new):
+    elif (
+        size_old != size_new
+        and _meta(before, "aspect") == _meta(after, "aspect")
+        and all(isinstance(v, (int, float)) and v > 0 for v in size_new)
+    ):
         lines.append(f"✅ Output size set to {int(size_new[0])}×{int(size_new[1])}")
     aspect_old, aspect_new = _meta(before, "aspect"), _meta(after, "aspect")
     if aspect_old != aspect_new:

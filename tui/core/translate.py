@@ -39,13 +39,19 @@ CREDITS_ZH = "积分面板（ctrl+r 刷新）"
 # Button / panel names -> what to say instead ("press ..." sentences, English).
 _BUTTON_ACTIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?i)^(?:export|download|render|save(?: video)?|export video|download video)$"), EXPORT_EN),
-    (re.compile(r"(?i)^(?:upload|upload (?:file|video|media)s?|add (?:file|media|video)s?|import)$"), "press ctrl+u to upload"),
+    (
+        re.compile(r"(?i)^(?:upload|upload (?:file|video|media)s?|add (?:file|media|video)s?|import)$"),
+        "press ctrl+u to upload",
+    ),
     (re.compile(r"(?i)^(?:add url|paste url|url|link|add link|import url)$"), "press ctrl+l to add a URL"),
     (re.compile(r"(?i)^(?:refresh|reload|sync)$"), "press ctrl+r to refresh"),
     (re.compile(r"(?i)^(?:copy|copy link|share|copy url|share link)$"), "press ctrl+y to copy the link"),
     (re.compile(r"(?i)^(?:new|new project|new session|create project|start over)$"), "press ctrl+n for a new session"),
     (re.compile(r"(?i)^(?:cancel|stop|abort)$"), "press escape to cancel"),
-    (re.compile(r"(?i)^(?:credits?|billing|account|top ?up|buy credits|upgrade|subscribe|balance)$"), "see " + CREDITS_EN),
+    (
+        re.compile(r"(?i)^(?:credits?|billing|account|top ?up|buy credits|upgrade|subscribe|balance)$"),
+        "see " + CREDITS_EN,
+    ),
     (re.compile(r"(?i)^(?:timeline|tracks?|preview|play|layers?)$"), TIMELINE_EN),
 ]
 
@@ -112,25 +118,30 @@ _CLICK = r"(?:click(?:ing)?|press(?:ing)?|tap(?:ping)?|hit(?:ting)?|select(?:ing
 # "click (on) (the) Export button" / "click the 'Export' button in the top right corner"
 _rule(
     rf"\b{_CLICK}\s+(?:on\s+)?(?:the\s+)?{_Q}{_BTN_NAME}{_Q}\s+(?:button|icon|tab|option)"
-    r"(?:\s+(?:in|at|on)\s+the\s+(?:top|bottom|upper|lower)?[\s-]*(?:right|left)?(?:[\s-]*hand)?\s*(?:corner|side|toolbar|menu|panel|bar))?(?:\s+(?:below|above))?" + _PURPOSE,
+    r"(?:\s+(?:in|at|on)\s+the\s+(?:top|bottom|upper|lower)?[\s-]*(?:right|left)?(?:[\s-]*hand)?\s*(?:corner|side|toolbar|menu|panel|bar))?(?:\s+(?:below|above))?"
+    + _PURPOSE,
     _click_button,
 )
 # "click Export" / "click on 'Export'" (no "button" word) for the names we know.
 _rule(
-    rf"\b(?:click(?:ing)?|press(?:ing)?|tap(?:ping)?|hit(?:ting)?)\s+(?:on\s+)?(?:the\s+)?{_Q}(?P<name>export|download|upload|refresh|render)\b{_Q}" + _PURPOSE,
+    rf"\b(?:click(?:ing)?|press(?:ing)?|tap(?:ping)?|hit(?:ting)?)\s+(?:on\s+)?(?:the\s+)?{_Q}(?P<name>export|download|upload|refresh|render)\b{_Q}"
+    + _PURPOSE,
     _click_button,
 )
 # "the Export button" anywhere else ("use the Export button", "via the Export button").
 _rule(
-    rf"\b(?:the\s+)?{_Q}(?:export|download)(?: video)?{_Q}\s+button(?:\s+(?:in|at|on)\s+the\s+[\w\s-]{{0,30}}?(?:corner|toolbar|bar|menu))?(?:\s+(?:below|above))?" + _PURPOSE,
+    rf"\b(?:the\s+)?{_Q}(?:export|download)(?: video)?{_Q}\s+button(?:\s+(?:in|at|on)\s+the\s+[\w\s-]{{0,30}}?(?:corner|toolbar|bar|menu))?(?:\s+(?:below|above))?"
+    + _PURPOSE,
     _export_phrase,
 )
 # "go to the Export tab" / "head over to the billing page" / "switch to the timeline view".
 _rule(
     r"\b(?:go|head(?:\s+over)?|navigate|switch|jump|move)\s+to\s+(?:the\s+)?(?P<place>[\w-]+(?:\s+[\w-]+)?)\s+"
     r"(?:tab|page|panel|section|screen|view|menu)\b(?P<purpose>\s+to\s+(?:get|download|export|save|render)\b)?",
-    lambda m: _keep_case(_place(m.group("place")))(m)
-    + ("" if _place(m.group("place")) == EXPORT_EN else (m.group("purpose") or "")),
+    lambda m: (
+        _keep_case(_place(m.group("place")))(m)
+        + ("" if _place(m.group("place")) == EXPORT_EN else (m.group("purpose") or ""))
+    ),
 )
 # Billing / account pages.
 _rule(
@@ -183,7 +194,11 @@ _rule(
     lambda m: f"在聊天中说“{m.group('name')}”",
     0,
 )
-_rule(r"(?:查看|打开)(?:你的)?(?:账户|账号|帐户|帐号)(?:余额|积分)?(?:页面|设置)?|(?:查看|打开)(?:计费|账单)(?:页面)?", "查看" + CREDITS_ZH, 0)
+_rule(
+    r"(?:查看|打开)(?:你的)?(?:账户|账号|帐户|帐号)(?:余额|积分)?(?:页面|设置)?|(?:查看|打开)(?:计费|账单)(?:页面)?",
+    "查看" + CREDITS_ZH,
+    0,
+)
 _rule(r"打开[\u4e00-\u9fff]{0,6}?(?:面板|窗口|编辑器|侧边栏|页面)", TIMELINE_ZH, 0)
 _rule(r"在时间线(?:上|中)?预览", "查看时间线面板的摘要", 0)
 _rule(r"(?:拖拽|拖放|拖动|拖入)(?:到|至|进)?(?:时间线|编辑器|窗口|这里|此处)?(?:中|上|里)?", UPLOAD_ZH, 0)

@@ -23,17 +23,33 @@ def new_call_id() -> str:
 
 
 def _actions(state_delta: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"stateDelta": dict(state_delta or {}), "artifactDelta": {}, "requestedAuthConfigs": {},
-            "requestedToolConfirmations": {}}
+    return {
+        "stateDelta": dict(state_delta or {}),
+        "artifactDelta": {},
+        "requestedAuthConfigs": {},
+        "requestedToolConfirmations": {},
+    }
 
 
-def _event(invocation_id: str, parts: list[dict[str, Any]], role: str, *, partial: bool = False,
-           state_delta: dict[str, Any] | None = None) -> dict[str, Any]:
+def _event(
+    invocation_id: str,
+    parts: list[dict[str, Any]],
+    role: str,
+    *,
+    partial: bool = False,
+    state_delta: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     event: dict[str, Any] = {"content": {"parts": parts, "role": role}}
     if partial:
         event["partial"] = True
-    event.update(invocationId=invocation_id, author=AUTHOR, actions=_actions(state_delta),
-                 nodeInfo={"path": ""}, id=str(uuid.uuid4()), timestamp=time.time())
+    event.update(
+        invocationId=invocation_id,
+        author=AUTHOR,
+        actions=_actions(state_delta),
+        nodeInfo={"path": ""},
+        id=str(uuid.uuid4()),
+        timestamp=time.time(),
+    )
     return event
 
 
@@ -45,10 +61,15 @@ def call_event(invocation_id: str, call_id: str, name: str, args: dict[str, Any]
     return _event(invocation_id, [{"functionCall": {"id": call_id, "args": args, "name": name}}], "model")
 
 
-def response_event(invocation_id: str, call_id: str, name: str, response: dict[str, Any],
-                   state_delta: dict[str, Any] | None = None) -> dict[str, Any]:
-    return _event(invocation_id, [{"functionResponse": {"id": call_id, "name": name, "response": response}}],
-                  "user", state_delta=state_delta)
+def response_event(
+    invocation_id: str, call_id: str, name: str, response: dict[str, Any], state_delta: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return _event(
+        invocation_id,
+        [{"functionResponse": {"id": call_id, "name": name, "response": response}}],
+        "user",
+        state_delta=state_delta,
+    )
 
 
 def heartbeat(progress: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -28,8 +28,18 @@ EDIT_TOOL = "edit_multitrack"
 INGEST_TOOL = "ingest_media"
 HISTORY_OPS = frozenset({"undo", "redo", "revert"})
 HELP_TEXT = help_text("en")
-__all__ = ["EDIT_KINDS", "HISTORY_KINDS", "ToolCall", "Plan", "plan", "apply_call", "changed", "final_text",
-           "intro_text", "HELP_TEXT"]
+__all__ = [
+    "EDIT_KINDS",
+    "HISTORY_KINDS",
+    "ToolCall",
+    "Plan",
+    "plan",
+    "apply_call",
+    "changed",
+    "final_text",
+    "intro_text",
+    "HELP_TEXT",
+]
 
 
 @dataclass(frozen=True)
@@ -54,8 +64,12 @@ class Plan:
 def _span_args(span: Span | None) -> dict[str, Any] | None:
     if span is None:
         return None
-    return {"start_ms": span.start_ms, "end_ms": span.end_ms, "last_ms": span.last_ms,
-            "frac": list(span.frac) if span.frac else None}
+    return {
+        "start_ms": span.start_ms,
+        "end_ms": span.end_ms,
+        "last_ms": span.last_ms,
+        "frac": list(span.frac) if span.frac else None,
+    }
 
 
 def _range_args(span: Span | None, *, title: bool = False) -> dict[str, Any]:
@@ -78,8 +92,12 @@ def _span(args: Mapping[str, Any] | None) -> Span | None:
     if not args:
         return None
     frac = args.get("frac")
-    return Span(start_ms=args.get("start_ms"), end_ms=args.get("end_ms"), last_ms=args.get("last_ms"),
-                frac=(float(frac[0]), float(frac[1])) if frac else None)
+    return Span(
+        start_ms=args.get("start_ms"),
+        end_ms=args.get("end_ms"),
+        last_ms=args.get("last_ms"),
+        frac=(float(frac[0]), float(frac[1])) if frac else None,
+    )
 
 
 def _pick_music(intent: Intent, uploads: list[Mapping[str, Any]], draft: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -99,8 +117,9 @@ def _pick_music(intent: Intent, uploads: list[Mapping[str, Any]], draft: Mapping
 _NEEDS_VIDEO = EDIT_KINDS - {"music", "volume", "remove", "fade"}
 
 
-def _call(intent: Intent, draft: Mapping[str, Any], uploads: list[Mapping[str, Any]], lang: str,
-          notes: list[str]) -> ToolCall | None:
+def _call(
+    intent: Intent, draft: Mapping[str, Any], uploads: list[Mapping[str, Any]], lang: str, notes: list[str]
+) -> ToolCall | None:
     k, p = intent.kind, intent.params
     label = labels.label(intent, lang)
     args: dict[str, Any]
@@ -254,8 +273,9 @@ def apply_call(draft: Mapping[str, Any], infos: drafts.Infos, call: ToolCall) ->
             s, e = _clip_range(draft, infos, int(a["clip"]), span)
         else:
             s, e = (span or Span()).resolve(total)
-        return ops.set_speed(draft, infos, factor=float(a["factor"]), start_ms=s, end_ms=e,
-                             absolute=bool(a.get("absolute")))
+        return ops.set_speed(
+            draft, infos, factor=float(a["factor"]), start_ms=s, end_ms=e, absolute=bool(a.get("absolute"))
+        )
     if op == "fade":
         return ops.set_fade(draft, infos, target=a["target"], which=a["which"], ms=int(a["ms"]))
     if op in ("add_text", "update_text"):
@@ -263,12 +283,24 @@ def apply_call(draft: Mapping[str, Any], infos: drafts.Infos, call: ToolCall) ->
         if span is not None:
             start, end = span.resolve(total) if total else (span.start_ms or 0, span.end_ms)
             dur = max(1, end - start) if end is not None else None
-        return edits.add_text(draft, infos, text=a["text"], start_ms=start if op == "update_text" else (start or 0),
-                              duration_ms=dur, replace=op == "update_text", position=a.get("position"))
+        return edits.add_text(
+            draft,
+            infos,
+            text=a["text"],
+            start_ms=start if op == "update_text" else (start or 0),
+            duration_ms=dur,
+            replace=op == "update_text",
+            position=a.get("position"),
+        )
     if op == "edit_title":
         title_at: tuple[int, int] | None = span.resolve(total) if span is not None else None
-        return ops.edit_title(draft, infos, position=a.get("position"), start_ms=title_at[0] if title_at else None,
-                              end_ms=title_at[1] if title_at else None)
+        return ops.edit_title(
+            draft,
+            infos,
+            position=a.get("position"),
+            start_ms=title_at[0] if title_at else None,
+            end_ms=title_at[1] if title_at else None,
+        )
     if op == "add_audio":
         return edits.set_music(draft, infos, src=a["source"], volume=a.get("volume", 100))
     if op == "volume":
@@ -301,9 +333,17 @@ def intro_text(calls: list[ToolCall], urls: list[str], lang: str = "en") -> str:
     return say("intro", lang, what=join(what, lang) if lang == "zh" else labels.and_join(what))
 
 
-def final_text(done: list[str], unchanged: list[str], failed: list[str], notes: list[str],
-               draft: Mapping[str, Any], lang: str = "en", *, before_ms: int | None = None,
-               net_zero: bool = False) -> str:
+def final_text(
+    done: list[str],
+    unchanged: list[str],
+    failed: list[str],
+    notes: list[str],
+    draft: Mapping[str, Any],
+    lang: str = "en",
+    *,
+    before_ms: int | None = None,
+    net_zero: bool = False,
+) -> str:
     """The closing reply: what was done (with values), what did not change and why, what
     failed and why, what was not understood or cannot be done; then the timeline."""
     lines = []

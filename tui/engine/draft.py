@@ -44,8 +44,15 @@ def new_draft(title: str = "project") -> dict[str, Any]:
     return {
         "t": [],
         "d": 0,
-        "m": {"title": title, "width": DEFAULT_SIZE[0], "height": DEFAULT_SIZE[1], "fps": 30,
-              "aspect": None, "resolution": "highest", "mute": False},
+        "m": {
+            "title": title,
+            "width": DEFAULT_SIZE[0],
+            "height": DEFAULT_SIZE[1],
+            "fps": 30,
+            "aspect": None,
+            "resolution": "highest",
+            "mute": False,
+        },
     }
 
 
@@ -133,6 +140,7 @@ def normalize(draft: Mapping[str, Any], infos: Infos) -> dict[str, Any]:
 
 # --- edits (each returns (new_draft, result dict for the functionResponse)) ---------------
 
+
 def _append_media(d: dict[str, Any], upload_id: str, infos: Infos) -> tuple[dict[str, Any], str]:
     """Append ``upload_id`` as a segment to ``d`` in place -> (the segment, "video"|"image"|"music")."""
     info = infos[upload_id]
@@ -163,8 +171,12 @@ def add_media(draft: Mapping[str, Any], upload_id: str, infos: Infos) -> tuple[d
     d = copy.deepcopy(dict(draft))
     seg, what = _append_media(d, upload_id, infos)
     out = normalize(d, infos)
-    return out, {"status": "success", "segment_id": seg["id"], "message": f"Added {what} '{seg['name']}'",
-                 "duration_ms": out["d"]}
+    return out, {
+        "status": "success",
+        "segment_id": seg["id"],
+        "message": f"Added {what} '{seg['name']}'",
+        "duration_ms": out["d"],
+    }
 
 
 def add_medias(draft: Mapping[str, Any], upload_ids: Sequence[str], infos: Infos) -> dict[str, Any]:
@@ -177,6 +189,7 @@ def add_medias(draft: Mapping[str, Any], upload_ids: Sequence[str], infos: Infos
 
 
 # --- describing ----------------------------------------------------------------------------
+
 
 def _secs(ms: int) -> str:
     return f"{ms / 1000:g}"

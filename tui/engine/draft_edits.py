@@ -31,9 +31,13 @@ def set_output(draft: Mapping[str, Any], infos: Infos, *, resolution: str = "hig
     d.setdefault("m", {})
     d["m"]["resolution"] = resolution  # the format is always MP4 (H.264/AAC): nothing to store
     out = normalize(d, infos)
-    return out, {"status": "success", "message": f"Output set to {fmt.upper()} at {resolution} "
-                 f"({out['m']['width']}x{out['m']['height']})", "width": out["m"]["width"],
-                 "height": out["m"]["height"], "duration_ms": out["d"]}
+    return out, {
+        "status": "success",
+        "message": f"Output set to {fmt.upper()} at {resolution} ({out['m']['width']}x{out['m']['height']})",
+        "width": out["m"]["width"],
+        "height": out["m"]["height"],
+        "duration_ms": out["d"],
+    }
 
 
 def _require_video(draft: Mapping[str, Any]) -> None:
@@ -96,8 +100,11 @@ def trim(draft: Mapping[str, Any], infos: Infos, *, start_ms: int, end_ms: int |
     if end <= start:
         raise EditError(f"That range is empty: the video is {total / 1000:g} s long.")
     out = _keep_ranges(draft, infos, [(start, end)])
-    return out, {"status": "success", "message": f"Trimmed to {start / 1000:g}-{end / 1000:g} s",
-                 "duration_ms": out["d"]}
+    return out, {
+        "status": "success",
+        "message": f"Trimmed to {start / 1000:g}-{end / 1000:g} s",
+        "duration_ms": out["d"],
+    }
 
 
 def cut(draft: Mapping[str, Any], infos: Infos, *, start_ms: int, end_ms: int) -> Result:
@@ -110,12 +117,19 @@ def cut(draft: Mapping[str, Any], infos: Infos, *, start_ms: int, end_ms: int) -
         raise EditError("That would cut the whole video.")
     keep = [(a, b) for a, b in ((0, start), (end, total)) if b > a]
     out = _keep_ranges(draft, infos, keep)
-    return out, {"status": "success", "message": f"Cut {start / 1000:g}-{end / 1000:g} s",
-                 "duration_ms": out["d"]}
+    return out, {"status": "success", "message": f"Cut {start / 1000:g}-{end / 1000:g} s", "duration_ms": out["d"]}
 
 
-def add_text(draft: Mapping[str, Any], infos: Infos, *, text: str, start_ms: int | None = 0, duration_ms: int | None = None,
-             replace: bool = False, position: str | None = None) -> Result:
+def add_text(
+    draft: Mapping[str, Any],
+    infos: Infos,
+    *,
+    text: str,
+    start_ms: int | None = 0,
+    duration_ms: int | None = None,
+    replace: bool = False,
+    position: str | None = None,
+) -> Result:
     """Add a title; ``replace`` swaps the existing title(s) for it (keeping the first one's
     timing and position unless new ones are given). ``position``: "top", "bottom",
     "center", "top-left", ... (stored as the segment's ``pos``; None = centre)."""
@@ -149,8 +163,7 @@ def add_text(draft: Mapping[str, Any], infos: Infos, *, text: str, start_ms: int
     track["sg"].sort(key=lambda s: s["s"])
     out = normalize(d, infos)
     verb = "Changed the title to" if replace and old else "Added title"
-    return out, {"status": "success", "segment_id": seg["id"], "message": f"{verb} '{text}'",
-                 "duration_ms": out["d"]}
+    return out, {"status": "success", "segment_id": seg["id"], "message": f"{verb} '{text}'", "duration_ms": out["d"]}
 
 
 def set_music(draft: Mapping[str, Any], infos: Infos, *, src: str, volume: int) -> Result:
@@ -166,12 +179,24 @@ def set_music(draft: Mapping[str, Any], infos: Infos, *, src: str, volume: int) 
     else:
         info = infos.get(src, {})
         seg_id = new_id("seg")
-        track["sg"] = [{"id": seg_id, "name": info.get("name") or src, "src": src, "s": 0,
-                        "d": int(info.get("duration_ms") or 0), "in": 0, "vol": vol}]
+        track["sg"] = [
+            {
+                "id": seg_id,
+                "name": info.get("name") or src,
+                "src": src,
+                "s": 0,
+                "d": int(info.get("duration_ms") or 0),
+                "in": 0,
+                "vol": vol,
+            }
+        ]
     out = normalize(d, infos)
-    return out, {"status": "success", "segment_id": seg_id,
-                 "message": f"Background music '{infos.get(src, {}).get('name', src)}' at {vol}%",
-                 "duration_ms": out["d"]}
+    return out, {
+        "status": "success",
+        "segment_id": seg_id,
+        "message": f"Background music '{infos.get(src, {}).get('name', src)}' at {vol}%",
+        "duration_ms": out["d"],
+    }
 
 
 def set_mute(draft: Mapping[str, Any], infos: Infos, *, mute: bool) -> Result:
@@ -182,8 +207,11 @@ def set_mute(draft: Mapping[str, Any], infos: Infos, *, mute: bool) -> Result:
             kind = infos.get(seg.get("src", ""), {}).get("kind")
             seg["vol"] = 0 if (mute or kind == "image") else 100
     out = normalize(d, infos)
-    return out, {"status": "success", "message": "Original audio muted" if mute else "Original audio restored",
-                 "duration_ms": out["d"]}
+    return out, {
+        "status": "success",
+        "message": "Original audio muted" if mute else "Original audio restored",
+        "duration_ms": out["d"],
+    }
 
 
 def set_aspect(draft: Mapping[str, Any], infos: Infos, *, aspect: str | None, fit: str = "pad") -> Result:
@@ -197,12 +225,16 @@ def set_aspect(draft: Mapping[str, Any], infos: Infos, *, aspect: str | None, fi
     else:
         d["m"].pop("fit", None)
     out = normalize(d, infos)
-    return out, {"status": "success",
-                 "message": f"Aspect set to {aspect or 'the source'} ({out['m']['width']}x{out['m']['height']})",
-                 "duration_ms": out["d"]}
+    return out, {
+        "status": "success",
+        "message": f"Aspect set to {aspect or 'the source'} ({out['m']['width']}x{out['m']['height']})",
+        "duration_ms": out["d"],
+    }
 
 
-def remove_track(draft: Mapping[str, Any], infos: Infos, *, track_type: int | None = None, index: int | None = None) -> Result:
+def remove_track(
+    draft: Mapping[str, Any], infos: Infos, *, track_type: int | None = None, index: int | None = None
+) -> Result:
     d = copy.deepcopy(dict(draft))
     tracks = d.get("t", [])
     if index is not None:

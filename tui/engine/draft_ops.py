@@ -40,12 +40,21 @@ def clip_bounds(draft: dict[str, Any], clip: int) -> tuple[int, int]:
         raise EditError("There is no video in this project yet: upload a file or paste a video link first.")
     i = len(segs) - 1 if clip == -1 else clip - 1
     if not 0 <= i < len(segs):
-        raise EditError(f"There is no clip {clip}: the video track has {len(segs)} clip{'s' if len(segs) != 1 else ''}.")
+        raise EditError(
+            f"There is no clip {clip}: the video track has {len(segs)} clip{'s' if len(segs) != 1 else ''}."
+        )
     return int(segs[i]["s"]), int(segs[i]["s"]) + int(segs[i]["d"])
 
 
-def set_speed(draft: Mapping[str, Any], infos: Infos, *, factor: float, start_ms: int | None = None, end_ms: int | None = None,
-              absolute: bool = False) -> Result:
+def set_speed(
+    draft: Mapping[str, Any],
+    infos: Infos,
+    *,
+    factor: float,
+    start_ms: int | None = None,
+    end_ms: int | None = None,
+    absolute: bool = False,
+) -> Result:
     """Play the timeline range [start, end) (default: all) ``factor`` times as fast (with
     ``absolute``: at ``factor`` times the source's own speed, e.g. 1.0 = back to normal)."""
     _require_video(draft)
@@ -112,8 +121,9 @@ def set_fade(draft: Mapping[str, Any], infos: Infos, *, target: str, which: str,
     return _ok(out, f"Fade {which} of the {what} over {ms / 1000:g} s")
 
 
-def set_volume(draft: Mapping[str, Any], infos: Infos, *, target: str, factor: float | None = None,
-               percent: int | None = None) -> Result:
+def set_volume(
+    draft: Mapping[str, Any], infos: Infos, *, target: str, factor: float | None = None, percent: int | None = None
+) -> Result:
     """Set the music's or the video's own sound ("video", "music" or "all") to ``percent``
     or scale it by ``factor``; 0..200 %."""
     d = normalize(draft, infos)
@@ -133,8 +143,12 @@ def set_volume(draft: Mapping[str, Any], infos: Infos, *, target: str, factor: f
         new = int(percent) if percent is not None else int(round(old * float(factor or 1.0)))
         seg["vol"] = max(0, min(200, new))
     out = normalize(d, infos)
-    vols = sorted({int(s.get("vol", 100)) for s in
-                   (tracks_of(out, AUDIO)[0]["sg"] if target == "music" else _video_segments(out))})
+    vols = sorted(
+        {
+            int(s.get("vol", 100))
+            for s in (tracks_of(out, AUDIO)[0]["sg"] if target == "music" else _video_segments(out))
+        }
+    )
     what = {"music": "Music", "video": "Original sound", "all": "Volume"}[target]
     return _ok(out, f"{what} at {'/'.join(str(v) for v in vols)}%", volume=vols[0] if vols else None)
 
@@ -149,8 +163,10 @@ def set_size(draft: Mapping[str, Any], infos: Infos, *, max_mb: float | None) ->
         kbps = max_mb * 8 * 1000 * 0.95 / secs - AUDIO_KBPS_SMALL  # 1 MB = 10^6 bytes here
         if kbps < MIN_VIDEO_KBPS:
             longest = max_mb * 8 * 1000 * 0.95 / (MIN_VIDEO_KBPS + AUDIO_KBPS_SMALL)
-            raise EditError(f"{max_mb:g} MB is too small for {secs:g} s of video: it fits about {longest:.0f} s. "
-                            "Trim it first, or pick a larger size.")
+            raise EditError(
+                f"{max_mb:g} MB is too small for {secs:g} s of video: it fits about {longest:.0f} s. "
+                "Trim it first, or pick a larger size."
+            )
         d["m"]["max_mb"] = float(max_mb)
         d["m"].pop("compact", None)
         out = normalize(d, infos)
@@ -163,12 +179,15 @@ def set_size(draft: Mapping[str, Any], infos: Infos, *, max_mb: float | None) ->
 def _clip_index(segs: list[dict[str, Any]], clip: int) -> int:
     i = len(segs) - 1 if clip == -1 else clip - 1
     if not 0 <= i < len(segs):
-        raise EditError(f"There is no clip {clip}: the video track has {len(segs)} clip{'s' if len(segs) != 1 else ''}.")
+        raise EditError(
+            f"There is no clip {clip}: the video track has {len(segs)} clip{'s' if len(segs) != 1 else ''}."
+        )
     return i
 
 
-def _reorder(draft: Mapping[str, Any], infos: Infos,
-             fn: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> dict[str, Any]:
+def _reorder(
+    draft: Mapping[str, Any], infos: Infos, fn: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+) -> dict[str, Any]:
     _require_video(draft)
     d = normalize(draft, infos)
     track = tracks_of(d, VIDEO)[0]
@@ -180,9 +199,9 @@ def remove_clip(draft: Mapping[str, Any], infos: Infos, *, clip: int) -> Result:
     segs = _video_segments(normalize(draft, infos))
     i = _clip_index(segs, clip)
     if len(segs) == 1:
-        raise EditError("That is the only clip in the video; to remove the whole video say \"remove the video track\".")
+        raise EditError('That is the only clip in the video; to remove the whole video say "remove the video track".')
     name = segs[i].get("name", f"clip {clip}")
-    out = _reorder(draft, infos, lambda sg: sg[:i] + sg[i + 1:])
+    out = _reorder(draft, infos, lambda sg: sg[:i] + sg[i + 1 :])
     return _ok(out, f"Removed clip {i + 1} ({name})")
 
 
@@ -197,6 +216,7 @@ def move_clip(draft: Mapping[str, Any], infos: Infos, *, clip: int, to: int) -> 
         seg = sg.pop(i)
         sg.insert(j, seg)
         return sg
+
     out = _reorder(draft, infos, fn)
     return _ok(out, f"Moved clip {i + 1} to position {j + 1}")
 
@@ -210,6 +230,7 @@ def swap_clips(draft: Mapping[str, Any], infos: Infos, *, a: int, b: int) -> Res
     def fn(sg: list[dict[str, Any]]) -> list[dict[str, Any]]:
         sg[i], sg[j] = sg[j], sg[i]
         return sg
+
     return _ok(_reorder(draft, infos, fn), f"Swapped clips {i + 1} and {j + 1}")
 
 
@@ -219,7 +240,9 @@ def reverse_clips(draft: Mapping[str, Any], infos: Infos) -> Result:
     return _ok(_reorder(draft, infos, lambda sg: sg[::-1]), "Reversed the order of the clips")
 
 
-def trim_clip(draft: Mapping[str, Any], infos: Infos, *, clip: int, start_ms: int, end_ms: int | None, keep: bool) -> Result:
+def trim_clip(
+    draft: Mapping[str, Any], infos: Infos, *, clip: int, start_ms: int, end_ms: int | None, keep: bool
+) -> Result:
     """Inside one clip (times relative to its start): keep [start, end) (``keep``) or cut it."""
     _require_video(draft)
     d = normalize(draft, infos)
@@ -232,8 +255,7 @@ def trim_clip(draft: Mapping[str, Any], infos: Infos, *, clip: int, start_ms: in
         ranges = [(0, cs), (a, b), (ce, d["d"])]
     else:
         if a <= cs and b >= ce:
-            raise EditError("That would cut the whole clip; to remove it say \"remove clip "
-                            f"{clip}\".")
+            raise EditError(f'That would cut the whole clip; to remove it say "remove clip {clip}".')
         ranges = [(0, a), (b, d["d"])]
     ranges = [(x, y) for x, y in ranges if y > x]
     out = _keep_ranges(d, infos, ranges)
@@ -241,8 +263,14 @@ def trim_clip(draft: Mapping[str, Any], infos: Infos, *, clip: int, start_ms: in
     return _ok(out, f"{verb} {(a - cs) / 1000:g}-{(b - cs) / 1000:g} s of clip {clip}")
 
 
-def edit_title(draft: Mapping[str, Any], infos: Infos, *, position: str | None = None, start_ms: int | None = None,
-               end_ms: int | None = None) -> Result:
+def edit_title(
+    draft: Mapping[str, Any],
+    infos: Infos,
+    *,
+    position: str | None = None,
+    start_ms: int | None = None,
+    end_ms: int | None = None,
+) -> Result:
     """Move or retime the existing title(s)."""
     d = normalize(draft, infos)
     segs = [s for t in tracks_of(d, TEXT) for s in t.get("sg", [])]
@@ -262,4 +290,6 @@ def edit_title(draft: Mapping[str, Any], infos: Infos, *, position: str | None =
                 raise EditError(f"The title would start after the end of the video ({d['d'] / 1000:g} s).")
     out = normalize(copy.deepcopy(d), infos)
     first = [s for t in tracks_of(out, TEXT) for s in t.get("sg", [])][0]
-    return _ok(out, f"Title at {first.get('pos', 'center')}, {first['s'] / 1000:g}-{(first['s'] + first['d']) / 1000:g} s")
+    return _ok(
+        out, f"Title at {first.get('pos', 'center')}, {first['s'] / 1000:g}-{(first['s'] + first['d']) / 1000:g} s"
+    )

@@ -57,8 +57,9 @@ def strip_credentials(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
-REFUSED_LINK = ("This engine fetches links on the public internet only: that address is on this machine "
-                "or a private network.")
+REFUSED_LINK = (
+    "This engine fetches links on the public internet only: that address is on this machine or a private network."
+)
 
 
 async def check_link(url: str, policy: Policy = public_only) -> None:
@@ -188,7 +189,8 @@ class EgressProxy:
                 up_reader, up_writer = await _open(host, port, self.policy)
                 path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
                 headers = [
-                    h for h in rest.split(b"\r\n")
+                    h
+                    for h in rest.split(b"\r\n")
                     if h and not h.lower().startswith((b"proxy-", b"connection:", b"keep-alive:"))
                 ]
                 up_writer.write(f"{method} {path} {version}\r\n".encode("latin-1"))

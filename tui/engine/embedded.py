@@ -65,8 +65,9 @@ class EmbeddedEngine:
         # IPPROTO_TCP, not 0: asyncio only turns Nagle off (TCP_NODELAY) on connections accepted
         # from a socket that says it is TCP; without it every answer written in two parts (headers,
         # then body; each SSE event) waited ~40 ms for the peer's delayed ACK.
-        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM,
-                             socket.IPPROTO_TCP)
+        sock = socket.socket(
+            socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+        )
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]

@@ -61,8 +61,13 @@ def original_target(history: list[dict[str, Any]]) -> int | None:
     """The version "revert"/"start over" restores: the last one that added media (an upload
     or a fetch), before the edits after it; None when there is none."""
     edits = {"undo", "redo", "revert"}
-    media = [int(r["version"]) for r in history
-             if str(r.get("reason") or "") and str(r["reason"]).split()[0] not in edits
-             and not str(r["reason"]).startswith("+") and str(r["reason"]) != "created"
-             and str(r["reason"]).split()[0] in ("upload", "ingest", "add_media", "fetch", "url")]
+    media = [
+        int(r["version"])
+        for r in history
+        if str(r.get("reason") or "")
+        and str(r["reason"]).split()[0] not in edits
+        and not str(r["reason"]).startswith("+")
+        and str(r["reason"]) != "created"
+        and str(r["reason"]).split()[0] in ("upload", "ingest", "add_media", "fetch", "url")
+    ]
     return media[-1] if media else None

@@ -53,9 +53,28 @@ __all__ = ["Intent", "Request", "parse", "URL_RE", "EDIT_KINDS"]
 URL_RE = re.compile(r"https?://[^\s<>\"'`)\]}，。]+", re.I)
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 # Kinds that change the draft and cost credits when they do.
-EDIT_KINDS = frozenset({"convert", "trim", "cut", "speed", "fade", "title", "title_edit", "music", "volume",
-                        "mute", "unmute", "aspect", "size", "remove", "remove_clip", "move_clip", "swap_clips",
-                        "reverse_clips"})
+EDIT_KINDS = frozenset(
+    {
+        "convert",
+        "trim",
+        "cut",
+        "speed",
+        "fade",
+        "title",
+        "title_edit",
+        "music",
+        "volume",
+        "mute",
+        "unmute",
+        "aspect",
+        "size",
+        "remove",
+        "remove_clip",
+        "move_clip",
+        "swap_clips",
+        "reverse_clips",
+    }
+)
 HISTORY_KINDS = frozenset({"undo", "redo", "revert"})
 _FILLER_RE = re.compile(
     r"\b(?:please|pls|plz|thanks?|thank\s+you|thx|ok(?:ay)?|hi|hello|hey|can\s+you|could\s+you|would\s+you|"
@@ -63,7 +82,8 @@ _FILLER_RE = re.compile(
     r"the\s+clip|it|this|that|and|also|then|just|now|a\s+bit|a\s+little|too|so|yes|no|do|the|a|an|me|us|"
     r"video|clip|some|of|to|with|in|on|at|lets?|let's|go|great|cool|nice|perfect|wow|again)\b"
     r"|请|谢谢|麻烦|帮我|一下|把|视频|吧|呢|啊|好的|好|给我|我想|我要|这个|它",
-    re.I)
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -82,22 +102,42 @@ class Request:
 
 _GLOBAL_RE = [
     (re.compile(r"\bredo\b|重做|恢复撤销", re.I), "redo"),
-    (re.compile(r"\b(?:revert|reset|start\s+over|start\s+again|from\s+scratch|back\s+to\s+(?:the\s+)?original"
-                r"(?!\s+(?:aspect|ratio|shape|size|resolution|quality|sound|audio|speed)))\b|恢复原样|重新开始|还原", re.I),
-     "revert"),
-    (re.compile(r"\bundo\b|\bgo\s+back\b|\btake\s+(?:that|it)\s+back\b|\bchanged?\s+my\s+mind\b|撤销|撤回|"
-                r"\brevert\s+(?:the\s+)?last\b", re.I), "undo"),
+    (
+        re.compile(
+            r"\b(?:revert|reset|start\s+over|start\s+again|from\s+scratch|back\s+to\s+(?:the\s+)?original"
+            r"(?!\s+(?:aspect|ratio|shape|size|resolution|quality|sound|audio|speed)))\b|恢复原样|重新开始|还原",
+            re.I,
+        ),
+        "revert",
+    ),
+    (
+        re.compile(
+            r"\bundo\b|\bgo\s+back\b|\btake\s+(?:that|it)\s+back\b|\bchanged?\s+my\s+mind\b|撤销|撤回|"
+            r"\brevert\s+(?:the\s+)?last\b",
+            re.I,
+        ),
+        "undo",
+    ),
 ]
 _DESCRIBE_RE = re.compile(
     r"\b(?:describe|timeline|show\s+(?:me\s+)?(?:the\s+)?tracks?|what'?s\s+in|what\s+is\s+in|summary|summari[sz]e|status|"
-    r"overview|how\s+long\s+is)\b|时间线|轨道|状态|概览", re.I)
+    r"overview|how\s+long\s+is)\b|时间线|轨道|状态|概览",
+    re.I,
+)
 _HELP_RE = re.compile(r"\bhelp\b|what\s+can\s+you\s+do|how\s+does\s+this\s+work|帮助|你能做什么", re.I)
-_UNDO_STEPS_RE = re.compile(r"\b(?:last|past)\s+(\d+)\s+(?:changes?|edits?|steps?)\b|(\d+)\s+(?:steps?|times|changes?)\b", re.I)
+_UNDO_STEPS_RE = re.compile(
+    r"\b(?:last|past)\s+(\d+)\s+(?:changes?|edits?|steps?)\b|(\d+)\s+(?:steps?|times|changes?)\b", re.I
+)
 # "is 4:5 better than 9:16?" asks, it does not edit ("can you make it 4:5?" does)
-_QUESTION_RE = re.compile(r"^\s*(?:is|are|should|which|what|how|does|do|will|was|were|why|where|when|who|isn'?t|"
-                          r"would\s+(?:it|that|4|9|1)|是不是|哪个|怎么样|为什么|多长)\b.*[?？]\s*$|吗[?？]?\s*$", re.I | re.S)
+_QUESTION_RE = re.compile(
+    r"^\s*(?:is|are|should|which|what|how|does|do|will|was|were|why|where|when|who|isn'?t|"
+    r"would\s+(?:it|that|4|9|1)|是不是|哪个|怎么样|为什么|多长)\b.*[?？]\s*$|吗[?？]?\s*$",
+    re.I | re.S,
+)
 _PRONOUN_RE = re.compile(r"\bit\b|\bthem\b|它")
-_FOLLOWS_MUSIC_RE = re.compile(r"\bfade|\bquieter|\blouder|\bsofter|\bvolume|\bturn\b.*\b(?:down|up|off)\b|\bmute|淡|调", re.I)
+_FOLLOWS_MUSIC_RE = re.compile(
+    r"\bfade|\bquieter|\blouder|\bsofter|\bvolume|\bturn\b.*\b(?:down|up|off)\b|\bmute|淡|调", re.I
+)
 
 
 def _history_intent(c: Clause) -> Intent | None:
@@ -161,22 +201,33 @@ def parse(text: str) -> Request:
     clauses = split_clauses(work, quoted)
     for i, clause in enumerate(clauses):
         prev = clauses[i - 1].original if i else ""
-        if prev and rules_media.MUSIC_RE.search(prev) and _FOLLOWS_MUSIC_RE.search(clause.work) \
-                and _PRONOUN_RE.search(clause.work) and not re.search(r"\bvideo|视频", clause.work, re.I):
+        if (
+            prev
+            and rules_media.MUSIC_RE.search(prev)
+            and _FOLLOWS_MUSIC_RE.search(clause.work)
+            and _PRONOUN_RE.search(clause.work)
+            and not re.search(r"\bvideo|视频", clause.work, re.I)
+        ):
             clause.work = clause.original = _PRONOUN_RE.sub("the music", clause.work, count=1)  # "...and fade it out"
         if intents and intents[-1].kind == "title" and clause.quotes_in() and not rules_title.has_verb(clause):
             clause.work = clause.original = "add the title " + clause.work  # "... and 'Bye' at the bottom"
         found = _read_clause(clause)
         if i + 1 < len(clauses) and [f.kind for f in found] == ["unknown"]:
             nxt = clauses[i + 1]
-            joined = Clause(work=clause.work + " " + nxt.work, quoted=quoted, original=clause.original + ", " + nxt.original)
+            joined = Clause(
+                work=clause.work + " " + nxt.work, quoted=quoted, original=clause.original + ", " + nxt.original
+            )
             merged = _read_clause(joined)
             if merged and "unknown" not in [f.kind for f in merged]:  # "can u cut the end, last 6 sec"
                 nxt.work = nxt.original = " "
                 intents.extend(merged)
                 continue
-        if i + 1 < len(clauses) and [f.kind for f in found] == ["unknown"] and CLIP_REF_RE.search(clause.original) \
-                and re.search(r"\bits?\b|\bthat\s+one\b", clauses[i + 1].work, re.I):
+        if (
+            i + 1 < len(clauses)
+            and [f.kind for f in found] == ["unknown"]
+            and CLIP_REF_RE.search(clause.original)
+            and re.search(r"\bits?\b|\bthat\s+one\b", clauses[i + 1].work, re.I)
+        ):
             ref = CLIP_REF_RE.search(clause.original)
             assert ref is not None
             nxt = clauses[i + 1]

@@ -244,5 +244,6 @@ class RenderPool:
                 self.store.update_render(render_id, status="failed", error=CANCELLED)
             return
         os.chmod(out_path, 0o600)  # the engine's data is private
-        self.store.update_render(render_id, status="completed", progress=100, path=str(out_path),
-                                 report=render_report(result))
+        self.store.update_render(
+            render_id, status="completed", progress=100, path=str(out_path), report=render_report(result)
+        )

@@ -75,8 +75,13 @@ class AgentRun:
                 # since prepare(): then the run stops here with the 2001 error frame)
                 self.frozen = await self.db(self.store.freeze, self.user_id, self.cost, self.invocation_id)
                 if not self.frozen:
-                    emit(adk.error_event(self.invocation_id, "2001", "Local allowance: not enough credits left today "
-                                                                       "for this edit. They renew tomorrow."))
+                    emit(
+                        adk.error_event(
+                            self.invocation_id,
+                            "2001",
+                            "Local allowance: not enough credits left today for this edit. They renew tomorrow.",
+                        )
+                    )
                     return
             await self.db(self.store.add_message, self.session_id, "user", self.text, self.invocation_id)
             role, reply = "agent", await self._produce(emit)
@@ -91,11 +96,15 @@ class AgentRun:
                 await self.db(self.store.release, self.user_id, self.invocation_id)
                 self.frozen = False
             words = scrub_paths(str(exc))
-            emit({"error": f"{type(exc).__name__}: {words}",
-                  "error_details": {"error_type": type(exc).__name__, "error_message": words}})
+            emit(
+                {
+                    "error": f"{type(exc).__name__}: {words}",
+                    "error_details": {"error_type": type(exc).__name__, "error_message": words},
+                }
+            )
             return
         if reply.startswith(SILENT_PREFIX):  # nothing was said: keep what the tools did
-            role, reply = "tool", reply[len(SILENT_PREFIX):]
+            role, reply = "tool", reply[len(SILENT_PREFIX) :]
         await self.db(self.store.add_message, self.session_id, role, reply, self.invocation_id)
 
     async def _produce(self, emit: Emit) -> str:
@@ -127,23 +136,43 @@ class AgentRun:
         # 1. links not in the session yet: fetch them (progress as heartbeats)
         for url in self.new_urls:
             call_id = adk.new_call_id()
-            emit(adk.call_event(self.invocation_id, call_id, agent.INGEST_TOOL, {"url": url, "format": "mp4",
-                                                                                  "resolution": "highest"}))
+            emit(
+                adk.call_event(
+                    self.invocation_id,
+                    call_id,
+                    agent.INGEST_TOOL,
+                    {"url": url, "format": "mp4", "resolution": "highest"},
+                )
+            )
             try:
-                row, version = await self.engine.ingest(self.user_id, self.session_id, url,
-                                                        progress=lambda p: emit(adk.heartbeat(p)),
-                                                        cancel=self.cancel)
+                row, version = await self.engine.ingest(
+                    self.user_id, self.session_id, url, progress=lambda p: emit(adk.heartbeat(p)), cancel=self.cancel
+                )
             except Exception as exc:  # IngestError and friends: plain words
                 message = scrub_paths(getattr(exc, "message", None) or str(exc))
-                emit(adk.response_event(self.invocation_id, call_id, agent.INGEST_TOOL,
-                                        {"status": "error", "message": message}))
+                emit(
+                    adk.response_event(
+                        self.invocation_id, call_id, agent.INGEST_TOOL, {"status": "error", "message": message}
+                    )
+                )
                 failed.append(message)
                 continue
-            emit(adk.response_event(
-                self.invocation_id, call_id, agent.INGEST_TOOL,
-                {"status": "success", "upload_id": row["upload_id"], "message": f"Fetched {row['filename']}",
-                 "duration": row["duration"], "width": row["width"], "height": row["height"]},
-                state_delta={"draft_version": version}))
+            emit(
+                adk.response_event(
+                    self.invocation_id,
+                    call_id,
+                    agent.INGEST_TOOL,
+                    {
+                        "status": "success",
+                        "upload_id": row["upload_id"],
+                        "message": f"Fetched {row['filename']}",
+                        "duration": row["duration"],
+                        "width": row["width"],
+                        "height": row["height"],
+                    },
+                    state_delta={"draft_version": version},
+                )
+            )
             size = f" ({row['width']}x{row['height']})" if row.get("width") else ""
             done.append(f"已获取 {row['filename']}{size}" if lang == "zh" else f"fetched {row['filename']}{size}")
         # 2. the edits, planned on the draft as it is now (one run edits a session at a time)
@@ -164,8 +193,7 @@ class AgentRun:
             self.frozen = False
 
         notes = [*the_plan.notes, *_title_notes(start_draft, draft)]  # characters no font can draw
-        final = agent.final_text(done, unchanged, failed, notes, draft, lang, before_ms=before_ms,
-                                 net_zero=net_zero)
+        final = agent.final_text(done, unchanged, failed, notes, draft, lang, before_ms=before_ms, net_zero=net_zero)
         if silent and not failed and not unchanged and not notes and done:
             return SILENT_PREFIX + "; ".join(done)
         if final:
@@ -212,34 +240,52 @@ class AgentRun:
                 if op in agent.HISTORY_OPS:
                     restored, reason, message = await self._history(call)
                     if restored is None:
-                        emit(adk.response_event(self.invocation_id, call_id, call.name,
-                                                {"status": "error", "message": message}))
+                        emit(
+                            adk.response_event(
+                                self.invocation_id, call_id, call.name, {"status": "error", "message": message}
+                            )
+                        )
                         unchanged.append(message)
                         continue
-                    new_draft, result = restored, {"status": "success", "message": message,
-                                                   "duration_ms": int(restored.get("d", 0))}
+                    new_draft, result = (
+                        restored,
+                        {"status": "success", "message": message, "duration_ms": int(restored.get("d", 0))},
+                    )
                     saved_in_run = False  # what follows an undo is a step of its own
                 else:
                     new_draft, result = agent.apply_call(draft, infos, call)
                     reason = ("+" if saved_in_run else "") + op
             except drafts.EditError as exc:
-                emit(adk.response_event(self.invocation_id, call_id, call.name,
-                                        {"status": "error", "message": str(exc)}))
+                emit(
+                    adk.response_event(self.invocation_id, call_id, call.name, {"status": "error", "message": str(exc)})
+                )
                 failed.append(say("failed", lang, what=call.label, why=error_text(str(exc), lang)))
                 continue
             if not agent.changed(draft, new_draft):
                 if op == "set_output" and self.new_urls:
                     continue  # "download <link> in MP4 at the highest resolution": the fetch did it
-                emit(adk.response_event(self.invocation_id, call_id, call.name,
-                                        {"status": "unchanged", "message": "Nothing changed"}))
-                unchanged.append(say("unchanged", lang, what=call.label,
-                                     why="已经是这样了。" if lang == "zh" else "it already was like that."))
+                emit(
+                    adk.response_event(
+                        self.invocation_id, call_id, call.name, {"status": "unchanged", "message": "Nothing changed"}
+                    )
+                )
+                unchanged.append(
+                    say(
+                        "unchanged",
+                        lang,
+                        what=call.label,
+                        why="已经是这样了。" if lang == "zh" else "it already was like that.",
+                    )
+                )
                 continue
             version = await self.db(self.store.save_draft, self.session_id, new_draft, reason)
             saved_in_run = op not in agent.HISTORY_OPS
             draft = new_draft
-            emit(adk.response_event(self.invocation_id, call_id, call.name, result,
-                                    state_delta={"draft_version": version}))
+            emit(
+                adk.response_event(
+                    self.invocation_id, call_id, call.name, result, state_delta={"draft_version": version}
+                )
+            )
             done.append(call.label if lang == "zh" else str(result.get("message", call.label)))
         return the_plan, draft, done, unchanged, failed
 
@@ -251,8 +297,12 @@ def _title_notes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     from tui.engine.media.titles import check_title
 
     def texts(draft: dict[str, Any]) -> list[str]:
-        return [seg["text"] for track in drafts.tracks_of(draft, drafts.TEXT) for seg in track.get("sg", [])
-                if isinstance(seg.get("text"), str)]
+        return [
+            seg["text"]
+            for track in drafts.tracks_of(draft, drafts.TEXT)
+            for seg in track.get("sg", [])
+            if isinstance(seg.get("text"), str)
+        ]
 
     old = set(texts(before))
     notes: list[str] = []

@@ -180,7 +180,13 @@ class Engine:
             raise Fail(4001, message if filename in message else f"{filename}: {message}") from None
         kind = getattr(info, "kind", None)
         if kind not in ("video", "audio", "image"):
-            kind = "audio" if ext in AUDIO_EXTENSIONS | LOCAL_AUDIO_EXTENSIONS else "image" if ext in IMAGE_EXTENSIONS else "video"
+            kind = (
+                "audio"
+                if ext in AUDIO_EXTENSIONS | LOCAL_AUDIO_EXTENSIONS
+                else "image"
+                if ext in IMAGE_EXTENSIONS
+                else "video"
+            )
         duration = float(getattr(info, "duration_s", 0) or 0)
         if kind == "image":
             duration = drafts.IMAGE_STILL_MS / 1000
@@ -247,8 +253,9 @@ class Engine:
             await self.check_link(url)
             await self.check_storage(user_id)
             fetch = getattr(self.media, "fetch_media", None)  # the file and what the ingest noted
-            got = await in_fetch_pool(fetch or self.media.ingest_url, url, dest, progress=on_progress, cancel=cancel,
-                                      **self.fetch_options())
+            got = await in_fetch_pool(
+                fetch or self.media.ingest_url, url, dest, progress=on_progress, cancel=cancel, **self.fetch_options()
+            )
             path = Path(getattr(got, "path", got))
             notes = [str(n) for n in getattr(got, "notes", ())]
             if progress is not None:

@@ -25,52 +25,17 @@ from tui.config import private_sqlite_file
 from tui.engine import draft as drafts
 from tui.engine.housekeeping import private_dir
 from tui.engine.options import TOKEN_TTL
+from tui.engine.storage_schema import SCHEMA
 
 T = TypeVar("T")
 
 NEW_USER_CREDITS = 100
 DAILY_CREDITS = 1000  # local engine: available credits are topped up to this once a day (no sign-up offline)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    user_id TEXT PRIMARY KEY, kind TEXT NOT NULL, created_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS clients (
-    client_id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(user_id),
-    ip TEXT, created_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS tokens (
-    token TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(user_id), client_id TEXT,
-    created_at REAL NOT NULL, expires_at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS tokens_client ON tokens(client_id, expires_at);
-CREATE TABLE IF NOT EXISTS ledger (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, kind TEXT NOT NULL,
-    d_available INTEGER NOT NULL, d_frozen INTEGER NOT NULL, ref TEXT, note TEXT, created_at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS ledger_user ON ledger(user_id);
-CREATE TABLE IF NOT EXISTS sessions (
-    session_id TEXT PRIMARY KEY, task_id TEXT NOT NULL, user_id TEXT NOT NULL, task_name TEXT,
-    language TEXT, edit_runs INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS drafts (
-    session_id TEXT NOT NULL, version INTEGER NOT NULL, draft TEXT NOT NULL, reason TEXT,
-    created_at REAL NOT NULL, PRIMARY KEY (session_id, version));
-CREATE TABLE IF NOT EXISTS uploads (
-    upload_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, user_id TEXT NOT NULL, filename TEXT NOT NULL,
-    path TEXT NOT NULL, file_type TEXT NOT NULL, size INTEGER, duration REAL, width INTEGER, height INTEGER,
-    fps REAL, vcodec TEXT, acodec TEXT, has_audio INTEGER, hash TEXT, source_url TEXT, created_at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS uploads_session ON uploads(session_id);
-CREATE TABLE IF NOT EXISTS renders (
-    render_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, session_id TEXT, status TEXT NOT NULL,
-    progress REAL NOT NULL DEFAULT 0, draft TEXT NOT NULL, output TEXT, path TEXT, error TEXT,
-    created_at REAL NOT NULL, updated_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS messages (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, role TEXT NOT NULL, text TEXT NOT NULL,
-    invocation_id TEXT, created_at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS messages_session ON messages(session_id);
-"""
-
 
 def _digits(n: int) -> str:
     first = str(secrets.randbelow(9) + 1)
     return first + "".join(str(secrets.randbelow(10)) for _ in range(n - 1))
-
 
 
 class Storage:
@@ -135,13 +100,18 @@ class Storage:
                 user_id = "anon_" + secrets.token_hex(6)
                 db.execute("INSERT INTO users VALUES (?,?,?)", (user_id, "anonymous", now))
                 db.execute("INSERT INTO clients VALUES (?,?,?,?)", (client_id, user_id, ip, now))
-                db.execute("INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
-                           "VALUES (?,?,?,?,?,?,?)", (user_id, "grant", NEW_USER_CREDITS, 0, None,
-                                                       "welcome credits", now))
+                db.execute(
+                    "INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
+                    "VALUES (?,?,?,?,?,?,?)",
+                    (user_id, "grant", NEW_USER_CREDITS, 0, None, "welcome credits", now),
+                )
             else:
                 user_id = client["user_id"]
-            tok = db.execute("SELECT token, expires_at FROM tokens WHERE client_id=? AND expires_at>? "
-                             "ORDER BY expires_at DESC LIMIT 1", (client_id, now)).fetchone()
+            tok = db.execute(
+                "SELECT token, expires_at FROM tokens WHERE client_id=? AND expires_at>? "
+                "ORDER BY expires_at DESC LIMIT 1",
+                (client_id, now),
+            ).fetchone()
             if tok is None:
                 token = "nmv_usr_" + secrets.token_urlsafe(24)
                 expires = now + self.token_ttl
@@ -165,13 +135,17 @@ class Storage:
         if db.execute("SELECT 1 FROM ledger WHERE user_id=? AND kind='daily' AND note=?", (user_id, day)).fetchone():
             return
         a = db.execute("SELECT COALESCE(SUM(d_available),0) FROM ledger WHERE user_id=?", (user_id,)).fetchone()[0]
-        db.execute("INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
-                   "VALUES (?,?,?,?,?,?,?)", (user_id, "daily", max(0, DAILY_CREDITS - a), 0, None, day, self.clock()))
+        db.execute(
+            "INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) VALUES (?,?,?,?,?,?,?)",
+            (user_id, "daily", max(0, DAILY_CREDITS - a), 0, None, day, self.clock()),
+        )
 
     def balance(self, user_id: str) -> dict[str, int]:
         self._tx(lambda db: self._daily_top_up(db, user_id))
-        row = self._one("SELECT COALESCE(SUM(d_available),0) AS a, COALESCE(SUM(d_frozen),0) AS f "
-                        "FROM ledger WHERE user_id=?", (user_id,)) or {"a": 0, "f": 0}
+        row = self._one(
+            "SELECT COALESCE(SUM(d_available),0) AS a, COALESCE(SUM(d_frozen),0) AS f FROM ledger WHERE user_id=?",
+            (user_id,),
+        ) or {"a": 0, "f": 0}
         a, f = int(row["a"]), int(row["f"])
         return {"available": a, "frozen": f, "total": a + f}
 
@@ -184,8 +158,11 @@ class Storage:
             a = db.execute("SELECT COALESCE(SUM(d_available),0) FROM ledger WHERE user_id=?", (user_id,)).fetchone()[0]
             if a < amount:
                 return False
-            db.execute("INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
-                       "VALUES (?,?,?,?,?,?,?)", (user_id, "freeze", -amount, amount, ref, "edit run", now))
+            db.execute(
+                "INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
+                "VALUES (?,?,?,?,?,?,?)",
+                (user_id, "freeze", -amount, amount, ref, "edit run", now),
+            )
             return True
 
         return self._tx(run)
@@ -199,8 +176,11 @@ class Storage:
             if frozen <= 0:
                 return 0
             d_avail = frozen if kind == "release" else 0
-            db.execute("INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
-                       "VALUES (?,?,?,?,?,?,?)", (user_id, kind, d_avail, -frozen, ref, None, now))
+            db.execute(
+                "INSERT INTO ledger (user_id, kind, d_available, d_frozen, ref, note, created_at) "
+                "VALUES (?,?,?,?,?,?,?)",
+                (user_id, kind, d_avail, -frozen, ref, None, now),
+            )
             return int(frozen)
 
         return self._tx(run)
@@ -216,8 +196,10 @@ class Storage:
 
     def release_stale_freezes(self) -> int:
         """At startup: a run cannot survive a restart, so whatever it froze goes back."""
-        rows = self._all("SELECT user_id, ref, SUM(d_frozen) AS f FROM ledger WHERE ref IS NOT NULL "
-                         "GROUP BY user_id, ref HAVING f > 0")
+        rows = self._all(
+            "SELECT user_id, ref, SUM(d_frozen) AS f FROM ledger WHERE ref IS NOT NULL "
+            "GROUP BY user_id, ref HAVING f > 0"
+        )
         for r in rows:
             self.release(r["user_id"], r["ref"])
         return len(rows)
@@ -232,10 +214,15 @@ class Storage:
                 if db.execute("SELECT 1 FROM sessions WHERE session_id=?", (sid,)).fetchone() is None:
                     break
             task_id = "task_" + secrets.token_hex(8)
-            db.execute("INSERT INTO sessions (session_id, task_id, user_id, task_name, language, created_at) "
-                       "VALUES (?,?,?,?,?,?)", (sid, task_id, user_id, task_name, language, now))
-            db.execute("INSERT INTO drafts VALUES (?,?,?,?,?)",
-                       (sid, 1, json.dumps(drafts.new_draft(task_name or "project")), "created", now))
+            db.execute(
+                "INSERT INTO sessions (session_id, task_id, user_id, task_name, language, created_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (sid, task_id, user_id, task_name, language, now),
+            )
+            db.execute(
+                "INSERT INTO drafts VALUES (?,?,?,?,?)",
+                (sid, 1, json.dumps(drafts.new_draft(task_name or "project")), "created", now),
+            )
             return {"task_id": task_id, "session_id": sid, "user_id": user_id}
 
         return self._tx(run)
@@ -246,6 +233,7 @@ class Storage:
 
     def next_edit_run(self, session_id: str) -> int:
         """Count an edit run on the session; returns its 0-based number."""
+
         def run(db: sqlite3.Connection) -> int:
             n = db.execute("SELECT edit_runs FROM sessions WHERE session_id=?", (session_id,)).fetchone()[0]
             db.execute("UPDATE sessions SET edit_runs=edit_runs+1 WHERE session_id=?", (session_id,))
@@ -254,8 +242,9 @@ class Storage:
         return self._tx(run)
 
     def latest_draft(self, session_id: str) -> tuple[dict[str, Any], int]:
-        row = self._one("SELECT draft, version FROM drafts WHERE session_id=? ORDER BY version DESC LIMIT 1",
-                        (session_id,))
+        row = self._one(
+            "SELECT draft, version FROM drafts WHERE session_id=? ORDER BY version DESC LIMIT 1", (session_id,)
+        )
         if row is None:
             return drafts.new_draft(), 0
         return json.loads(row["draft"]), int(row["version"])
@@ -265,15 +254,18 @@ class Storage:
         return json.loads(row["draft"]) if row else None
 
     def draft_history(self, session_id: str) -> list[dict[str, Any]]:
-        return self._all("SELECT version, reason, created_at FROM drafts WHERE session_id=? ORDER BY version",
-                         (session_id,))
+        return self._all(
+            "SELECT version, reason, created_at FROM drafts WHERE session_id=? ORDER BY version", (session_id,)
+        )
 
     def save_draft(self, session_id: str, draft: dict[str, Any], reason: str) -> int:
         """Store a new version (never overwrite); returns its number."""
         now = self.clock()
 
         def run(db: sqlite3.Connection) -> int:
-            v = db.execute("SELECT COALESCE(MAX(version),0) FROM drafts WHERE session_id=?", (session_id,)).fetchone()[0]
+            v = db.execute("SELECT COALESCE(MAX(version),0) FROM drafts WHERE session_id=?", (session_id,)).fetchone()[
+                0
+            ]
             db.execute("INSERT INTO drafts VALUES (?,?,?,?,?)", (session_id, v + 1, json.dumps(draft), reason, now))
             return int(v) + 1
 
@@ -308,8 +300,10 @@ class Storage:
             self._db.execute(f"INSERT INTO uploads ({cols}) VALUES ({','.join('?' * len(row))})", tuple(row.values()))
 
     def uploads(self, session_id: str) -> list[dict[str, Any]]:
-        return [self._abs_row(r) for r in
-                self._all("SELECT * FROM uploads WHERE session_id=? ORDER BY created_at, rowid", (session_id,))]
+        return [
+            self._abs_row(r)
+            for r in self._all("SELECT * FROM uploads WHERE session_id=? ORDER BY created_at, rowid", (session_id,))
+        ]
 
     def upload(self, upload_id: str, user_id: str) -> dict[str, Any] | None:
         return self._abs(self._one("SELECT * FROM uploads WHERE upload_id=? AND user_id=?", (upload_id, user_id)))
@@ -318,15 +312,17 @@ class Storage:
     def render(self, render_id: str) -> dict[str, Any] | None:
         return self._abs(self._one("SELECT * FROM renders WHERE render_id=?", (render_id,)))
 
-    def create_render(self, render_id: str, user_id: str, session_id: str | None, draft: dict[str, Any],
-                      output: dict[str, Any]) -> bool:
+    def create_render(
+        self, render_id: str, user_id: str, session_id: str | None, draft: dict[str, Any], output: dict[str, Any]
+    ) -> bool:
         now = self.clock()
         try:
             with self._lock:
-                self._db.execute("INSERT INTO renders (render_id, user_id, session_id, status, progress, draft, output,"
-                                 " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                                 (render_id, user_id, session_id, "pending", 5, json.dumps(draft),
-                                  json.dumps(output), now, now))
+                self._db.execute(
+                    "INSERT INTO renders (render_id, user_id, session_id, status, progress, draft, output,"
+                    " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (render_id, user_id, session_id, "pending", 5, json.dumps(draft), json.dumps(output), now, now),
+                )
         except sqlite3.IntegrityError:
             return False
         return True
@@ -341,8 +337,9 @@ class Storage:
 
     def active_renders(self, user_id: str) -> int:
         """The user's renders pending or processing."""
-        row = self._one("SELECT COUNT(*) AS n FROM renders WHERE user_id=? AND status IN ('pending','processing')",
-                        (user_id,))
+        row = self._one(
+            "SELECT COUNT(*) AS n FROM renders WHERE user_id=? AND status IN ('pending','processing')", (user_id,)
+        )
         return int(row["n"]) if row else 0
 
     def storage_used(self, user_id: str) -> int:
@@ -354,8 +351,11 @@ class Storage:
         """Mark a pending render processing by ``owner``; False if it is not pending (another
         worker, or another engine on the same data dir, has it): so a render runs once."""
         with self._lock:
-            cur = self._db.execute("UPDATE renders SET status='processing', progress=5, owner=?, updated_at=? "
-                                   "WHERE render_id=? AND status='pending'", (owner, self.clock(), render_id))
+            cur = self._db.execute(
+                "UPDATE renders SET status='processing', progress=5, owner=?, updated_at=? "
+                "WHERE render_id=? AND status='pending'",
+                (owner, self.clock(), render_id),
+            )
             return cur.rowcount == 1
 
     def paths_in_use(self) -> list[Path]:
@@ -370,9 +370,12 @@ class Storage:
     # --- chat history -----------------------------------------------------------------------
     def add_message(self, session_id: str, role: str, text: str, invocation_id: str | None = None) -> None:
         with self._lock:
-            self._db.execute("INSERT INTO messages (session_id, role, text, invocation_id, created_at) "
-                             "VALUES (?,?,?,?,?)", (session_id, role, text, invocation_id, self.clock()))
+            self._db.execute(
+                "INSERT INTO messages (session_id, role, text, invocation_id, created_at) VALUES (?,?,?,?,?)",
+                (session_id, role, text, invocation_id, self.clock()),
+            )
 
     def messages(self, session_id: str) -> list[dict[str, Any]]:
-        return self._all("SELECT role, text, invocation_id, created_at FROM messages WHERE session_id=? ORDER BY id",
-                         (session_id,))
+        return self._all(
+            "SELECT role, text, invocation_id, created_at FROM messages WHERE session_id=? ORDER BY id", (session_id,)
+        )

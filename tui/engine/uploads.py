@@ -53,7 +53,7 @@ def safe_name(raw: str) -> str:
     name = re.sub(r"[<>:\"|?*]", "_", name).strip().lstrip(".").strip()
     if len(name) > 120:
         stem, dot, ext = name.rpartition(".")
-        name = (stem[: 110] + "." + ext) if dot else name[:120]
+        name = (stem[:110] + "." + ext) if dot else name[:120]
     return name or "upload"
 
 
@@ -71,8 +71,15 @@ class _Part:
     skip: bool = False
 
 
-async def receive_files(request: Request, folder: Path, *, limit: int, accepted: frozenset[str],
-                        max_files: int = 20, total_limit: int | None = None) -> list[StoredFile]:
+async def receive_files(
+    request: Request,
+    folder: Path,
+    *,
+    limit: int,
+    accepted: frozenset[str],
+    max_files: int = 20,
+    total_limit: int | None = None,
+) -> list[StoredFile]:
     """Parse a multipart body into files under ``folder``; raise UploadRefused on any problem
     (every file of the request is then removed, and the rest of the body is drained so the
     client reads the answer instead of a broken pipe).
@@ -132,8 +139,11 @@ async def receive_files(request: Request, folder: Path, *, limit: int, accepted:
             fail(UploadRefused(4001, f"{name}: unsupported file type. Accepted: {', '.join(sorted(accepted))}."))
             return
         if len(stored) >= max_files:
-            fail(UploadRefused(400, f"Too many files in one upload: at most {max_files}. "
-                                    "Send the rest in another request.", 400))
+            fail(
+                UploadRefused(
+                    400, f"Too many files in one upload: at most {max_files}. Send the rest in another request.", 400
+                )
+            )
             return
         uid = new_upload_id()
         path = folder / f"{uid}.{ext}"
@@ -149,12 +159,18 @@ async def receive_files(request: Request, folder: Path, *, limit: int, accepted:
         part.stored.size += len(chunk)
         total[0] += len(chunk)
         if total_limit is not None and total[0] > total_limit:
-            fail(UploadRefused(4002, "Your storage on this engine is full: delete old sessions' media, "
-                                     "then try again."))
+            fail(
+                UploadRefused(4002, "Your storage on this engine is full: delete old sessions' media, then try again.")
+            )
             return
         if part.stored.size > limit:
-            fail(UploadRefused(4002, f"{part.stored.filename} is larger than {limit // (1024 * 1024)} MB. "
-                                     "Compress or trim it, then upload again."))
+            fail(
+                UploadRefused(
+                    4002,
+                    f"{part.stored.filename} is larger than {limit // (1024 * 1024)} MB. "
+                    "Compress or trim it, then upload again.",
+                )
+            )
             return
         part.fh.write(chunk)
         part.digest.update(chunk)
@@ -166,11 +182,18 @@ async def receive_files(request: Request, folder: Path, *, limit: int, accepted:
             if part.stored is not None:
                 part.stored.hash = part.digest.hexdigest()
 
-    parser = MultipartParser(boundary, {
-        "on_part_begin": on_part_begin, "on_part_data": on_part_data, "on_part_end": on_part_end,
-        "on_header_field": on_header_field, "on_header_value": on_header_value,
-        "on_header_end": on_header_end, "on_headers_finished": on_headers_finished,
-    })
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_headers_finished": on_headers_finished,
+        },
+    )
     folder.mkdir(parents=True, exist_ok=True)
     drained = 0
     try:

@@ -88,8 +88,8 @@ class NemoApp(App[None]):
         self.retry_wait = retry_wait
         self._auto_connect = connect
         # Renders on this machine take seconds; the cloud documents polling every 10–30 s.
-        self.export_poll_interval = export_poll_interval if export_poll_interval is not None else (
-            1.0 if backend == "local" else 10.0
+        self.export_poll_interval = (
+            export_poll_interval if export_poll_interval is not None else (1.0 if backend == "local" else 10.0)
         )
         self._theme_error = self._apply_theme(settings.theme) if settings.theme else ""
         if not os.environ.get("TEXTUAL_ANIMATIONS"):

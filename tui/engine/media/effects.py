@@ -142,8 +142,18 @@ def rate_args(meta: Mapping[str, Any], total_s: float, crf: str, audio_bitrate: 
     if max_mb > 0 and total_s > 0:
         audio_kbps = int(SMALL_AUDIO_BITRATE.rstrip("k"))
         video_kbps = max(50, int(max_mb * 8000 * SIZE_MARGIN / total_s) - audio_kbps)
-        return ["-b:v", f"{video_kbps}k", "-maxrate", f"{video_kbps}k", "-bufsize", f"{max(25, video_kbps // 2)}k",
-                "-c:a", "aac", "-b:a", SMALL_AUDIO_BITRATE]
+        return [
+            "-b:v",
+            f"{video_kbps}k",
+            "-maxrate",
+            f"{video_kbps}k",
+            "-bufsize",
+            f"{max(25, video_kbps // 2)}k",
+            "-c:a",
+            "aac",
+            "-b:a",
+            SMALL_AUDIO_BITRATE,
+        ]
     if meta.get("compact"):
         return ["-crf", COMPACT_CRF, "-c:a", "aac", "-b:a", SMALL_AUDIO_BITRATE]
     return ["-crf", crf, "-c:a", "aac", "-b:a", audio_bitrate]
@@ -152,5 +162,10 @@ def rate_args(meta: Mapping[str, Any], total_s: float, crf: str, audio_bitrate: 
 def needs_encode(meta: Mapping[str, Any], speeds: Iterable[float]) -> bool:
     """Whether an effect rules out the stream-copy fast path."""
     fin, fout = _fades(meta, 1e9)
-    return (fin > 0 or fout > 0 or bool(meta.get("compact")) or _float(meta.get("max_mb")) > 0
-            or any(abs(s - 1.0) > 1e-6 for s in speeds))
+    return (
+        fin > 0
+        or fout > 0
+        or bool(meta.get("compact"))
+        or _float(meta.get("max_mb")) > 0
+        or any(abs(s - 1.0) > 1e-6 for s in speeds)
+    )

@@ -128,7 +128,9 @@ _spare_lock = threading.Lock()
 def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "tui.engine.media.fetch_worker", *args],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group: one killpg ends yt-dlp and its ffmpeg
     )
 
@@ -196,9 +198,15 @@ def fetch_media(
         work = Path(tempfile.mkdtemp(prefix=".fetch-", dir=dest_dir))
     except OSError as exc:
         raise IngestError(f"Cannot save the download: {exc.strerror or exc}.") from None
-    job = {"url": strip_credentials(url.strip()), "work_dir": str(work), "max_height": max_height,
-           "max_bytes": limits.max_bytes, "max_duration_s": limits.max_duration_s, "parent": os.getpid(),
-           "proxy": proxy}
+    job = {
+        "url": strip_credentials(url.strip()),
+        "work_dir": str(work),
+        "max_height": max_height,
+        "max_bytes": limits.max_bytes,
+        "max_duration_s": limits.max_duration_s,
+        "parent": os.getpid(),
+        "proxy": proxy,
+    }
     finished = False
     proc = _worker(job)
     outcome: dict[str, Any] = {}
@@ -250,8 +258,14 @@ def fetch_media(
         duration = done.get("duration_s")
         info = done.get("info") if isinstance(done.get("info"), dict) else None
         notes = tuple(str(n) for n in done.get("notes") or ())
-        return FetchResult(target, done.get("title") or None, int(height) if isinstance(height, int) else None,
-                           float(duration) if isinstance(duration, (int, float)) else None, info, notes)
+        return FetchResult(
+            target,
+            done.get("title") or None,
+            int(height) if isinstance(height, int) else None,
+            float(duration) if isinstance(duration, (int, float)) else None,
+            info,
+            notes,
+        )
     finally:
         if proc.poll() is None:
             _kill_group(proc)

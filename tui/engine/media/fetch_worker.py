@@ -91,8 +91,10 @@ def _info(info: Any) -> dict[str, Any] | None:
     """The probe's facts of the fetched file (so the engine need not probe it again)."""
     if info is None:
         return None
-    return {k: getattr(info, k, None) for k in ("kind", "duration_s", "width", "height", "fps", "vcodec", "acodec",
-                                                 "has_audio")}
+    return {
+        k: getattr(info, k, None)
+        for k in ("kind", "duration_s", "width", "height", "fps", "vcodec", "acodec", "has_audio")
+    }
 
 
 def _size_text(n: float) -> str:
@@ -109,8 +111,16 @@ def _media_name(url: str, resp: Any) -> str:
     stem, dot, ext = raw.rpartition(".")
     if not dot or ext.lower() not in _MEDIA_EXTS:
         ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
-        guess = {"video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov", "video/x-matroska": "mkv",
-                 "audio/mpeg": "mp3", "audio/mp4": "m4a", "audio/wav": "wav", "audio/ogg": "ogg"}.get(ctype, "mp4")
+        guess = {
+            "video/mp4": "mp4",
+            "video/webm": "webm",
+            "video/quicktime": "mov",
+            "video/x-matroska": "mkv",
+            "audio/mpeg": "mp3",
+            "audio/mp4": "m4a",
+            "audio/wav": "wav",
+            "audio/ogg": "ogg",
+        }.get(ctype, "mp4")
         stem, ext = raw or "video", guess
     return f"{stem[:80] or 'video'}.{ext.lower()}"
 
@@ -121,7 +131,7 @@ def _hls_check(client: Any, url: str, text: str, job: dict[str, Any], depth: int
         lines = [ln.strip() for ln in text.splitlines()]
         for i, line in enumerate(lines):
             if line.startswith("#EXT-X-STREAM-INF"):
-                variant = next((ln for ln in lines[i + 1:] if ln and not ln.startswith("#")), None)
+                variant = next((ln for ln in lines[i + 1 :] if ln and not ln.startswith("#")), None)
                 if variant:
                     sub = client.get(urllib.parse.urljoin(url, variant))
                     _hls_check(client, str(sub.url), sub.text, job, depth + 1)
@@ -134,8 +144,9 @@ def _hls_check(client: Any, url: str, text: str, job: dict[str, Any], depth: int
     total = sum(float(m) for m in re.findall(r"#EXTINF:\s*([0-9.]+)", text))
     cap = job.get("max_duration_s")
     if cap and total > cap:
-        raise Refused(f"This video is {total / 60:.0f} min long, over the {cap / 60:.0f} min limit "
-                      "(NEMO_FETCH_MAX_MINUTES).")
+        raise Refused(
+            f"This video is {total / 60:.0f} min long, over the {cap / 60:.0f} min limit (NEMO_FETCH_MAX_MINUTES)."
+        )
 
 
 def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | None:
@@ -143,8 +154,9 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
     import httpx
 
     url = job["url"]
-    with httpx.Client(follow_redirects=True, timeout=20.0, headers={"Accept-Encoding": "identity"},
-                      proxy=job.get("proxy")) as client:
+    with httpx.Client(
+        follow_redirects=True, timeout=20.0, headers={"Accept-Encoding": "identity"}, proxy=job.get("proxy")
+    ) as client:
         with client.stream("GET", url) as resp:
             if resp.status_code >= 400:
                 return None  # yt-dlp gives the plain-words error (404, 403, ...)
@@ -161,8 +173,9 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
             total = int(resp.headers["content-length"]) if resp.headers.get("content-length", "").isdigit() else None
             cap = job.get("max_bytes")
             if cap and total and total > cap:
-                raise Refused(f"This file is {_size_text(total)}, over the {_size_text(cap)} limit "
-                              "(NEMO_FETCH_MAX_MB).")
+                raise Refused(
+                    f"This file is {_size_text(total)}, over the {_size_text(cap)} limit (NEMO_FETCH_MAX_MB)."
+                )
             name = _media_name(url, resp)
             path = Path(job["work_dir"]) / name
             done, started, last = 0, time.monotonic(), 0.0
@@ -178,17 +191,49 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
                     if now - last >= _REPORT_EVERY:
                         last = now
                         speed = done / max(now - started, 1e-6)
-                        say({"progress": {"stage": "download", "label": name, "bytes": done, "total": total,
-                                          "speed": speed, "eta": (total - done) / speed if total and speed else None,
-                                          "percent": round(100.0 * done / total, 1) if total else None}})
+                        say(
+                            {
+                                "progress": {
+                                    "stage": "download",
+                                    "label": name,
+                                    "bytes": done,
+                                    "total": total,
+                                    "speed": speed,
+                                    "eta": (total - done) / speed if total and speed else None,
+                                    "percent": round(100.0 * done / total, 1) if total else None,
+                                }
+                            }
+                        )
             if total is not None and done != total:
                 raise Stop(f"The site sent {done} of {total} bytes: the download was cut off.")
-            say({"progress": {"stage": "download", "label": name, "bytes": done, "total": done, "speed": None,
-                              "eta": 0.0, "percent": 100.0}})
+            say(
+                {
+                    "progress": {
+                        "stage": "download",
+                        "label": name,
+                        "bytes": done,
+                        "total": done,
+                        "speed": None,
+                        "eta": 0.0,
+                        "percent": 100.0,
+                    }
+                }
+            )
     from tui.engine.media.probe import probe
 
-    say({"progress": {"stage": "probe", "label": name, "bytes": None, "total": None, "speed": None, "eta": None,
-                      "percent": None}})
+    say(
+        {
+            "progress": {
+                "stage": "probe",
+                "label": name,
+                "bytes": None,
+                "total": None,
+                "speed": None,
+                "eta": None,
+                "percent": None,
+            }
+        }
+    )
     try:
         info = probe(path)
     except Exception:  # MediaError: not media at all (a page, a text file served as video/mp4)
@@ -197,10 +242,17 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
         raise Stop("The link leads to a picture, not a video or audio file.")
     cap_s = job.get("max_duration_s")
     if cap_s and info.duration_s > cap_s:
-        raise Refused(f"This video is {info.duration_s / 60:.0f} min long, over the {cap_s / 60:.0f} min limit "
-                      "(NEMO_FETCH_MAX_MINUTES).")
-    return {"path": str(path), "title": Path(name).stem, "offered_height": info.height,
-            "duration_s": info.duration_s, "info": _info(info)}
+        raise Refused(
+            f"This video is {info.duration_s / 60:.0f} min long, over the {cap_s / 60:.0f} min limit "
+            "(NEMO_FETCH_MAX_MINUTES)."
+        )
+    return {
+        "path": str(path),
+        "title": Path(name).stem,
+        "offered_height": info.height,
+        "duration_s": info.duration_s,
+        "info": _info(info),
+    }
 
 
 def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
@@ -222,15 +274,18 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
         live = info.get("is_live") or info.get("live_status") in ("is_live", "is_upcoming")
         heights = [f.get("height") for f in info.get("formats") or [] if f.get("vcodec") != "none"]
         heights = [h for h in heights if isinstance(h, int)] or ([info["height"]] if info.get("height") else [])
-        facts.update(title=info.get("title"), offered_height=max(heights) if heights else None,
-                     duration_s=info.get("duration"))
+        facts.update(
+            title=info.get("title"), offered_height=max(heights) if heights else None, duration_s=info.get("duration")
+        )
         if live:
             refusal.append("This link is a live stream: only finished videos can be saved.")
         cap = job.get("max_duration_s")
         duration = info.get("duration")
         if cap and isinstance(duration, (int, float)) and duration > cap:
-            refusal.append(f"This video is {duration / 60:.0f} min long, over the {cap / 60:.0f} min limit "
-                           "(NEMO_FETCH_MAX_MINUTES).")
+            refusal.append(
+                f"This video is {duration / 60:.0f} min long, over the {cap / 60:.0f} min limit "
+                "(NEMO_FETCH_MAX_MINUTES)."
+            )
         return refusal[-1] if refusal else None
 
     cap_bytes = job.get("max_bytes")
@@ -248,16 +303,28 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
     if cap_bytes:
         extra["max_filesize"] = cap_bytes
     try:
-        path = ingest_url(job["url"], Path(job["work_dir"]), progress=progress, cancel=cancel,
-                          max_height=job.get("max_height"), extra_opts=extra, notes=notes)
+        path = ingest_url(
+            job["url"],
+            Path(job["work_dir"]),
+            progress=progress,
+            cancel=cancel,
+            max_height=job.get("max_height"),
+            extra_opts=extra,
+            notes=notes,
+        )
     except Exception:
         if refusal:
             raise Refused(refusal[-1]) from None
         raise
     info = probed.get("info")
-    return {"path": str(path), "title": facts.get("title"), "offered_height": facts.get("offered_height"),
-            "duration_s": facts.get("duration_s"), "info": _info(info) if info is not None else None,
-            "notes": notes}
+    return {
+        "path": str(path),
+        "title": facts.get("title"),
+        "offered_height": facts.get("offered_height"),
+        "duration_s": facts.get("duration_s"),
+        "info": _info(info) if info is not None else None,
+        "notes": notes,
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -26,21 +26,18 @@ def ffmpeg_exe() -> str:
         import imageio_ffmpeg
     except ImportError as exc:  # the 'local' extra is not installed
         raise MediaError(
-            "ffmpeg is not available: install the local engine's extras "
-            "(pip install 'nemo-tui[local]')."
+            "ffmpeg is not available: install the local engine's extras (pip install 'nemo-tui[local]')."
         ) from exc
     try:
         exe = imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as exc:
         raise MediaError(
-            "ffmpeg was not found: reinstall imageio-ffmpeg or set IMAGEIO_FFMPEG_EXE "
-            "to an ffmpeg binary."
+            "ffmpeg was not found: reinstall imageio-ffmpeg or set IMAGEIO_FFMPEG_EXE to an ffmpeg binary."
         ) from exc
     resolved = exe if os.path.isabs(exe) else shutil.which(exe)
     if not resolved or not os.path.isfile(resolved) or not os.access(resolved, os.X_OK):
         raise MediaError(
-            f"ffmpeg was not found at {exe}: reinstall imageio-ffmpeg or set "
-            "IMAGEIO_FFMPEG_EXE to an ffmpeg binary."
+            f"ffmpeg was not found at {exe}: reinstall imageio-ffmpeg or set IMAGEIO_FFMPEG_EXE to an ffmpeg binary."
         )
     return str(resolved)
 
@@ -69,8 +66,12 @@ def run_ffmpeg(
     cmd = ffmpeg_command(*args)
     try:
         proc = subprocess.run(
-            cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-            errors="replace", timeout=timeout,
+            cmd,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout,
         )
     except subprocess.TimeoutExpired as exc:
         raise MediaError(f"ffmpeg took longer than {timeout:.0f} s and was stopped.") from exc

@@ -32,17 +32,26 @@ X264_CRF = "20"
 AUDIO_BITRATE = "192k"
 _ANIMATED_IMAGE_FORMATS = {"gif", "apng"}
 # EXIF orientation (TIFF 6.0 tag 274) -> the filters that turn the stored picture upright.
-_ORIENTATION_FILTERS = {2: "hflip", 3: "hflip,vflip", 4: "vflip", 5: "transpose=cclock_flip",
-                        6: "transpose=clock", 7: "transpose=clock_flip", 8: "transpose=cclock"}
+_ORIENTATION_FILTERS = {
+    2: "hflip",
+    3: "hflip,vflip",
+    4: "vflip",
+    5: "transpose=cclock_flip",
+    6: "transpose=clock",
+    7: "transpose=clock_flip",
+    8: "transpose=cclock",
+}
 # PQ/HLG to SDR: linear light, BT.709 primaries, Hable tone curve, back to BT.709 (zscale = zimg).
-_HDR_TO_SDR = ("zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,"
-               "tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv")
+_HDR_TO_SDR = (
+    "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv"
+)
 
 # The output is tagged as what it is (players otherwise guess, and guess full range for JPEG).
 _TAGS = "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"
 
 
 # ---------------------------------------------------------------------------- escaping
+
 
 def _escape_value(text: str) -> str:
     """First level: an option value inside a filter's arguments."""
@@ -66,6 +75,7 @@ def num(x: float) -> str:
 
 # ---------------------------------------------------------------------------- inputs
 
+
 def input_args(clip: Clip, fps: float, *, loop_audio: bool = False) -> list[str]:
     """The -i arguments for one clip: seek, length (of the source: output seconds times the
     speed), image looping, autorotation."""
@@ -76,8 +86,21 @@ def input_args(clip: Clip, fps: float, *, loop_audio: bool = False) -> list[str]
             return ["-ignore_loop", "0", "-t", length, "-i", str(clip.path)]
         # One picture a second is read and decoded; the fps filter repeats it (a 24-megapixel
         # photo decoded 30 times a second would make the render 6x slower).
-        return ["-noautorotate", "-f", "image2", "-pattern_type", "none", "-loop", "1",
-                "-framerate", "1", "-t", length, "-i", str(clip.path)]
+        return [
+            "-noautorotate",
+            "-f",
+            "image2",
+            "-pattern_type",
+            "none",
+            "-loop",
+            "1",
+            "-framerate",
+            "1",
+            "-t",
+            length,
+            "-i",
+            str(clip.path),
+        ]
     args: list[str] = []
     if loop_audio and clip.in_s + clip.dur_s > info.duration_s + 0.05:
         args += ["-stream_loop", "-1"]
@@ -87,6 +110,7 @@ def input_args(clip: Clip, fps: float, *, loop_audio: bool = False) -> list[str]
 
 
 # ---------------------------------------------------------------------------- pictures
+
 
 def _fit(info: MediaInfo, width: int, height: int, *, fill: bool = False) -> tuple[int, int]:
     """The source's display size scaled to fit inside the canvas (even sides); with fill, to
@@ -112,8 +136,7 @@ def _place(info: MediaInfo, plan: Plan) -> str:
     crop = _fx.fit_mode(plan.meta) == "crop"
     fw, fh = _fit(info, W, H, fill=crop)
     fit = f"crop={W}:{H}" if crop else f"pad={W}:{H}:(ow-iw)/2:(oh-ih)/2:color=black"
-    return (f"{_colour(info)}scale={fw}:{fh}:out_range=tv:out_color_matrix=bt709,setsar=1,"
-            f"{fit},format=yuv420p")
+    return f"{_colour(info)}scale={fw}:{fh}:out_range=tv:out_color_matrix=bt709,setsar=1,{fit},format=yuv420p"
 
 
 def _hold(duration: float) -> str:
@@ -125,8 +148,10 @@ def _hold(duration: float) -> str:
 def video_clip_filters(n: int, index: int, clip: Clip, plan: Plan) -> str:
     """A video source on the video track -> [v{n}]: sped (timestamps scaled from the input's
     origin), late starts padded, normalised, fitted."""
-    return (f"[{index}:v:0]{_fx.video_speed(clip.speed)}fps={num(plan.fps)}:start_time=0,{_place(clip.info, plan)},"
-            f"{_hold(clip.dur_s)}[v{n}]")
+    return (
+        f"[{index}:v:0]{_fx.video_speed(clip.speed)}fps={num(plan.fps)}:start_time=0,{_place(clip.info, plan)},"
+        f"{_hold(clip.dur_s)}[v{n}]"
+    )
 
 
 def image_clip_filters(n: int, index: int, clip: Clip, plan: Plan) -> str:
@@ -134,24 +159,28 @@ def image_clip_filters(n: int, index: int, clip: Clip, plan: Plan) -> str:
     upright = _ORIENTATION_FILTERS.get(clip.info.orientation)
     upright = f"{upright}," if upright else ""
     # Scaled before the fps filter repeats it: one big picture scaled once a second, not 30 times.
-    return (f"[{index}:v:0]{upright}setpts=PTS-STARTPTS,{_fx.video_speed(clip.speed)}{_place(clip.info, plan)},"
-            f"fps={num(plan.fps)}:start_time=0,{_hold(clip.dur_s)}[v{n}]")
+    return (
+        f"[{index}:v:0]{upright}setpts=PTS-STARTPTS,{_fx.video_speed(clip.speed)}{_place(clip.info, plan)},"
+        f"fps={num(plan.fps)}:start_time=0,{_hold(clip.dur_s)}[v{n}]"
+    )
 
 
 def blank_clip_filters(n: int, clip: Clip, plan: Plan) -> str:
     """An audio file on the video track -> a black picture [v{n}] as long as the clip."""
-    return (f"color=c=black:s={plan.width}x{plan.height}:r={num(plan.fps)}:d={num(clip.dur_s)},"
-            f"format=yuv420p,setsar=1[v{n}]")
+    return (
+        f"color=c=black:s={plan.width}x{plan.height}:r={num(plan.fps)}:d={num(clip.dur_s)},"
+        f"format=yuv420p,setsar=1[v{n}]"
+    )
 
 
 # ---------------------------------------------------------------------------- sound
+
 
 def audio_format(info: MediaInfo) -> str:
     """On the input's clock, silence-padded from 0, resampled to 48 kHz float stereo."""
     # A mono source goes to both speakers at full level (the default upmix lowers it by 3 dB).
     upmix = "pan=stereo|c0=c0|c1=c0," if info.channels == 1 else ""
-    return (f"{upmix}aresample={SAMPLE_RATE}:async=1:first_pts=0,"
-            "aformat=sample_fmts=fltp:channel_layouts=stereo")
+    return f"{upmix}aresample={SAMPLE_RATE}:async=1:first_pts=0,aformat=sample_fmts=fltp:channel_layouts=stereo"
 
 
 def _volume(vol: float) -> str:
@@ -162,24 +191,28 @@ def clip_audio_filters(n: int, index: int, clip: Clip) -> str:
     """The sound of a video-track clip -> [a{n}], exactly as long as its picture (at the
     clip's speed: tempo changed, pitch kept)."""
     D = num(clip.dur_s)
-    return (f"[{index}:a:0]{audio_format(clip.info)},{_fx.audio_speed(clip.speed)}{_volume(clip.vol)}"
-            f"apad=whole_dur={D},atrim=end={D},asetpts=PTS-STARTPTS[a{n}]")
+    return (
+        f"[{index}:a:0]{audio_format(clip.info)},{_fx.audio_speed(clip.speed)}{_volume(clip.vol)}"
+        f"apad=whole_dur={D},atrim=end={D},asetpts=PTS-STARTPTS[a{n}]"
+    )
 
 
 def silence_filters(label: str, duration: float) -> str:
     """Digital silence -> [label] for `duration` seconds."""
-    return (f"anullsrc=channel_layout=stereo:sample_rate={SAMPLE_RATE},"
-            f"atrim=duration={num(duration)}[{label}]")
+    return f"anullsrc=channel_layout=stereo:sample_rate={SAMPLE_RATE},atrim=duration={num(duration)}[{label}]"
 
 
 def music_filters(k: int, index: int, clip: Clip) -> str:
     """Background music -> [m{k}], faded in/out (the segment's fi/fo), delayed to its timeline start."""
     delay = int(round(clip.start_s * 1000))
-    return (f"[{index}:a:0]{audio_format(clip.info)},{_volume(clip.vol)}"
-            f"atrim=end={num(clip.dur_s)},{_fx.music_fades(clip.seg, clip.dur_s)}adelay=delays={delay}:all=1[m{k}]")
+    return (
+        f"[{index}:a:0]{audio_format(clip.info)},{_volume(clip.vol)}"
+        f"atrim=end={num(clip.dur_s)},{_fx.music_fades(clip.seg, clip.dur_s)}adelay=delays={delay}:all=1[m{k}]"
+    )
 
 
 # ---------------------------------------------------------------------------- titles
+
 
 def title_filter(title: Title, width: int, height: int) -> str | None:
     """drawtext for one title at its position (effects.title_xy); None when no font can draw
@@ -207,6 +240,7 @@ def title_filter(title: Title, width: int, height: int) -> str | None:
 
 
 # ---------------------------------------------------------------------------- commands
+
 
 def encode_command(plan: Plan, out: Path) -> list[str]:
     """ffmpeg arguments (after the program name) that render the plan to out."""
@@ -267,17 +301,58 @@ def encode_command(plan: Plan, out: Path) -> list[str]:
     # rate_args: -crf (or a capped bitrate for a size cap) and -c:a aac -b:a ...
     rate = _fx.rate_args(plan.meta, plan.total_s, X264_CRF, AUDIO_BITRATE)
     return args + [
-        "-filter_complex", ";".join(graph),
-        "-map", vout, "-map", aout,
-        "-c:v", "libx264", "-preset", X264_PRESET, *rate, "-profile:v", "high",
-        "-pix_fmt", "yuv420p", "-color_range", "tv", "-r", num(fps),
-        "-profile:a", "aac_low", "-ar", str(SAMPLE_RATE), "-ac", "2",
-        "-t", T, "-movflags", "+faststart", "-f", "mp4", str(out),
+        "-filter_complex",
+        ";".join(graph),
+        "-map",
+        vout,
+        "-map",
+        aout,
+        "-c:v",
+        "libx264",
+        "-preset",
+        X264_PRESET,
+        *rate,
+        "-profile:v",
+        "high",
+        "-pix_fmt",
+        "yuv420p",
+        "-color_range",
+        "tv",
+        "-r",
+        num(fps),
+        "-profile:a",
+        "aac_low",
+        "-ar",
+        str(SAMPLE_RATE),
+        "-ac",
+        "2",
+        "-t",
+        T,
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        str(out),
     ]
 
 
 def remux_command(plan: Plan, out: Path) -> list[str]:
     """Stream copy of the one clip (video + first audio), +faststart: the fast path."""
-    return ["-y", "-v", "error", "-i", str(plan.clips[0].path),
-            "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy",
-            "-movflags", "+faststart", "-f", "mp4", str(out)]
+    return [
+        "-y",
+        "-v",
+        "error",
+        "-i",
+        str(plan.clips[0].path),
+        "-map",
+        "0:v:0",
+        "-map",
+        "0:a:0?",
+        "-c",
+        "copy",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        str(out),
+    ]

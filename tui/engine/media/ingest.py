@@ -80,10 +80,21 @@ def plain_error(message: str) -> str:
         return "No video was found at this link: the site is not supported or the page has no video."
     if "requested format is not available" in low or "no video formats found" in low:
         return "No downloadable video was found at this link."
-    if any(s in low for s in ("connection refused", "name or service not known", "nodename nor servname",
-                              "temporary failure in name resolution", "network is unreachable",
-                              "no route to host", "failed to resolve", "getaddrinfo failed",
-                              "connection reset", "remote end closed connection")):
+    if any(
+        s in low
+        for s in (
+            "connection refused",
+            "name or service not known",
+            "nodename nor servname",
+            "temporary failure in name resolution",
+            "network is unreachable",
+            "no route to host",
+            "failed to resolve",
+            "getaddrinfo failed",
+            "connection reset",
+            "remote end closed connection",
+        )
+    ):
         return "Could not reach the site: check the network connection and the URL."
     if "timed out" in low or "timeout" in low:
         return "The site did not answer in time: check the network connection and try again."
@@ -126,8 +137,15 @@ def _final_file(info: dict[str, Any] | None, tmp: Path) -> Path | None:
     return files[0] if files else None
 
 
-def _complete(produced: Path, raw: Any, offer: Any, opts: dict[str, Any], tmp: Path,
-              emit: Callable[..., None], notes: list[str] | None) -> tuple[Path, Any]:
+def _complete(
+    produced: Path,
+    raw: Any,
+    offer: Any,
+    opts: dict[str, Any],
+    tmp: Path,
+    emit: Callable[..., None],
+    notes: list[str] | None,
+) -> tuple[Path, Any]:
     """Sound fetched and merged when offered but missing, then made into an MP4 and probed."""
     import yt_dlp
 
@@ -137,8 +155,13 @@ def _complete(produced: Path, raw: Any, offer: Any, opts: dict[str, Any], tmp: P
         raise IngestError("The link did not lead to a playable video or audio file.") from None
     if media.has_video and not media.has_audio and offer.audio and raw:
         emit("merge", produced.name)
-        audio_opts = {**opts, "format": "ba/ba*", "format_sort": ["abr", "acodec:aac"],
-                      "outtmpl": {"default": "sound-only.%(ext)s"}, "merge_output_format": None}
+        audio_opts = {
+            **opts,
+            "format": "ba/ba*",
+            "format_sort": ["abr", "acodec:aac"],
+            "outtmpl": {"default": "sound-only.%(ext)s"},
+            "merge_output_format": None,
+        }
         with yt_dlp.YoutubeDL(audio_opts) as ydl:
             extra = ydl.process_ie_result(copy.deepcopy(raw), download=True)
         sound = _final_file(extra, tmp)
@@ -207,16 +230,28 @@ def ingest_url(
     logger = _Logger()
     last_report = [0.0]
 
-    def emit(stage: str, label: str, done: Any = None, total: Any = None, speed: Any = None,
-             eta: Any = None, percent: Any = None) -> None:
+    def emit(
+        stage: str,
+        label: str,
+        done: Any = None,
+        total: Any = None,
+        speed: Any = None,
+        eta: Any = None,
+        percent: Any = None,
+    ) -> None:
         if progress is None:
             return
-        progress({"stage": stage, "label": label,
-                  "bytes": int(done) if isinstance(done, (int, float)) else None,
-                  "total": int(total) if isinstance(total, (int, float)) and total > 0 else None,
-                  "speed": float(speed) if isinstance(speed, (int, float)) else None,
-                  "eta": float(eta) if isinstance(eta, (int, float)) else None,
-                  "percent": round(float(percent), 1) if isinstance(percent, (int, float)) else None})
+        progress(
+            {
+                "stage": stage,
+                "label": label,
+                "bytes": int(done) if isinstance(done, (int, float)) else None,
+                "total": int(total) if isinstance(total, (int, float)) and total > 0 else None,
+                "speed": float(speed) if isinstance(speed, (int, float)) else None,
+                "eta": float(eta) if isinstance(eta, (int, float)) else None,
+                "percent": round(float(percent), 1) if isinstance(percent, (int, float)) else None,
+            }
+        )
 
     def label_of(d: dict[str, Any]) -> str:
         info = d.get("info_dict") or {}

@@ -39,16 +39,18 @@ def _has(value: Any) -> bool:
 
 def read_offer(ie_result: Mapping[str, Any] | None, max_height: int | None) -> Offer:
     """The offer of an unprocessed yt-dlp result (extract_info(process=False))."""
-    formats = [f for f in (ie_result or {}).get("formats") or []
-               if isinstance(f, Mapping) and not f.get("has_drm")]  # yt-dlp never picks DRM formats
+    formats = [
+        f for f in (ie_result or {}).get("formats") or [] if isinstance(f, Mapping) and not f.get("has_drm")
+    ]  # yt-dlp never picks DRM formats
     video = [f for f in formats if f.get("vcodec") != "none"]
     heights = [int(f["height"]) for f in video if isinstance(f.get("height"), int) and f["height"] > 0]
     if max_height:
         heights = [h for h in heights if h <= max_height] or heights[:0]
     # Only HLS variants are ranked by bandwidth: elsewhere a format without a height is more
     # often sound-only or a thumbnail than the best picture.
-    unsized = bool(heights) and any(not f.get("height") and str(f.get("protocol", "")).startswith("m3u8")
-                                    for f in video)
+    unsized = bool(heights) and any(
+        not f.get("height") and str(f.get("protocol", "")).startswith("m3u8") for f in video
+    )
     if max_height:
         sort = [f"res:{int(max_height)}", "tbr", *_TIE_BREAKS]
     elif unsized:

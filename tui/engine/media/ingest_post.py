@@ -63,8 +63,18 @@ def to_mp4(src: Path, out_dir: Path) -> tuple[Path, list[str]]:
         if video.codec in COPY_VIDEO:
             args += ["-c:v", "copy"]
         else:
-            args += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p",
-                     "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2"]  # 4:2:0 needs even sides
+            args += [
+                "-c:v",
+                "libx264",
+                "-preset",
+                "veryfast",
+                "-crf",
+                "18",
+                "-pix_fmt",
+                "yuv420p",
+                "-vf",
+                "scale=trunc(iw/2)*2:trunc(ih/2)*2",
+            ]  # 4:2:0 needs even sides
     for n, s in enumerate(audio):
         args += ["-map", f"0:{s.index}", f"-c:a:{n}", "copy" if s.codec in COPY_AUDIO else "aac"]
         if s.codec not in COPY_AUDIO:
@@ -79,8 +89,10 @@ def to_mp4(src: Path, out_dir: Path) -> tuple[Path, list[str]]:
             else:
                 dropped.append(s.language or s.codec or "unknown")
     if dropped:
-        notes.append(f"{len(dropped)} picture subtitle track{'s' if len(dropped) > 1 else ''} "
-                     f"({', '.join(dropped)}) could not be kept in the MP4 and {'were' if len(dropped) > 1 else 'was'} left out.")
+        notes.append(
+            f"{len(dropped)} picture subtitle track{'s' if len(dropped) > 1 else ''} "
+            f"({', '.join(dropped)}) could not be kept in the MP4 and {'were' if len(dropped) > 1 else 'was'} left out."
+        )
     if kept_subs:
         notes.append(f"{kept_subs} subtitle track{'s' if kept_subs > 1 else ''} kept as soft subtitles in the MP4.")
     if any(s.type == "attachment" for s in info.streams):
@@ -103,9 +115,25 @@ def merge_audio(video_file: Path, audio_file: Path, out_dir: Path) -> Path:
     """The picture of video_file with the first sound of audio_file (stream copy, MKV)."""
     out = out_dir / f"{video_file.stem}.merged.mkv"
     try:
-        _ff.run_ffmpeg("-y", "-v", "error", "-i", str(video_file), "-i", str(audio_file),
-                       "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-f", "matroska", str(out),
-                       timeout=None)
+        _ff.run_ffmpeg(
+            "-y",
+            "-v",
+            "error",
+            "-i",
+            str(video_file),
+            "-i",
+            str(audio_file),
+            "-map",
+            "0:v:0",
+            "-map",
+            "1:a:0",
+            "-c",
+            "copy",
+            "-f",
+            "matroska",
+            str(out),
+            timeout=None,
+        )
     except MediaError as exc:
         out.unlink(missing_ok=True)
         raise IngestError(f"The sound of the link could not be added: {exc.message}") from None

@@ -29,8 +29,20 @@ DEFAULT_FPS = 30.0
 IMAGE_SECONDS = 5.0  # a still with no duration shows this long
 MAX_SIDE = 8192
 HOLD_MAX_S = 10.0  # how long a segment may run past the end of its source (last frame held)
-_RESOLUTIONS = {"4320p": 4320, "8k": 4320, "2160p": 2160, "4k": 2160, "1440p": 1440, "2k": 1440,
-                "1080p": 1080, "720p": 720, "540p": 540, "480p": 480, "360p": 360, "240p": 240}
+_RESOLUTIONS = {
+    "4320p": 4320,
+    "8k": 4320,
+    "2160p": 2160,
+    "4k": 2160,
+    "1440p": 1440,
+    "2k": 1440,
+    "1080p": 1080,
+    "720p": 720,
+    "540p": 540,
+    "480p": 480,
+    "360p": 360,
+    "240p": 240,
+}
 _HIGHEST = {"highest", "source", "original", "max", "best"}
 # H.264 profiles a High decoder plays (every phone, browser and TV): the fast path keeps them.
 _PLAYABLE_H264_PROFILES = {"High", "Main", "Constrained Baseline"}
@@ -97,6 +109,7 @@ class Plan:
 
 # ---------------------------------------------------------------------------- draft reading
 
+
 def _get(seg: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
     for key in keys:
         if key in seg and seg[key] is not None:
@@ -147,6 +160,7 @@ def _segments(track: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 # ---------------------------------------------------------------------------- canvas
+
 
 def _aspect(value: Any) -> tuple[int, int] | None:
     if not isinstance(value, str):
@@ -215,6 +229,7 @@ def _output_fps(meta: Mapping[str, Any], clips: list[Clip]) -> float:
 
 # ---------------------------------------------------------------------------- plan
 
+
 def _source(seg: Mapping[str, Any], sources: Mapping[str, Path | str]) -> tuple[str, Path, MediaInfo]:
     src = _get(seg, "src", "source", "source_id", default="")
     name = str(_get(seg, "name", "title", default=src) or src)
@@ -246,8 +261,11 @@ def _clip(kind: int | None, seg: Mapping[str, Any], sources: Mapping[str, Path |
         if info.duration_s > 0 and in_s > info.duration_s - 0.1:
             # An in-point past the end of the source: music wraps around, pictures show
             # the source's last stretch rather than nothing.
-            in_s = (in_s % info.duration_s if kind == AUDIO_TRACK
-                    else max(0.0, info.duration_s - _fx.source_seconds(dur or 0, speed)))
+            in_s = (
+                in_s % info.duration_s
+                if kind == AUDIO_TRACK
+                else max(0.0, info.duration_s - _fx.source_seconds(dur or 0, speed))
+            )
         rest = max(0.0, info.duration_s - in_s) / speed  # seconds of the output
         if dur <= 0:  # no duration: play the rest of the source
             dur = rest

@@ -114,8 +114,9 @@ def _photo_orientation(path: Path) -> int:
     return int(value) if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
-def _measure_end(container: Any, streams: list[Any], declared_end_s: float | None, size: int,
-                 reopen: Any) -> float | None:
+def _measure_end(
+    container: Any, streams: list[Any], declared_end_s: float | None, size: int, reopen: Any
+) -> float | None:
     """The end (seconds, the container's timestamps) of the last packet of `streams`.
 
     Seeks near the declared end and demuxes from there; when there is no declared end, or
@@ -202,8 +203,14 @@ def _probe(path: Path, size: int) -> MediaInfo:
     try:
         fmt = container.format.name or ""
         streams = [read_stream(s) for s in container.streams]
-        raw_v = next((s for s, i in zip(container.streams, streams, strict=False)
-                      if i.type == "video" and not i.attached_pic and i.width and i.height), None)
+        raw_v = next(
+            (
+                s
+                for s, i in zip(container.streams, streams, strict=False)
+                if i.type == "video" and not i.attached_pic and i.width and i.height
+            ),
+            None,
+        )
         raw_a = next((s for s in container.streams.audio), None)
         video = next((i for i in streams if raw_v is not None and i.index == raw_v.index), None)
         audio = next((i for i in streams if raw_a is not None and i.index == raw_a.index), None)
@@ -211,8 +218,11 @@ def _probe(path: Path, size: int) -> MediaInfo:
             raise _not_playable(path)
         first_format = fmt.split(",")[0]
         is_image_format = first_format in _IMAGE_FORMATS or first_format.endswith("_pipe")
-        kind = "image" if video is not None and audio is None and is_image_format else (
-            "video" if video is not None else "audio")
+        kind = (
+            "image"
+            if video is not None and audio is None and is_image_format
+            else ("video" if video is not None else "audio")
+        )
         if kind == "image" and video is not None and video.width * video.height > lim.max_image_pixels:
             raise MediaError(
                 f"{path.name} is a {video.width}x{video.height} picture: more than the "
@@ -233,8 +243,9 @@ def _probe(path: Path, size: int) -> MediaInfo:
         duration = 0.0
         if kind != "image":
             av_streams = [s for s in (raw_v, raw_a) if s is not None]
-            end = _measure_end(container, av_streams, origin + declared if declared else None, size,
-                               lambda: _open(path))
+            end = _measure_end(
+                container, av_streams, origin + declared if declared else None, size, lambda: _open(path)
+            )
             if end is None or end - origin <= 0:
                 raise _not_playable(path)
             duration = end - origin
@@ -262,17 +273,26 @@ def _probe(path: Path, size: int) -> MediaInfo:
         return round(max(0.0, info.start_s - origin), 3) if info is not None and info.start_s is not None else 0.0
 
     return MediaInfo(
-        path=path, kind=kind, duration_s=round(duration, 3), width=width, height=height,
+        path=path,
+        kind=kind,
+        duration_s=round(duration, 3),
+        width=width,
+        height=height,
         fps=video.avg_fps if video is not None and kind == "video" else None,
         vcodec=video.codec if video is not None else None,
         acodec=audio.codec if audio is not None else None,
-        has_video=video is not None, has_audio=audio is not None,
-        pix_fmt=video.pix_fmt if video is not None else None, container=fmt,
+        has_video=video is not None,
+        has_audio=audio is not None,
+        pix_fmt=video.pix_fmt if video is not None else None,
+        container=fmt,
         sample_rate=audio.sample_rate if audio is not None else None,
-        channels=audio.channels if audio is not None else None, size_bytes=size,
+        channels=audio.channels if audio is not None else None,
+        size_bytes=size,
         stored_width=video.width if video is not None else None,
         stored_height=video.height if video is not None else None,
-        sar=sar, rotation=rotation, orientation=orientation,
+        sar=sar,
+        rotation=rotation,
+        orientation=orientation,
         real_fps=video.real_fps if video is not None and kind == "video" else None,
         vprofile=video.profile if video is not None else None,
         aprofile=audio.profile if audio is not None else None,
@@ -280,8 +300,11 @@ def _probe(path: Path, size: int) -> MediaInfo:
         color_range=video.color_range if video is not None else None,
         color_transfer=video.color_transfer if video is not None else None,
         channel_layout=audio.layout if audio is not None else None,
-        start_s=round(origin, 6), video_start_s=rel(video), audio_start_s=rel(audio),
-        declared_duration_s=round(declared, 3) if declared else None, streams=tuple(streams),
+        start_s=round(origin, 6),
+        video_start_s=rel(video),
+        audio_start_s=rel(audio),
+        declared_duration_s=round(declared, 3) if declared else None,
+        streams=tuple(streams),
     )
 
 

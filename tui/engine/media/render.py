@@ -24,8 +24,7 @@ from .probe import MediaInfo, probe
 from .run import run_render
 from .titles import check_title, font_for
 
-__all__ = ["RenderResult", "build_render_command", "escape_filter_value", "font_for", "render_draft",
-           "render_notes"]
+__all__ = ["RenderResult", "build_render_command", "escape_filter_value", "font_for", "render_draft", "render_notes"]
 
 
 @dataclass(frozen=True)
@@ -85,8 +84,11 @@ def render_notes(draft: Mapping[str, Any], sources: Mapping[str, Path | str]) ->
 
 
 def build_render_command(
-    draft: Mapping[str, Any], sources: Mapping[str, Path | str], out_path: Path | str,
-    *, allow_remux: bool = True,
+    draft: Mapping[str, Any],
+    sources: Mapping[str, Path | str],
+    out_path: Path | str,
+    *,
+    allow_remux: bool = True,
 ) -> list[str]:
     """The ffmpeg command render_draft runs for this draft (without its progress flags).
 
@@ -156,8 +158,13 @@ def render_draft(
         raise
     if progress is not None:
         progress(100.0)
-    return finished(plan, out, remuxed=remux, route="remux" if remux else "full",
-                    note=note or ("remux: stream copy" if remux else "full re-encode"))
+    return finished(
+        plan,
+        out,
+        remuxed=remux,
+        route="remux" if remux else "full",
+        note=note or ("remux: stream copy" if remux else "full re-encode"),
+    )
 
 
 def finished(plan: Plan, out: Path, *, remuxed: bool, route: str, note: str) -> RenderResult:
@@ -174,8 +181,15 @@ def finished(plan: Plan, out: Path, *, remuxed: bool, route: str, note: str) -> 
     if route == "smart" or "smart render failed" in note:
         notes.append(note)
     return RenderResult(
-        path=out, remuxed=remuxed, duration_s=info.duration_s if info else plan.total_s,
-        width=info.width if info else plan.width, height=info.height if info else plan.height,
-        vcodec=info.vcodec if info else None, acodec=info.acodec if info else None,
-        size_bytes=out.stat().st_size, notes=tuple(notes), route=route, note=note,
+        path=out,
+        remuxed=remuxed,
+        duration_s=info.duration_s if info else plan.total_s,
+        width=info.width if info else plan.width,
+        height=info.height if info else plan.height,
+        vcodec=info.vcodec if info else None,
+        acodec=info.acodec if info else None,
+        size_bytes=out.stat().st_size,
+        notes=tuple(notes),
+        route=route,
+        note=note,
     )

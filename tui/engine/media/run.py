@@ -15,8 +15,11 @@ from .errors import RenderCancelled, RenderError
 
 
 def run_render(
-    cmd: list[str], total_s: float, tmp: Path,
-    progress: Callable[[float], None] | None, cancel: threading.Event | None,
+    cmd: list[str],
+    total_s: float,
+    tmp: Path,
+    progress: Callable[[float], None] | None,
+    cancel: threading.Event | None,
 ) -> None:
     """Run ffmpeg to completion writing tmp; progress(percent 0..99.9) throttled to ~2/s.
 

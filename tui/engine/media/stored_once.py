@@ -111,12 +111,21 @@ def render_draft(
         else:
             if progress is not None:
                 progress(100.0)
-            return _render.RenderResult(path=out, remuxed=True, duration_s=info.duration_s or 0.0, width=info.width,
-                                        height=info.height, vcodec=info.vcodec, acodec=info.acodec,
-                                        size_bytes=out.stat().st_size, route="remux",
-                                        note="remux: the source file itself (hard link)")
-    return _render.render_draft(draft, sources, out, progress=progress, cancel=cancel, allow_remux=allow_remux,
-                                allow_smart=allow_smart)
+            return _render.RenderResult(
+                path=out,
+                remuxed=True,
+                duration_s=info.duration_s or 0.0,
+                width=info.width,
+                height=info.height,
+                vcodec=info.vcodec,
+                acodec=info.acodec,
+                size_bytes=out.stat().st_size,
+                route="remux",
+                note="remux: the source file itself (hard link)",
+            )
+    return _render.render_draft(
+        draft, sources, out, progress=progress, cancel=cancel, allow_remux=allow_remux, allow_smart=allow_smart
+    )
 
 
 __all__ = ["linkable_source", "render_draft"]

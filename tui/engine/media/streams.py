@@ -13,9 +13,20 @@ from typing import Any
 # libavutil/pixfmt.h, enum AVColorRange
 _RANGES = {1: "tv", 2: "pc"}
 # libavutil/pixfmt.h, enum AVColorTransferCharacteristic
-_TRANSFERS = {1: "bt709", 4: "gamma22", 5: "gamma28", 6: "smpte170m", 7: "smpte240m", 8: "linear",
-              11: "iec61966-2-4", 13: "iec61966-2-1", 14: "bt2020-10", 15: "bt2020-12",
-              16: "smpte2084", 18: "arib-std-b67"}
+_TRANSFERS = {
+    1: "bt709",
+    4: "gamma22",
+    5: "gamma28",
+    6: "smpte170m",
+    7: "smpte240m",
+    8: "linear",
+    11: "iec61966-2-4",
+    13: "iec61966-2-1",
+    14: "bt2020-10",
+    15: "bt2020-12",
+    16: "smpte2084",
+    18: "arib-std-b67",
+}
 
 
 @dataclass(frozen=True)
@@ -84,11 +95,14 @@ def read_stream(stream: Any) -> StreamInfo:
     codec = (_attr(codec_obj, "canonical_name") or _attr(cc, "name")) if cc is not None else None
     meta = _attr(stream, "metadata") or {}
     common: dict[str, Any] = dict(
-        index=int(stream.index), type=kind, codec=codec,
+        index=int(stream.index),
+        type=kind,
+        codec=codec,
         profile=_attr(cc, "profile") if cc is not None else None,
         start_s=_seconds(_attr(stream, "start_time"), _attr(stream, "time_base")),
         duration_s=_seconds(_attr(stream, "duration"), _attr(stream, "time_base")),
-        language=meta.get("language"), title=meta.get("title"),
+        language=meta.get("language"),
+        title=meta.get("title"),
     )
     if kind == "video" and cc is not None:
         fmt = _attr(cc, "format")
@@ -97,8 +111,11 @@ def read_stream(stream: Any) -> StreamInfo:
         sar_pair = (sar.numerator, sar.denominator) if isinstance(sar, Fraction) and sar > 0 else None
         disposition = _attr(stream, "disposition")
         return StreamInfo(
-            **common, width=int(_attr(cc, "width") or 0), height=int(_attr(cc, "height") or 0),
-            sar=sar_pair, pix_fmt=_attr(fmt, "name") if fmt is not None else None,
+            **common,
+            width=int(_attr(cc, "width") or 0),
+            height=int(_attr(cc, "height") or 0),
+            sar=sar_pair,
+            pix_fmt=_attr(fmt, "name") if fmt is not None else None,
             bit_depth=int(components[0].bits) if components else None,
             color_range=_RANGES.get(int(_attr(cc, "color_range") or 0)),
             color_transfer=_TRANSFERS.get(int(_attr(cc, "color_trc") or 0)),
@@ -109,7 +126,8 @@ def read_stream(stream: Any) -> StreamInfo:
     if kind == "audio" and cc is not None:
         layout = _attr(cc, "layout")
         return StreamInfo(
-            **common, channels=int(_attr(cc, "channels") or 0) or None,
+            **common,
+            channels=int(_attr(cc, "channels") or 0) or None,
             sample_rate=int(_attr(cc, "sample_rate") or 0) or None,
             layout=_attr(layout, "name") if layout is not None else None,
         )

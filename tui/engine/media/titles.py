@@ -70,8 +70,11 @@ def font_chars(path: str) -> frozenset[int]:
 
 
 def _needed(text: str) -> list[int]:
-    return [ord(ch) for ch in text if not ch.isspace() and not _invisible(ord(ch))
-            and unicodedata.category(ch) not in ("Cc", "Cf")]
+    return [
+        ord(ch)
+        for ch in text
+        if not ch.isspace() and not _invisible(ord(ch)) and unicodedata.category(ch) not in ("Cc", "Cf")
+    ]
 
 
 @functools.lru_cache(maxsize=256)
@@ -81,8 +84,14 @@ def _fc_match(charset: str) -> str | None:
     if exe is None:
         return None
     try:
-        out = subprocess.run([exe, "-f", "%{file}", f":charset={charset}"], capture_output=True,
-                             text=True, timeout=5, stdin=subprocess.DEVNULL, check=False)
+        out = subprocess.run(
+            [exe, "-f", "%{file}", f":charset={charset}"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     path = out.stdout.strip()

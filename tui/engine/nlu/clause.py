@@ -55,15 +55,18 @@ class Clause:
 
 # Verbs that start a new request inside a sentence: "trim it and add a title" splits before
 # "add"; "between 1 and 2 minutes" or "fade in and out" do not split.
-_ACTIONS = (r"add|put|insert|make|turn|trim|cut|keep|remove|delete|drop|mute|unmute|change|replace|set|speed|slow|"
-            r"fade|move|swap|switch|crop|convert|export|use|lower|raise|reduce|increase|shorten|lose|get\s+rid|"
-            r"undo|redo|revert|place|give|include|show|play|bring|also|then|compress|resize|rename|"
-            r"take|can\s+you|could\s+you|please|i\s+want|i'?d\s+like|and\s+then")
+_ACTIONS = (
+    r"add|put|insert|make|turn|trim|cut|keep|remove|delete|drop|mute|unmute|change|replace|set|speed|slow|"
+    r"fade|move|swap|switch|crop|convert|export|use|lower|raise|reduce|increase|shorten|lose|get\s+rid|"
+    r"undo|redo|revert|place|give|include|show|play|bring|also|then|compress|resize|rename|"
+    r"take|can\s+you|could\s+you|please|i\s+want|i'?d\s+like|and\s+then"
+)
 _SPLIT_RE = re.compile(
     r"[;；。!?！？\n]+|\.(?=\s|$)|,(?!\d)(?!\s*(?:like|e\.g\.|say|about|around|maybe|roughly|i\.e\.)\b)|，|、|"
     r"然后|接着|再把|并且|同时|但是|但|\bthen\b|\balso\b|\bplus\b|\bbut\b|"
     rf"\band\b(?=\s+(?:{_ACTIONS})\b)|\bafter\s+that\b",
-    re.I)
+    re.I,
+)
 
 
 _AND_QUOTE_RE = re.compile(r"(?<=⟧)([^⟦]*?)\s+\band\b(?=\s+⟦\d+⟧)", re.I)

@@ -6,8 +6,15 @@ from __future__ import annotations
 from tui.engine.nlu.clause import Intent
 from tui.engine.nlu.times import Span
 
-_POS_ZH = {"top": "顶部", "bottom": "底部", "center": "中间", "top-left": "左上", "top-right": "右上",
-           "bottom-left": "左下", "bottom-right": "右下"}
+_POS_ZH = {
+    "top": "顶部",
+    "bottom": "底部",
+    "center": "中间",
+    "top-left": "左上",
+    "top-right": "右上",
+    "bottom-left": "左下",
+    "bottom-right": "右下",
+}
 _TRACK = {0: ("video", "视频"), 1: ("music", "音乐"), 7: ("title", "标题")}
 
 
@@ -61,26 +68,42 @@ def label(intent: Intent, lang: str) -> str:
     if k == "fade":
         which = {"in": ("in", "淡入"), "out": ("out", "淡出"), "both": ("in and out", "淡入淡出")}[p["which"]]
         target = ("音乐", "music") if p["target"] == "music" else ("视频", "video")
-        return f"给{target[0]}加{which[1]}（{_s(p['ms'])} 秒）" if zh else f"fading the {target[1]} {which[0]} ({_s(p['ms'])} s)"
+        return (
+            f"给{target[0]}加{which[1]}（{_s(p['ms'])} 秒）"
+            if zh
+            else f"fading the {target[1]} {which[0]} ({_s(p['ms'])} s)"
+        )
     if k == "title":
-        extra_en = (f" at the {p['position']}" if p.get("position") else "") + (f", {span_text(span, 'en')}" if span else "")
+        extra_en = (f" at the {p['position']}" if p.get("position") else "") + (
+            f", {span_text(span, 'en')}" if span else ""
+        )
         extra_zh = (f"，位置{_POS_ZH.get(p['position'], p['position'])}" if p.get("position") else "") + (
-            f"，{span_text(span, 'zh')}" if span else "")
+            f"，{span_text(span, 'zh')}" if span else ""
+        )
         if p.get("replace"):
-            return f"把标题改为“{p['text']}”{extra_zh}" if zh else f"changing the title to \"{p['text']}\"{extra_en}"
-        return f"添加标题“{p['text']}”{extra_zh}" if zh else f"adding the title \"{p['text']}\"{extra_en}"
+            return f"把标题改为“{p['text']}”{extra_zh}" if zh else f'changing the title to "{p["text"]}"{extra_en}'
+        return f"添加标题“{p['text']}”{extra_zh}" if zh else f'adding the title "{p["text"]}"{extra_en}'
     if k == "title_edit":
         pos = p.get("position")
         if zh:
-            return "调整标题" + (f"到{_POS_ZH.get(pos, pos)}" if pos else "") + (f"，{span_text(span, 'zh')}" if span else "")
+            return (
+                "调整标题"
+                + (f"到{_POS_ZH.get(pos, pos)}" if pos else "")
+                + (f"，{span_text(span, 'zh')}" if span else "")
+            )
         return "moving the title" + (f" to the {pos}" if pos else "") + (f", {span_text(span, 'en')}" if span else "")
     if k == "volume":
-        target = {"music": ("音乐", "music"), "video": ("原声", "original sound"), "all": ("音量", "volume")}[p["target"]]
+        target = {"music": ("音乐", "music"), "video": ("原声", "original sound"), "all": ("音量", "volume")}[
+            p["target"]
+        ]
         if p.get("percent") is not None:
             return f"把{target[0]}设为 {p['percent']}%" if zh else f"setting the {target[1]} to {p['percent']}%"
         up = (p.get("factor") or 1) > 1
-        return (f"把{target[0]}调{'大' if up else '小'}" if zh
-                else f"making the {target[1]} {'louder' if up else 'quieter'}")
+        return (
+            f"把{target[0]}调{'大' if up else '小'}"
+            if zh
+            else f"making the {target[1]} {'louder' if up else 'quieter'}"
+        )
     if k == "mute":
         return "静音原声" if zh else "muting the original sound"
     if k == "unmute":
@@ -115,8 +138,11 @@ def label(intent: Intent, lang: str) -> str:
         return "倒转片段顺序" if zh else "reversing the order of the clips"
     if k == "undo":
         n = int(p.get("steps", 1))
-        return ("撤销上一步" if n == 1 else f"撤销 {n} 步") if zh else ("undoing the last change" if n == 1
-                                                                    else f"undoing the last {n} changes")
+        return (
+            ("撤销上一步" if n == 1 else f"撤销 {n} 步")
+            if zh
+            else ("undoing the last change" if n == 1 else f"undoing the last {n} changes")
+        )
     if k == "redo":
         return "重做" if zh else "redoing the change"
     if k == "revert":
@@ -127,11 +153,15 @@ def label(intent: Intent, lang: str) -> str:
 def music_label(filename: str, volume: int, lang: str) -> str:
     if lang == "zh":
         return f"添加背景音乐“{filename}”（音量 {volume}%）"
-    return f"adding \"{filename}\" as background music at {volume}%"
+    return f'adding "{filename}" as background music at {volume}%'
 
 
 def fetch_label(url: str, lang: str) -> str:
-    return f"获取 {url}（MP4，最高分辨率）" if lang == "zh" else f"fetching {url} in MP4 at the highest available resolution"
+    return (
+        f"获取 {url}（MP4，最高分辨率）"
+        if lang == "zh"
+        else f"fetching {url} in MP4 at the highest available resolution"
+    )
 
 
 def and_join(items: list[str]) -> str:

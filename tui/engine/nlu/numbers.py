@@ -20,17 +20,31 @@ _UNIT_AHEAD = r"(?=\s*(?:ms\b|milli|msecs?\b|secs?\b|seconds?\b|s\b|mins?\b|minu
 _SMALL = {"one": "1", "two": "2", "a": "1", "an": "1", "zero": "0"}
 _SMALL_RE = re.compile(
     r"\b(one|two|a|an|zero)\b(?!\s+second\s+(?:clip|video|title|track|one|part|segment|shot|song|file|text|"
-    r"caption|half|time|look))" + _UNIT_AHEAD, re.I)
+    r"caption|half|time|look))" + _UNIT_AHEAD,
+    re.I,
+)
 _HALF_RE = re.compile(r"(\d+(?:\.\d+)?)\s+and\s+a\s+half\b", re.I)
 _HALF_A_RE = re.compile(r"\bhalf\s+(?:a|an)\s+(second|minute|hour)\b", re.I)
 _TWO_AND_HALF_RE = re.compile(r"\b(one|two)\s+and\s+a\s+half\b", re.I)
 _CN_NUM = "零〇一二两三四五六七八九十百千点半"
 _CN_RUN_RE = re.compile(
-    rf"(?<=[第前后])[{_CN_NUM}]+|[{_CN_NUM}]+(?=\s*(?:毫秒|秒|分钟|分|小时|倍|个|段|条|帧|%|％|号|兆|MB|mb))")
+    rf"(?<=[第前后])[{_CN_NUM}]+|[{_CN_NUM}]+(?=\s*(?:毫秒|秒|分钟|分|小时|倍|个|段|条|帧|%|％|号|兆|MB|mb))"
+)
 
 ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "last": -1, "final": -1, "opening": 1,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "last": -1,
+    "final": -1,
+    "opening": 1,
 }
 _ORD_RE = re.compile(r"^(?:(?P<w>" + "|".join(ORDINAL_WORDS) + r")|(?P<n>\d+)(?:st|nd|rd|th)?)$", re.I)
 
@@ -60,8 +74,9 @@ def words_to_digits(text: str) -> str:
     """
     out = _CN_RUN_RE.sub(_cn_run, text)
     out = _TWO_AND_HALF_RE.sub(lambda m: {"one": "1.5", "two": "2.5"}[m.group(1).lower()], out)
-    out = _HALF_A_RE.sub(lambda m: {"second": "0.5 seconds", "minute": "30 seconds",
-                                    "hour": "30 minutes"}[m.group(1).lower()], out)
+    out = _HALF_A_RE.sub(
+        lambda m: {"second": "0.5 seconds", "minute": "30 seconds", "hour": "30 minutes"}[m.group(1).lower()], out
+    )
     if re.search(r"[a-z]", out, re.I):
         out = alpha2digit(out, "en")
     out = _SMALL_RE.sub(lambda m: _SMALL[m.group(1).lower()], out)

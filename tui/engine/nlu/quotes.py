@@ -10,8 +10,20 @@ from __future__ import annotations
 
 import re
 
-_PAIRS = {'"': '"', "“": "”", "„": "“", "‘": "’", "«": "»", "「": "」", "『": "』", "《": "》", "'": "'", "`": "`",
-          "”": "”", "＂": "＂"}
+_PAIRS = {
+    '"': '"',
+    "“": "”",
+    "„": "“",
+    "‘": "’",
+    "«": "»",
+    "「": "」",
+    "『": "』",
+    "《": "》",
+    "'": "'",
+    "`": "`",
+    "”": "”",
+    "＂": "＂",
+}
 PLACEHOLDER_RE = re.compile(r"⟦(\d+)⟧")
 
 
@@ -56,7 +68,7 @@ def extract(text: str) -> tuple[str, list[str]]:
                     break
                 j += 1
             if j < n and j > i + 1:
-                found.append(text[i + 1:j].strip())
+                found.append(text[i + 1 : j].strip())
                 out.append(f"⟦{len(found) - 1}⟧")
                 i = j + 1
                 continue

@@ -16,7 +16,8 @@ CLIP_REF_RE = re.compile(
     rf"|\b(?:clip|segment|part|video|shot|scene)\s*(?:#|no\.?|number)?\s*(?P<n>\d{{1,2}}|one|two|three|four|five|six)\b(?!\s*(?:s|sec|seconds?|秒|%|x|:))"
     r"|第\s*(?P<c>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:个|段|条)?\s*(?:片段|视频|镜头|段落|部分|段|个)"
     r"|最后(?:一|1)?\s*(?:个|段)\s*(?:片段|视频|镜头)?",
-    re.I)
+    re.I,
+)
 
 
 def clip_number(m: re.Match[str]) -> int | None:
@@ -42,8 +43,9 @@ def take_clip(c: Clause) -> int | None:
 def take_clips(c: Clause) -> list[int]:
     """Every clip reference in the clause, consumed, in order ("swap clip 1 and clip 3")."""
     out: list[int] = []
-    pair = re.search(r"\bclips?\s*(\d{1,2})\s+(?:and|with|&)\s+(?:clip\s*)?(\d{1,2})\b(?!\s*(?:s|sec|seconds?|秒|%|x))",
-                     c.work, re.I)
+    pair = re.search(
+        r"\bclips?\s*(\d{1,2})\s+(?:and|with|&)\s+(?:clip\s*)?(\d{1,2})\b(?!\s*(?:s|sec|seconds?|秒|%|x))", c.work, re.I
+    )
     if pair:
         c.consume(pair.span())
         return [int(pair.group(1)), int(pair.group(2))]
@@ -53,8 +55,11 @@ def take_clips(c: Clause) -> list[int]:
             break
         out.append(n)
     # "swap clips 1 and 3", "swap clip 1 and 2": the second number is bare
-    m = re.search(r"\b(?:clips?\s*)?(\d{1,2})\s+(?:and|with|&)\s+(?:clip\s*)?(\d{1,2})\b(?!\s*(?:s|sec|seconds?|秒|%|x))",
-                  c.work, re.I)
+    m = re.search(
+        r"\b(?:clips?\s*)?(\d{1,2})\s+(?:and|with|&)\s+(?:clip\s*)?(\d{1,2})\b(?!\s*(?:s|sec|seconds?|秒|%|x))",
+        c.work,
+        re.I,
+    )
     if m and len(out) < 2:
         c.consume(m.span())
         out = [int(m.group(1)), int(m.group(2))] if not out else out + [int(m.group(2))]

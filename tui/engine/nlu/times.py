@@ -16,16 +16,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-UNIT = (r"(?:ms|milliseconds?|millisecs?|msecs?|secs?\.?|seconds?|s|mins?\.?|minutes?|m|hrs?|hours?|h"
-        r"|毫秒|秒钟|秒|分钟|分|小时)")
+UNIT = (
+    r"(?:ms|milliseconds?|millisecs?|msecs?|secs?\.?|seconds?|s|mins?\.?|minutes?|m|hrs?|hours?|h"
+    r"|毫秒|秒钟|秒|分钟|分|小时)"
+)
 _UNIT_END = r"(?![a-z])"
 # 9:16 is the vertical aspect ratio, never a time (the other ratios have one-digit seconds)
 CLOCK = r"(?<![\d:])(?!9:16(?![\d:.]))\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?"
 NUM = r"\d+(?:\.\d+)?"
 # minutes then seconds: 1m30s, 1 min 30, 1 minute and 30 seconds, 1分30秒, 1分半
-_COMPOUND = (rf"(?P<cm>\d+)\s*(?:m|mins?|minutes?|分钟|分){_UNIT_END}\s*(?:and\s+)?"
-             rf"(?:(?P<cs>{NUM})\s*(?:s|secs?|seconds?|秒)?{_UNIT_END}|(?P<ch>半))")
-TIME = (rf"(?:(?P<compound>{_COMPOUND})|(?P<clock>{CLOCK})(?!\d)|(?P<num>{NUM})\s*(?P<unit>{UNIT}){_UNIT_END})")
+_COMPOUND = (
+    rf"(?P<cm>\d+)\s*(?:m|mins?|minutes?|分钟|分){_UNIT_END}\s*(?:and\s+)?"
+    rf"(?:(?P<cs>{NUM})\s*(?:s|secs?|seconds?|秒)?{_UNIT_END}|(?P<ch>半))"
+)
+TIME = rf"(?:(?P<compound>{_COMPOUND})|(?P<clock>{CLOCK})(?!\d)|(?P<num>{NUM})\s*(?P<unit>{UNIT}){_UNIT_END})"
 _TIME_RE = re.compile(TIME, re.I)
 _SEP = r"\s*(?:-|–|—|~|to|until|till|through|thru|and|到|至)\s*"
 _END_WORDS = r"(?:the\s+end|end|结尾|最后)"
@@ -86,6 +90,7 @@ def parse_time(text: str, *, bare: bool = False) -> int | None:
 class Span:
     """A part of the timeline. Absolute (start_ms/end_ms; end None = to the end), the last N
     ms (``last_ms``), or a fraction of the length (``frac`` = (from, to), 0..1)."""
+
     start_ms: int | None = None
     end_ms: int | None = None
     last_ms: int | None = None
@@ -120,16 +125,18 @@ _BARE = rf"(?P<{{n}}bare>{NUM})(?!\s*(?:%|x\b|×|倍|p\b|fps|mb|k\b|:\d))"
 RANGE_RE = re.compile(
     r"(?:\bfrom\s+|\bbetween\s+|从\s*)?"
     rf"(?:{_t('a_')}|{_BARE.format(n='a_')})"
-    + _SEP +
-    rf"(?:{_t('b_')}|{_BARE.format(n='b_')}|(?P<b_end>{_END_WORDS}))",
-    re.I)
+    + _SEP
+    + rf"(?:{_t('b_')}|{_BARE.format(n='b_')}|(?P<b_end>{_END_WORDS}))",
+    re.I,
+)
 _FRACS = {"half": 2, "third": 3, "3rd": 3, "quarter": 4, "4th": 4, "半": 2}
 _REL_RE = re.compile(
     r"\b(?:the\s+|its\s+)?(?P<w1>first|last|final)\s+(?P<one>second|minute)\b(?!\s+(?:clip|video|part|half|one))|"
     r"(?:\b(?:the\s+|its\s+)?(?P<w>first|last|opening|final|closing|beginning|ending|start|end)(?:ing)?\s+"
     r"(?:(?P<frac>half|third|3rd|quarter|4th)|" + _t("r_") + r")(?:\s+of\s+(?:it|the\s+(?:video|clip)))?)"
     r"|(?P<cw>前|后|最后|开头|结尾|末尾)\s*(?:(?P<cfrac>半)段?|" + _t("c_") + r")",
-    re.I)
+    re.I,
+)
 
 
 def find_range(text: str, *, bare: bool = False) -> tuple[tuple[int, int], Span] | None:

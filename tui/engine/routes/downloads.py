@@ -53,16 +53,28 @@ MAX_FETCHES = 4  # extension fetches at once per engine; more get 4029 at once i
 HEARTBEAT_S = 2.0
 PROGRESS_EVERY_S = 0.12
 
+
 def _error(code: int, message: str, status: int = 200) -> JSONResponse:
     return JSONResponse({"code": code, "message": message, "msg": message, "data": None}, status_code=status)
 
 
 @authed()
 async def capabilities(request: Request, caller: Caller) -> Response:
-    return JSONResponse({"code": 0, "message": "success", "data": {
-        "extensions": ["fetch"],
-        "fetch": {"path": "/api/local/fetch/{session_id}", "progress": True, "cancel": "close the stream",
-                  "max_height": True}}})
+    return JSONResponse(
+        {
+            "code": 0,
+            "message": "success",
+            "data": {
+                "extensions": ["fetch"],
+                "fetch": {
+                    "path": "/api/local/fetch/{session_id}",
+                    "progress": True,
+                    "cancel": "close the stream",
+                    "max_height": True,
+                },
+            },
+        }
+    )
 
 
 def _fetcher(media: Any) -> Callable[..., Any]:
@@ -83,10 +95,20 @@ def _usable(info: Any) -> bool:
 
 def _row(path: Path, upload_id: str, filename: str, info: dict[str, Any]) -> dict[str, Any]:
     """An upload row from the fetch's own probe (the shape of the engine's ``_probe_row``)."""
-    return {"upload_id": upload_id, "filename": filename, "path": str(path), "file_type": info["kind"],
-            "size": path.stat().st_size, "duration": round(float(info["duration_s"]), 3),
-            "width": info.get("width") or None, "height": info.get("height") or None, "fps": info.get("fps") or None,
-            "vcodec": info.get("vcodec"), "acodec": info.get("acodec"), "has_audio": int(bool(info.get("has_audio")))}
+    return {
+        "upload_id": upload_id,
+        "filename": filename,
+        "path": str(path),
+        "file_type": info["kind"],
+        "size": path.stat().st_size,
+        "duration": round(float(info["duration_s"]), 3),
+        "width": info.get("width") or None,
+        "height": info.get("height") or None,
+        "fps": info.get("fps") or None,
+        "vcodec": info.get("vcodec"),
+        "acodec": info.get("acodec"),
+        "has_audio": int(bool(info.get("has_audio"))),
+    }
 
 
 class _FetchStream(Response):
@@ -94,10 +116,14 @@ class _FetchStream(Response):
 
     media_type = "text/event-stream"
 
-    def __init__(self, run: Callable[[Callable[[dict[str, Any]], None]], Awaitable[None]],
-                 cancel: threading.Event) -> None:
-        super().__init__(status_code=200, media_type=self.media_type,
-                         headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
+    def __init__(
+        self, run: Callable[[Callable[[dict[str, Any]], None]], Awaitable[None]], cancel: threading.Event
+    ) -> None:
+        super().__init__(
+            status_code=200,
+            media_type=self.media_type,
+            headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
+        )
         self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
         self.run = run
         self.cancel = cancel
@@ -124,8 +150,9 @@ class _FetchStream(Response):
             while True:
                 if getter is None:
                     getter = asyncio.create_task(queue.get())
-                done, _ = await asyncio.wait({getter, watcher}, timeout=HEARTBEAT_S,
-                                             return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(
+                    {getter, watcher}, timeout=HEARTBEAT_S, return_when=asyncio.FIRST_COMPLETED
+                )
                 if watcher in done:
                     hung_up = True
                     break
@@ -137,8 +164,13 @@ class _FetchStream(Response):
                 else:
                     item = {"type": "heartbeat"}
                 try:
-                    await send({"type": "http.response.body", "body": f"data: {json.dumps(item)}\n\n".encode(),
-                                "more_body": True})
+                    await send(
+                        {
+                            "type": "http.response.body",
+                            "body": f"data: {json.dumps(item)}\n\n".encode(),
+                            "more_body": True,
+                        }
+                    )
                 except OSError:
                     hung_up = True
                     break
@@ -185,7 +217,11 @@ async def fetch(request: Request, caller: Caller) -> Response:
 
         def on_progress(p: dict[str, Any]) -> None:
             now = time.monotonic()
-            if now - last_at[0] >= PROGRESS_EVERY_S or p.get("stage") != last_stage[0] or (p.get("percent") or 0) >= 100:
+            if (
+                now - last_at[0] >= PROGRESS_EVERY_S
+                or p.get("stage") != last_stage[0]
+                or (p.get("percent") or 0) >= 100
+            ):
                 last_at[0], last_stage[0] = now, p.get("stage")
                 loop.call_soon_threadsafe(emit, {"type": "progress", **p})
 
@@ -193,29 +229,64 @@ async def fetch(request: Request, caller: Caller) -> Response:
         stored = False
         try:
             result = await loop.run_in_executor(
-                fetch_threads(), lambda: _fetcher(eng.media)(url, dest, progress=on_progress, cancel=cancel,
-                                                           max_height=max_height, **eng.fetch_options()))
+                fetch_threads(),
+                lambda: _fetcher(eng.media)(
+                    url, dest, progress=on_progress, cancel=cancel, max_height=max_height, **eng.fetch_options()
+                ),
+            )
             path = Path(getattr(result, "path", result))
-            emit({"type": "progress", "stage": "probe", "label": path.name, "bytes": None, "total": None,
-                  "percent": None, "speed": None, "eta": None})
+            emit(
+                {
+                    "type": "progress",
+                    "stage": "probe",
+                    "label": path.name,
+                    "bytes": None,
+                    "total": None,
+                    "percent": None,
+                    "speed": None,
+                    "eta": None,
+                }
+            )
             info = getattr(result, "info", None)
             if isinstance(info, dict) and _usable(info):  # the fetch probed it already
                 row = _row(path, upload_id, safe_name(path.name), info)
             else:
-                row = await eng.in_media_pool(eng.probe_row, path, upload_id=upload_id,
-                                              filename=safe_name(path.name), ext=path.suffix.lstrip(".").lower())
+                row = await eng.in_media_pool(
+                    eng.probe_row,
+                    path,
+                    upload_id=upload_id,
+                    filename=safe_name(path.name),
+                    ext=path.suffix.lstrip(".").lower(),
+                )
             if cancel.is_set():
                 raise asyncio.CancelledError()
             row.update(session_id=session_id, user_id=user_id, source_url=url)
             await eng.db(eng.store.add_upload, row)
             stored = True
             base = str(request.base_url).rstrip("/")
-            emit({"type": "done", "file": {
-                "filename": row["filename"], "file_type": row["file_type"], "cdn_url": f"{base}/api/media/{upload_id}",
-                "duration": row["duration"], "width": row["width"], "height": row["height"], "fps": row["fps"],
-                "hash": row.get("hash"), "upload_id": upload_id, "size": row.get("size"), "vcodec": row["vcodec"],
-                "acodec": row["acodec"], "has_audio": bool(row["has_audio"]), "source_url": url,
-                "title": getattr(result, "title", None), "offered_height": getattr(result, "offered_height", None)}})
+            emit(
+                {
+                    "type": "done",
+                    "file": {
+                        "filename": row["filename"],
+                        "file_type": row["file_type"],
+                        "cdn_url": f"{base}/api/media/{upload_id}",
+                        "duration": row["duration"],
+                        "width": row["width"],
+                        "height": row["height"],
+                        "fps": row["fps"],
+                        "hash": row.get("hash"),
+                        "upload_id": upload_id,
+                        "size": row.get("size"),
+                        "vcodec": row["vcodec"],
+                        "acodec": row["acodec"],
+                        "has_audio": bool(row["has_audio"]),
+                        "source_url": url,
+                        "title": getattr(result, "title", None),
+                        "offered_height": getattr(result, "offered_height", None),
+                    },
+                }
+            )
         except asyncio.CancelledError:
             cancel.set()
             raise

@@ -45,8 +45,10 @@ async def run_sse(request: Request, caller: Caller) -> Response:
     allowed, cost = await run.prepare()
     if not allowed:
         bal = await eng.db(eng.store.balance, user_id)
-        raise Fail(2001, f"Local allowance: this edit needs {cost} credits, {bal['available']} are left today. "
-                         "They renew tomorrow.")  # the client reads "Local allowance:" (no sign-up offline)
+        raise Fail(
+            2001,
+            f"Local allowance: this edit needs {cost} credits, {bal['available']} are left today. They renew tomorrow.",
+        )  # the client reads "Local allowance:" (no sign-up offline)
     return EventStream(run.produce, eng.heartbeat_interval)
 
 

@@ -82,8 +82,9 @@ async def _upload_urls(request: Request, caller: Caller, session_id: str) -> Res
             raise Fail(4001, f"Not a web link: {url[:100]}")
         try:
             cancel = threading.Event()  # set when the client hangs up: nobody waits, the fetch stops
-            row, _version = await watch_disconnect(request, eng.ingest(caller.user_id, session_id, url, cancel=cancel),
-                                                   cancel)
+            row, _version = await watch_disconnect(
+                request, eng.ingest(caller.user_id, session_id, url, cancel=cancel), cancel
+            )
         except Fail:
             raise
         except Exception as exc:

@@ -95,7 +95,10 @@ async def drive_run(app: MessagePump, conn: Connection, timing: RunTiming, text:
         except ApiError as error:
             app.post_message(m.ApiFailure(error, "adding the link"))
             app.post_message(
-                m.ChatNote("Your message was not sent to the agent, so no credits were used. Fix the link and send it again.", "warning")
+                m.ChatNote(
+                    "Your message was not sent to the agent, so no credits were used. Fix the link and send it again.",
+                    "warning",
+                )
             )
             app.post_message(m.RunFinished("api_error", None, conn.draft, text))
             return

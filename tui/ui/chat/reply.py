@@ -51,7 +51,7 @@ class AgentMessage(Markdown):
         shown = redact(self._raw)
         self.text = shown
         if shown.startswith(self._shown):
-            self._pending += shown[len(self._shown):]
+            self._pending += shown[len(self._shown) :]
             self._shown = shown
             if self._timer is None:
                 self._timer = self.set_timer(THROTTLE_S, self._write_pending)

@@ -220,7 +220,7 @@ class JobsPanel(VerticalScroll):
         self.app.push_screen(UrlPromptScreen(), added)
 
     def upload_named(self, paths: list[str]) -> None:
-        """"upload ~/clip.mp4 ./b.mp3" typed in the chat: check each file, then upload them."""
+        """ "upload ~/clip.mp4 ./b.mp3" typed in the chat: check each file, then upload them."""
         from tui.ui.screens.upload import check_paths, extensions_for
 
         checked, error = check_paths((Path(os.path.expanduser(p)) for p in paths), extensions_for(self.conn.backend))
@@ -329,7 +329,8 @@ class JobsPanel(VerticalScroll):
             self.workers.cancel_group(self, "upload")
             return
         running = [
-            job for job in self.exports.values()
+            job
+            for job in self.exports.values()
             if job.worker is not None and job.worker.is_running and not job.cancelled_by_user
         ]
         if not running:
@@ -355,7 +356,11 @@ class JobsPanel(VerticalScroll):
     def action_open_folder(self) -> None:
         from tui.ui.jobs.system import open_folder
 
-        folder = self.last_export_path.parent if self.last_export_path else Path(self.conn.settings.download_dir).expanduser()
+        folder = (
+            self.last_export_path.parent
+            if self.last_export_path
+            else Path(self.conn.settings.download_dir).expanduser()
+        )
         open_folder(self.app, folder)
 
     def action_open_web(self) -> None:

@@ -38,6 +38,7 @@ def output_size(meta: dict[str, Any], resolution: str) -> tuple[int | None, int 
     if width <= 0 or height <= 0:
         width, height = 1920, 1080
     scale = target / min(width, height)
+
     def even(v: int) -> int:  # encoders want even sizes
         return max(2, int(round(v * scale / 2)) * 2)
 
@@ -55,10 +56,13 @@ class ExportOptionsScreen(ModalScreen[ExportChoice | None]):
     """Pick the resolution of this export (MP4). Enter exports, Escape cancels."""
 
     SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
-    DEFAULT_CSS = MODAL_CSS + """
+    DEFAULT_CSS = (
+        MODAL_CSS
+        + """
     ExportOptionsScreen > Vertical.dialog { width: 64; }
     ExportOptionsScreen OptionList { height: auto; max-height: 8; }
     """
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export_options_cancel")]
 
     def __init__(self, meta: dict[str, Any] | None = None) -> None:
@@ -104,12 +108,15 @@ class ExportOptionsScreen(ModalScreen[ExportChoice | None]):
 
 
 class ResumeScreen(ModalScreen[bool]):
-    """"Resume session 77…01 (12 messages, 1 render running)?" -> True resumes, False starts new."""
+    """ "Resume session 77…01 (12 messages, 1 render running)?" -> True resumes, False starts new."""
 
     SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
-    DEFAULT_CSS = MODAL_CSS + """
+    DEFAULT_CSS = (
+        MODAL_CSS
+        + """
     ResumeScreen > Vertical.dialog { width: 70; }
     """
+    )
     BINDINGS = [
         Binding("escape", "new", "Start new", id="resume_cancel"),
         Binding("r", "resume", "Resume", id="resume_yes", show=False),
@@ -130,7 +137,8 @@ class ResumeScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Label("Resume your last session?", classes="title")
             yield Static(
-                f"Session {self.session_id} ({', '.join(details)})" + (f", last used {self.when}" if self.when else "")
+                f"Session {self.session_id} ({', '.join(details)})"
+                + (f", last used {self.when}" if self.when else "")
                 + ".",
                 markup=False,
             )

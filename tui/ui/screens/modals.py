@@ -41,11 +41,14 @@ class RawEventScreen(ModalScreen[None]):
     """Pick an event from the recent ones and read its raw JSON (already redacted)."""
 
     SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
-    DEFAULT_CSS = MODAL_CSS + """
+    DEFAULT_CSS = (
+        MODAL_CSS
+        + """
     RawEventScreen > Vertical.dialog { height: 90%; }
     RawEventScreen OptionList { height: 1fr; min-height: 4; }
     RawEventScreen TextArea { height: 2fr; }
     """
+    )
     BINDINGS = [Binding("escape", "dismiss_screen", "Close", id="raw_close")]
 
     def __init__(self, entries: Iterable[LogEntry]) -> None:
@@ -85,10 +88,13 @@ class LogFilterScreen(ModalScreen[frozenset[str] | None]):
     """Tick the kinds of event the log shows."""
 
     SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
-    DEFAULT_CSS = MODAL_CSS + """
+    DEFAULT_CSS = (
+        MODAL_CSS
+        + """
     LogFilterScreen > Vertical.dialog { width: 50; }
     LogFilterScreen SelectionList { height: auto; max-height: 14; }
     """
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="filter_cancel")]
 
     def __init__(self, hidden: frozenset[str]) -> None:
@@ -98,9 +104,7 @@ class LogFilterScreen(ModalScreen[frozenset[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Show these kinds in the SSE log", classes="title")
-            yield SelectionList[str](
-                *[(kind, kind, kind not in self.hidden) for kind in ALL_KINDS], id="kinds"
-            )
+            yield SelectionList[str](*[(kind, kind, kind not in self.hidden) for kind in ALL_KINDS], id="kinds")
             yield Static("space toggles · enter applies · Esc cancels", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Apply", variant="primary", id="apply")
@@ -129,12 +133,17 @@ class PromptScreen(ModalScreen[str | None]):
     """A one-line question (the URL box, ctrl+l)."""
 
     SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
-    DEFAULT_CSS = MODAL_CSS + """
+    DEFAULT_CSS = (
+        MODAL_CSS
+        + """
     PromptScreen > Vertical.dialog { width: 80%; max-width: 90; }
     """
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
 
-    def __init__(self, title: str, placeholder: str = "", hint: str = "", value: str = "", *, id: str | None = None) -> None:
+    def __init__(
+        self, title: str, placeholder: str = "", hint: str = "", value: str = "", *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.title_text = title
         self.placeholder = placeholder

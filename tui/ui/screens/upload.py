@@ -132,13 +132,16 @@ class FilePickerScreen(ModalScreen[list[Path] | None]):
     """``FilePickerScreen(start_folder)`` -> the checked list of paths, or None (Escape)."""
 
     SCOPED_CSS = False  # the shared modal rules name ModalScreen, not this class
-    DEFAULT_CSS = MODAL_CSS + """
+    DEFAULT_CSS = (
+        MODAL_CSS
+        + """
     FilePickerScreen > Vertical.dialog { height: 90%; max-height: 34; }
     FilePickerScreen MediaTree { height: 1fr; min-height: 5; border: round $panel-lighten-2; }
     FilePickerScreen MediaTree:focus { border: round $primary; }
     FilePickerScreen #picker-marked { height: auto; max-height: 3; }
     FilePickerScreen #picker-error { color: $error; height: auto; }
     """
+    )
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker_cancel"),
         Binding("ctrl+g", "upload", "Upload marked", id="picker_upload"),

@@ -69,7 +69,7 @@ def _summary(event: Any, kind: str) -> str:
         return ""
     for prefix in (f"{kind}: ", f"{kind} "):
         if summary.startswith(prefix):
-            return summary[len(prefix):]
+            return summary[len(prefix) :]
     return summary
 
 

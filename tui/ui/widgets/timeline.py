@@ -225,8 +225,12 @@ class TimelineView(Vertical):
             else:
                 node = found
                 node.set_label(track_label(track))
-            self._update_segments(node, self._segment_nodes[key], list(getattr(track, "segments", None) or []),
-                                  getattr(track, "kind", "") == "Text")
+            self._update_segments(
+                node,
+                self._segment_nodes[key],
+                list(getattr(track, "segments", None) or []),
+                getattr(track, "kind", "") == "Text",
+            )
         self._track_nodes = {k: self._track_nodes[k] for k in keys}
         if not root.is_expanded:
             root.expand()

@@ -15,5 +15,14 @@ from .planner import Fallback, Run, SmartPlan, plan_smart_render
 from .request import ClipSpan, MusicSpan, Overlay, SmartRequest
 from .run import run_smart_render
 
-__all__ = ["ClipSpan", "Fallback", "MusicSpan", "Overlay", "Run", "SmartPlan", "SmartRequest",
-           "plan_smart_render", "run_smart_render"]
+__all__ = [
+    "ClipSpan",
+    "Fallback",
+    "MusicSpan",
+    "Overlay",
+    "Run",
+    "SmartPlan",
+    "SmartRequest",
+    "plan_smart_render",
+    "run_smart_render",
+]

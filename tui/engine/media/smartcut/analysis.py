@@ -55,15 +55,15 @@ def parse_avcc(data: bytes) -> AvcConfig:
     pos = 6
     sps: list[bytes] = []
     for _ in range(data[5] & 0x1F):
-        n = int.from_bytes(data[pos:pos + 2], "big")
-        sps.append(bytes(data[pos + 2:pos + 2 + n]))
+        n = int.from_bytes(data[pos : pos + 2], "big")
+        sps.append(bytes(data[pos + 2 : pos + 2 + n]))
         pos += 2 + n
     pps: list[bytes] = []
     count = data[pos]
     pos += 1
     for _ in range(count):
-        n = int.from_bytes(data[pos:pos + 2], "big")
-        pps.append(bytes(data[pos + 2:pos + 2 + n]))
+        n = int.from_bytes(data[pos : pos + 2], "big")
+        pps.append(bytes(data[pos + 2 : pos + 2 + n]))
         pos += 2 + n
     if pos > len(data) or not sps or not pps:
         raise ValueError("truncated avcC record")
@@ -72,16 +72,16 @@ def parse_avcc(data: bytes) -> AvcConfig:
 
 def _first_ue(nal: bytes, skip: int) -> int:
     """The first Exp-Golomb ue(v) value after `skip` bytes of a NAL unit (H.264 9.1)."""
-    bits = "".join(f"{b:08b}" for b in nal[skip:skip + 8])
+    bits = "".join(f"{b:08b}" for b in nal[skip : skip + 8])
     zeros = len(bits) - len(bits.lstrip("0"))
-    return int(bits[zeros:2 * zeros + 1], 2) - 1
+    return int(bits[zeros : 2 * zeros + 1], 2) - 1
 
 
 def nal_types(payload: bytes, length_size: int) -> Iterator[int]:
     """The nal_unit_type of each length-prefixed NAL unit in one MP4 sample."""
     pos, end = 0, len(payload)
     while pos + length_size <= end:
-        n = int.from_bytes(payload[pos:pos + length_size], "big")
+        n = int.from_bytes(payload[pos : pos + length_size], "big")
         if n <= 0 or pos + length_size + n > end:
             return
         yield payload[pos + length_size] & 0x1F
@@ -174,8 +174,9 @@ def analyse(path: Path, windows: Sequence[tuple[float, float]] = ()) -> VideoFac
         reorders = eof = False
         for first_s, last_s in _windows(windows):
             end_ticks = None if last_s is None else start_ticks + math.ceil(Fraction(last_s) / tb)
-            container.seek(max(0, start_ticks + math.floor(Fraction(first_s) / tb)), stream=stream,
-                           backward=True, any_frame=False)
+            container.seek(
+                max(0, start_ticks + math.floor(Fraction(first_s) / tb)), stream=stream, backward=True, any_frame=False
+            )
             order: list[tuple[int, bool]] = []  # decode order: (pts, keyframe), shown frames only
             keys_after, eof = 0, True
             for packet in container.demux(stream):
@@ -222,15 +223,30 @@ def analyse(path: Path, windows: Sequence[tuple[float, float]] = ()) -> VideoFac
         sar = stream.sample_aspect_ratio or ctx.sample_aspect_ratio
         audio = container.streams.audio[0] if container.streams.audio else None
         return VideoFacts(
-            path=path, codec=ctx.name, width=ctx.width, height=ctx.height,
-            pix_fmt=ctx.pix_fmt or "", sar=Fraction(sar) if sar else Fraction(1),
-            time_base=tb, start_ticks=start_ticks, pts=pts, idr=idr, keys=keys, frame_ticks=frame_ticks,
-            avcc=avcc, rotation=rotation,
+            path=path,
+            codec=ctx.name,
+            width=ctx.width,
+            height=ctx.height,
+            pix_fmt=ctx.pix_fmt or "",
+            sar=Fraction(sar) if sar else Fraction(1),
+            time_base=tb,
+            start_ticks=start_ticks,
+            pts=pts,
+            idr=idr,
+            keys=keys,
+            frame_ticks=frame_ticks,
+            avcc=avcc,
+            rotation=rotation,
             audio_channels=audio.codec_context.channels if audio is not None else None,
             reorders=reorders,
             audio_codec=audio.codec_context.name if audio is not None else None,
             audio_rate=audio.codec_context.sample_rate if audio is not None else None,
-            colour=(int(ctx.color_primaries or 2), int(ctx.color_trc or 2), int(ctx.colorspace or 2),
-                    int(ctx.color_range or 0)),
-            cuts=cuts, ends_at_eof=eof,
+            colour=(
+                int(ctx.color_primaries or 2),
+                int(ctx.color_trc or 2),
+                int(ctx.colorspace or 2),
+                int(ctx.color_range or 0),
+            ),
+            cuts=cuts,
+            ends_at_eof=eof,
         )

@@ -54,8 +54,7 @@ def edge_command(plan: SmartPlan, run: Run, sps_id: int, out: Path) -> list[str]
     p0 = facts.pts[run.first]
     p1 = facts.pts[run.first + run.count - 1] + 1
     offset = Fraction(run.out_start) / fps
-    chain = [f"trim=start_pts={p0}:end_pts={p1}",
-             f"setpts=PTS-{p0}+{offset.numerator}/({offset.denominator}*TB)"]
+    chain = [f"trim=start_pts={p0}:end_pts={p1}", f"setpts=PTS-{p0}+{offset.numerator}/({offset.denominator}*TB)"]
     t0, t1 = offset, Fraction(run.out_start + run.count - 1) / fps
     chain += [o.filter for o in plan.request.overlays if o.start_s <= t1 + 1e-6 and o.end_s >= t0 - 1e-6]
     chain.append("format=yuv420p")
@@ -67,15 +66,47 @@ def edge_command(plan: SmartPlan, run: Run, sps_id: int, out: Path) -> list[str]
     # The VUI colour description the copied frames carry, as frame properties (which libx264
     # writes into the edge's SPS; unspecified stays unset).
     primaries, transfer, matrix, colour_range = facts.colour
-    tags = [f"{k}={v}" for k, v, unset in (("color_primaries", primaries, 2), ("color_trc", transfer, 2),
-                                           ("colorspace", matrix, 2), ("range", colour_range, 0)) if v != unset]
+    tags = [
+        f"{k}={v}"
+        for k, v, unset in (
+            ("color_primaries", primaries, 2),
+            ("color_trc", transfer, 2),
+            ("colorspace", matrix, 2),
+            ("range", colour_range, 0),
+        )
+        if v != unset
+    ]
     if tags:
         chain.append("setparams=" + ":".join(tags))
     return args + [
-        "-i", str(facts.path), "-map", "0:v:0", "-an", "-sn", "-dn",
-        "-vf", ",".join(chain), "-fps_mode", "passthrough", "-frames:v", str(run.count),
-        "-c:v", "libx264", "-preset", EDGE_PRESET, "-crf", EDGE_CRF,
-        "-profile:v", profile, "-level:v", _level(facts), "-pix_fmt", "yuv420p",
-        "-x264-params", ":".join(x264),
-        "-f", "mp4", str(out),
+        "-i",
+        str(facts.path),
+        "-map",
+        "0:v:0",
+        "-an",
+        "-sn",
+        "-dn",
+        "-vf",
+        ",".join(chain),
+        "-fps_mode",
+        "passthrough",
+        "-frames:v",
+        str(run.count),
+        "-c:v",
+        "libx264",
+        "-preset",
+        EDGE_PRESET,
+        "-crf",
+        EDGE_CRF,
+        "-profile:v",
+        profile,
+        "-level:v",
+        _level(facts),
+        "-pix_fmt",
+        "yuv420p",
+        "-x264-params",
+        ":".join(x264),
+        "-f",
+        "mp4",
+        str(out),
     ]

@@ -117,11 +117,18 @@ def request_from_render_plan(plan: Plan) -> SmartRequest | Fallback:
     first = plan.clips[0].info
     return SmartRequest(
         clips=tuple(ClipSpan(Path(c.path), c.in_s, c.dur_s, c.vol, c.name) for c in plan.clips),
-        width=plan.width, height=plan.height, fps=plan.fps, total_s=plan.total_s, mute=plan.mute,
-        music=tuple(MusicSpan(Path(m.path), m.in_s, m.dur_s, m.start_s, m.vol, m.info.duration_s,
-                              m.info.channels) for m in plan.music),
+        width=plan.width,
+        height=plan.height,
+        fps=plan.fps,
+        total_s=plan.total_s,
+        mute=plan.mute,
+        music=tuple(
+            MusicSpan(Path(m.path), m.in_s, m.dur_s, m.start_s, m.vol, m.info.duration_s, m.info.channels)
+            for m in plan.music
+        ),
         overlays=tuple(overlays),
-        copy_audio=first.aprofile in ("LC", None), colour=BT709_TV,
+        copy_audio=first.aprofile in ("LC", None),
+        colour=BT709_TV,
     )
 
 
@@ -160,18 +167,39 @@ def audio_command(plan: Plan, out: Path) -> list[str]:
         labels.append(f"[m{k}]")
         index += 1
     if labels:
-        graph.append(f"[acat]{''.join(labels)}amix=inputs={len(labels) + 1}:duration=first:"
-                     "dropout_transition=0:normalize=0[aout]")
+        graph.append(
+            f"[acat]{''.join(labels)}amix=inputs={len(labels) + 1}:duration=first:"
+            "dropout_transition=0:normalize=0[aout]"
+        )
         aout = "[aout]"
     return args + [
-        "-filter_complex", ";".join(graph), "-map", aout, "-c:a", "aac", "-b:a", _graph.AUDIO_BITRATE,
-        "-profile:a", "aac_low", "-ar", str(_graph.SAMPLE_RATE), "-ac", "2",
-        "-t", _graph.num(plan.total_s), "-f", "mp4", str(out),
+        "-filter_complex",
+        ";".join(graph),
+        "-map",
+        aout,
+        "-c:a",
+        "aac",
+        "-b:a",
+        _graph.AUDIO_BITRATE,
+        "-profile:a",
+        "aac_low",
+        "-ar",
+        str(_graph.SAMPLE_RATE),
+        "-ac",
+        "2",
+        "-t",
+        _graph.num(plan.total_s),
+        "-f",
+        "mp4",
+        str(out),
     ]
 
 
 def try_smart_render(
-    plan: Plan, tmp: Path, out: Path, *,
+    plan: Plan,
+    tmp: Path,
+    out: Path,
+    *,
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> Any:
@@ -185,8 +213,14 @@ def try_smart_render(
         return decision.note()
     assert isinstance(decision, SmartPlan)
     try:
-        note = run_smart_render(decision, tmp, progress=progress, cancel=cancel,
-                                sample_rate=_graph.SAMPLE_RATE, audio_command=lambda p: audio_command(plan, p))
+        note = run_smart_render(
+            decision,
+            tmp,
+            progress=progress,
+            cancel=cancel,
+            sample_rate=_graph.SAMPLE_RATE,
+            audio_command=lambda p: audio_command(plan, p),
+        )
         os.replace(tmp, out)
     except RenderCancelled:
         tmp.unlink(missing_ok=True)

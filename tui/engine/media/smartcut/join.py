@@ -101,7 +101,11 @@ def _audio_file(container: Any) -> Iterator[tuple[Any, ...]]:
 
 
 def write_export(
-    plan: SmartPlan, edges: dict[int, Path], audio: Path | AudioCopy, out: Path, *,
+    plan: SmartPlan,
+    edges: dict[int, Path],
+    audio: Path | AudioCopy,
+    out: Path,
+    *,
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> None:
@@ -130,8 +134,15 @@ def write_export(
                 extra_pps.append(nal)
     if len(extra_sps) > 1 or len(extra_pps) > 1:
         raise RenderError("The smart render's edges were encoded with different parameter sets.")
-    merged = AvcConfig(source_cfg.profile, source_cfg.compat, source_cfg.level, source_cfg.length_size,
-                       source_cfg.sps + tuple(extra_sps), source_cfg.pps + tuple(extra_pps), source_cfg.tail)
+    merged = AvcConfig(
+        source_cfg.profile,
+        source_cfg.compat,
+        source_cfg.level,
+        source_cfg.length_size,
+        source_cfg.sps + tuple(extra_sps),
+        source_cfg.pps + tuple(extra_pps),
+        source_cfg.tail,
+    )
     opened: list[Any] = []
     try:
         sources: dict[Path, Any] = {}
@@ -155,9 +166,11 @@ def write_export(
             astream = output.add_stream_from_template(audio_in.streams.audio[0])
             astream.time_base = audio_in.streams.audio[0].time_base
             video_packets = _video(plan, sources, edges, source_cfg, extra_sps, extra_pps)
-            tagged = heapq.merge(((Fraction(p[1]) * p[4], 0, p) for p in video_packets),
-                                 ((Fraction(p[1]) * p[4], 1, p) for p in audio_packets),
-                                 key=lambda item: (item[0], item[1]))
+            tagged = heapq.merge(
+                ((Fraction(p[1]) * p[4], 0, p) for p in video_packets),
+                ((Fraction(p[1]) * p[4], 1, p) for p in audio_packets),
+                key=lambda item: (item[0], item[1]),
+            )
             written = 0
             for _, kind, item in tagged:
                 if kind == 0:
@@ -181,8 +194,12 @@ def write_export(
 
 
 def _video(
-    plan: SmartPlan, sources: dict[Path, Any], edges: dict[int, Path], source_cfg: AvcConfig,
-    extra_sps: list[bytes], extra_pps: list[bytes],
+    plan: SmartPlan,
+    sources: dict[Path, Any],
+    edges: dict[int, Path],
+    source_cfg: AvcConfig,
+    extra_sps: list[bytes],
+    extra_pps: list[bytes],
 ) -> Iterator[tuple[Any, ...]]:
     """The output's video packets in decode order: (pts, dts, duration, data, time base, key)."""
     import av

@@ -54,8 +54,9 @@ class SmartPlan:
 
     def note(self) -> str:
         """The export's final line, e.g. "smart render: 6 s of 600 re-encoded"."""
-        return (f"smart render: {_secs(self.reencoded_frames / self.fps)} s of "
-                f"{_secs(self.frames / self.fps)} re-encoded")
+        return (
+            f"smart render: {_secs(self.reencoded_frames / self.fps)} s of {_secs(self.frames / self.fps)} re-encoded"
+        )
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,10 @@ def _units(facts: VideoFacts) -> list[tuple[int, int | None, int, int | None]]:
 
 
 def _chunks(
-    facts: VideoFacts, first: int, count: int, shown: Callable[[int, int], bool],
+    facts: VideoFacts,
+    first: int,
+    count: int,
+    shown: Callable[[int, int], bool],
 ) -> list[tuple[int, int, int | None]]:
     """[a, b) stretches of the frames first..first+count with the keyframe a copy stops at.
 

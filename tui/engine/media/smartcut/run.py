@@ -71,7 +71,9 @@ def audio_copy(plan: SmartPlan, sample_rate: int) -> AudioCopy | None:
 
 
 def run_smart_render(
-    plan: SmartPlan, out: Path, *,
+    plan: SmartPlan,
+    out: Path,
+    *,
     audio_command: Callable[[Path], list[str]],
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,

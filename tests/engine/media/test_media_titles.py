@@ -12,7 +12,7 @@ from tui.engine.media.probe import probe
 from tui.engine.media.render import render_draft, render_notes
 from tui.engine.media.titles import check_title, font_chars
 
-UNICORN = "\U0001F984"  # not in DejaVu Sans 2.37
+UNICORN = "\U0001f984"  # not in DejaVu Sans 2.37
 
 
 @pytest.fixture
@@ -75,9 +75,13 @@ def test_a_system_font_with_the_glyphs_is_used(tmp_path, monkeypatch):
 
 def test_the_render_reports_what_it_could_not_draw(no_system_fonts, make_video, tmp_path):
     clip = make_video(seconds=1, width=320, height=180)
-    draft = {"t": [{"tt": 0, "sg": [{"src": "upl_a", "s": 0, "d": 1000}]},
-                   {"tt": 7, "sg": [{"text": f"Beach {UNICORN}", "s": 0, "d": 1000}]}],
-             "m": {"width": 320, "height": 180}}
+    draft = {
+        "t": [
+            {"tt": 0, "sg": [{"src": "upl_a", "s": 0, "d": 1000}]},
+            {"tt": 7, "sg": [{"text": f"Beach {UNICORN}", "s": 0, "d": 1000}]},
+        ],
+        "m": {"width": 320, "height": 180},
+    }
     note = f"The emoji {UNICORN} cannot be drawn in the video; the rest of the title is there."
     assert render_notes(draft, {"upl_a": clip}) == [note]
     result = render_draft(draft, {"upl_a": clip}, tmp_path / "out.mp4")

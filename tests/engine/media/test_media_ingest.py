@@ -101,13 +101,16 @@ def test_cancel_stops_the_download_and_leaves_nothing(http_site, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-@pytest.mark.parametrize(("raw", "plain"), [
-    ("ERROR: [generic] Unsupported URL: https://example.org/page", "the site is not supported"),
-    ("ERROR: Unable to download webpage: HTTP Error 403: Forbidden", "refused the download (HTTP 403)"),
-    ("ERROR: <urlopen error [Errno -2] Name or service not known>", "Could not reach the site"),
-    ("ERROR: Read timed out.", "did not answer in time"),
-    ("ERROR: [Errno 28] No space left on device", "disk is full"),
-])
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [
+        ("ERROR: [generic] Unsupported URL: https://example.org/page", "the site is not supported"),
+        ("ERROR: Unable to download webpage: HTTP Error 403: Forbidden", "refused the download (HTTP 403)"),
+        ("ERROR: <urlopen error [Errno -2] Name or service not known>", "Could not reach the site"),
+        ("ERROR: Read timed out.", "did not answer in time"),
+        ("ERROR: [Errno 28] No space left on device", "disk is full"),
+    ],
+)
 def test_yt_dlp_errors_become_plain_words(raw, plain):
     assert plain in plain_error(raw)
 

@@ -22,10 +22,43 @@ BT709 = "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt7
 def source(ffmpeg_exe, tmp_path_factory) -> Path:
     """4 s of 320x240 25 fps H.264 High (BT.709, an IDR a second) with 48 kHz stereo AAC."""
     out = tmp_path_factory.mktemp("declines") / "src.mp4"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=4",
-                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=4", "-vf", BT709,
-                    "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
-                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", "2", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=25:duration=4",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=4",
+            "-vf",
+            BT709,
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-g",
+            "25",
+            "-keyint_min",
+            "25",
+            "-sc_threshold",
+            "0",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-ac",
+            "2",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -50,43 +83,75 @@ def test_a_plain_trim_with_a_centred_title_and_music_is_smart(source):
     assert len(decision.request.overlays) == 1 and "drawtext=" in decision.request.overlays[0].filter
 
 
-@pytest.mark.parametrize(("change", "reason"), [
-    ({"seg": {"spd": 2}}, "plays at 2x"),
-    ({"meta": {"fade_in": 500}}, "fades in or out"),
-    ({"meta": {"fade_out": 300}}, "fades in or out"),
-    ({"music": {"fi": 400}}, "the music fades"),
-    ({"meta": {"fit": "crop"}}, "cropped to fill"),
-    ({"title": {"pos": "top"}}, "placed off centre"),
-    ({"meta": {"compact": True}}, "compressed"),
-    ({"meta": {"max_mb": 5}}, "compressed"),
-])
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"seg": {"spd": 2}}, "plays at 2x"),
+        ({"meta": {"fade_in": 500}}, "fades in or out"),
+        ({"meta": {"fade_out": 300}}, "fades in or out"),
+        ({"music": {"fi": 400}}, "the music fades"),
+        ({"meta": {"fit": "crop"}}, "cropped to fill"),
+        ({"title": {"pos": "top"}}, "placed off centre"),
+        ({"meta": {"compact": True}}, "compressed"),
+        ({"meta": {"max_mb": 5}}, "compressed"),
+    ],
+)
 def test_the_agents_effects_make_it_decline(source, change, reason):
     draft = _draft(change.get("seg"), change.get("meta"), change.get("title"), change.get("music"))
     decision = _decision(draft, {"v": source})
     assert isinstance(decision, Fallback) and reason in decision.reason, decision
 
 
-@pytest.mark.parametrize(("name", "reason"), [
-    ("phone-90.mp4", "rotation"),
-    ("anamorphic-hd.mp4", "non-square pixels"),
-    ("audio-late.mp4", "do not start together"),
-    ("video-late.mp4", "do not start together"),
-    ("ten-bit-422.mkv", "10-bit"),
-    ("hdr-pq.mp4", "HDR"),
-    ("h264.ts", "do not start together"),  # MPEG-TS: the AAC starts a little after the picture
-])
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("phone-90.mp4", "rotation"),
+        ("anamorphic-hd.mp4", "non-square pixels"),
+        ("audio-late.mp4", "do not start together"),
+        ("video-late.mp4", "do not start together"),
+        ("ten-bit-422.mkv", "10-bit"),
+        ("hdr-pq.mp4", "HDR"),
+        ("h264.ts", "do not start together"),  # MPEG-TS: the AAC starts a little after the picture
+    ],
+)
 def test_sources_the_full_render_normalises_make_it_decline(zoo, name, reason):
     _, path = zoo[name]
-    decision = _decision({"t": [{"tt": 0, "sg": [{"src": "z", "s": 0, "in": 0, "d": 1500}]}],
-                          "m": {"resolution": "highest"}}, {"z": path})
+    decision = _decision(
+        {"t": [{"tt": 0, "sg": [{"src": "z", "s": 0, "in": 0, "d": 1500}]}], "m": {"resolution": "highest"}},
+        {"z": path},
+    )
     assert isinstance(decision, Fallback) and reason in decision.reason, decision
 
 
 def test_a_main_profile_source_declines(ffmpeg_exe, tmp_path):
     main = tmp_path / "main.mp4"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=3",
-                    "-vf", BT709, "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main", "-g", "25",
-                    "-pix_fmt", "yuv420p", str(main)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=25:duration=3",
+            "-vf",
+            BT709,
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-profile:v",
+            "main",
+            "-g",
+            "25",
+            "-pix_fmt",
+            "yuv420p",
+            str(main),
+        ],
+        check=True,
+        capture_output=True,
+    )
     decision = _decision(_draft(), {"v": main})
     assert isinstance(decision, Fallback) and "is H.264 Main (the export is High)" in decision.reason, decision
 

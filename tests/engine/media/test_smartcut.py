@@ -46,12 +46,46 @@ BT709 = "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt7
 
 def _encode(ffmpeg_exe: str, out: Path, *extra: str, audio: str = MONO_TONE, colour: str = BT709) -> Path:
     subprocess.run(
-        [ffmpeg_exe, "-v", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate={FPS}:duration=8",
-         "-f", "lavfi", "-i", audio, "-vf", colour,
-         "-c:v", "libx264", "-preset", "veryfast", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
-         "-bf", "2", *extra, "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-shortest", str(out)],
-        check=True, capture_output=True)
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=320x240:rate={FPS}:duration=8",
+            "-f",
+            "lavfi",
+            "-i",
+            audio,
+            "-vf",
+            colour,
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-g",
+            "25",
+            "-keyint_min",
+            "25",
+            "-sc_threshold",
+            "0",
+            "-bf",
+            "2",
+            *extra,
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            "-shortest",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -61,30 +95,87 @@ def sources(ffmpeg_exe, tmp_path_factory) -> dict[str, Path]:
     closed = _encode(ffmpeg_exe, folder / "closed.mp4")
     opened = _encode(ffmpeg_exe, folder / "open.mp4", "-x264-params", "open-gop=1")
     edit = folder / "editlist.mp4"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-ss", "0.52", "-i", str(closed), "-c", "copy", str(edit)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [ffmpeg_exe, "-v", "error", "-y", "-ss", "0.52", "-i", str(closed), "-c", "copy", str(edit)],
+        check=True,
+        capture_output=True,
+    )
     mpeg4 = folder / "mpeg4.mp4"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate={FPS}:duration=4",
-                    "-c:v", "mpeg4", "-g", "25", str(mpeg4)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=320x240:rate={FPS}:duration=4",
+            "-c:v",
+            "mpeg4",
+            "-g",
+            "25",
+            str(mpeg4),
+        ],
+        check=True,
+        capture_output=True,
+    )
     stereo = _encode(ffmpeg_exe, folder / "stereo48k.mp4", audio=STEREO_BLIPS)
     untagged = _encode(ffmpeg_exe, folder / "untagged.mp4", colour="null")
-    return {"closed": closed, "open": opened, "editlist": edit, "mpeg4": mpeg4, "stereo48k": stereo,
-            "untagged": untagged}
+    return {
+        "closed": closed,
+        "open": opened,
+        "editlist": edit,
+        "mpeg4": mpeg4,
+        "stereo48k": stereo,
+        "untagged": untagged,
+    }
 
 
 def draft(clips, titles=(), width=320, height=240, fps=FPS, resolution="highest", music=None, volume=100):
-    video = [{"id": f"seg{i}", "name": "clip.mp4", "src": src, "s": 0, "d": round(d * 1000),
-              "in": round(i_s * 1000), "vol": volume} for i, (src, i_s, d) in enumerate(clips)]
+    video = [
+        {
+            "id": f"seg{i}",
+            "name": "clip.mp4",
+            "src": src,
+            "s": 0,
+            "d": round(d * 1000),
+            "in": round(i_s * 1000),
+            "vol": volume,
+        }
+        for i, (src, i_s, d) in enumerate(clips)
+    ]
     tracks = [{"id": "trk_v", "tt": 0, "sg": video}]
     if music:
         src, start, dur = music
-        tracks.append({"id": "trk_a", "tt": 1, "sg": [
-            {"id": "m", "name": "music.mp3", "src": src, "s": round(start * 1000), "d": round(dur * 1000),
-             "in": 0, "vol": 35}]})
+        tracks.append(
+            {
+                "id": "trk_a",
+                "tt": 1,
+                "sg": [
+                    {
+                        "id": "m",
+                        "name": "music.mp3",
+                        "src": src,
+                        "s": round(start * 1000),
+                        "d": round(dur * 1000),
+                        "in": 0,
+                        "vol": 35,
+                    }
+                ],
+            }
+        )
     if titles:
-        tracks.append({"id": "trk_t", "tt": 7, "sg": [
-            {"id": f"t{k}", "text": text, "s": round(s * 1000), "d": round((e - s) * 1000)}
-            for k, (text, s, e) in enumerate(titles)]})
+        tracks.append(
+            {
+                "id": "trk_t",
+                "tt": 7,
+                "sg": [
+                    {"id": f"t{k}", "text": text, "s": round(s * 1000), "d": round((e - s) * 1000)}
+                    for k, (text, s, e) in enumerate(titles)
+                ],
+            }
+        )
     return {"t": tracks, "m": {"width": width, "height": height, "fps": fps, "resolution": resolution}}
 
 
@@ -97,7 +188,7 @@ def frames(path: Path) -> list[bytes]:
             for plane in frame.planes:
                 raw = bytes(plane)
                 for row in range(plane.height):
-                    data += raw[row * plane.line_size: row * plane.line_size + plane.width]
+                    data += raw[row * plane.line_size : row * plane.line_size + plane.width]
             out.append(bytes(data))
     return out
 
@@ -108,19 +199,27 @@ def stream_format(path: Path) -> tuple:
     with av.open(str(path)) as container:
         v, a = container.streams.video[0], container.streams.audio[0]
         colours = {(f.color_primaries, f.color_trc, f.colorspace, f.color_range) for f in container.decode(v)}
-        fmt = (v.codec_context.name, v.codec_context.profile, v.codec_context.pix_fmt, tuple(sorted(colours)),
-               a.codec_context.name, a.codec_context.profile, a.codec_context.sample_rate, a.codec_context.channels)
+        fmt = (
+            v.codec_context.name,
+            v.codec_context.profile,
+            v.codec_context.pix_fmt,
+            tuple(sorted(colours)),
+            a.codec_context.name,
+            a.codec_context.profile,
+            a.codec_context.sample_rate,
+            a.codec_context.channels,
+        )
     data, pos, top = path.read_bytes(), 0, []
     while pos + 8 <= len(data):  # top-level boxes (ISO/IEC 14496-12 4.2), 32-bit sizes are enough here
-        size = int.from_bytes(data[pos:pos + 4], "big")
-        top.append(data[pos + 4:pos + 8])
+        size = int.from_bytes(data[pos : pos + 4], "big")
+        top.append(data[pos + 4 : pos + 8])
         pos += max(size, 8)
     return fmt + (top.index(b"moov") < top.index(b"mdat"),)
 
 
 def psnr(a: bytes, b: bytes) -> float:
     mse = sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) / len(a)
-    return math.inf if mse == 0 else 10 * math.log10(255 ** 2 / mse)
+    return math.inf if mse == 0 else 10 * math.log10(255**2 / mse)
 
 
 # A seek onto an open-GOP keyframe (a recovery point, not an IDR) makes the decoder complain
@@ -129,8 +228,12 @@ OPEN_GOP_SEEK_NOISE = ("mmco: unref short failure", "Last message repeated")
 
 
 def decodes_cleanly(ffmpeg_exe: str, path: Path, *seek: str, tolerate: tuple[str, ...] = ()) -> None:
-    proc = subprocess.run([ffmpeg_exe, "-v", "error", "-xerror", *seek, "-i", str(path), "-f", "null", "-"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [ffmpeg_exe, "-v", "error", "-xerror", *seek, "-i", str(path), "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     noise = [line for line in proc.stderr.splitlines() if line.strip() and not any(t in line for t in tolerate)]
     assert proc.returncode == 0 and not noise, proc.stderr[-800:]
 
@@ -143,8 +246,7 @@ def stream_spans(path: Path) -> dict[str, tuple[float, float]]:
             stream = container.streams.video[0] if kind == "video" else container.streams.audio[0]
             decoded = list(container.decode(stream))
             first, last = decoded[0], decoded[-1]
-            length = (last.samples / last.sample_rate if kind == "audio"
-                      else float(1 / stream.average_rate))
+            length = last.samples / last.sample_rate if kind == "audio" else float(1 / stream.average_rate)
             spans[kind] = (float(first.pts * first.time_base), float(last.pts * last.time_base) + length)
     return spans
 
@@ -165,9 +267,13 @@ def check_against_full(ffmpeg_exe, tmp_path, sources, clips, titles=(), *, expec
     full = render_draft(d, srcs, tmp_path / "full.mp4", allow_smart=False)
     assert full.route == "full"
     request = SmartRequest(
-        clips=tuple(ClipSpan(sources[s], i, du) for s, i, du in clips), width=320, height=240, fps=FPS,
+        clips=tuple(ClipSpan(sources[s], i, du) for s, i, du in clips),
+        width=320,
+        height=240,
+        fps=FPS,
         total_s=sum(du for _, _, du in clips),
-        overlays=tuple(Overlay(s, e, "null") for _, s, e in titles))
+        overlays=tuple(Overlay(s, e, "null") for _, s, e in titles),
+    )
     plan = plan_smart_render(request)
     if not expect_smart:
         assert isinstance(plan, Fallback) and smart.route == "full"
@@ -215,24 +321,41 @@ def check_against_full(ffmpeg_exe, tmp_path, sources, clips, titles=(), *, expec
         t = round(rng.uniform(0, plan.frames / FPS - 0.2), 2)
         open_gop = any(c[0] == "open" for c in clips)
         decodes_cleanly(ffmpeg_exe, smart.path, "-ss", str(t), tolerate=OPEN_GOP_SEEK_NOISE if open_gop else ())
-        grab = [ffmpeg_exe, "-v", "error", "-ss", str(t), "-i", "{}", "-frames:v", "1", "-f", "rawvideo",
-                "-pix_fmt", "yuv420p", "-"]
+        grab = [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-ss",
+            str(t),
+            "-i",
+            "{}",
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "yuv420p",
+            "-",
+        ]
         a = subprocess.run([x.replace("{}", str(smart.path)) for x in grab], capture_output=True, check=True).stdout
         b = subprocess.run([x.replace("{}", str(full.path)) for x in grab], capture_output=True, check=True).stdout
         assert len(a) == len(b) == 320 * 240 * 3 // 2 and psnr(a, b) >= 40, t
     return plan
 
 
-@pytest.mark.parametrize(("name", "clips", "copied_runs"), [
-    ("at keyframes", [("closed", 1.0, 4.0)], 1),
-    ("between keyframes", [("closed", 1.52, 4.2)], 1),
-    ("one frame after a keyframe", [("closed", 1.04, 3.96)], 1),
-    ("from the very start", [("closed", 0.0, 3.1)], 1),
-    ("to the very end", [("closed", 5.32, 2.68)], 1),
-    ("a middle range cut out", [("closed", 0.0, 2.6), ("closed", 5.2, 2.8)], 2),
-    ("an edit list source", [("editlist", 0.2, 4.0)], 1),
-    ("open GOPs, from the start", [("open", 0.0, 3.1)], 1),  # leading B-frames go with the edge
-])
+@pytest.mark.parametrize(
+    ("name", "clips", "copied_runs"),
+    [
+        ("at keyframes", [("closed", 1.0, 4.0)], 1),
+        ("between keyframes", [("closed", 1.52, 4.2)], 1),
+        ("one frame after a keyframe", [("closed", 1.04, 3.96)], 1),
+        ("from the very start", [("closed", 0.0, 3.1)], 1),
+        ("to the very end", [("closed", 5.32, 2.68)], 1),
+        ("a middle range cut out", [("closed", 0.0, 2.6), ("closed", 5.2, 2.8)], 2),
+        ("an edit list source", [("editlist", 0.2, 4.0)], 1),
+        ("open GOPs, from the start", [("open", 0.0, 3.1)], 1),  # leading B-frames go with the edge
+    ],
+)
 def test_smart_trims_equal_the_full_re_encode(ffmpeg_exe, tmp_path, sources, name, clips, copied_runs):
     plan = check_against_full(ffmpeg_exe, tmp_path, sources, clips)
     assert sum(1 for r in plan.runs if r.copy) == copied_runs, plan.runs
@@ -279,10 +402,13 @@ def test_untouched_stereo_aac_is_copied_in_sync(ffmpeg_exe, tmp_path, sources):
     assert all(abs(a - b) <= 1024 / 48000 for a, b in zip(got, ref, strict=True)), (got, ref)
 
 
-@pytest.mark.parametrize(("change", "reason"), [
-    ({"width": 640, "height": 480, "resolution": "480p"}, "is 320x240, the export 640x480"),
-    ({"fps": 30}, "is 25.000 fps, the export 30.000 fps"),
-])
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"width": 640, "height": 480, "resolution": "480p"}, "is 320x240, the export 640x480"),
+        ({"fps": 30}, "is 25.000 fps, the export 30.000 fps"),
+    ],
+)
 def test_fallbacks_produce_todays_result(tmp_path, sources, change, reason):
     d = draft([("closed", 1.52, 2.0)], **change)
     srcs = {k: str(v) for k, v in sources.items()}
@@ -306,8 +432,13 @@ def test_untagged_colour_falls_back(tmp_path, sources):
 
 def test_the_planner_names_what_it_cannot_copy(sources):
     def why(**kw):
-        base = {"clips": (ClipSpan(sources["closed"], 1.5, 2.0),), "width": 320, "height": 240, "fps": FPS,
-                "total_s": 2.0}
+        base = {
+            "clips": (ClipSpan(sources["closed"], 1.5, 2.0),),
+            "width": 320,
+            "height": 240,
+            "fps": FPS,
+            "total_s": 2.0,
+        }
         base.update(kw)
         result = plan_smart_render(SmartRequest(**base))
         assert isinstance(result, Fallback)
@@ -317,8 +448,9 @@ def test_the_planner_names_what_it_cannot_copy(sources):
     assert "every frame" in why(whole_picture_filters=("eq=brightness=0.1",))
     assert "past its last frame" in why(clips=(ClipSpan(sources["closed"], 7.0, 2.0),))
     assert "25.000 fps, the export 29.970 fps" in why(fps=29.97)
-    plan = plan_smart_render(SmartRequest(clips=(ClipSpan(sources["closed"], 0.0, 8.0),), width=320,
-                                          height=240, fps=FPS, total_s=8.0))
+    plan = plan_smart_render(
+        SmartRequest(clips=(ClipSpan(sources["closed"], 0.0, 8.0),), width=320, height=240, fps=FPS, total_s=8.0)
+    )
     assert isinstance(plan, SmartPlan) and plan.reencoded_frames == 0 and plan.frames == 200
     assert plan.fps == Fraction(25)
 
@@ -329,8 +461,13 @@ def test_cancel_stops_the_smart_render_and_leaves_nothing(tmp_path, sources):
     cancel = threading.Event()
     out = tmp_path / "renders" / "out.mp4"
     with pytest.raises(RenderCancelled):
-        render_draft(draft([("closed", 1.52, 4.2)]), {"closed": str(sources["closed"])}, out,
-                     progress=lambda pct: cancel.set(), cancel=cancel)
+        render_draft(
+            draft([("closed", 1.52, 4.2)]),
+            {"closed": str(sources["closed"])},
+            out,
+            progress=lambda pct: cancel.set(),
+            cancel=cancel,
+        )
     assert list((tmp_path / "renders").iterdir()) == []
 
 
@@ -365,7 +502,13 @@ def test_music_and_volume_re_encode_only_the_sound(tmp_path, sources, make_audio
 
 def test_sources_with_different_parameter_sets_are_not_mixed(sources, make_video):
     other = make_video(seconds=3, width=320, height=240, fps=FPS)  # ultrafast: CAVLC, another PPS
-    result = plan_smart_render(SmartRequest(
-        clips=(ClipSpan(sources["closed"], 0.0, 2.0), ClipSpan(other, 0.0, 2.0)),
-        width=320, height=240, fps=FPS, total_s=4.0))
+    result = plan_smart_render(
+        SmartRequest(
+            clips=(ClipSpan(sources["closed"], 0.0, 2.0), ClipSpan(other, 0.0, 2.0)),
+            width=320,
+            height=240,
+            fps=FPS,
+            total_s=4.0,
+        )
+    )
     assert isinstance(result, Fallback) and "different parameters" in result.reason

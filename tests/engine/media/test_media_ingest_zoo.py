@@ -9,12 +9,15 @@ from tui.engine.media.ingest import ingest_url
 from tui.engine.media.probe import probe
 
 
-@pytest.mark.parametrize("name, vcodecs", [
-    ("subtitled.mkv", {"h264"}),
-    ("theora.ogv", {"h264"}),
-    ("flash.flv", {"h264"}),
-    ("mpeg2-recording.dat", {"h264"}),
-])
+@pytest.mark.parametrize(
+    "name, vcodecs",
+    [
+        ("subtitled.mkv", {"h264"}),
+        ("theora.ogv", {"h264"}),
+        ("flash.flv", {"h264"}),
+        ("mpeg2-recording.dat", {"h264"}),
+    ],
+)
 def test_links_to_files_mp4_cannot_hold_arrive_as_mp4_with_sound(zoo_site, zoo, tmp_path, name, vcodecs):
     spec, _ = zoo[name]
     notes: list[str] = []
@@ -51,16 +54,23 @@ def test_sound_offered_as_a_rendition_is_fetched_when_the_variant_has_none(http_
 def test_the_offer_ranks_by_bandwidth_only_for_hls_variants_without_a_size():
     from tui.engine.media.ingest_formats import read_offer
 
-    hls = {"formats": [
-        {"format_id": "a", "protocol": "m3u8_native", "vcodec": "none", "acodec": None, "tbr": 128},
-        {"format_id": "360", "protocol": "m3u8_native", "height": 360, "vcodec": "avc1", "tbr": 800},
-        {"format_id": "hi", "protocol": "m3u8_native", "vcodec": "avc1", "tbr": 2500},
-        {"format_id": "drm", "protocol": "m3u8_native", "height": 2160, "vcodec": "avc1", "has_drm": True}]}
+    hls = {
+        "formats": [
+            {"format_id": "a", "protocol": "m3u8_native", "vcodec": "none", "acodec": None, "tbr": 128},
+            {"format_id": "360", "protocol": "m3u8_native", "height": 360, "vcodec": "avc1", "tbr": 800},
+            {"format_id": "hi", "protocol": "m3u8_native", "vcodec": "avc1", "tbr": 2500},
+            {"format_id": "drm", "protocol": "m3u8_native", "height": 2160, "vcodec": "avc1", "has_drm": True},
+        ]
+    }
     offer = read_offer(hls, None)
     assert offer.format_sort[0] == "tbr" and offer.unsized and offer.best_height == 360
     assert offer.audio and offer.audio_only
-    page = {"formats": [{"format_id": "thumb", "protocol": "https", "vcodec": None},
-                        {"format_id": "720", "protocol": "https", "height": 720, "vcodec": "h264", "acodec": "aac"}]}
+    page = {
+        "formats": [
+            {"format_id": "thumb", "protocol": "https", "vcodec": None},
+            {"format_id": "720", "protocol": "https", "height": 720, "vcodec": "h264", "acodec": "aac"},
+        ]
+    }
     offer = read_offer(page, None)
     assert offer.format_sort[0] == "res" and not offer.unsized and offer.best_height == 720
     assert read_offer(page, 480).format_sort[0] == "res:480" and read_offer(page, 480).best_height is None

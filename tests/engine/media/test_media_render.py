@@ -14,7 +14,7 @@ from tui.engine.media import ffmpeg as media_ffmpeg
 from tui.engine.media.probe import probe
 from tui.engine.media.render import build_render_command, render_draft
 
-TRICKY_TITLE = "It's 100%: \"a,b\" [c]; d\\e"
+TRICKY_TITLE = 'It\'s 100%: "a,b" [c]; d\\e'
 
 
 def video_track(*segments):
@@ -26,8 +26,15 @@ def seg(src, s, d, inp=0, vol=100, name=None):
 
 
 def meta(width=1280, height=720, fps=30, resolution="720p", aspect="16:9", mute=False):
-    return {"title": "test", "width": width, "height": height, "fps": fps,
-            "aspect": aspect, "resolution": resolution, "mute": mute}
+    return {
+        "title": "test",
+        "width": width,
+        "height": height,
+        "fps": fps,
+        "aspect": aspect,
+        "resolution": resolution,
+        "mute": mute,
+    }
 
 
 @pytest.fixture
@@ -42,19 +49,30 @@ def two_clips(make_video, make_audio):
 def timeline(title: str | None, mute=False, music_start=500):
     tracks = [
         video_track(seg("upl_city", 0, 1200, inp=500), seg("upl_beach", 1200, 1500, inp=1000, vol=50)),
-        {"id": "trk_a1", "tt": 1, "name": "BGM",
-         "sg": [{"id": "seg_m", "name": "lofi.mp3", "src": "upl_music", "s": music_start, "d": 3000, "in": 0, "vol": 35}]},
+        {
+            "id": "trk_a1",
+            "tt": 1,
+            "name": "BGM",
+            "sg": [
+                {"id": "seg_m", "name": "lofi.mp3", "src": "upl_music", "s": music_start, "d": 3000, "in": 0, "vol": 35}
+            ],
+        },
     ]
     if title is not None:
-        tracks.append({"id": "trk_t1", "tt": 7, "name": "Title",
-                       "sg": [{"id": "seg_t", "name": "Title", "text": title, "s": 0, "d": 1000}]})
+        tracks.append(
+            {
+                "id": "trk_t1",
+                "tt": 7,
+                "name": "Title",
+                "sg": [{"id": "seg_t", "name": "Title", "text": title, "s": 0, "d": 1000}],
+            }
+        )
     return {"t": tracks, "d": 2700, "m": meta(mute=mute)}
 
 
 def test_two_trimmed_clips_with_a_title_and_music(tmp_path, two_clips, gray_frame, frame_diff):
     seen: list[float] = []
-    result = render_draft(timeline(TRICKY_TITLE), two_clips, tmp_path / "out" / "final.mp4",
-                          progress=seen.append)
+    result = render_draft(timeline(TRICKY_TITLE), two_clips, tmp_path / "out" / "final.mp4", progress=seen.append)
     assert result.path == tmp_path / "out" / "final.mp4" and not result.remuxed
     info = probe(result.path)
     assert info.duration_s == pytest.approx(2.7, abs=0.1)
@@ -65,9 +83,10 @@ def test_two_trimmed_clips_with_a_title_and_music(tmp_path, two_clips, gray_fram
     assert sorted(os.listdir(result.path.parent)) == ["final.mp4"]  # no temporary file left
 
     plain = render_draft(timeline(None), two_clips, tmp_path / "plain.mp4")
+
     # The title is drawn across the middle of the picture during its time range (0-1 s) only.
     def middle_band(path, t):
-        return gray_frame(path, t)[160 * 38: 160 * 52]
+        return gray_frame(path, t)[160 * 38 : 160 * 52]
 
     assert frame_diff(middle_band(result.path, 0.5), middle_band(plain.path, 0.5)) > 8.0
     assert frame_diff(middle_band(result.path, 2.0), middle_band(plain.path, 2.0)) < 1.0
@@ -83,18 +102,23 @@ def test_sources_without_sound_images_and_portrait_aspect(tmp_path, make_video, 
     import subprocess
 
     poster = tmp_path / "poster.png"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-f", "lavfi", "-i", "color=c=white:size=400x300",
-                    "-frames:v", "1", str(poster)], check=True)
+    subprocess.run(
+        [ffmpeg_exe, "-v", "error", "-f", "lavfi", "-i", "color=c=white:size=400x300", "-frames:v", "1", str(poster)],
+        check=True,
+    )
     sources = {"upl_silent": make_video(seconds=1, width=640, height=360, audio=False), "upl_img": poster}
-    draft = {"t": [video_track(seg("upl_silent", 0, 1000), seg("upl_img", 1000, 1000, name="poster.png"))],
-             "d": 2000, "m": meta(width=None, height=None, resolution="highest", aspect="9:16")}
+    draft = {
+        "t": [video_track(seg("upl_silent", 0, 1000), seg("upl_img", 1000, 1000, name="poster.png"))],
+        "d": 2000,
+        "m": meta(width=None, height=None, resolution="highest", aspect="9:16"),
+    }
     result = render_draft(draft, sources, tmp_path / "story.mp4")
     info = probe(result.path)
     assert (info.width, info.height) == (360, 640)  # the source's short side, portrait canvas
     assert info.duration_s == pytest.approx(2.0, abs=0.1)
     assert info.has_audio  # silence, so players and later edits see a normal audio track
     frame = gray_frame(result.path, 1.5)  # the white still, letterboxed in black
-    top, middle = frame[: 160 * 10], frame[160 * 40: 160 * 50]
+    top, middle = frame[: 160 * 10], frame[160 * 40 : 160 * 50]
     assert max(top) < 40 and min(middle) > 200
 
 
@@ -102,8 +126,11 @@ def test_fast_path_remuxes_an_untouched_clip(tmp_path, make_video, ffmpeg_exe):
     import subprocess
 
     source = make_video(seconds=3, width=640, height=360, fps=25)
-    draft = {"t": [video_track(seg("upl_a", 0, 3000))], "d": 3000,
-             "m": meta(width=1920, height=1080, resolution="highest", aspect=None)}
+    draft = {
+        "t": [video_track(seg("upl_a", 0, 3000))],
+        "d": 3000,
+        "m": meta(width=1920, height=1080, resolution="highest", aspect=None),
+    }
     started = time.perf_counter()
     fast = render_draft(draft, {"upl_a": source}, tmp_path / "fast.mp4")
     fast_s = time.perf_counter() - started
@@ -117,8 +144,12 @@ def test_fast_path_remuxes_an_untouched_clip(tmp_path, make_video, ffmpeg_exe):
     assert out.duration_s == pytest.approx(src.duration_s, abs=0.05)
 
     def stream_md5(path: Path, stream: str) -> str:
-        return subprocess.run([ffmpeg_exe, "-v", "error", "-i", str(path), "-map", stream, "-c", "copy",
-                               "-f", "md5", "-"], check=True, capture_output=True, text=True).stdout
+        return subprocess.run(
+            [ffmpeg_exe, "-v", "error", "-i", str(path), "-map", stream, "-c", "copy", "-f", "md5", "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
     assert stream_md5(fast.path, "0:v:0") == stream_md5(source, "0:v:0")  # the very same pictures
     assert stream_md5(fast.path, "0:a:0") == stream_md5(source, "0:a:0")
@@ -150,8 +181,11 @@ def test_any_edit_means_a_real_render(make_video, tmp_path, change):
 
 def test_cancel_mid_render_removes_the_partial_file(tmp_path, make_video):
     source = make_video(seconds=3, width=1280, height=720, fps=30)
-    draft = {"t": [video_track(*(seg("upl_a", i * 3000, 3000) for i in range(8)))], "d": 24000,
-             "m": meta(width=1280, height=720, resolution="720p")}
+    draft = {
+        "t": [video_track(*(seg("upl_a", i * 3000, 3000) for i in range(8)))],
+        "d": 24000,
+        "m": meta(width=1280, height=720, resolution="720p"),
+    }
     cancel = threading.Event()
     seen: list[float] = []
 
@@ -174,8 +208,9 @@ def test_a_corrupt_source_is_a_clear_error(tmp_path, make_video):
     with pytest.raises(RenderError, match="broken.mp4 is not a playable video or audio file"):
         render_draft(draft, {"upl_a": broken}, tmp_path / "out.mp4")
     with pytest.raises(RenderError, match="not available: missing.mp4"):
-        render_draft({"t": [video_track(seg("upl_x", 0, 1000, name="missing.mp4"))], "m": meta()},
-                     {}, tmp_path / "out.mp4")
+        render_draft(
+            {"t": [video_track(seg("upl_x", 0, 1000, name="missing.mp4"))], "m": meta()}, {}, tmp_path / "out.mp4"
+        )
     with pytest.raises(RenderError, match="nothing to render"):
         render_draft({"t": [], "d": 0, "m": meta()}, {}, tmp_path / "out.mp4")
     assert not (tmp_path / "out.mp4").exists()
@@ -207,10 +242,17 @@ def test_ffmpeg_failing_reports_its_last_lines(monkeypatch, tmp_path, make_video
 
 def test_segments_reaching_past_their_source_keep_the_timeline_length(tmp_path, make_video, make_audio):
     sources = {"upl_a": make_video(seconds=2, width=320, height=180), "upl_m": make_audio(seconds=3)}
-    draft = {"t": [video_track(seg("upl_a", 0, 1000, inp=5000),        # in-point past the end
-                               seg("upl_a", 1000, 2500, inp=1000),     # runs 1.5 s past the end
-                               seg("upl_m", 3500, 1000, name="voice.mp3"))],  # a sound on the video track
-             "d": 4500, "m": meta(width=320, height=180, resolution="180p")}
+    draft = {
+        "t": [
+            video_track(
+                seg("upl_a", 0, 1000, inp=5000),  # in-point past the end
+                seg("upl_a", 1000, 2500, inp=1000),  # runs 1.5 s past the end
+                seg("upl_m", 3500, 1000, name="voice.mp3"),
+            )
+        ],  # a sound on the video track
+        "d": 4500,
+        "m": meta(width=320, height=180, resolution="180p"),
+    }
     info = probe(render_draft(draft, sources, tmp_path / "long.mp4").path)
     assert info.duration_s == pytest.approx(4.5, abs=0.1)
     assert (info.width, info.height) == (320, 180)

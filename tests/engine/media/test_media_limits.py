@@ -21,20 +21,46 @@ THOUSAND_HOURS_MS = 1000 * 3600 * 1000
 def lying_mkv(tmp_path_factory, ffmpeg_exe):
     """A 2 s MKV of a few dozen KB whose header claims 1,000 hours."""
     path = tmp_path_factory.mktemp("lie") / "lie.mkv"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10:duration=2",
-                    "-f", "lavfi", "-i", "sine=duration=2", "-c:v", "libx264", "-preset", "ultrafast",
-                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "32k", str(path)], check=True)
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=10:duration=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "32k",
+            str(path),
+        ],
+        check=True,
+    )
     data = bytearray(path.read_bytes())
     at = data.index(b"\x44\x89\x88")  # Segment Info > Duration (EBML ID 0x4489), an 8-byte float in ms
-    data[at + 3:at + 11] = struct.pack(">d", float(THOUSAND_HOURS_MS))
+    data[at + 3 : at + 11] = struct.pack(">d", float(THOUSAND_HOURS_MS))
     path.write_bytes(bytes(data))
     assert path.stat().st_size < 100_000
     return path
 
 
 def test_a_header_that_claims_1000_hours_is_not_believed(lying_mkv, ffmpeg_exe):
-    header = subprocess.run([ffmpeg_exe, "-hide_banner", "-i", str(lying_mkv)], capture_output=True, text=True,
-                            check=False).stderr
+    header = subprocess.run(
+        [ffmpeg_exe, "-hide_banner", "-i", str(lying_mkv)], capture_output=True, text=True, check=False
+    ).stderr
     assert "Duration: 1000:00:00" in header  # the control: ffmpeg itself believes it
     info = probe(lying_mkv)
     assert info.declared_duration_s == pytest.approx(3_600_000, rel=1e-6)
@@ -42,8 +68,10 @@ def test_a_header_that_claims_1000_hours_is_not_believed(lying_mkv, ffmpeg_exe):
 
 
 def test_a_render_of_it_is_bounded_by_the_real_media(lying_mkv, tmp_path):
-    draft = {"t": [{"tt": 0, "sg": [{"src": "upl_lie", "s": 0, "d": THOUSAND_HOURS_MS}]}],
-             "m": {"width": 160, "height": 120, "fps": 10}}
+    draft = {
+        "t": [{"tt": 0, "sg": [{"src": "upl_lie", "s": 0, "d": THOUSAND_HOURS_MS}]}],
+        "m": {"width": 160, "height": 120, "fps": 10},
+    }
     result = render_draft(draft, {"upl_lie": lying_mkv}, tmp_path / "out.mp4")
     assert 2.0 <= probe(result.path).duration_s <= 12.5  # 2 s of media, the last frame held 10 s at most
 
@@ -64,8 +92,10 @@ def test_a_huge_picture_is_refused_before_it_is_decoded(tmp_path):
 
 def test_the_picture_limit_is_a_setting(tmp_path, ffmpeg_exe, monkeypatch):
     small = tmp_path / "small.png"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=200x100", "-frames:v", "1",
-                    str(small)], check=True)
+    subprocess.run(
+        [ffmpeg_exe, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=200x100", "-frames:v", "1", str(small)],
+        check=True,
+    )
     assert probe(small).width == 200
     monkeypatch.setenv("NEMO_MAX_IMAGE_PIXELS", "10000")
     os.utime(small, ns=(1, 1))  # a new mtime: not answered from the probe cache
@@ -78,8 +108,11 @@ def test_no_media_at_8k_120fps_for_1000_hours_is_refused_at_once(tmp_path):
     draft = {"t": [title], "d": THOUSAND_HOURS_MS, "m": {"width": 8192, "height": 8192, "fps": 120}}
     with pytest.raises(RenderError, match="NEMO_MAX_RENDER_SECONDS"):
         render_draft(draft, {}, tmp_path / "out.mp4")
-    short = {"t": [{"tt": 7, "sg": [{"text": "short", "s": 0, "d": 1000}]}], "d": 1000,
-             "m": {"width": 8192, "height": 8192, "fps": 120}}
+    short = {
+        "t": [{"tt": 7, "sg": [{"text": "short", "s": 0, "d": 1000}]}],
+        "d": 1000,
+        "m": {"width": 8192, "height": 8192, "fps": 120},
+    }
     with pytest.raises(RenderError, match="NEMO_MAX_RENDER_PIXEL_RATE"):
         render_draft(short, {}, tmp_path / "out.mp4")
     assert not list(tmp_path.iterdir())
@@ -92,7 +125,9 @@ def test_the_render_length_limit_is_a_setting(tmp_path, make_video, monkeypatch)
     with pytest.raises(RenderError, match="NEMO_MAX_RENDER_SECONDS"):
         render_draft(draft, {"upl_a": clip}, tmp_path / "out.mp4")
     monkeypatch.setenv("NEMO_MAX_RENDER_SECONDS", "3")
-    assert probe(render_draft(draft, {"upl_a": clip}, tmp_path / "out.mp4").path).duration_s == pytest.approx(2, abs=0.1)
+    assert probe(render_draft(draft, {"upl_a": clip}, tmp_path / "out.mp4").path).duration_s == pytest.approx(
+        2, abs=0.1
+    )
 
 
 def test_a_download_below_what_the_link_offers_is_not_kept(make_video):

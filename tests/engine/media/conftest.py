@@ -75,29 +75,82 @@ def site_root(tmp_path_factory, ffmpeg_exe, make_video) -> Path:
         variant = root / f"v{height}"
         variant.mkdir()
         subprocess.run(
-            [ffmpeg_exe, "-v", "error", "-y",
-             "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate=25:duration=2",
-             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=2",
-             "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
-             "-c:a", "aac", "-b:a", "64k", "-shortest",
-             "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod",
-             "-hls_segment_filename", str(variant / "seg%d.ts"), str(variant / "index.m3u8")],
-            check=True, capture_output=True,
+            [
+                ffmpeg_exe,
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc2=size={width}x{height}:rate=25:duration=2",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:sample_rate=44100:duration=2",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                "-g",
+                "25",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "64k",
+                "-shortest",
+                "-f",
+                "hls",
+                "-hls_time",
+                "1",
+                "-hls_playlist_type",
+                "vod",
+                "-hls_segment_filename",
+                str(variant / "seg%d.ts"),
+                str(variant / "index.m3u8"),
+            ],
+            check=True,
+            capture_output=True,
         )
     (root / "master.m3u8").write_text(MASTER)
     # A second site where pictures and sound are separate renditions (merged by ffmpeg on ingest).
-    for name, source, codec in (("split720", "testsrc2=size=1280x720:rate=25:duration=2", "libx264"),
-                                ("split360", "testsrc2=size=640x360:rate=25:duration=2", "libx264"),
-                                ("splitaud", "sine=frequency=440:sample_rate=44100:duration=2", "aac")):
+    for name, source, codec in (
+        ("split720", "testsrc2=size=1280x720:rate=25:duration=2", "libx264"),
+        ("split360", "testsrc2=size=640x360:rate=25:duration=2", "libx264"),
+        ("splitaud", "sine=frequency=440:sample_rate=44100:duration=2", "aac"),
+    ):
         folder = root / name
         folder.mkdir()
-        encode = (["-c:v", codec, "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25"]
-                  if codec == "libx264" else ["-c:a", codec, "-b:a", "64k"])
+        encode = (
+            ["-c:v", codec, "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25"]
+            if codec == "libx264"
+            else ["-c:a", codec, "-b:a", "64k"]
+        )
         subprocess.run(
-            [ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", source, *encode,
-             "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod",
-             "-hls_segment_filename", str(folder / "seg%d.ts"), str(folder / "index.m3u8")],
-            check=True, capture_output=True,
+            [
+                ffmpeg_exe,
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                source,
+                *encode,
+                "-f",
+                "hls",
+                "-hls_time",
+                "1",
+                "-hls_playlist_type",
+                "vod",
+                "-hls_segment_filename",
+                str(folder / "seg%d.ts"),
+                str(folder / "index.m3u8"),
+            ],
+            check=True,
+            capture_output=True,
         )
     (root / "split.m3u8").write_text(SPLIT_MASTER)
     (root / "unsized.m3u8").write_text(UNSIZED_MASTER)
@@ -153,9 +206,26 @@ def gray_frame(ffmpeg_exe):
 
     def grab(path: Path, t: float) -> bytes:
         out = subprocess.run(
-            [ffmpeg_exe, "-v", "error", "-ss", str(t), "-i", str(path), "-frames:v", "1",
-             "-vf", "scale=160:90", "-pix_fmt", "gray", "-f", "rawvideo", "-"],
-            check=True, capture_output=True,
+            [
+                ffmpeg_exe,
+                "-v",
+                "error",
+                "-ss",
+                str(t),
+                "-i",
+                str(path),
+                "-frames:v",
+                "1",
+                "-vf",
+                "scale=160:90",
+                "-pix_fmt",
+                "gray",
+                "-f",
+                "rawvideo",
+                "-",
+            ],
+            check=True,
+            capture_output=True,
         )
         assert len(out.stdout) == 160 * 90
         return out.stdout
@@ -170,9 +240,25 @@ def max_volume(ffmpeg_exe):
 
     def measure(path: Path, start: float, duration: float) -> float:
         out = subprocess.run(
-            [ffmpeg_exe, "-hide_banner", "-ss", str(start), "-t", str(duration), "-i", str(path),
-             "-vn", "-af", "volumedetect", "-f", "null", "-"],
-            check=True, capture_output=True, text=True,
+            [
+                ffmpeg_exe,
+                "-hide_banner",
+                "-ss",
+                str(start),
+                "-t",
+                str(duration),
+                "-i",
+                str(path),
+                "-vn",
+                "-af",
+                "volumedetect",
+                "-f",
+                "null",
+                "-",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         found = re.search(r"max_volume: (-?[\d.]+|-inf) dB", out.stderr)
         assert found, out.stderr[-500:]
@@ -193,16 +279,37 @@ def frame_diff():
 
 @pytest.fixture(scope="session")
 def zoo(tmp_path_factory, ffmpeg_exe) -> dict[str, tuple[object, Path]]:
-    """The media zoo (tests/media/zoo.py), made once per session: name -> (Specimen, path)."""
-    from media_zoo import make, specimens
-
+    """The media zoo (tests/engine/media/media_zoo.py), made once per session: name -> (Specimen, path)."""
+    from tests.engine.media.media_zoo import make, specimens
     from tui.engine.media.ffmpeg import FONT_PATH
 
     workdir = tmp_path_factory.mktemp("zoo")
     base = workdir / "base.mp4"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2",
-                    "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=2,"
-                    "volume=volume=0:enable='not(between(t,0.5,0.6))'",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(base)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=25:duration=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=1000:sample_rate=48000:duration=2,volume=volume=0:enable='not(between(t,0.5,0.6))'",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            str(base),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return {spec.name: (spec, make(ffmpeg_exe, spec, workdir, base)) for spec in specimens(FONT_PATH, workdir)}

@@ -14,8 +14,9 @@ from tui.engine.embedded import EmbeddedEngine
 
 @pytest.fixture
 def engine_url(tmp_path):
-    eng = EmbeddedEngine(tmp_path / "engine", heartbeat_interval=0.05, chunk_delay=0.0, tool_delay=0.0,
-                         silent_ratio=0.0)
+    eng = EmbeddedEngine(
+        tmp_path / "engine", heartbeat_interval=0.05, chunk_delay=0.0, tool_delay=0.0, silent_ratio=0.0
+    )
     url = eng.start()
     yield url
     eng.stop()
@@ -43,7 +44,7 @@ async def test_the_engine_accepts_the_whole_zoo(zoo, engine_url, tmp_path):
         uploaded = []
         names = sorted(files)
         for i in range(0, len(names), 5):
-            result = await client.upload_files(session.session_id, [folder / n for n in names[i:i + 5]])
+            result = await client.upload_files(session.session_id, [folder / n for n in names[i : i + 5]])
             uploaded += result.files
     assert sorted(f.filename for f in uploaded) == names
     for f in uploaded:

@@ -37,8 +37,10 @@ def test_audio_file(make_audio):
 
 def test_still_image(tmp_path, ffmpeg_exe):
     image = tmp_path / "poster.png"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=200x100",
-                    "-frames:v", "1", str(image)], check=True)
+    subprocess.run(
+        [ffmpeg_exe, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=200x100", "-frames:v", "1", str(image)],
+        check=True,
+    )
     info = probe(image)
     assert info.kind == "image"
     assert (info.width, info.height) == (200, 100)
@@ -47,9 +49,21 @@ def test_still_image(tmp_path, ffmpeg_exe):
 
 def test_phone_video_rotated_reports_its_displayed_size(tmp_path, make_video, ffmpeg_exe):
     rotated = tmp_path / "portrait.mp4"
-    subprocess.run([ffmpeg_exe, "-v", "error", "-display_rotation", "90",
-                    "-i", str(make_video(seconds=1, width=640, height=360)),
-                    "-c", "copy", str(rotated)], check=True)
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-display_rotation",
+            "90",
+            "-i",
+            str(make_video(seconds=1, width=640, height=360)),
+            "-c",
+            "copy",
+            str(rotated),
+        ],
+        check=True,
+    )
     info = probe(rotated)
     assert (info.width, info.height) == (360, 640)
 
@@ -79,8 +93,7 @@ def test_empty_and_missing_files(tmp_path):
         probe(tmp_path / "gone.mp4")
 
 
-def test_ffmpeg_missing_is_a_clear_error_and_probing_does_not_need_it(monkeypatch, tmp_path, make_video,
-                                                                     copy_media):
+def test_ffmpeg_missing_is_a_clear_error_and_probing_does_not_need_it(monkeypatch, tmp_path, make_video, copy_media):
     fresh = copy_media(make_video(seconds=1, width=320, height=240), "fresh.mp4")
     monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(tmp_path / "no-such-ffmpeg"))
     with pytest.raises(MediaError, match="ffmpeg was not found"):
@@ -91,7 +104,9 @@ def test_ffmpeg_missing_is_a_clear_error_and_probing_does_not_need_it(monkeypatc
 def test_media_modules_import_no_ui_or_web_framework():
     import sys
 
-    code = ("import sys\nimport tui.engine.media.probe, tui.engine.media.ingest, tui.engine.media.render\n"
-            "print(sorted(m for m in ('textual', 'starlette', 'yt_dlp') if m in sys.modules))")
+    code = (
+        "import sys\nimport tui.engine.media.probe, tui.engine.media.ingest, tui.engine.media.render\n"
+        "print(sorted(m for m in ('textual', 'starlette', 'yt_dlp') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"  # yt-dlp is loaded only when a link is downloaded
