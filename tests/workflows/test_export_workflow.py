@@ -55,11 +55,10 @@ async def test_export_with_options_lands_an_mp4_on_disk(engine_app, make_video, 
         text = probe(ffmpeg_exe, out)
         assert "Duration: 00:00:02" in text and "854x480" in text
         # the final line: path, duration and size, in the panel and the chat
-        from tui.core.files import human_bytes
-
-        final = f"✅ {out} · 2.0 s, {human_bytes(size)}"
-        await wait_until(lambda: final in jobs_rows(app))
-        assert any(str(out) in n and "(2.0 s, " in n for n in notes(app))
+        # the engine's summary of the output names codec, size and duration (issue 14)
+        final = f"✅ {out} · H.264/AAC MP4 · 854x480 · 0:02 · {size / 1e6:.1f} MB"
+        await wait_until(lambda: any(row.startswith(final) for row in jobs_rows(app)))
+        assert any(str(out) in n and "(H.264/AAC MP4 · 854x480 · 0:02 · " in n for n in notes(app))
         assert app.last_link == str(out)
         # the store knows the file was downloaded
         assert app.store.renders(app.session_id)[0].local_path == str(out)
