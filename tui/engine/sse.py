@@ -29,7 +29,12 @@ class EventStream(Response):
 
     media_type = "text/event-stream"
 
-    def __init__(self, produce: Callable[[Emit], Awaitable[None]], interval: float) -> None:
+    def __init__(
+        self,
+        produce: Callable[[Emit], Awaitable[None]],
+        interval: float,
+        on_abort: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(
             status_code=200,
             media_type=self.media_type,
@@ -38,6 +43,7 @@ class EventStream(Response):
         self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
         self.produce = produce
         self.interval = interval
+        self.on_abort = on_abort  # called when the client hung up or the producer was cut short
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
@@ -85,6 +91,8 @@ class EventStream(Response):
                     hung_up = True
                     break
         finally:
+            if self.on_abort is not None and (hung_up or not task.done()):
+                self.on_abort()  # e.g. a fetch in a thread: nobody waits any more, it stops
             for t in (getter, watcher):
                 if t is not None:
                     t.cancel()

@@ -28,12 +28,10 @@ Errors before the stream starts use the documented envelope (1001 token, 1002 se
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import shutil
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +43,7 @@ from tui.contract import Paths
 from tui.engine.deps import Caller, authed, read_json
 from tui.engine.egress import strip_credentials
 from tui.engine.fetch_pool import fetch_threads
+from tui.engine.sse import EventStream
 
 FETCH_SHAPE = '{"url": "https://…", "max_height": 720 | null}'
 
@@ -109,82 +108,6 @@ def _row(path: Path, upload_id: str, filename: str, info: dict[str, Any]) -> dic
         "acodec": info.get("acodec"),
         "has_audio": int(bool(info.get("has_audio"))),
     }
-
-
-class _FetchStream(Response):
-    """The event stream of one fetch; the fetch is cancelled when the client hangs up."""
-
-    media_type = "text/event-stream"
-
-    def __init__(
-        self, run: Callable[[Callable[[dict[str, Any]], None]], Awaitable[None]], cancel: threading.Event
-    ) -> None:
-        super().__init__(
-            status_code=200,
-            media_type=self.media_type,
-            headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
-        )
-        self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
-        self.run = run
-        self.cancel = cancel
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
-
-        async def producer() -> None:
-            try:
-                await self.run(queue.put_nowait)
-            finally:
-                queue.put_nowait(None)
-
-        async def watch() -> None:
-            while (await receive())["type"] != "http.disconnect":
-                pass
-
-        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
-        task = asyncio.create_task(producer())
-        watcher = asyncio.create_task(watch())
-        getter: asyncio.Task[dict[str, Any] | None] | None = None
-        hung_up = False
-        try:
-            while True:
-                if getter is None:
-                    getter = asyncio.create_task(queue.get())
-                done, _ = await asyncio.wait(
-                    {getter, watcher}, timeout=HEARTBEAT_S, return_when=asyncio.FIRST_COMPLETED
-                )
-                if watcher in done:
-                    hung_up = True
-                    break
-                if getter in done:
-                    item = getter.result()
-                    getter = None
-                    if item is None:
-                        break
-                else:
-                    item = {"type": "heartbeat"}
-                try:
-                    await send(
-                        {
-                            "type": "http.response.body",
-                            "body": f"data: {json.dumps(item)}\n\n".encode(),
-                            "more_body": True,
-                        }
-                    )
-                except OSError:
-                    hung_up = True
-                    break
-        finally:
-            if hung_up or not task.done():
-                self.cancel.set()  # nobody waits any more: the fetch stops
-            for t in (getter, watcher):
-                if t is not None:
-                    t.cancel()
-            with contextlib.suppress(BaseException):
-                await task
-        if not hung_up:
-            with contextlib.suppress(OSError):
-                await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 @authed()
@@ -301,7 +224,7 @@ async def fetch(request: Request, caller: Caller) -> Response:
             if not stored:  # nothing half-done stays behind
                 await asyncio.shield(asyncio.to_thread(shutil.rmtree, dest, True))
 
-    return _FetchStream(run, cancel)
+    return EventStream(run, HEARTBEAT_S, on_abort=cancel.set)
 
 
 routes = [
