@@ -40,6 +40,7 @@ from typing import Any
 from tui.engine.egress import strip_credentials
 
 from .errors import IngestCancelled, IngestError
+from .ingest import unique_path
 
 ProgressFn = Callable[[dict[str, Any]], None]
 
@@ -89,16 +90,6 @@ class FetchResult:
     duration_s: float | None
     info: dict[str, Any] | None = None  # the probe's facts of the file (kind, duration_s, width, …)
     notes: tuple[str, ...] = ()  # plain-words sentences: what the ingest changed or left out
-
-
-def _unique(dest_dir: Path, name: str) -> Path:
-    target = dest_dir / name
-    stem, suffix = target.stem, target.suffix
-    n = 2
-    while target.exists():
-        target = dest_dir / f"{stem} ({n}){suffix}"
-        n += 1
-    return target
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -251,7 +242,7 @@ def fetch_media(
         produced = Path(done["path"])
         if not produced.is_file() or work not in produced.parents:
             raise IngestError("The download finished but produced no file.")
-        target = _unique(dest_dir, produced.name.lstrip(".") or f"video{produced.suffix}")
+        target = unique_path(dest_dir, produced.name.lstrip(".") or f"video{produced.suffix}")
         produced.replace(target)
         finished = True
         height = done.get("offered_height")

@@ -117,7 +117,8 @@ def _check_url(url: str) -> str:
     return url
 
 
-def _unique(dest_dir: Path, name: str) -> Path:
+def unique_path(dest_dir: Path, name: str) -> Path:
+    """``dest_dir/name``, or ``name (2)``, ``name (3)``… when taken: nothing is overwritten."""
     target = dest_dir / name
     stem, suffix = target.stem, target.suffix
     n = 2
@@ -339,7 +340,7 @@ def ingest_url(
             raise IngestError(plain_error(logger.errors[-1] if logger.errors else str(exc))) from None
         emit("probe", produced.name)
         verify(media, offer, max_height)
-        target = _unique(dest_dir, produced.name.lstrip(".") or f"video{produced.suffix}")
+        target = unique_path(dest_dir, produced.name.lstrip(".") or f"video{produced.suffix}")
         produced.replace(target)
         finished = True
         return target
