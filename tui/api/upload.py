@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from tui.config import ACCEPTED_EXTENSIONS, AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, MAX_UPLOAD_BYTES, VIDEO_EXTENSIONS
+from tui.config import MAX_UPLOAD_BYTES
+from tui.contract import ACCEPTED_EXTENSIONS, ACCEPTED_FORMATS
 
 from .errors import ApiError, FileTooLarge, InvalidFile, LinkFailed, NotMedia, UnsupportedFileType
 
@@ -37,12 +38,8 @@ _MIME = {
 def accepted_formats(extensions: frozenset[str] = ACCEPTED_EXTENSIONS) -> str:
     """The accepted formats in words; what ``extensions`` takes beyond the documented set is
     named after them (the embedded engine's local-only formats)."""
-    words = (
-        f"video {' '.join(sorted(VIDEO_EXTENSIONS))}; image {' '.join(sorted(IMAGE_EXTENSIONS))}; "
-        f"audio {' '.join(sorted(AUDIO_EXTENSIONS))}"
-    )
     extra = extensions - ACCEPTED_EXTENSIONS
-    return f"{words}; on this machine also {' '.join(sorted(extra))}" if extra else words
+    return f"{ACCEPTED_FORMATS}; on this machine also {' '.join(sorted(extra))}" if extra else ACCEPTED_FORMATS
 
 
 def check_file(path: Path, extensions: frozenset[str] = ACCEPTED_EXTENSIONS) -> int:
