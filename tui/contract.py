@@ -129,6 +129,9 @@ class Paths:
     MEDIA = "/api/media/{uid}"
     LOCAL_CAPABILITIES = "/api/local/capabilities"
     LOCAL_FETCH = "/api/local/fetch/{sid}"
+    LOCAL_FORMATS = "/api/local/formats/{sid}"  # what a link offers, read without downloading (issue 17)
+    LOCAL_THUMBNAIL = "/api/local/thumbnail/{uid}"  # a frame of a media at a time (issue 18)
+    LOCAL_PEAKS = "/api/local/peaks/{uid}"  # an audio peaks array of a media (issue 18)
 
     def upload(self, session_id: str) -> str:
         return self.UPLOAD.format(sid=_seg(session_id))
@@ -150,6 +153,15 @@ class Paths:
 
     def local_fetch(self, session_id: str) -> str:
         return self.LOCAL_FETCH.format(sid=_seg(session_id))
+
+    def local_formats(self, session_id: str) -> str:
+        return self.LOCAL_FORMATS.format(sid=_seg(session_id))
+
+    def local_thumbnail(self, upload_id: str) -> str:
+        return self.LOCAL_THUMBNAIL.format(uid=_seg(upload_id))
+
+    def local_peaks(self, upload_id: str) -> str:
+        return self.LOCAL_PEAKS.format(uid=_seg(upload_id))
 
     def media(self, upload_id: str) -> str:
         return self.MEDIA.format(uid=_seg(upload_id))

@@ -39,6 +39,41 @@ class FetchProgress:
 
 
 @dataclass(frozen=True)
+class FetchOptions:
+    """What to fetch of a link (issue 17), sent as the fetch body's extra fields.
+
+    - ``max_height``: the tallest variant wanted (px), None for the highest offered;
+    - ``format_id``: one format of the link's formats table (``tui.api.link_info``), which wins
+      over ``max_height``;
+    - ``section``: ``(start_s, end_s)`` in seconds, ``end_s`` None for "to the end": only that
+      part is fetched;
+    - ``audio``: ``"m4a"`` (stream copy when the source is AAC) or ``"mp3"``: an audio file only;
+    - ``subs``: a subtitle language code ("en", "zh-Hans"…) to include; ``burn_subs`` draws them
+      into the picture instead of a soft ``mov_text`` track.
+    """
+
+    max_height: int | None = None
+    format_id: str | None = None
+    section: tuple[float, float | None] | None = None
+    audio: str | None = None
+    subs: str | None = None
+    burn_subs: bool = False
+
+    def to_wire(self) -> dict[str, Any]:
+        """The fetch body's option fields (``tui/engine/routes/downloads.py`` documents them)."""
+        body: dict[str, Any] = {"max_height": self.max_height}
+        if self.format_id:
+            body["format_id"] = self.format_id
+        if self.section is not None:
+            body["section"] = {"start": self.section[0], "end": self.section[1]}
+        if self.audio:
+            body["audio"] = self.audio
+        if self.subs:
+            body["subs"] = {"lang": self.subs, "burn": self.burn_subs}
+        return body
+
+
+@dataclass(frozen=True)
 class FetchedMedia:
     """A fetched link in the session's media (not on the timeline)."""
 
@@ -54,6 +89,7 @@ class FetchedMedia:
     title: str | None
     offered_height: int | None
     cdn_url: str
+    ready: bool = False  # the engine's file is the deliverable as it is (audio only, subtitles): save it, no render
 
 
 class FetchFailed(ApiError):
@@ -90,17 +126,19 @@ async def fetch_link(
     url: str,
     *,
     max_height: int | None = None,
+    options: FetchOptions | None = None,
     on_progress: Callable[[FetchProgress], Any] | None = None,
 ) -> FetchedMedia:
-    """Fetch ``url`` into the session through the local extension; progress goes to
-    ``on_progress``. Cancelling the calling task closes the stream, which stops the fetch on
+    """Fetch ``url`` into the session through the local extension (``options`` say which part
+    and form; ``max_height`` alone is the short form); progress goes to ``on_progress``. Cancelling the calling task closes the stream, which stops the fetch on
     the engine (nothing is added later). Raises FetchFailed or NetworkError."""
     token = await client._ensure_token()
     headers = client._headers(token, {"X-Client-Id": client.client_id, "Accept": "text/event-stream"})
     path = paths.local_fetch(session_id)
+    options = options or FetchOptions(max_height=max_height)
     try:
         async with client._http.stream(
-            "POST", path, headers=headers, timeout=FETCH_TIMEOUT, json={"url": url, "max_height": max_height}
+            "POST", path, headers=headers, timeout=FETCH_TIMEOUT, json={"url": url, **options.to_wire()}
         ) as resp:
             if resp.status_code != 200 or "text/event-stream" not in resp.headers.get("content-type", ""):
                 body = await resp.aread()
@@ -151,6 +189,7 @@ async def fetch_link(
                         title=_str(f.get("title")),
                         offered_height=_int(f.get("offered_height")),
                         cdn_url=str(f.get("cdn_url") or ""),
+                        ready=f.get("ready") is True,
                     )
     except httpx.TransportError as exc:
         raise NetworkError(
@@ -159,4 +198,12 @@ async def fetch_link(
     raise FetchFailed("The download ended without a file.", "Try again.")
 
 
-__all__ = ["FetchFailed", "FetchProgress", "FetchedMedia", "capabilities", "fetch_link", "FETCH_TIMEOUT"]
+__all__ = [
+    "FetchFailed",
+    "FetchOptions",
+    "FetchProgress",
+    "FetchedMedia",
+    "capabilities",
+    "fetch_link",
+    "FETCH_TIMEOUT",
+]

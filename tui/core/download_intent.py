@@ -16,9 +16,13 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tui.api.download import safe_filename
+
+if TYPE_CHECKING:
+    from tui.api.ingest import FetchOptions
 
 _SAVE_EN = frozenset(
     """download downloads downloading save saving grab get fetch keep convert converting rip store
@@ -81,12 +85,35 @@ BAD_STEMS = frozenset(
 
 @dataclass(frozen=True)
 class DownloadRequest:
-    """One MP4 per link. ``max_height``: the tallest variant wanted ("as a 720p MP4"), None for
-    the highest; ``upscale``: the user asked to enlarge beyond what the link offers."""
+    """One file per link. ``max_height``: the tallest variant wanted ("as a 720p MP4"), None for
+    the highest; ``upscale``: the user asked to enlarge beyond what the link offers.
+
+    Issue 17: ``format_id`` (one row of the link's formats), ``section`` (start s, end s or
+    None), ``audio`` ("mp3" | "m4a": an audio file instead of an MP4), ``subs`` (a language code)
+    with ``burn_subs``, and ``playlist`` ("all", "1-5", "2,4,7"; None: a playlist link asks)."""
 
     urls: list[str] = field(default_factory=list)
     max_height: int | None = None
     upscale: bool = False
+    format_id: str | None = None
+    section: tuple[float, float | None] | None = None
+    audio: str | None = None
+    subs: str | None = None
+    burn_subs: bool = False
+    playlist: str | None = None
+
+    def fetch_options(self) -> FetchOptions:
+        """The fetch extension's options for one link of this request."""
+        from tui.api.ingest import FetchOptions  # httpx: not before the first paint
+
+        return FetchOptions(
+            max_height=self.max_height,
+            format_id=self.format_id,
+            section=self.section,
+            audio=self.audio,
+            subs=self.subs,
+            burn_subs=self.burn_subs,
+        )
 
 
 def asked_height(text: str) -> int | None:

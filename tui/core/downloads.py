@@ -218,7 +218,7 @@ class DownloadJobs:
                 )
 
             return await fetch_link(
-                self.client, self.session_id, url, max_height=request.max_height, on_progress=progress
+                self.client, self.session_id, url, options=request.fetch_options(), on_progress=progress
             )
         return await self._fetch_cloud(job_id, url, started)
 

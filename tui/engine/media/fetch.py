@@ -90,6 +90,7 @@ class FetchResult:
     duration_s: float | None
     info: dict[str, Any] | None = None  # the probe's facts of the file (kind, duration_s, width, …)
     notes: tuple[str, ...] = ()  # plain-words sentences: what the ingest changed or left out
+    ready: bool = False  # the file is the deliverable as it is (audio only, subtitles): no render
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -172,9 +173,12 @@ def fetch_media(
     max_height: int | None = None,
     limits: FetchLimits | None = None,
     proxy: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> FetchResult:
     """Download ``url`` into ``dest_dir`` (highest resolution, or the tallest variant not above
-    ``max_height``); return the file and the link's facts.
+    ``max_height``); ``options``: ``fetch_options.parse_options``'s dict (format, section,
+    audio, subtitles), passed to the worker as the job's ``options``. Return the file and the
+    link's facts.
 
     Raises IngestCancelled when ``cancel`` is set (within about a second), FetchRefused for a
     live stream or a cap, IngestError for every other failure; in each case nothing is left
@@ -197,6 +201,7 @@ def fetch_media(
         "max_duration_s": limits.max_duration_s,
         "parent": os.getpid(),
         "proxy": proxy,
+        "options": options or {},
     }
     finished = False
     proc = _worker(job)
@@ -256,6 +261,7 @@ def fetch_media(
             float(duration) if isinstance(duration, (int, float)) else None,
             info,
             notes,
+            done.get("ready") is True,
         )
     finally:
         if proc.poll() is None:

@@ -8,7 +8,8 @@ yt-dlp's ffmpeg for HLS or merging — is killed with one ``killpg``. It dies wi
 ``PR_SET_PDEATHSIG`` (Linux, ``prctl(2)``) turns the parent's death into SIGTERM here, and a
 watchdog thread notices a changed ``getppid()`` elsewhere; both end the whole group.
 
-The job: ``{"url", "work_dir", "max_height", "max_bytes", "max_duration_s", "parent", "proxy"}``
+The job: ``{"url", "work_dir", "max_height", "max_bytes", "max_duration_s", "parent", "proxy",
+"options"}`` (``options``: ``fetch_options.parse_options``'s dict)
 (``proxy``: the engine's egress proxy, or None).
 Writes one JSON object per line on stdout:
 

@@ -7,7 +7,8 @@ Listed by ``GET /api/local/capabilities``, which a client reads once after conne
                                     "cancel": "close the stream", "max_height": true}}}
 
 ``POST /api/local/fetch/{session_id}`` with JSON ``{"url": "https://…", "max_height": 720 | null}``
-fetches one link into the session's media **without adding it to the draft** (a download job
+plus the optional ``format_id``, ``section``, ``audio`` and ``subs`` of
+``tui/engine/media/fetch_options.py`` (a bad one: 4001 before the stream starts) fetches one link into the session's media **without adding it to the draft** (a download job
 never changes the timeline the user edits; the media stays available to add). The answer is
 ``text/event-stream``; each event is one ``data: <json>`` line:
 
@@ -17,7 +18,8 @@ never changes the timeline the user edits; the media stays available to add). Th
 - ``{"type": "heartbeat"}`` — when nothing else was sent for 2 s;
 - last, either ``{"type": "done", "file": {<the upload endpoint's file object>, "upload_id",
   "title": str|null, "offered_height": int|null, "vcodec", "acodec", "has_audio", "size",
-  "source_url"}}`` or ``{"type": "error", "code": 4003|4005|4029, "message": str}``
+  "source_url", "ready": bool}}`` (``ready``: the file is the deliverable as it is — audio only,
+  subtitles — and is saved from ``cdn_url`` without a render) or ``{"type": "error", "code": 4003|4005|4029, "message": str}``
   (4003 could not fetch, 4005 refused by a limit or a live stream, 4029 too many fetches).
 
 Closing the stream cancels the fetch: the engine kills the fetch's process group and removes
@@ -43,6 +45,7 @@ from tui.contract import Paths
 from tui.engine.deps import Caller, authed, read_json
 from tui.engine.egress import strip_credentials
 from tui.engine.fetch_pool import fetch_threads
+from tui.engine.media.fetch_options import parse_options
 from tui.engine.sse import EventStream
 
 FETCH_SHAPE = '{"url": "https://…", "max_height": 720 | null}'
@@ -123,6 +126,11 @@ async def fetch(request: Request, caller: Caller) -> Response:
     await eng.check_link(url)  # public addresses only, when this engine serves other people
     max_height = body.get("max_height")
     max_height = int(max_height) if isinstance(max_height, (int, float)) and 16 <= max_height <= 8192 else None
+    try:
+        options = parse_options(body)
+    except ValueError as exc:
+        return _error(4001, str(exc), 400)
+    extra = {"options": options} if options else {}  # a media layer without options is asked nothing new
     with _running_lock:
         if eng.local_fetches >= MAX_FETCHES:
             return _error(4029, f"{MAX_FETCHES} links are being fetched already: wait for one to finish.", 429)
@@ -154,7 +162,13 @@ async def fetch(request: Request, caller: Caller) -> Response:
             result = await loop.run_in_executor(
                 fetch_threads(),
                 lambda: _fetcher(eng.media)(
-                    url, dest, progress=on_progress, cancel=cancel, max_height=max_height, **eng.fetch_options()
+                    url,
+                    dest,
+                    progress=on_progress,
+                    cancel=cancel,
+                    max_height=max_height,
+                    **extra,
+                    **eng.fetch_options(),
                 ),
             )
             path = Path(getattr(result, "path", result))
@@ -207,6 +221,7 @@ async def fetch(request: Request, caller: Caller) -> Response:
                         "source_url": url,
                         "title": getattr(result, "title", None),
                         "offered_height": getattr(result, "offered_height", None),
+                        "ready": bool(getattr(result, "ready", False)),
                     },
                 }
             )
