@@ -24,6 +24,13 @@ modes:
   nemo-tui serve           run the embedded engine alone (for other clients or an SSH tunnel)
   nemo-tui --web           the app in a browser through textual-serve
 
+commands (non-interactive; `nemo-tui COMMAND --help` for each, with examples):
+  nemo-tui get LINK...     save videos from links (progress on stderr, --json on stdout)
+  nemo-tui formats LINK    the formats a link offers
+  nemo-tui ask "…"         one message to the agent; prints the reply and the timeline
+  nemo-tui export -o FILE  render the project to an MP4
+  nemo-tui credits         the credit balance
+
 environment:
   NEMO_TOKEN, NEMO_API_URL, NEMO_WEB_URL, NEMO_CLIENT_ID, NEMO_DOWNLOAD_DIR,
   NEMO_CONFIG_DIR, NEMO_DATA_DIR
@@ -60,11 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1, loopback only)")
     serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     serve.add_argument("--data-dir", metavar="DIR", type=Path, help="engine storage (default: the user data dir)")
+    from tui.commands.parsers import add_commands
+
+    add_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.local and args.api_url:
+        parser.error("--local and --api-url are two different backends: give one")
     from tui.config import ConfigError, load_settings
 
     try:
@@ -80,6 +93,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "serve":
         return _serve(args, settings)
+    from tui.commands.parsers import COMMANDS
+
+    if args.command in COMMANDS:
+        from tui.commands import main as run_command
+
+        return run_command(args, settings)
     if args.web:
         return _web(args, settings)
     return _app(args, settings)

@@ -70,6 +70,7 @@ class JobDone:
     path: Path
     facts: Facts
     note: str = ""
+    title: str | None = None  # the video's title as the link gave it (None: unknown)
 
     @property
     def line(self) -> str:

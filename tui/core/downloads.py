@@ -353,7 +353,7 @@ class DownloadJobs:
         )
         self._render_ids.pop(job_id, None)
         facts = Facts(await asyncio.to_thread(mp4_facts, path), offered)
-        return JobDone(job_id, url, Path(path), facts, note)
+        return JobDone(job_id, url, Path(path), facts, note, title=media.title)
 
 
 __all__ = [
