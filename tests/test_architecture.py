@@ -37,6 +37,7 @@ FORBIDDEN = {
     "tui.api": ("textual", "tui.ui", "tui.core", "tui.engine"),
     "tui.core": ("textual", "tui.ui", "tui.engine"),
     "tui.engine": ("textual", "tui.ui", "tui.core", "tui.api"),
+    "tui.commands": ("textual", "tui.ui"),
 }
 
 

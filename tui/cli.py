@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui import __version__
+from tui.commands.engine_check import missing_engine as _missing_engine
 
 if TYPE_CHECKING:
     from tui.config import Settings
@@ -102,25 +103,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.web:
         return _web(args, settings)
     return _app(args, settings)
-
-
-ENGINE_PACKAGES = frozenset({"starlette", "uvicorn", "multipart", "python_multipart", "yt_dlp", "imageio_ffmpeg"})
-
-
-def _engine_missing(exc: ImportError) -> bool:
-    """True when the optional engine packages are not installed (not for a bug of ours)."""
-    return isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] in ENGINE_PACKAGES
-
-
-def _missing_engine(exc: ImportError) -> int:
-    if not _engine_missing(exc):
-        raise exc
-    print(
-        "nemo-tui: the embedded engine is not installed. Install it with:\n"
-        "    pip install 'nemo-tui[local]'   (or, from a checkout: pip install '.[local]')",
-        file=sys.stderr,
-    )
-    return 2
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -132,9 +132,9 @@ def run(command: str, settings: Settings, *, local: bool, body: Body) -> int:
 
             from tui.engine.embedded import EmbeddedEngine, EngineStartError
         except ImportError as exc:
-            from tui.cli import _missing_engine
+            from tui.commands.engine_check import missing_engine
 
-            return _missing_engine(exc)
+            return missing_engine(exc)
         engine = EmbeddedEngine(data_dir=settings.data_dir / "engine")
         try:
             url = engine.start()

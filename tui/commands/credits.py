@@ -18,7 +18,9 @@ async def credits(backend: Backend, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"available": balance.available, "frozen": balance.frozen, "total": balance.total}))
     else:
-        print(f"{number(balance.available)} available · {number(balance.frozen)} frozen · {number(balance.total)} total")
+        print(
+            f"{number(balance.available)} available · {number(balance.frozen)} frozen · {number(balance.total)} total"
+        )
     return EXIT_OK
 
 

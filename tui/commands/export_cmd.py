@@ -38,7 +38,9 @@ def target(value: Path | None, settings: Settings) -> tuple[Path, str | None]:
             if path.suffix.lower() != ".mp4":
                 raise CommandError(f"-o {value}: name an .mp4 file or a folder", EXIT_USAGE)
             if path.exists() or path.is_symlink():
-                raise CommandError(f"-o {value}: this file exists; it is never replaced (choose another name)", EXIT_USAGE)
+                raise CommandError(
+                    f"-o {value}: this file exists; it is never replaced (choose another name)", EXIT_USAGE
+                )
             if safe_filename(path.name, "") != path.name:
                 raise CommandError(f"-o {value}: this file name cannot be used on every system", EXIT_USAGE)
             folder, name = path.parent, path.name
@@ -75,12 +77,13 @@ async def export(backend: Backend, args: argparse.Namespace, folder: Path, name:
     if not draft.ready_to_export:
         raise CommandError(f"Nothing to export yet: the timeline of session {session_id} is empty.")
     title = draft_title(draft)
-    last = [0.0, ""]
+    last_at, last_word = [0.0], [""]
 
     def throttled(text: str, force: bool = False) -> None:
-        now = time.monotonic()
-        if force or text.split(" ")[0] != last[1] or now - last[0] >= 1.0:
-            last[0], last[1] = now, text.split(" ")[0]
+        """At most a line a second, and each change of step."""
+        now, word = time.monotonic(), text.split(" ")[0]
+        if force or word != last_word[0] or now - last_at[0] >= 1.0:
+            last_at[0], last_word[0] = now, word
             say(text)
 
     def on_status(job: RenderJob) -> None:

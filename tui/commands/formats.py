@@ -84,8 +84,8 @@ async def formats(backend: Backend, args: argparse.Namespace, link: str) -> int:
 
     if "formats" not in await capabilities(backend.client):
         raise CommandError(
-            "This backend picks the format itself and does not list formats (the cloud does so). "
-            "Use --local, or --api-url with a `nemo-tui serve` engine."
+            "This backend does not list formats: it picks the format itself (the cloud does). "
+            "A plain `nemo-tui get LINK` takes the highest the link offers."
         )
     session_id = await backend.fresh_session()
     info = await link_info(backend.client, session_id, link)

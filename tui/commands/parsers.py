@@ -194,7 +194,9 @@ def _backend(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _sub(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, epilog: str) -> argparse.ArgumentParser:
+def _sub(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, epilog: str
+) -> argparse.ArgumentParser:
     return sub.add_parser(
         name,
         help=summary,
