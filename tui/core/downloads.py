@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tui.api import partfile
 from tui.api.errors import ApiError
 from tui.api.ingest import FetchedMedia, FetchProgress, capabilities, fetch_link
 from tui.core.download_events import (
@@ -178,8 +179,8 @@ class DownloadJobs:
                     await asyncio.shield(self.client.cancel_render(rid))
                 except Exception:  # best effort: the server may have finished already
                     pass
-            if target is not None:
-                target.with_name(target.name + ".part").unlink(missing_ok=True)
+            if target is not None:  # the partial download and its resume sidecar (.part.json)
+                partfile.drop(partfile.part_path(target))
             failed = JobFailed(job_id, url, "Cancelled: nothing was saved.", cancelled=True)
             await self._emit(failed)
             return failed
