@@ -67,3 +67,34 @@ def test_ctrl_c_while_the_file_is_written_leaves_no_partial_file(site, isolated_
     assert list(downloads.iterdir()) == []  # no clip.mp4, no clip.mp4.part, no sidecar
     assert [json.loads(line)["cancelled"] for line in out.splitlines()] == [True]
     assert any("downloading" in line for line in err)
+
+
+def test_ctrl_c_during_an_agent_run_hangs_up_and_exits_130(site, isolated_dirs, monkeypatch):
+    """The tool 'works' 30 s (the engine's pacing knob); Ctrl-C ends the command at once, the
+    message is in the local record once and nothing was sent again."""
+    import time
+
+    from tui.core.store import LocalStore
+
+    monkeypatch.setenv("NEMO_ENGINE_TOOL_DELAY", "30")
+    proc = start("ask", "--local", f'add {site.url("/clip.mp4")} and add the title "Never"')
+    err: list[str] = []
+    reader = threading.Thread(target=lambda: err.extend(proc.stderr), daemon=True)
+    reader.start()
+    try:
+        wait_until(lambda: any("working" in line for line in err), timeout=90)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out = proc.stdout.read()
+        assert proc.wait(timeout=25) == 130, "".join(err)
+        assert time.monotonic() - sent < 20  # it did not wait for the tool to finish
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    reader.join(5)
+    assert "Stopped. Nothing was re-sent" in "".join(err)
+    assert "Timeline" not in out
+    with LocalStore(isolated_dirs["NEMO_DATA_DIR"]) as store:
+        (session,) = store.sessions("local")
+        users = [line.text for line in store.transcript(session.session_id) if line.role == "user"]
+    assert users == [f'add {site.url("/clip.mp4")} and add the title "Never"']

@@ -20,7 +20,7 @@ import time
 from typing import Any
 
 from tui.api.errors import ApiError, StreamCut
-from tui.commands.backend import EXIT_FAILED, EXIT_OK, Backend, CommandError, say
+from tui.commands.backend import EXIT_FAILED, EXIT_OK, Backend, CommandError, printable, say
 from tui.core import chat as C
 
 TICK_S = 1.0
@@ -86,7 +86,7 @@ class _Printer:
         """Print the replies finished since the last flush."""
         for text in self.run.messages[self.printed :]:
             if not self.quiet_stdout:
-                sys.stdout.write(text.rstrip() + "\n")
+                sys.stdout.write(printable(text).rstrip() + "\n")
                 sys.stdout.flush()
         self.printed = len(self.run.messages)
 
@@ -164,7 +164,8 @@ async def ask(backend: Backend, args: argparse.Namespace) -> int:
         }
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write("\n" + "".join(line + "\n" for line in changes) + after.summary() + "\n")
+        text = "\n" + "".join(line + "\n" for line in changes) + after.summary() + "\n"
+        sys.stdout.write(printable(text))
     sys.stdout.flush()
     return EXIT_OK if outcome == "finished" and not show.errors else EXIT_FAILED
 

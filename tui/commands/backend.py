@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -40,9 +41,18 @@ class CommandError(Exception):
         self.status = status
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` fit for a terminal: secrets redacted, control characters (escape sequences,
+    bidi overrides) from a server or a link dropped; newlines and tabs kept."""
+    return _CONTROL.sub("", redact(text))
+
+
 def say(text: str) -> None:
     """One line on stderr (progress, notes, errors): stdout stays for results."""
-    print(redact(text), file=sys.stderr, flush=True)
+    print(printable(text), file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -201,4 +211,4 @@ async def _main(command: str, settings: Settings, local: bool, body: Body) -> in
             backend.store.close()
 
 
-__all__ = ["Backend", "CommandError", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "run", "say"]
+__all__ = ["Backend", "CommandError", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "printable", "run", "say"]

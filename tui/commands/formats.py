@@ -13,7 +13,7 @@ import dataclasses
 import json
 from typing import TYPE_CHECKING, Any
 
-from tui.commands.backend import EXIT_OK, Backend, CommandError
+from tui.commands.backend import EXIT_OK, Backend, CommandError, printable
 
 if TYPE_CHECKING:
     from tui.api.link_info import FormatRow, LinkInfo
@@ -92,7 +92,7 @@ async def formats(backend: Backend, args: argparse.Namespace, link: str) -> int:
     if args.json:
         print(json.dumps(info_json(info), ensure_ascii=False), flush=True)
     else:
-        print(table(info), flush=True)
+        print(printable(table(info)), flush=True)
     return EXIT_OK
 
 

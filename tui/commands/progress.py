@@ -15,7 +15,7 @@ import sys
 import time
 from typing import IO, Any
 
-from tui.api.errors import redact
+from tui.commands.backend import printable
 from tui.core.download_events import JobDone, JobFailed, JobProgress, JobStarted
 from tui.core.files import human_bytes
 
@@ -45,13 +45,13 @@ def numbers(event: JobProgress) -> list[str]:
 
 
 def done_words(event: JobDone) -> str:
-    return redact(f"saved {event.path} ({event.facts.line()})" + (f". {event.note}" if event.note else ""))
+    return printable(f"saved {event.path} ({event.facts.line()})" + (f". {event.note}" if event.note else ""))
 
 
 def failed_words(event: JobFailed) -> str:
     if event.cancelled:
-        return f"cancelled, nothing saved: {short_url(event.url)}"
-    return redact(f"failed {event.url}: {event.message}" + (f" {event.next_step}" if event.next_step else ""))
+        return printable(f"cancelled, nothing saved: {short_url(event.url)}")
+    return printable(f"failed {event.url}: {event.message}" + (f" {event.next_step}" if event.next_step else ""))
 
 
 class _Numbered:
@@ -78,7 +78,7 @@ class PlainProgress(_Numbered):
         self._last: dict[str, tuple[float, str]] = {}
 
     def _write(self, text: str) -> None:
-        self.stream.write(text + "\n")
+        self.stream.write(printable(text) + "\n")
         self.stream.flush()
 
     def __call__(self, event: Any) -> None:
@@ -125,7 +125,7 @@ class BarProgress(_Numbered):
     def _describe(self, job_id: str, stage: str) -> str:
         from rich.markup import escape
 
-        return f"{self.tag(job_id)} {escape(short_url(self.urls.get(job_id, ''), 40))} {stage}"
+        return f"{self.tag(job_id)} {escape(printable(short_url(self.urls.get(job_id, ''), 40)))} {stage}"
 
     def __call__(self, event: Any) -> None:
         from rich.markup import escape
