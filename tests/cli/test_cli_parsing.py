@@ -61,7 +61,7 @@ def test_sections(text, value):
     assert section(text) == value
 
 
-@pytest.mark.parametrize("text", ["1:75-2:00", "2:00-1:00", "5-5", "abc", "-", "1:00", "1:2:3:4-5"])
+@pytest.mark.parametrize("text", ["1:75-2:00", "2:00-1:00", "5-5", "abc", "-", "1:00", "1:2:3:4-5", "0-25:00:00"])
 def test_bad_sections(text):
     with pytest.raises(argparse.ArgumentTypeError):
         section(text)
@@ -72,6 +72,19 @@ def test_playlists():
     for bad in ("0-3", "5-2", "first", "1-", ",1"):
         with pytest.raises(argparse.ArgumentTypeError):
             playlist(bad)
+
+
+def test_languages_and_format_ids_follow_the_engines_rules():
+    from tui.commands.parsers import format_id, language
+
+    assert [language(t) for t in ("en", "pt-BR", "zh-Hans", "pt_BR")] == ["en", "pt-BR", "zh-Hans", "pt_BR"]
+    assert [format_id(t) for t in ("137", "137+140", "hls-720")] == ["137", "137+140", "hls-720"]
+    for bad in ("e", "english!", "en-x", "1en"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            language(bad)
+    for bad in ("", "a b", "x" * 65, "137;rm"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            format_id(bad)
 
 
 def test_usage_conflicts_are_refused_before_connecting():

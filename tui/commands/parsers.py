@@ -14,7 +14,11 @@ from pathlib import Path
 
 TIME = re.compile(r"^(?:(?:(?P<h>\d+):)?(?P<m>\d+):)?(?P<s>\d+(?:\.\d+)?)$")
 PLAYLIST = re.compile(r"^(?:all|\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)$")
-LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
+# the engine's own checks (tui/engine/media/fetch_options.py), so a value argparse accepts is
+# never refused later
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8}){0,3}$")
+FORMAT_ID = re.compile(r"^[A-Za-z0-9_.+\-/]{1,64}$")
+MAX_SECTION_S = 24 * 3600.0
 
 BACKEND_HELP = """\
 backend (for every command):
@@ -150,6 +154,8 @@ def section(text: str) -> tuple[float, float | None]:
         raise argparse.ArgumentTypeError(f"not a section: {text!r} (give a start, an end, or both)")
     if end is not None and end <= start:
         raise argparse.ArgumentTypeError(f"not a section: {text!r} (the end must come after the start)")
+    if max(start, end or 0) > MAX_SECTION_S:
+        raise argparse.ArgumentTypeError(f"not a section: {text!r} (at most 24:00:00)")
     return start, end
 
 
@@ -169,6 +175,13 @@ def language(text: str) -> str:
     """A subtitle language code: "en", "en-US", "zh-Hans", "pt_BR"."""
     if not LANGUAGE.match(text.strip()):
         raise argparse.ArgumentTypeError(f"not a language code: {text!r} (e.g. en, en-US, zh-Hans)")
+    return text.strip()
+
+
+def format_id(text: str) -> str:
+    """A format ID from `nemo-tui formats` ("137", "hls-720", "137+140")."""
+    if not FORMAT_ID.match(text.strip()):
+        raise argparse.ArgumentTypeError(f"not a format ID: {text!r} (letters, digits and + - _ . /)")
     return text.strip()
 
 
@@ -213,7 +226,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     get.add_argument("-o", "--output", metavar="DIR", type=Path, help="the folder (default: the download folder)")
     what = get.add_mutually_exclusive_group()
     what.add_argument("--height", type=height, metavar="N", help="at most N pixels tall (default: the highest)")
-    what.add_argument("--format", dest="format_id", metavar="ID", help="exactly this format (see `nemo-tui formats`)")
+    what.add_argument(
+        "--format", dest="format_id", type=format_id, metavar="ID", help="exactly this format (see `nemo-tui formats`)"
+    )
     get.add_argument("--section", type=section, metavar="START-END", help="only this part, e.g. 1:00-2:30 or 0:45-")
     get.add_argument("--audio", choices=("mp3", "m4a"), help="save the sound only, in this format")
     get.add_argument("--subs", type=language, metavar="LANG", help="embed the subtitles in this language")
@@ -246,4 +261,4 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 COMMANDS = frozenset({"get", "formats", "export", "ask", "credits"})
 
-__all__ = ["COMMANDS", "add_commands", "height", "language", "playlist", "section", "seconds"]
+__all__ = ["COMMANDS", "add_commands", "format_id", "height", "language", "playlist", "section", "seconds"]
