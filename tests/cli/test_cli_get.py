@@ -112,3 +112,15 @@ def test_bad_output_folder_and_bad_link_are_usage_errors(cli, tmp_path):
     r = cli("get")
     assert r.returncode == 2 and "LINK" in r.stderr
     assert not (tmp_path / "data" / "engine").exists()  # usage errors start no engine
+
+
+def test_other_commands_usage_errors_start_nothing(cli, tmp_path):
+    r = cli("export", "-o", str(tmp_path / "film.mov"))
+    assert r.returncode == 2 and "name an .mp4 file or a folder" in r.stderr
+    r = cli("ask", "  ")
+    assert r.returncode == 2 and "the message is empty" in r.stderr
+    r = cli("formats", "nothing-here")
+    assert r.returncode == 2 and "not a link" in r.stderr
+    r = cli("--local", "credits", "--api-url", "http://127.0.0.1:9")
+    assert r.returncode == 2 and "two different backends" in r.stderr
+    assert not (tmp_path / "data" / "engine").exists()

@@ -41,6 +41,9 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         if command == "ask":
             from tui.commands.ask import ask
 
+            if not args.message.strip():
+                raise B.CommandError("say something: the message is empty", B.EXIT_USAGE)
+
             return B.run(command, settings, local=local, body=lambda b: ask(b, args))
         if command == "credits":
             from tui.commands.credits import credits

@@ -134,8 +134,6 @@ async def ask(backend: Backend, args: argparse.Namespace) -> int:
     from tui.core.timeline import describe_changes
 
     text = args.message.strip()
-    if not text:
-        raise CommandError("say something: the message is empty", 2)
     session_id = await backend.session(args.session, create=True)
     say(f"Session {session_id}")
     backend.record(session_id, "user", text)

@@ -136,25 +136,26 @@ Body = Callable[[Backend], Awaitable[int]]
 def run(command: str, settings: Settings, *, local: bool, body: Body) -> int:
     """Run ``body`` against the chosen backend; the exit status (see the module doc)."""
     engine = None
-    if local:
-        try:
-            import uvicorn  # noqa: F401  (the engine's packages, checked before anything starts)
-
-            from tui.engine.embedded import EmbeddedEngine, EngineStartError
-        except ImportError as exc:
-            from tui.commands.engine_check import missing_engine
-
-            return missing_engine(exc)
-        engine = EmbeddedEngine(data_dir=settings.data_dir / "engine")
-        try:
-            url = engine.start()
-        except EngineStartError as exc:
-            say(f"nemo-tui {command}: {exc}")
-            return EXIT_FAILED
-        settings = replace(settings, api_url=url, token=None)  # the engine issues its own token
     try:
+        if local:
+            try:
+                import uvicorn  # noqa: F401  (the engine's packages, checked before anything starts)
+
+                from tui.engine.embedded import EmbeddedEngine, EngineStartError
+            except ImportError as exc:
+                from tui.commands.engine_check import missing_engine
+
+                return missing_engine(exc)
+            engine = EmbeddedEngine(data_dir=settings.data_dir / "engine")
+            try:
+                url = engine.start()
+            except EngineStartError as exc:
+                say(f"nemo-tui {command}: {exc}")
+                return EXIT_FAILED
+            settings = replace(settings, api_url=url, token=None)  # the engine issues its own token
         return asyncio.run(_main(command, settings, local, body))
-    except KeyboardInterrupt:  # a Ctrl-C before the handler was in place
+    except KeyboardInterrupt:  # a Ctrl-C while the engine starts, before the handler is in place
+        say(f"nemo-tui {command}: interrupted.")
         return 128 + signal.SIGINT
     finally:
         if engine is not None:
