@@ -5,7 +5,7 @@ sound, an MP4 with a subtitle track or burned-in subtitles), the download job sk
 render: the file is downloaded from its ``cdn_url`` straight to the target through the
 client's verified download (``tui.api.media_download``: ``.part``, resume, checks).
 
-- ``ready_name(name, media)``: ``download_name``'s ``<title>.mp4`` with the fetched file's
+- ``ready_name(media, url)``: ``download_name``'s ``<title>.mp4`` with the fetched file's
   extension (``.m4a``, ``.mp3`` or ``.mp4``);
 - ``file_facts(path)``: what the saved file is: MP4/M4A from its boxes (``mp4_facts``), MP3 from
   its frames and Xing header (mutagen, ``mutagen.mp3.MP3``);
@@ -21,6 +21,7 @@ from typing import Any
 
 from tui.api.ingest import FetchedMedia
 from tui.core.download_events import DownloadEvent, Facts, JobDone, JobProgress
+from tui.core.download_intent import download_name
 from tui.core.files import RateMeter
 from tui.core.mp4_facts import Mp4Facts, mp4_facts
 
@@ -28,13 +29,15 @@ READY_SUFFIXES = (".m4a", ".mp3", ".mp4")
 _EVERY = 0.1  # seconds between two progress events
 
 
-def ready_name(name: str, media: FetchedMedia) -> str:
-    """``name`` (``Title.mp4``) with the suffix of the fetched file (``Title.m4a``)."""
-    suffix = PurePath(media.filename or "").suffix.lower()
+def ready_name(media: FetchedMedia, url: str) -> str:
+    """``download_name``'s choice (the site's title, else the file's or the link's name) with
+    the fetched file's extension: ``Title.m4a``, ``Title.mp3`` or ``Title.mp4``."""
+    filename = PurePath(media.filename or "")
+    suffix = filename.suffix.lower()
     if suffix not in READY_SUFFIXES:
         suffix = ".m4a" if media.file_type == "audio" else ".mp4"
-    stem = name[: -len(PurePath(name).suffix)] if PurePath(name).suffix else name
-    return stem + suffix
+    name = download_name(media.title, filename.stem, url)  # "Title.mp4"
+    return name[: -len(PurePath(name).suffix)] + suffix
 
 
 def file_facts(path: Path | str) -> Mp4Facts:

@@ -168,7 +168,7 @@ class DownloadJobs:
             async with self._sem:
                 media = await self._fetch(job_id, url, request)
                 name = download_name(media.title, media.filename, url)
-                target = reserve_path(self.folder, ready_name(name, media) if media.ready else name)
+                target = reserve_path(self.folder, ready_name(media, url) if media.ready else name)
                 if media.ready:  # audio only, subtitles: the engine's file as it is, no render
                     done = await save_ready(self.client, job_id, url, media, target, self._emit_soon)
                 else:
