@@ -36,7 +36,9 @@ def difference(a: Image.Image, b: Image.Image, box: tuple[int, int, int, int] | 
     return sum(ImageStat.Stat(ImageChops.difference(a.convert("RGB"), b.convert("RGB"))).mean) / 3
 
 
-def changed_pixels(a: Image.Image, b: Image.Image, box: tuple[int, int, int, int] | None = None, level: int = 60) -> int:
+def changed_pixels(
+    a: Image.Image, b: Image.Image, box: tuple[int, int, int, int] | None = None, level: int = 60
+) -> int:
     """How many pixels differ by more than ``level`` (0..255) in their brightest channel."""
     if box is not None:
         a, b = a.crop(box), b.crop(box)

@@ -130,7 +130,15 @@ def build_avsite(root: Path, ffmpeg: str) -> Path:
     music = root / "music"
     (music / "v").mkdir(parents=True)
     (music / "a").mkdir()
-    _run(ffmpeg, *_picture(), *_H264, *_HLS, "-hls_segment_filename", str(music / "v" / "seg%d.ts"), str(music / "v" / "index.m3u8"))
+    _run(
+        ffmpeg,
+        *_picture(),
+        *_H264,
+        *_HLS,
+        "-hls_segment_filename",
+        str(music / "v" / "seg%d.ts"),
+        str(music / "v" / "index.m3u8"),
+    )
     _run(
         ffmpeg,
         *_tone(),

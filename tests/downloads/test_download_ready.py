@@ -82,7 +82,9 @@ async def test_download_jobs_save_m4a_and_mp3_with_their_names_and_facts(avsite,
         assert MP4(done.path)["\xa9nam"] == ["talk"]
         assert done.line.startswith("✅ Saved talk.m4a: AAC audio, 3.0 s, 0.0 MB")
         assert "×" not in done.line  # no picture claimed
-        results = await _run(client, sid, DownloadRequest([avsite.url("/music/master.m3u8")], audio="mp3"), folder, events)
+        results = await _run(
+            client, sid, DownloadRequest([avsite.url("/music/master.m3u8")], audio="mp3"), folder, events
+        )
         done = results[0]
         assert isinstance(done, JobDone), done
         assert done.path == folder / "music.mp3"
@@ -109,7 +111,9 @@ async def test_download_jobs_save_soft_and_burned_subtitles(avsite, engine_url, 
         assert soft.path == folder / "lecture.mp4"
         assert stream_kinds(soft.path)[2] == ("subtitle", "mov_text", "eng")
         assert soft.line.startswith("✅ Saved lecture.mp4: 320×180 H.264/AAC, 3.0 s")
-        results = await _run(client, sid, DownloadRequest([avsite.url("/v/film.mkv")], subs="fr", burn_subs=True), folder, events)
+        results = await _run(
+            client, sid, DownloadRequest([avsite.url("/v/film.mkv")], subs="fr", burn_subs=True), folder, events
+        )
         burned = results[0]
         assert isinstance(burned, JobDone), burned
         assert burned.path == folder / "film.mp4"

@@ -64,7 +64,11 @@ def test_mkv_subtitle_tracks_become_one_mov_text_track(avsite, tmp_path, lang, t
     """SRT (eng) and ASS (fre) tracks of an MKV: the asked one, as mov_text, beside H.264/AAC."""
     result = fetch_media(avsite.url("/v/film.mkv"), tmp_path / "out", options={"subs": {"lang": lang, "burn": False}})
     assert result.ready and result.path.name == "film.mp4"
-    assert stream_kinds(result.path) == [("video", "h264", "und"), ("audio", "aac", "und"), ("subtitle", "mov_text", tag)]
+    assert stream_kinds(result.path) == [
+        ("video", "h264", "und"),
+        ("audio", "aac", "und"),
+        ("subtitle", "mov_text", tag),
+    ]
 
 
 def test_hls_webvtt_rendition_becomes_a_mov_text_track(avsite, tmp_path):
@@ -72,7 +76,11 @@ def test_hls_webvtt_rendition_becomes_a_mov_text_track(avsite, tmp_path):
         avsite.url("/lecture/master.m3u8"), tmp_path / "out", options={"subs": {"lang": "en", "burn": False}}
     )
     assert result.ready
-    assert stream_kinds(result.path) == [("video", "h264", "und"), ("audio", "aac", "und"), ("subtitle", "mov_text", "eng")]
+    assert stream_kinds(result.path) == [
+        ("video", "h264", "und"),
+        ("audio", "aac", "und"),
+        ("subtitle", "mov_text", "eng"),
+    ]
     assert avsite.hits["/lecture/subs/en.vtt"] == 1 and avsite.hits["/lecture/subs/de.vtt"] == 0
 
 
@@ -89,7 +97,9 @@ def test_a_language_the_file_does_not_carry_is_refused_and_nothing_kept(avsite, 
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize(("path", "lang"), [("/v/film.mkv", "en"), ("/v/film.mkv", "fr"), ("/lecture/master.m3u8", "de")])
+@pytest.mark.parametrize(
+    ("path", "lang"), [("/v/film.mkv", "en"), ("/v/film.mkv", "fr"), ("/lecture/master.m3u8", "de")]
+)
 def test_burned_in_subtitles_are_visible_only_during_their_cues(avsite, tmp_path, path, lang):
     result = fetch_media(avsite.url(path), tmp_path / "out", options={"subs": {"lang": lang, "burn": True}})
     assert result.ready
@@ -97,7 +107,11 @@ def test_burned_in_subtitles_are_visible_only_during_their_cues(avsite, tmp_path
     assert [k[:2] for k in kinds] == [("video", "h264"), ("audio", "aac")]  # drawn in: no subtitle track
     (a, b, _), (c, d, _) = CUES
     lower = (0, 100, 320, 180)  # the lower part of the 320x180 picture, where the cues are drawn
-    during, between, second = frame_at(result.path, (a + b) / 2), frame_at(result.path, 1.8), frame_at(result.path, (c + d) / 2)
+    during, between, second = (
+        frame_at(result.path, (a + b) / 2),
+        frame_at(result.path, 1.8),
+        frame_at(result.path, (c + d) / 2),
+    )
     assert changed_pixels(during, between, lower) > 150  # letters drawn: many pixels far off the flat blue
     assert changed_pixels(second, between, lower) > 150
     assert changed_pixels(during, between, (0, 0, 320, 100)) == 0  # and only where the cues go

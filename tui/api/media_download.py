@@ -21,9 +21,7 @@ if TYPE_CHECKING:
     from .client import NemoClient
 
 
-async def download_media(
-    client: NemoClient, url: str, final: Path, progress: DownloadProgress | None = None
-) -> Path:
+async def download_media(client: NemoClient, url: str, final: Path, progress: DownloadProgress | None = None) -> Path:
     """Save the media at ``url`` as ``final`` (or "name (2).ext"); the path. Raises DownloadError."""
     if not url:
         raise DownloadError("The fetched file has no download link.", "Try the download again.")

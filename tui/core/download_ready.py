@@ -49,10 +49,11 @@ def file_facts(path: Path | str) -> Mp4Facts:
 
         size = Path(path).stat().st_size
         try:
-            length = float(MP3(str(path)).info.length)
+            info = MP3(str(path)).info  # type: ignore[no-untyped-call]  # mutagen ships no type hints
+            length = float(getattr(info, "length", None) or 0.0)
         except (MutagenError, OSError):
             return Mp4Facts(None, None, None, None, None, size)
-        return Mp4Facts(None, None, None, "MP3", length, size)
+        return Mp4Facts(None, None, None, "MP3", length or None, size)
     return mp4_facts(path)
 
 
@@ -96,7 +97,9 @@ async def save_ready(
         )
 
     path = await download_media(client, media.cdn_url, target, on_download)
-    facts = Facts(await asyncio.to_thread(file_facts, path), media.offered_height if media.file_type != "audio" else None)
+    facts = Facts(
+        await asyncio.to_thread(file_facts, path), media.offered_height if media.file_type != "audio" else None
+    )
     return JobDone(job_id, url, Path(path), facts)
 
 

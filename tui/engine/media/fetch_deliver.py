@@ -67,6 +67,7 @@ def deliver(job: dict[str, Any], done: dict[str, Any], progress: ProgressFn | No
         if subs:
             notes.append("An audio file has no picture: the subtitles were left out.")
     else:
+        assert isinstance(subs, dict)
         path = fetch_subs.make_subtitled(src, subs["lang"], bool(subs.get("burn")), title, out_dir, progress=progress)
     src.unlink(missing_ok=True)
     facts = _facts(path)
