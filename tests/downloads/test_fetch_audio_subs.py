@@ -130,3 +130,11 @@ def test_language_codes_compare_by_language():
     assert language_key("en") == language_key("eng") == language_key("en-US") == "eng"
     assert language_key("ger") == language_key("de") == "deu"
     assert language_key("und") == "" and language_key(None) == ""
+
+
+def test_mp3_of_an_mp3_is_not_encoded_again(avsite, make_audio, tmp_path):
+    src = make_audio(seconds=2, ext="mp3")
+    (avsite.root / "v" / "tone.mp3").write_bytes(src.read_bytes())
+    result = fetch_media(avsite.url("/v/tone.mp3"), tmp_path / "out", options={"audio": "mp3"})
+    assert audio_packets(result.path) == audio_packets(src)
+    assert str(MP3(result.path).tags["TIT2"]) == "tone"

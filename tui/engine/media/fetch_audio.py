@@ -8,8 +8,8 @@
   source's, unchanged), else encoded by FFmpeg's native AAC encoder at 192 kb/s, in an MP4
   audio file (FFmpeg's ``ipod`` muxer for ``.m4a``, ISO/IEC 14496-14).
 - **mp3**: encoded by LAME (``libmp3lame``, in the bundled FFmpeg) at VBR quality 2
-  (``-q:a 2``, about 190 kb/s, LAME's recommended setting), with a Xing header (so players
-  know the length) and an ID3v2.3 tag.
+  (``-q:a 2``, about 190 kb/s, LAME's recommended setting), or copied when the source is an
+  MP3 already; with a Xing header (so players know the length) and an ID3v2.3 tag.
 - The **title tag** (MP4 ``©nam``, ID3 ``TIT2``) is the video's title (``-metadata title=``).
 """
 
@@ -65,7 +65,11 @@ def make_audio(
             args += ["-c:a", "aac", "-b:a", AUDIO_BITRATE]
         args += ["-movflags", "+faststart", "-f", "ipod"]
     elif fmt == "mp3":
-        args += ["-c:a", "libmp3lame", "-q:a", "2", "-id3v2_version", "3", "-write_xing", "1", "-f", "mp3"]
+        if sound.codec == "mp3":
+            args += ["-c:a", "copy"]  # an MP3 already: not encoded a second time
+        else:
+            args += ["-c:a", "libmp3lame", "-q:a", "2"]
+        args += ["-id3v2_version", "3", "-write_xing", "1", "-f", "mp3"]
     else:
         raise IngestError(f"Audio can be saved as m4a or mp3, not {fmt}.")
     if title:
