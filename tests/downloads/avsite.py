@@ -67,13 +67,13 @@ def ass() -> str:
         "[Script Info]\nScriptType: v4.00+\nPlayResX: 320\nPlayResY: 180\n\n[V4+ Styles]\n"
         "Format: Name, Fontname, Fontsize, PrimaryColour, OutlineColour, BorderStyle, Outline, Alignment\n"
         "Style: Default,Arial,18,&H00FFFFFF,&H00000000,1,2,2\n\n[Events]\n"
-        "Format: Layer, Start, End, Style, Text\n"
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
     )
 
     def t(s: float) -> str:
         return f"0:00:{int(s):02d}.{int(round((s % 1) * 100)):02d}"
 
-    return head + "".join(f"Dialogue: 0,{t(a)},{t(b)},Default,{text}\n" for a, b, text in CUES)
+    return head + "".join(f"Dialogue: 0,{t(a)},{t(b)},Default,,0,0,0,,{{\\b1}}{text}\n" for a, b, text in CUES)
 
 
 def _picture() -> list[str]:

@@ -138,3 +138,20 @@ def test_mp3_of_an_mp3_is_not_encoded_again(avsite, make_audio, tmp_path):
     result = fetch_media(avsite.url("/v/tone.mp3"), tmp_path / "out", options={"audio": "mp3"})
     assert audio_packets(result.path) == audio_packets(src)
     assert str(MP3(result.path).tags["TIT2"]) == "tone"
+
+
+def test_cue_text_reads_every_cue_of_the_stream(av_files):
+    from tui.engine.media.fetch_subs import cue_text
+
+    film = av_files / "v" / "film.mkv"
+    for index in (2, 3):  # the SRT and the ASS track
+        assert cue_text(film, index).splitlines() == [text for _, _, text in CUES]
+
+
+def test_burn_font_is_the_shipped_one_and_names_what_no_font_draws():
+    from tui.engine.media import ffmpeg as ff
+    from tui.engine.media.fetch_subs import burn_font
+
+    assert burn_font("Hello, world: ça va?") == (ff.FONT_PATH, "DejaVu Sans", None)
+    font, family, note = burn_font("Hi \U0010fffd")  # a private-use character: no font has it
+    assert note is not None and "\U0010fffd" in note and font.is_file() and family

@@ -68,7 +68,10 @@ def deliver(job: dict[str, Any], done: dict[str, Any], progress: ProgressFn | No
             notes.append("An audio file has no picture: the subtitles were left out.")
     else:
         assert isinstance(subs, dict)
-        path = fetch_subs.make_subtitled(src, subs["lang"], bool(subs.get("burn")), title, out_dir, progress=progress)
+        path, more = fetch_subs.make_subtitled(
+            src, subs["lang"], bool(subs.get("burn")), title, out_dir, progress=progress
+        )
+        notes += more
     src.unlink(missing_ok=True)
     facts = _facts(path)
     return {**done, "path": str(path), "info": facts, "duration_s": facts["duration_s"], "notes": notes, "ready": True}

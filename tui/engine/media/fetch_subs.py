@@ -18,7 +18,9 @@ encoded) and either
   read, ISO/IEC 14496-17) whose language tag is the ISO 639-2 code of the asked language; or
 - **burned in**: the cues drawn into the picture by FFmpeg's ``subtitles`` filter (libass,
   in the bundled FFmpeg) with the shipped DejaVu Sans (``fontsdir``), so no system font is
-  needed; the picture is re-encoded (x264, CRF 18) and no subtitle track is kept.
+  needed, or a system font that has the cues' characters when DejaVu lacks some (chosen as
+  for titles, ``titles.check_title``); the picture is re-encoded (x264, CRF 18) and no
+  subtitle track is kept.
 
 Language codes are compared by their primary subtag with ISO 639-1 and 639-2 codes taken as
 one ("en" = "eng" = "en-US"; yt-dlp's ``ISO639Utils`` table); an exact match wins.
@@ -38,6 +40,7 @@ from .fetch_convert import ProgressFn, convert
 from .ingest_post import TEXT_SUBTITLES
 from .probe import MediaInfo, probe
 from .streams import StreamInfo
+from .titles import check_title
 
 _SHOWN = 20  # languages listed in an error at most
 # ISO 639-2/B codes (used by some files) for their 639-2/T equivalents (ISO639Utils knows /T).
@@ -172,6 +175,43 @@ def find_stream(info: MediaInfo, lang: str) -> StreamInfo:
     raise IngestError(f"This video has no subtitles in “{lang}”. " + "; ".join(parts) + ".")
 
 
+def cue_text(path: Path, stream_index: int) -> str:
+    """Every cue's text of one subtitle stream, one per line (ASS override tags removed);
+    PyAV decodes the stream's packets into ASS events (``AssSubtitle.dialogue``)."""
+    import av
+
+    lines: list[str] = []
+    with av.open(str(path)) as container:
+        stream = next(s for s in container.streams if s.index == stream_index)
+        for packet in container.demux(stream):
+            for sub in packet.decode():
+                raw = getattr(sub, "dialogue", b"") or bytes(getattr(sub, "ass", b"")).split(b",", 8)[-1]
+                text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+                lines.append(re.sub(r"\{[^}]*\}", "", text).replace("\\N", "\n").replace("\\n", "\n"))
+    return "\n".join(lines)
+
+
+def burn_font(text: str) -> tuple[Path, str, str | None]:
+    """(font file, family name, note) for drawing ``text``: the shipped DejaVu Sans when it has
+    every character, else a font that has them (``titles.check_title``: fontconfig, known CJK
+    fonts); the note names the characters no installed font has, else None."""
+    from fontTools.ttLib import TTFont
+
+    check = check_title(text)
+    family = "DejaVu Sans"
+    if check.font != _ff.FONT_PATH:
+        try:
+            with TTFont(str(check.font), fontNumber=0, lazy=True) as font:
+                family = font["name"].getBestFamilyName() or family
+        except Exception:  # an unreadable font: libass falls back by itself
+            pass
+    note = None
+    if check.missing:
+        shown = " ".join(check.missing[:8]) + (" …" if len(check.missing) > 8 else "")
+        note = f"Some characters of the subtitles cannot be drawn (no installed font has them): {shown}"
+    return check.font, family, note
+
+
 def filter_value(text: str) -> str:
     """``text`` as one value of an ffmpeg filter option inside a filter graph: escaped for
     the option parser (``\\ ' :``), then for the graph parser (``\\ ' [ ] , ;``); FFmpeg's
@@ -189,9 +229,10 @@ def make_subtitled(
     *,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
-) -> Path:
+) -> tuple[Path, list[str]]:
     """``out_dir/<src stem>.mp4``: H.264/AAC with the ``lang`` subtitles of ``src`` as a soft
-    ``mov_text`` track, or drawn into the picture when ``burn``; returns the file.
+    ``mov_text`` track, or drawn into the picture when ``burn``; returns the file and notes
+    (plain-words sentences: characters no font can draw).
 
     Raises IngestError when ``src`` has no picture, no subtitles in ``lang`` (the message
     lists the languages it has) or ffmpeg fails."""
@@ -205,6 +246,7 @@ def make_subtitled(
     stream = find_stream(info, lang)
     sound = next((s for s in info.streams if s.type == "audio"), None)
     out = out_dir / f"{src.stem}.mp4"
+    notes: list[str] = []
     args = ["-i", str(src), "-map", f"0:{video.index}"]
     if sound is not None:
         args += ["-map", f"0:{sound.index}", "-c:a", "copy" if sound.codec == "aac" else "aac"]
@@ -213,10 +255,12 @@ def make_subtitled(
     x264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p"]
     if burn:
         nth = [s.index for s in info.subtitles].index(stream.index)  # the filter counts subtitle streams
-        fonts = _ff.FONT_PATH.parent
+        font, family, note = burn_font(cue_text(src, stream.index))
+        if note:
+            notes.append(note)
         graph = (
-            f"subtitles=filename={filter_value(str(src))}:si={nth}:fontsdir={filter_value(str(fonts))}"
-            f":force_style={filter_value('FontName=DejaVu Sans')},scale=trunc(iw/2)*2:trunc(ih/2)*2"
+            f"subtitles=filename={filter_value(str(src))}:si={nth}:fontsdir={filter_value(str(font.parent))}"
+            f":force_style={filter_value('FontName=' + family)},scale=trunc(iw/2)*2:trunc(ih/2)*2"
         )
         args += ["-vf", graph, *x264, "-sn"]
     else:
@@ -229,7 +273,16 @@ def make_subtitled(
         args += ["-metadata", f"title={title}"]
     args += ["-map_chapters", "-1", "-dn", "-movflags", "+faststart", "-f", "mp4"]
     what = "The subtitles could not be burned in" if burn else "The subtitles could not be added"
-    return convert(args, out, info.duration_s, what=what, progress=progress, cancel=cancel)
+    return convert(args, out, info.duration_s, what=what, progress=progress, cancel=cancel), notes
 
 
-__all__ = ["filter_value", "find_stream", "language_key", "make_subtitled", "tag_for", "ytdlp_opts"]
+__all__ = [
+    "burn_font",
+    "cue_text",
+    "filter_value",
+    "find_stream",
+    "language_key",
+    "make_subtitled",
+    "tag_for",
+    "ytdlp_opts",
+]
