@@ -150,3 +150,27 @@ def test_file_facts_of_an_mp3_and_a_broken_one(make_audio, tmp_path):
     bad.write_bytes(b"not an mp3 at all" * 10)
     facts = file_facts(bad)
     assert facts.acodec is None and facts.duration_s is None and facts.size_bytes == 170
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [DownloadRequest(["https://v.example/a"], audio="mp3"), DownloadRequest(["https://v.example/a"], subs="en")],
+)
+async def test_the_cloud_is_not_asked_for_what_only_the_local_engine_makes(tmp_path, request_):
+    from tui.api.errors import ApiError
+
+    class Cloud:  # no local extensions: capabilities fail, as the service answers 404
+        async def _request(self, *a, **kw):
+            raise ApiError("Not Found")
+
+        async def upload_urls(self, *a, **kw):
+            raise AssertionError("the link was fetched")
+
+        async def submit_render(self, *a, **kw):
+            raise AssertionError("a video was rendered")
+
+    results = await DownloadJobs(Cloud(), "s1", tmp_path / "dl").run(request_)
+    failed = results[0]
+    assert isinstance(failed, JobFailed) and "needs the local engine" in failed.message
+    assert "nemo-tui --local" in failed.next_step
+    assert not (tmp_path / "dl").exists()

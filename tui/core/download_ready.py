@@ -9,7 +9,9 @@ client's verified download (``tui.api.media_download``: ``.part``, resume, check
   extension (``.m4a``, ``.mp3`` or ``.mp4``);
 - ``file_facts(path)``: what the saved file is: MP4/M4A from its boxes (``mp4_facts``), MP3 from
   its frames and Xing header (mutagen, ``mutagen.mp3.MP3``);
-- ``save_ready(...)``: the download with progress events, then the ``JobDone``.
+- ``save_ready(...)``: the download with progress events, then the ``JobDone``;
+- ``check_ready(request, caps, media)``: a request for audio or subtitles that the backend
+  cannot make (the cloud) or did not make fails clearly instead of saving a plain MP4.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from collections.abc import Callable
 from pathlib import Path, PurePath
 from typing import Any
 
+from tui.api.errors import ApiError
 from tui.api.ingest import FetchedMedia
 from tui.core.download_events import DownloadEvent, Facts, JobDone, JobProgress
-from tui.core.download_intent import download_name
+from tui.core.download_intent import DownloadRequest, download_name
 from tui.core.files import RateMeter
 from tui.core.mp4_facts import Mp4Facts, mp4_facts
 
@@ -38,6 +41,23 @@ def ready_name(media: FetchedMedia, url: str) -> str:
         suffix = ".m4a" if media.file_type == "audio" else ".mp4"
     name = download_name(media.title, filename.stem, url)  # "Title.mp4"
     return name[: -len(PurePath(name).suffix)] + suffix
+
+
+def check_ready(request: DownloadRequest, caps: frozenset[str] | None, media: FetchedMedia | None = None) -> None:
+    """Refuse (ApiError) a request for an audio file or subtitles that this backend cannot
+    make: before the fetch when it has no local ``fetch`` extension (the service only renders
+    video), after it (``media``) when the file it sent is not ready. Never a plain MP4 saved
+    in place of what was asked."""
+    wanted = "the audio only" if request.audio else "subtitles" if request.subs else None
+    if wanted is None:
+        return
+    if "fetch" not in (caps or ()):
+        raise ApiError(
+            f"Saving {wanted} needs the local engine: this service only saves whole videos.",
+            "Start nemo-tui --local, or ask for the video.",
+        )
+    if media is not None and not media.ready:
+        raise ApiError(f"The engine did not make {wanted} from this link, so nothing was saved.", "Try again.")
 
 
 def file_facts(path: Path | str) -> Mp4Facts:
@@ -103,4 +123,4 @@ async def save_ready(
     return JobDone(job_id, url, Path(path), facts)
 
 
-__all__ = ["READY_SUFFIXES", "file_facts", "ready_name", "save_ready"]
+__all__ = ["READY_SUFFIXES", "check_ready", "file_facts", "ready_name", "save_ready"]
