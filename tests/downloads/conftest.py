@@ -37,3 +37,18 @@ def engine_url(tmp_path) -> Iterator[str]:
     url = eng.start()
     yield url
     eng.stop()
+
+
+@pytest.fixture(scope="session")
+def av_files(tmp_path_factory, ffmpeg_exe) -> Path:
+    """The audio/subtitle site's files (avsite.py), built once per run."""
+    from tests.downloads.avsite import build_avsite
+
+    return build_avsite(tmp_path_factory.mktemp("av-site"), ffmpeg_exe)
+
+
+@pytest.fixture
+def avsite(av_files) -> Iterator[Site]:
+    s = Site(av_files)
+    yield s
+    s.close()

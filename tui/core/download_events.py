@@ -51,7 +51,7 @@ class Facts:
         if f.width and f.height:
             parts.append(f"{f.width}×{f.height} " + "/".join(c for c in (f.vcodec, f.acodec) if c))
         elif f.acodec:
-            parts.append(f"audio {f.acodec}")
+            parts.append(f"{f.acodec} audio")
         if f.duration_s is not None:
             parts.append(f"{f.duration_s:.1f} s")
         parts.append(f"{f.size_bytes / 1_000_000:.1f} MB")

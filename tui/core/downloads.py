@@ -44,6 +44,7 @@ from tui.core.download_events import (
     summary,
 )
 from tui.core.download_intent import DownloadRequest, download_name, release_path, reserve_path
+from tui.core.download_ready import check_ready, ready_name, save_ready
 from tui.core.export import POLL_INTERVAL_S, export_draft
 from tui.core.files import RateMeter
 from tui.core.mp4_facts import mp4_facts
@@ -166,10 +167,15 @@ class DownloadJobs:
         target: Path | None = None
         try:
             async with self._sem:
+                check_ready(request, self._caps)  # audio only, subtitles: made by the local engine only
                 media = await self._fetch(job_id, url, request)
+                check_ready(request, self._caps, media)
                 name = download_name(media.title, media.filename, url)
-                target = reserve_path(self.folder, name)
-                done = await self._render_and_download(job_id, url, media, request, target)
+                target = reserve_path(self.folder, ready_name(media, url) if media.ready else name)
+                if media.ready:  # audio only, subtitles: the engine's file as it is, no render
+                    done = await save_ready(self.client, job_id, url, media, target, self._emit_soon)
+                else:
+                    done = await self._render_and_download(job_id, url, media, request, target)
             await self._emit(done)
             return done
         except asyncio.CancelledError:

@@ -14,7 +14,8 @@ The job: ``{"url", "work_dir", "max_height", "max_bytes", "max_duration_s", "par
 Writes one JSON object per line on stdout:
 
 - ``{"progress": {"stage", "label", "bytes", "total", "speed", "eta", "percent"}}``
-- ``{"done": {"path", "title", "offered_height", "duration_s"}}``
+- ``{"done": {"path", "title", "offered_height", "duration_s", "ready"?}}`` (``ready``: made by
+  ``fetch_deliver`` for audio only or subtitles)
 - ``{"error": "<plain words>", "kind": "refused" | "failed" | "cancelled"}``
 
 A plain media link (the server answers ``video/*``/``audio/*``) is saved from the one GET
@@ -34,6 +35,8 @@ import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
+
+from tui.engine.media import fetch_deliver
 
 _MEDIA_TYPES = ("video/", "audio/")
 _MANIFEST_TYPES = ("mpegurl", "dash+xml")
@@ -303,6 +306,7 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
     notes: list[str] = []
     if cap_bytes:
         extra["max_filesize"] = cap_bytes
+    extra = fetch_deliver.ytdlp_opts(job.get("options") or {}, extra)  # audio only, subtitles
     try:
         path = ingest_url(
             job["url"],
@@ -348,6 +352,7 @@ def main(argv: list[str]) -> int:
         done = _direct(job, cancel)  # a plain file has one format: no height choice to make
         if done is None:
             done = _with_ytdlp(job, cancel)
+        done = fetch_deliver.deliver(job, done, lambda p: say({"progress": p}))  # audio only, subtitles
         say({"done": done})
         return 0
     except Refused as exc:
