@@ -56,7 +56,12 @@ def _digits(text: str) -> str:
             out = str(cn2an.transform(out, "cn2an"))
         except Exception:  # a numeral cn2an cannot read stays as it was
             pass
-    out = re.sub(r"\bhalf\s+an?\s+(hour|minute)\b", lambda m: {"hour": "30 minutes"}.get(m[1].lower(), "30 seconds"), out, flags=re.I)
+    out = re.sub(
+        r"\bhalf\s+an?\s+(hour|minute)\b",
+        lambda m: {"hour": "30 minutes"}.get(m[1].lower(), "30 seconds"),
+        out,
+        flags=re.I,
+    )
     out = re.sub(r"\b(?:an?|one)\s+(hour|minute)\s+and\s+a\s+half\b", r"1.5 \1s", out, flags=re.I)
     if re.search(r"[a-z]", out, re.I):
         from text_to_num import alpha2digit
@@ -135,9 +140,7 @@ def span_words(section: tuple[float, float | None]) -> str:
     return f"{clock(start)}–{clock(end)}" if end is not None else f"{clock(start)} to the end"
 
 
-def resolve_section(
-    section: tuple[float, float | None], duration: float | None
-) -> tuple[float, float | None]:
+def resolve_section(section: tuple[float, float | None], duration: float | None) -> tuple[float, float | None]:
     """``section`` with "the last N" (a negative start) turned into a start from the link's
     ``duration`` (s). Raises ValueError with words for the user when the duration is unknown."""
     start, end = section
@@ -209,11 +212,15 @@ _AUDIO_EN = [
     re.compile(rf"\b(?:as|in|to|into)\s+(?:an?\s+)?{_AUDIO_FMT}(?:\s+(?:file|audio|format))?"),
     re.compile(r"\b(?:just|only)\s+(?:the\s+)?(?:audio|sound|music|soundtrack)(?:\s+track)?\b"),
     re.compile(r"\b(?:audio|sound)[\s-]+only\b"),
-    re.compile(r"(?P<keep>\b(?:extract|download|save|grab|get|rip|keep|export)\s+)(?:the\s+|its\s+)?(?:audio|sound)(?:\s+track)?\b"),
+    re.compile(
+        r"(?P<keep>\b(?:extract|download|save|grab|get|rip|keep|export)\s+)(?:the\s+|its\s+)?(?:audio|sound)(?:\s+track)?\b"
+    ),
     re.compile(r"\b(?:the\s+)?(?:audio|sound)(?:\s+track)?(?=\s+(?:out\s+)?of\b)"),
     re.compile(_AUDIO_FMT),
 ]
-_AUDIO_ZH = re.compile(r"(?:提取|抽取|导出|只要|只下载|只保存|仅|纯|要)?(?:的)?(?:音频|音轨)|(?:提取|抽取|导出|只要|只下载|只保存|仅|纯)(?:的)?声音")
+_AUDIO_ZH = re.compile(
+    r"(?:提取|抽取|导出|只要|只下载|只保存|仅|纯|要)?(?:的)?(?:音频|音轨)|(?:提取|抽取|导出|只要|只下载|只保存|仅|纯)(?:的)?声音"
+)
 
 
 def _audio(text: str) -> tuple[str | None, str]:
@@ -248,7 +255,9 @@ _SUBS_ZH = [
     ("soft", re.compile(rf"(?:带上?|附带|含|包含|连同|和|及|外挂|软)?(?:的)?{_SUBS_ZH_LANG}(?:的)?字幕")),
     ("soft", re.compile(r"(?:带上?|附带|含|包含|连同|外挂|软)(?:的)?字幕")),
 ]
-_MAKE_SUBS = re.compile(r"\b(?:add|adds|generate|create|make|write|translate|transcribe|auto[\s-]?generate)\b|加|生成|翻译|配|做")
+_MAKE_SUBS = re.compile(
+    r"\b(?:add|adds|generate|create|make|write|translate|transcribe|auto[\s-]?generate)\b|加|生成|翻译|配|做"
+)
 
 
 def _one_subs(text: str) -> tuple[str, bool, str] | None:
@@ -291,7 +300,7 @@ _PLAYLIST = [
     ("all", re.compile(r"\bplaylist\s+all\b|--playlist\s+all\b")),
     ("first", re.compile(rf"\b(?:the\s+)?(?:first|1st)\s+(?P<n>\d+)\s+{_THINGS}")),
     ("list", re.compile(rf"\b(?:playlist\s+)?(?:entries|entry|items?|videos?|episodes?|clips?|tracks?|numbers?|nos?\.?|#)\s*(?P<list>{_LIST})(?![\d.:]|\s*(?:p\b|x\b|k\b|fps|s\b|sec|min|h\b))")),
-    ("ord", re.compile(rf"\b(?:the\s+)?(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:one\s+)?(?:video|entry|episode|item|clip|track)\b")),
+    ("ord", re.compile(r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:one\s+)?(?:video|entry|episode|item|clip|track)\b")),
     ("all", re.compile(r"(?:全部|所有|整个|整部|一整个)(?:的)?(?:视频|条目|集|播放列表|列表|合集)?")),
     ("first", re.compile(r"前\s*(?P<n>\d+)\s*(?:个|集|条|部|期)(?:视频)?")),
     ("list", re.compile(r"第\s*(?P<list>\d+(?:\s*(?:到|至|-|~|、|，|,|和)\s*第?\s*\d+)*)\s*(?:个|集|条|部|期)(?:视频)?")),
@@ -314,6 +323,8 @@ def _playlist(text: str, links: int) -> tuple[str | None, str]:
         if not m:
             continue
         if kind == "all":
+            if links > 1 and not re.search(r"playlist|feed|channel|list|series|album|podcast|列表|合集", m[0]):
+                continue  # "download all videos <a> <b>": all the links, not a playlist's entries
             value: str | None = "all"
         elif kind == "first":
             n = int(m["n"])

@@ -17,7 +17,10 @@ import re
 # code: (English name, names people type in English and Chinese)
 LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "en": ("English", ("english", "eng", "英文", "英语", "英語")),
-    "zh-Hans": ("Chinese", ("chinese", "simplified chinese", "mandarin", "中文", "汉语", "漢語", "国语", "简体中文", "简中", "简体")),
+    "zh-Hans": (
+        "Chinese",
+        ("chinese", "simplified chinese", "mandarin", "中文", "汉语", "漢語", "国语", "简体中文", "简中", "简体"),
+    ),
     "zh-Hant": ("Traditional Chinese", ("traditional chinese", "繁体中文", "繁體中文", "繁中", "繁体")),
     "yue": ("Cantonese", ("cantonese", "粤语", "粵語")),
     "es": ("Spanish", ("spanish", "español", "espanol", "西班牙文", "西班牙语")),

@@ -51,7 +51,9 @@ def pick_entries(entries: Sequence[E], spec: str | None) -> tuple[list[E], str]:
     ranges = parse_selection(spec or "all")
     if ranges is None:
         return list(entries)[:MAX_ENTRIES], (
-            f"The playlist has {len(entries)} entries; the first {MAX_ENTRIES} are saved." if len(entries) > MAX_ENTRIES else ""
+            f"The playlist has {len(entries)} entries; the first {MAX_ENTRIES} are saved."
+            if len(entries) > MAX_ENTRIES
+            else ""
         )
     wanted = {n for lo, hi in ranges for n in range(lo, hi + 1)}
     chosen = [e for e in entries if e.index in wanted]
@@ -70,7 +72,9 @@ def _numbers(values: list[int]) -> str:
     return shown + ("…" if len(values) > 5 else "")
 
 
-_FEED_PATH = re.compile(r"(?i)(?:/feeds?|/rss|/atom|/podcasts?|/playlists?|/channels?|/c/|/user/|/@[^/]+/videos)(?:/|$|\.)|\.(?:rss|atom|xml)$")
+_FEED_PATH = re.compile(
+    r"(?i)(?:/feeds?|/rss|/atom|/podcasts?|/playlists?|/channels?|/c/|/user/|/@[^/]+/videos)(?:/|$|\.)|\.(?:rss|atom|xml)$"
+)
 
 
 def looks_like_playlist(url: str) -> bool:
