@@ -63,6 +63,7 @@ def _digits(text: str) -> str:
         flags=re.I,
     )
     out = re.sub(r"\b(?:an?|one)\s+(hour|minute)\s+and\s+a\s+half\b", r"1.5 \1s", out, flags=re.I)
+    out = re.sub(r"\b(first|last|final)\s+(hour|minute)\s+and\s+a\s+half\b", r"\1 1.5 \2s", out, flags=re.I)
     if re.search(r"[a-z]", out, re.I):
         from text_to_num import alpha2digit
 
@@ -79,9 +80,9 @@ def _digits(text: str) -> str:
 _N = r"\d+(?:\.\d+)?"
 _CLOCK = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:\.\d+)?"
 _EN_DUR = (
-    rf"(?:(?:{_N})\s*(?:h|hours?|hrs?)\b\s*(?:and\s+)?)?"
-    rf"(?:(?:{_N})\s*(?:m|mins?|minutes?)\b\s*(?:and\s+)?)?"
-    rf"(?:(?:{_N})\s*(?:s|secs?|seconds?)\b)?"
+    rf"(?:(?:{_N})\s*(?:h|hours?|hrs?)(?![a-z])\s*(?:and\s+)?)?"
+    rf"(?:(?:{_N})\s*(?:m|mins?|minutes?)(?![a-z])\s*(?:and\s+)?)?"
+    rf"(?:(?:{_N})\s*(?:s|secs?|seconds?)(?![a-z]))?"
 )
 _ZH_DUR = (
     rf"(?:(?:{_N})\s*(?:个)?(?:小时|时))?"
@@ -213,9 +214,9 @@ _AUDIO_EN = [
     re.compile(r"\b(?:just|only)\s+(?:the\s+)?(?:audio|sound|music|soundtrack)(?:\s+track)?\b"),
     re.compile(r"\b(?:audio|sound)[\s-]+only\b"),
     re.compile(
-        r"(?P<keep>\b(?:extract|download|save|grab|get|rip|keep|export)\s+)(?:the\s+|its\s+)?(?:audio|sound)(?:\s+track)?\b"
+        r"(?P<keep>\b(?:extract|download|save|grab|get|rip|keep|export)\s+)(?:the\s+|its\s+)?(?:audio|sound|soundtrack)(?:\s+track)?\b"
     ),
-    re.compile(r"\b(?:the\s+)?(?:audio|sound)(?:\s+track)?(?=\s+(?:out\s+)?of\b)"),
+    re.compile(r"\b(?:the\s+)?(?:audio|sound|soundtrack)(?:\s+track)?(?=\s+(?:out\s+)?of\b)"),
     re.compile(_AUDIO_FMT),
 ]
 _AUDIO_ZH = re.compile(
@@ -224,17 +225,15 @@ _AUDIO_ZH = re.compile(
 
 
 def _audio(text: str) -> tuple[str | None, str]:
-    for pattern in [*_AUDIO_EN, _AUDIO_ZH]:
-        m = pattern.search(text)
-        if m:
-            fmt = next((g for g in m.groups() if g in ("mp3", "m4a")), None)
-            rest = text[: m.start()] + " " + (m.groupdict().get("keep") or "") + text[m.end() :]
-            if fmt is None:
-                other = re.search(_AUDIO_FMT, rest)
-                if other:
-                    fmt, rest = other[1], rest[: other.start()] + " " + rest[other.end() :]
-            return fmt or "m4a", rest
-    return None, text
+    found, fmt = False, None
+    for _ in range(3):  # "rip the soundtrack … as m4a": one ask in two phrases
+        m = next((hit for p in [*_AUDIO_EN, _AUDIO_ZH] if (hit := p.search(text))), None)
+        if m is None:
+            break
+        found = True
+        fmt = fmt or next((g for g in m.groups() if g in ("mp3", "m4a")), None)
+        text = text[: m.start()] + " " + (m.groupdict().get("keep") or "") + text[m.end() :]
+    return (fmt or "m4a", text) if found else (None, text)
 
 
 _SUB_WORD = r"(?:subtitles?|subs|captions?|cc)"
@@ -254,6 +253,7 @@ _SUBS_ZH = [
     ("burn", re.compile(rf"{_SUBS_ZH_LANG}?(?:的)?字幕(?:烧录|压制|内嵌|烧进|压进)(?:画面|视频)?(?:里|中)?")),
     ("soft", re.compile(rf"(?:带上?|附带|含|包含|连同|和|及|外挂|软)?(?:的)?{_SUBS_ZH_LANG}(?:的)?字幕")),
     ("soft", re.compile(r"(?:带上?|附带|含|包含|连同|外挂|软)(?:的)?字幕")),
+    ("burn", re.compile(r"(?:烧录|压制|烧进|压进)(?:进|到)?(?:画面|视频)(?:里|中|上)?")),
 ]
 _MAKE_SUBS = re.compile(
     r"\b(?:add|adds|generate|create|make|write|translate|transcribe|auto[\s-]?generate)\b|加|生成|翻译|配|做"
@@ -294,8 +294,8 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "eighth": 8, "ninth": 9, "tenth": 10}  # fmt: skip
 _LIST = r"\d+(?:\s*(?:-|–|to|through|thru)\s*\d+)?(?:\s*(?:,|and|&|\+|、|，)\s*(?:and\s+)?\d+(?:\s*(?:-|–|to|through|thru)\s*\d+)?)*"
 _PLAYLIST = [
-    ("all", re.compile(rf"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+|its\s+)?{_THINGS}(?:\s+(?:in|of|from)\s+(?:the\s+|this\s+|that\s+)?(?:playlist|feed|channel|list|series|album))?")),
-    ("all", re.compile(r"\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:playlist|feed|channel|list|series|album|podcast)\b")),
+    ("all", re.compile(rf"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+|its\s+)?{_THINGS}(?:\s+(?:in|of|from)\s+(?:the\s+|this\s+|that\s+)?(?:playlist|feed|channel|list|series|album)s?)?")),
+    ("all", re.compile(r"\b(?:the\s+)?(?:whole|entire|full|complete)\s+(?:playlist|feed|channel|list|series|album|podcast)s?\b")),
     ("all", re.compile(r"\ball\s+of\s+(?:the\s+|this\s+)?(?:playlist|feed|channel|list|them|it)\b")),
     ("all", re.compile(r"\bplaylist\s+all\b|--playlist\s+all\b")),
     ("first", re.compile(rf"\b(?:the\s+)?(?:first|1st)\s+(?P<n>\d+)\s+{_THINGS}")),

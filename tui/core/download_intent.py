@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 _SAVE_EN = frozenset(
     """download downloads downloading save saving grab get fetch keep convert converting rip store
-                     offline mp4 copy""".split()
+                     offline mp4 copy extract""".split()
 )
 _SAVE_ZH = ("下载", "下載", "保存", "转成", "轉成", "转换", "轉換", "存下", "离线", "離線", "另存")
 _EDIT_EN = frozenset(
