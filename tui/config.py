@@ -127,7 +127,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         try:
             values["download_concurrency"] = max(1, min(MAX_DOWNLOAD_CONCURRENCY, int(concurrency)))
         except (TypeError, ValueError):
-            raise ConfigError(f"download_concurrency must be a whole number from 1 to {MAX_DOWNLOAD_CONCURRENCY}, not {concurrency!r}.") from None
+            raise ConfigError(
+                f"download_concurrency must be a whole number from 1 to {MAX_DOWNLOAD_CONCURRENCY}, not {concurrency!r}."
+            ) from None
 
     env_map = {
         "NEMO_API_URL": "api_url",

@@ -182,7 +182,11 @@ def summary(request: DownloadRequest) -> str:
         if request.playlist == "all":
             what = "every video of the link" if n == 1 else f"every video of {n} links"
         else:
-            what = f"entries {request.playlist} of the playlist" if n == 1 else f"entries {request.playlist} of {n} playlists"
+            what = (
+                f"entries {request.playlist} of the playlist"
+                if n == 1
+                else f"entries {request.playlist} of {n} playlists"
+            )
     if request.section:
         what = f"{span_words(request.section)} of {what}"
     if request.audio:
