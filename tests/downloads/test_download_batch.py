@@ -311,3 +311,14 @@ def test_summary_lines_say_what_is_saved():
     assert "with English subtitles," in summary(DownloadRequest([VIDEO], subs="en"))
     assert "with Spanish subtitles burned in" in summary(DownloadRequest([VIDEO], subs="es", burn_subs=True))
     assert summary(DownloadRequest([FEED], playlist="1-5")).startswith("Saving entries 1-5 of the playlist as MP4")
+
+
+async def test_entries_without_a_formats_endpoint(make_video, tmp_path, monkeypatch):
+    backend = FakeBackend(make_video, frozenset({"fetch"}))
+    # a feed: its entries cannot be listed, so a choice of them cannot be honoured: said plainly
+    _, results, _ = await _run(backend, monkeypatch, tmp_path / "dl", DownloadRequest([FEED], playlist="1-5"))
+    assert isinstance(results[0], JobFailed) and "cannot list a playlist's entries" in results[0].message
+    assert backend.fetched == []
+    # "the second video" of a plain link: nothing to choose from, the link is saved
+    _, results, _ = await _run(backend, monkeypatch, tmp_path / "dl", DownloadRequest([VIDEO], playlist="2"))
+    assert isinstance(results[0], JobDone) and [u for u, _ in backend.fetched] == [VIDEO]

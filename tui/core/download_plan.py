@@ -90,8 +90,6 @@ def needs_local(request: DownloadRequest) -> str:
         parts.append("subtitles")
     if request.format_id:
         parts.append("a chosen format")
-    if request.playlist not in (None, "all"):
-        parts.append("playlist entries")
     return ", ".join(parts)
 
 
@@ -177,9 +175,14 @@ async def expand_link(
     """The jobs of one link (see the module doc). Never raises for the link: a link whose info
     cannot be read is one job (its fetch then says what is wrong), unless its section needs the
     length it could not read (then that job fails at once)."""
-    if request.playlist not in (None, "all") and "formats" not in caps:
-        return [PlannedJob(url, error="This backend cannot list a playlist's entries, so entries "
-                           f"{request.playlist} cannot be chosen.", next_step="Ask for all of them, or use nemo-tui --local.")]  # fmt: skip
+    if request.playlist not in (None, "all") and "formats" not in caps and looks_like_playlist(url):
+        return [
+            PlannedJob(
+                url,
+                error=f"This backend cannot list a playlist's entries, so entries {request.playlist} cannot be chosen.",
+                next_step="Ask for all of them, or use nemo-tui --local.",
+            )
+        ]
     if not wants_info(request, url, caps):
         return [plan_one(url, request)]
     from tui.api.errors import ApiError
