@@ -275,3 +275,79 @@ def test_reading_never_raises(text):
         assert end is None or end > start
     assert asks.audio in (None, "mp3", "m4a")
     download_request(text + " " + L, [L])
+
+
+@pytest.mark.parametrize(
+    ("value", "section"),
+    [
+        ("1:00-2:30", (60.0, 150.0)),
+        ("90-150", (90.0, 150.0)),
+        ("1:00-", (60.0, None)),
+        ("1m-2m30s", (60.0, 150.0)),
+        ("1:00 - 2:30", (60.0, 150.0)),
+        ("first 30 seconds", (0.0, 30.0)),
+        ("last 2 minutes", (-120.0, None)),
+    ],
+)
+def test_section_on_the_command_line(value, section):
+    from tui.core.download_asks import parse_section_arg
+
+    assert parse_section_arg(value) == section
+
+
+@pytest.mark.parametrize(
+    ("value", "words"), [("2:30-1:00", "ends before it starts"), ("abc", "START-END"), ("", "START-END")]
+)
+def test_a_bad_section_on_the_command_line_says_why(value, words):
+    from tui.core.download_asks import parse_section_arg
+
+    with pytest.raises(ValueError, match=words):
+        parse_section_arg(value)
+
+
+@pytest.mark.parametrize(
+    ("spec", "chosen", "note"),
+    [
+        ("all", [1, 2, 3, 4], ""),
+        ("1-2", [1, 2], ""),
+        ("4,2", [2, 4], ""),
+        ("3-9", [3, 4], "5, 6, 7, 8, 9 do not exist"),
+        ("7", [], "none of the ones asked for exist"),
+    ],
+)
+def test_pick_entries(spec, chosen, note):
+    from tui.api.link_info import Entry
+    from tui.core.playlist_pick import pick_entries
+
+    entries = [Entry(i, f"https://e.example/{i}") for i in range(1, 5)]
+    got, said = pick_entries(entries, spec)
+    assert [e.index for e in got] == chosen
+    assert note in said and (said == "") == (note == "")
+
+
+@pytest.mark.parametrize("spec", ["0", "5-2", "a-b", "1,,2", "1-100000"])
+def test_a_bad_choice_of_entries_says_why(spec):
+    from tui.core.playlist_pick import parse_selection
+
+    with pytest.raises(ValueError):
+        parse_selection(spec)
+
+
+@pytest.mark.parametrize(
+    ("url", "playlist"),
+    [
+        ("https://www.youtube.com/playlist?list=PL123", True),
+        ("https://www.youtube.com/watch?v=abc&list=PL123", True),
+        ("https://example.com/feed.rss", True),
+        ("https://example.com/podcast/feed", True),
+        ("https://feeds.example.com/show", True),
+        ("https://example.com/@someone/videos", True),
+        ("https://www.youtube.com/watch?v=abc", False),
+        ("https://example.com/v/clip.mp4", False),
+        ("https://example.com/master.m3u8", False),
+    ],
+)
+def test_links_that_look_like_playlists(url, playlist):
+    from tui.core.playlist_pick import looks_like_playlist
+
+    assert looks_like_playlist(url) is playlist

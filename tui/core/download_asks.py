@@ -367,4 +367,23 @@ def read_asks(text: str, links: int = 1) -> DownloadAsks:
     return DownloadAsks(section, audio, subs, burn, playlist, rest)
 
 
-__all__ = ["DownloadAsks", "clock", "read_asks", "resolve_section", "seconds", "span_words"]
+def parse_section_arg(value: str) -> tuple[float, float | None]:
+    """A section given on a command line (``nemo-tui get --section``): "1:00-2:30", "90-150",
+    "1:00-" (to the end), or the words of a message ("first 30 seconds", "last 2 minutes":
+    ``(-120, None)``, resolved by the job). Raises ValueError with words for the user."""
+    text = (value or "").strip()
+    m = re.fullmatch(rf"({_CLOCK}|{_N}|[0-9hms.]+)\s*-\s*({_CLOCK}|{_N}|[0-9hms.]+)?", text)
+    if m:
+        start, end = seconds(m[1]), seconds(m[2]) if m[2] else None
+        if start is None or (m[2] and end is None):
+            raise ValueError(f"“{value}” is not a section: write START-END, like 1:00-2:30 or 90-150 (seconds).")
+        if end is not None and end <= start:
+            raise ValueError(f"“{value}” ends before it starts.")
+        return (start, end)
+    section = read_asks(text).section
+    if section is None:
+        raise ValueError(f"“{value}” is not a section: write START-END, like 1:00-2:30 or 90-150 (seconds).")
+    return section
+
+
+__all__ = ["DownloadAsks", "clock", "parse_section_arg", "read_asks", "resolve_section", "seconds", "span_words"]
