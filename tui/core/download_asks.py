@@ -46,16 +46,25 @@ _SMALL_RE = re.compile(
 )
 
 
+_CN_NUM = "零〇一二两三四五六七八九十百千点"
+MAX_CN_NUMBERS = 40  # numerals read per message (cn2an takes ~1 ms each; a message asks for a few)
+# a Chinese numeral before a unit of time or of entries, or after 前/后/第/到 ("前五秒", "第二个")
+_CN_RUN = re.compile(rf"(?<=[第前后到至、，,])[{_CN_NUM}]+|[{_CN_NUM}]+(?=\s*(?:小时|分钟|分|秒|个|集|条|部|期|半))")
+
+
+def _cn_number(m: re.Match[str]) -> str:
+    import cn2an  # only for Chinese text
+
+    try:
+        value = cn2an.cn2an(m[0], "smart")
+    except (ValueError, KeyError):
+        return m[0]  # a numeral cn2an cannot read stays as it was
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _digits(text: str) -> str:
     """``text`` with number words as digits (English and Chinese); never raises."""
-    out = text
-    if re.search(r"[\u3400-\u9fff]", out):
-        try:
-            import cn2an
-
-            out = str(cn2an.transform(out, "cn2an"))
-        except Exception:  # a numeral cn2an cannot read stays as it was
-            pass
+    out = _CN_RUN.sub(_cn_number, text, count=MAX_CN_NUMBERS) if re.search(r"[\u3400-\u9fff]", text) else text
     out = re.sub(
         r"\bhalf\s+an?\s+(hour|minute)\b",
         lambda m: {"hour": "30 minutes"}.get(m[1].lower(), "30 seconds"),
