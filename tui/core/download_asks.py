@@ -178,7 +178,7 @@ _SECTION_EN = [
 _SECTION_ZH = [
     ("range", re.compile(rf"(?:从|由)?\s*(?P<a>{_CLOCK}|{_ZH_DUR})\s*(?:到|至|-|~|—)\s*(?P<b>{_CLOCK}|{_ZH_DUR})(?:的部分|之间)?")),
     ("first", re.compile(rf"前\s*(?P<d>{_ZH_DUR})")),
-    ("last", re.compile(rf"(?:最后|末尾|结尾|后)\s*(?P<d>{_ZH_DUR})")),
+    ("last", re.compile(rf"(?:最后|末尾|结尾|(?<![然之以])后)\s*(?P<d>{_ZH_DUR})")),
     ("from", re.compile(rf"从\s*(?P<a>{_CLOCK}|{_ZH_DUR})\s*(?:开始|起|以后|之后)")),
 ]  # fmt: skip
 

@@ -19,7 +19,7 @@ LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "en": ("English", ("english", "eng", "英文", "英语", "英語")),
     "zh-Hans": (
         "Chinese",
-        ("chinese", "simplified chinese", "mandarin", "中文", "汉语", "漢語", "国语", "简体中文", "简中", "简体"),
+        ("chinese", "simplified chinese", "mandarin", "mandarin chinese", "中文", "汉语", "漢語", "国语", "简体中文", "简中", "简体"),
     ),
     "zh-Hant": ("Traditional Chinese", ("traditional chinese", "繁体中文", "繁體中文", "繁中", "繁体")),
     "yue": ("Cantonese", ("cantonese", "粤语", "粵語")),
