@@ -322,3 +322,10 @@ async def test_entries_without_a_formats_endpoint(make_video, tmp_path, monkeypa
     # "the second video" of a plain link: nothing to choose from, the link is saved
     _, results, _ = await _run(backend, monkeypatch, tmp_path / "dl", DownloadRequest([VIDEO], playlist="2"))
     assert isinstance(results[0], JobDone) and [u for u, _ in backend.fetched] == [VIDEO]
+
+
+async def test_a_second_request_on_the_same_jobs_reports_only_its_own(make_video, tmp_path, monkeypatch):
+    backend = FakeBackend(make_video, LOCAL, entries=2)
+    jobs, first, _ = await _run(backend, monkeypatch, tmp_path / "dl", DownloadRequest([FEED], playlist="all"))
+    second = await jobs.run(DownloadRequest([VIDEO]))
+    assert len(first) == 2 and len(second) == 1 and second[0].url == VIDEO

@@ -110,7 +110,7 @@ class DownloadJobs:
         order (never raises for a job); several jobs end with a ``BatchDone`` event."""
         if self._caps is None:
             self._caps = await capabilities(self.client)
-        titles: dict[str, str] = {}
+        titles: dict[str, str] = {}  # this run's jobs, in order
         results: list[JobDone | JobFailed] = []
         try:
             for url in request.urls:  # a link's jobs start while the next link's entries are read
@@ -122,13 +122,16 @@ class DownloadJobs:
                     job_id = f"dl{next(_ids)}"
                     titles[job_id] = item.title
                     self._tasks[job_id] = asyncio.ensure_future(self._job(job_id, item, request))
-            for job_id, task in list(self._tasks.items()):
+            for job_id in list(titles):
+                task = self._tasks[job_id]
                 try:
                     results.append(await asyncio.shield(task))
                 except asyncio.CancelledError:
                     if not task.cancelled():
                         raise  # the caller itself was cancelled
-                    results.append(JobFailed(job_id, "", "Cancelled: nothing was saved.", cancelled=True))
+                    results.append(
+                        JobFailed(job_id, "", "Cancelled: nothing was saved.", cancelled=True, title=titles[job_id])
+                    )
         except asyncio.CancelledError:
             self.cancel()  # the worker running the jobs went away: stop them all, leave nothing
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
