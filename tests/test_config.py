@@ -44,3 +44,14 @@ def test_write_private_is_0600(tmp_path):
     write_private(target, "{}")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_text() == "{}"
+
+
+def test_download_concurrency_from_file_and_environment(tmp_path):
+    assert load_settings({"NEMO_CONFIG_DIR": str(tmp_path)}).download_concurrency == 2
+    (tmp_path / "config.toml").write_text("download_concurrency = 3\n")
+    assert load_settings({"NEMO_CONFIG_DIR": str(tmp_path)}).download_concurrency == 3
+    env = {"NEMO_CONFIG_DIR": str(tmp_path), "NEMO_DOWNLOAD_CONCURRENCY": "50"}
+    assert load_settings(env).download_concurrency == 8  # at most 8
+    (tmp_path / "config.toml").write_text('download_concurrency = "many"\n')
+    with pytest.raises(ConfigError, match="download_concurrency"):
+        load_settings({"NEMO_CONFIG_DIR": str(tmp_path)})

@@ -28,6 +28,7 @@ from tui.contract import VIDEO_EXTENSIONS as VIDEO_EXTENSIONS
 DEFAULT_API_URL = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_URL = "https://nemovideo.com"
 CONFIG_FILE_NAME = "config.toml"
+MAX_DOWNLOAD_CONCURRENCY = 8
 
 
 class ConfigError(Exception):
@@ -67,6 +68,9 @@ class Settings:
     # the local engine's limits and access settings (README, "Security notes"): the [engine]
     # table, names as tui.engine.options.EngineOptions (max_json_bytes = 1048576, ...)
     engine: Mapping[str, Any] = field(default_factory=dict)
+    # download jobs running at once (a playlist's entries wait their turn): 1-8, default 2;
+    # file key download_concurrency, env NEMO_DOWNLOAD_CONCURRENCY
+    download_concurrency: int = 2
 
     @property
     def config_file(self) -> Path:
@@ -117,6 +121,15 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         values["keymap"] = {str(k): str(v) for k, v in file["keymap"].items()}
     if isinstance(file.get("engine"), dict):
         values["engine"] = {str(k): v for k, v in file["engine"].items() if isinstance(v, (int, float, str, list))}
+
+    concurrency = env.get("NEMO_DOWNLOAD_CONCURRENCY") or file.get("download_concurrency")
+    if concurrency is not None:
+        try:
+            values["download_concurrency"] = max(1, min(MAX_DOWNLOAD_CONCURRENCY, int(concurrency)))
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"download_concurrency must be a whole number from 1 to {MAX_DOWNLOAD_CONCURRENCY}, not {concurrency!r}."
+            ) from None
 
     env_map = {
         "NEMO_API_URL": "api_url",

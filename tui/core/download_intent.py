@@ -2,7 +2,9 @@
 
 - ``download_request(text, urls)``: a ``DownloadRequest`` when the message asks to save,
   download, grab, get, convert or keep the links (English or Chinese) and asks for no edit —
-  or is only links; ``None`` otherwise (links with edit words go the project way).
+  or is only links; ``None`` otherwise (links with edit words go the project way). A section,
+  audio, subtitles or entries phrase ("the first 30 seconds", "as mp3", "with English
+  subtitles", "videos 1-5": ``tui.core.download_asks``) is part of the download, not an edit.
 - ``download_name(title, filename, url)``: the saved file's name, from the video's title, the
   served file name, or the link's path; never "master"/"manifest"/"index" when a better name
   exists; safe on every OS (``tui.api.download.safe_filename``).
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
 _SAVE_EN = frozenset(
     """download downloads downloading save saving grab get fetch keep convert converting rip store
-                     offline mp4 copy""".split()
+                     offline mp4 copy extract""".split()
 )
 _SAVE_ZH = ("下载", "下載", "保存", "转成", "轉成", "转换", "轉換", "存下", "离线", "離線", "另存")
 _EDIT_EN = frozenset(
@@ -90,7 +92,9 @@ class DownloadRequest:
 
     Issue 17: ``format_id`` (one row of the link's formats), ``section`` (start s, end s or
     None), ``audio`` ("mp3" | "m4a": an audio file instead of an MP4), ``subs`` (a language code)
-    with ``burn_subs``, and ``playlist`` ("all", "1-5", "2,4,7"; None: a playlist link asks)."""
+    with ``burn_subs``, and ``playlist`` ("all", "1-5", "2,4,7"; None: a playlist link asks).
+    A negative section start is "the last N seconds": the job resolves it from the link's
+    duration (``tui.core.download_asks.resolve_section``) before anything is fetched."""
 
     urls: list[str] = field(default_factory=list)
     max_height: int | None = None
@@ -144,8 +148,10 @@ def download_request(text: str, urls: list[str]) -> DownloadRequest | None:
         bare = re.sub(r"(?i)^https?://", "", url)
         if bare in rest:  # typed without a scheme
             rest = rest.replace(bare, " ")
-    low = rest.lower()
-    low = re.sub(r"\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\b\d{3,4}\s*p\b|\b[248]k\b", " ", low)  # sizes are no edit
+    from tui.core.download_asks import read_asks
+
+    asks = read_asks(rest, len(urls))  # sections, audio, subtitles, entries: no edit either
+    low = re.sub(r"\b\d{3,4}\s*[x×]\s*\d{3,4}\b|\b\d{3,4}\s*p\b|\b[248]k\b", " ", asks.rest)  # sizes are no edit
     words = _WORD.findall(low)
     zh = "".join(w for w in words if "\u3400" <= w[0] <= "\u9fff")
     if _edits(words, zh):
@@ -154,7 +160,16 @@ def download_request(text: str, urls: list[str]) -> DownloadRequest | None:
     only_links = all(w in _FILLER or w.isdigit() for w in words if not ("\u3400" <= w[0] <= "\u9fff")) and not zh
     if not (save or only_links):
         return None
-    return DownloadRequest(list(urls), asked_height(rest), bool(_UPSCALE.search(rest)))
+    return DownloadRequest(
+        list(urls),
+        asked_height(asks.rest),
+        bool(_UPSCALE.search(rest)),
+        section=asks.section,
+        audio=asks.audio,
+        subs=asks.subs,
+        burn_subs=asks.burn_subs,
+        playlist=asks.playlist,
+    )
 
 
 def project_way_note(text: str, urls: list[str]) -> str | None:

@@ -32,14 +32,14 @@ READY_SUFFIXES = (".m4a", ".mp3", ".mp4")
 _EVERY = 0.1  # seconds between two progress events
 
 
-def ready_name(media: FetchedMedia, url: str) -> str:
+def ready_name(media: FetchedMedia, url: str, title: str | None = None) -> str:
     """``download_name``'s choice (the site's title, else the file's or the link's name) with
     the fetched file's extension: ``Title.m4a``, ``Title.mp3`` or ``Title.mp4``."""
     filename = PurePath(media.filename or "")
     suffix = filename.suffix.lower()
     if suffix not in READY_SUFFIXES:
         suffix = ".m4a" if media.file_type == "audio" else ".mp4"
-    name = download_name(media.title, filename.stem, url)  # "Title.mp4"
+    name = download_name(title or media.title, filename.stem, url)  # "Title.mp4"; title: a playlist entry's
     return name[: -len(PurePath(name).suffix)] + suffix
 
 

@@ -18,6 +18,15 @@ The UI calls::
 then ``JobDone`` (``path``, ``facts``, ``note``, ``line``) or ``JobFailed`` (``message``,
 ``next_step``, ``cancelled``). A callback may be sync or async. ``summary(request)`` is the
 chat line that says which path was taken ("Saving 2 videos as MP4…").
+
+Issue 17: a playlist or feed link (read first through ``tui.api.link_info`` when the backend
+lists ``"formats"``) becomes one job per chosen entry (``request.playlist``; with none chosen,
+``ask_playlist=True`` sends ``PlaylistFound`` for the UI's picker, else every entry is saved);
+``concurrency`` jobs run at once (``Settings.download_concurrency``), the rest wait; one failing
+job never stops the others; a request of several jobs ends with ``BatchDone`` (also kept as
+``jobs.last_batch``). A section's file is named "Title (1m00s-2m30s).mp4" and its length is
+checked against the asked span (``tui.core.download_plan.span_problem``): a wrong part is
+deleted and the job fails. See ``tui.core.download_events`` for every event.
 """
 
 from __future__ import annotations
@@ -27,13 +36,16 @@ import inspect
 import itertools
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from tui.api import partfile
 from tui.api.errors import ApiError
 from tui.api.ingest import FetchedMedia, FetchProgress, capabilities, fetch_link
+from tui.core.download_draft import only_this_media, single_media_draft
 from tui.core.download_events import (
+    BatchDone,
     DownloadEvent,
     Facts,
     JobDone,
@@ -44,6 +56,7 @@ from tui.core.download_events import (
     summary,
 )
 from tui.core.download_intent import DownloadRequest, download_name, release_path, reserve_path
+from tui.core.download_plan import PlannedJob, batch_done, expand_link, needs_local, section_name, span_problem
 from tui.core.download_ready import check_ready, ready_name, save_ready
 from tui.core.export import POLL_INTERVAL_S, export_draft
 from tui.core.files import RateMeter
@@ -52,48 +65,6 @@ from tui.core.mp4_facts import mp4_facts
 _EVERY = 0.1  # seconds between two progress events of one job
 FIRST_POLL_S = 0.05  # the first render poll; each next one waits twice as long, up to poll_interval
 _ids = itertools.count(1)
-
-
-def only_this_media(draft: dict[str, Any] | None, keys: set[str]) -> dict[str, Any] | None:
-    """The tracks of ``draft`` cut down to the segments that name one of ``keys`` (the new
-    media's id, link, name or hash, in any field); None when no segment does."""
-    if not isinstance(draft, dict):
-        return None
-    tracks = []
-    for track in draft.get("t") or []:
-        if not isinstance(track, dict):
-            continue
-        segs = [
-            s
-            for s in track.get("sg") or []
-            if isinstance(s, dict) and any(isinstance(v, str) and v in keys for v in s.values())
-        ]
-        if segs:
-            tracks.append({**track, "sg": [{**s, "s": 0} for s in segs[:1]]})
-    if not tracks:
-        return None
-    d = max(int(s.get("d") or 0) for t in tracks for s in t["sg"])
-    return {"t": tracks, "d": d, "m": {k: v for k, v in (draft.get("m") or {}).items() if k in ("title",)}}
-
-
-def single_media_draft(media: FetchedMedia) -> dict[str, Any]:
-    """A draft holding only ``media`` (the engine's short keys; ``src`` is the upload id)."""
-    ms = int(round((media.duration_s or 0) * 1000))
-    tt = 1 if media.file_type == "audio" else 0
-    seg = {
-        "id": f"seg_{media.upload_id}",
-        "name": media.filename,
-        "src": media.upload_id,
-        "s": 0,
-        "in": 0,
-        "d": ms,
-        "vol": 100,
-    }
-    return {
-        "t": [{"id": "trk_dl", "tt": tt, "name": "Video" if tt == 0 else "Audio", "sg": [seg]}],
-        "d": ms,
-        "m": {"title": media.title or media.filename, "resolution": "highest"},
-    }
 
 
 class DownloadJobs:
@@ -108,6 +79,7 @@ class DownloadJobs:
         on_event: Callable[[DownloadEvent], Any] | None = None,
         poll_interval: float = POLL_INTERVAL_S,
         concurrency: int = 2,
+        ask_playlist: bool = False,
     ) -> None:
         self.client = client
         self.session_id = session_id
@@ -118,6 +90,8 @@ class DownloadJobs:
         self._tasks: dict[str, asyncio.Task[JobDone | JobFailed]] = {}
         self._render_ids: dict[str, str] = {}
         self._caps: frozenset[str] | None = None
+        self.ask_playlist = ask_playlist
+        self.last_batch: BatchDone | None = None
 
     async def _emit(self, event: DownloadEvent) -> None:
         if self.on_event is None:
@@ -134,25 +108,39 @@ class DownloadJobs:
             asyncio.ensure_future(result)
 
     async def run(self, request: DownloadRequest) -> list[JobDone | JobFailed]:
-        """Run every link's job; returns their outcomes in link order (never raises for a job)."""
+        """Run every job (a link, or each chosen entry of a playlist); returns their outcomes in
+        order (never raises for a job); several jobs end with a ``BatchDone`` event."""
         if self._caps is None:
             self._caps = await capabilities(self.client)
-        for url in request.urls:
-            job_id = f"dl{next(_ids)}"
-            self._tasks[job_id] = asyncio.ensure_future(self._job(job_id, url, request))
+        titles: dict[str, str] = {}  # this run's jobs, in order
         results: list[JobDone | JobFailed] = []
         try:
-            for job_id, task in list(self._tasks.items()):
+            for url in request.urls:  # a link's jobs start while the next link's entries are read
+                planned = await expand_link(
+                    self.client, self.session_id, url, request, self._caps,
+                    link_id=f"pl{next(_ids)}", ask=self.ask_playlist, emit=self._emit,
+                )  # fmt: skip
+                for item in planned:
+                    job_id = f"dl{next(_ids)}"
+                    titles[job_id] = item.title
+                    self._tasks[job_id] = asyncio.ensure_future(self._job(job_id, item, request))
+            for job_id in list(titles):
+                task = self._tasks[job_id]
                 try:
                     results.append(await asyncio.shield(task))
                 except asyncio.CancelledError:
                     if not task.cancelled():
                         raise  # the caller itself was cancelled
-                    results.append(JobFailed(job_id, "", "Cancelled: nothing was saved.", cancelled=True))
+                    results.append(
+                        JobFailed(job_id, "", "Cancelled: nothing was saved.", cancelled=True, title=titles[job_id])
+                    )
         except asyncio.CancelledError:
             self.cancel()  # the worker running the jobs went away: stop them all, leave nothing
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
             raise
+        if len(results) > 1:
+            self.last_batch = batch_done(f"batch{next(_ids)}", results, titles)
+            await self._emit(self.last_batch)
         return results
 
     def cancel(self, job_id: str | None = None) -> None:
@@ -162,20 +150,36 @@ class DownloadJobs:
             if job_id in (None, jid) and not task.done():
                 task.cancel()
 
-    async def _job(self, job_id: str, url: str, request: DownloadRequest) -> JobDone | JobFailed:
-        await self._emit(JobStarted(job_id, url))
+    async def _job(self, job_id: str, item: PlannedJob, request: DownloadRequest) -> JobDone | JobFailed:
+        url, title = item.url, item.title
+        await self._emit(JobStarted(job_id, url, title))
         target: Path | None = None
         try:
+            if item.error:
+                raise ApiError(item.error, item.next_step)
+            request = replace(request, urls=[url], section=item.section, playlist=None)
+            if "fetch" not in (self._caps or ()) and needs_local(request):
+                raise ApiError(
+                    f"The cloud service saves whole videos as MP4; {needs_local(request)} need the local engine.",
+                    "Run nemo-tui --local for this, or ask for the whole video.",
+                )
             async with self._sem:
                 check_ready(request, self._caps)  # audio only, subtitles: made by the local engine only
                 media = await self._fetch(job_id, url, request)
                 check_ready(request, self._caps, media)
-                name = download_name(media.title, media.filename, url)
-                target = reserve_path(self.folder, ready_name(media, url) if media.ready else name)
                 if media.ready:  # audio only, subtitles: the engine's file as it is, no render
+                    name = ready_name(media, url, title)
+                else:
+                    name = download_name(title or media.title, media.filename, url)
+                if item.section is not None:
+                    name = section_name(name, item.section)
+                target = reserve_path(self.folder, name)
+                if media.ready:
                     done = await save_ready(self.client, job_id, url, media, target, self._emit_soon)
                 else:
                     done = await self._render_and_download(job_id, url, media, request, target)
+                if item.section is not None:
+                    done = await self._checked_section(done, item)
             await self._emit(done)
             return done
         except asyncio.CancelledError:
@@ -187,26 +191,37 @@ class DownloadJobs:
                     pass
             if target is not None:  # the partial download and its resume sidecar (.part.json)
                 partfile.drop(partfile.part_path(target))
-            failed = JobFailed(job_id, url, "Cancelled: nothing was saved.", cancelled=True)
+            failed = JobFailed(job_id, url, "Cancelled: nothing was saved.", cancelled=True, title=title)
             await self._emit(failed)
             return failed
         except ApiError as exc:
-            failed = JobFailed(job_id, url, exc.message, exc.next_step or "")
+            failed = JobFailed(job_id, url, exc.message, exc.next_step or "", title=title)
             await self._emit(failed)
             return failed
         except OSError as exc:
             failed = JobFailed(
-                job_id, url, f"The file could not be saved: {exc.strerror or exc}.", "Choose another download folder."
-            )
+                job_id, url, f"The file could not be saved: {exc.strerror or exc}.", "Choose another download folder.",
+                title=title,
+            )  # fmt: skip
             await self._emit(failed)
             return failed
         except Exception as exc:  # a job never takes the others (or the app) down with it
-            failed = JobFailed(job_id, url, f"The download failed ({type(exc).__name__}).", "Try again.")
+            failed = JobFailed(job_id, url, f"The download failed ({type(exc).__name__}).", "Try again.", title=title)
             await self._emit(failed)
             return failed
         finally:
             if target is not None:
                 release_path(target)
+
+    async def _checked_section(self, done: JobDone, item: PlannedJob) -> JobDone:
+        """``done`` with its section, when the saved file is the asked part; else the file is
+        deleted and the job fails (never a wrong part saved as done)."""
+        assert item.section is not None
+        problem = span_problem(item.section, item.duration, done.facts.file.duration_s, item.fps)
+        if problem:
+            done.path.unlink(missing_ok=True)
+            raise ApiError(problem, "Try again; if it happens again, save the whole video and cut it.")
+        return replace(done, section=item.section)
 
     async def _fetch(self, job_id: str, url: str, request: DownloadRequest) -> FetchedMedia:
         started = time.monotonic()

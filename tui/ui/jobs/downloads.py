@@ -5,6 +5,12 @@ download), bytes, percent, speed and ETA while it moves, then the final line
 ("✅ Saved Title.mp4: 1920×1080 H.264/AAC, 10.0 s, 14.2 MB — …") or why it failed. The chat
 says which path was taken (``summary``) and each outcome; ctrl+y copies the last saved path.
 
+A playlist or feed link becomes one row per chosen entry, named by the entry's title; jobs
+beyond ``Settings.download_concurrency`` say "waiting"; the chat gets the playlist's line
+(``PlaylistExpanded``) and, after several jobs, the summary (``BatchDone``: "7 of 8 saved; 1
+failed: …"). ``PlaylistFound`` (the request named no entries) is answered by
+``answer_playlist``: every entry, with a chat note saying how to choose some.
+
 Run with ``panel.run_worker(download_worker(panel, request), group="download")``; Esc calls
 ``DownloadJobs.cancel()`` (held by the panel as ``panel.downloads``): every job stops, its
 partial file is removed and nothing lands later.
@@ -19,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from tui.ui import messages as m
 
 if TYPE_CHECKING:
+    from tui.core.download_events import PlaylistFound
     from tui.core.download_intent import DownloadRequest
     from tui.core.downloads import DownloadEvent, JobProgress
     from tui.ui.jobs.host import JobsHost
@@ -63,6 +70,7 @@ def _short_url(url: str, limit: int = 40) -> str:
 
 async def download_worker(panel: JobsHost, request: DownloadRequest) -> None:
     """Run one message's download jobs, showing each in its own row (see the module doc)."""
+    from tui.core.download_events import BatchDone, PlaylistExpanded, PlaylistFound
     from tui.core.downloads import DownloadJobs, JobDone, JobFailed, JobProgress, JobStarted, summary
 
     conn = panel.conn
@@ -73,8 +81,12 @@ async def download_worker(panel: JobsHost, request: DownloadRequest) -> None:
 
     def on_event(event: DownloadEvent) -> None:
         key = f"dl:{event.job_id}"
-        if isinstance(event, JobStarted):
-            names[event.job_id] = _short_url(event.url)
+        if isinstance(event, PlaylistFound):
+            answer_playlist(panel, event)
+        elif isinstance(event, (PlaylistExpanded, BatchDone)):
+            panel.post_message(m.ChatNote(event.line))
+        elif isinstance(event, JobStarted):
+            names[event.job_id] = _short_url(event.title, 60) if event.title else _short_url(event.url)
             panel.row(key, f"⬇ {names[event.job_id]} · waiting", None)
         elif isinstance(event, JobProgress):
             name = names.get(event.job_id, _short_url(event.url))
@@ -88,7 +100,14 @@ async def download_worker(panel: JobsHost, request: DownloadRequest) -> None:
             words = "cancelled, nothing saved" if event.cancelled else event.message
             panel.row(key, f"✗ {name} · {words}", False, "failed")
 
-    jobs = DownloadJobs(client, session_id, Path(conn.settings.download_dir).expanduser(), on_event=on_event)
+    jobs = DownloadJobs(
+        client,
+        session_id,
+        Path(conn.settings.download_dir).expanduser(),
+        on_event=on_event,
+        concurrency=conn.settings.download_concurrency,
+        ask_playlist=True,
+    )
     panel.downloads = jobs
     panel.post_message(m.ChatNote(summary(request)))
     try:
@@ -100,6 +119,15 @@ async def download_worker(panel: JobsHost, request: DownloadRequest) -> None:
         if panel.downloads is jobs:
             panel.downloads = None
     _report(panel, results)
+
+
+def answer_playlist(panel: JobsHost, event: PlaylistFound) -> None:
+    """A playlist link named no entries: save every entry and say how to choose some."""
+    n = len(event.info.entries)
+    panel.post_message(
+        m.ChatNote(f"This link is a playlist of {n} entries: saving all of them (say “entries 1-5” to choose).")
+    )
+    event.choose("all")
 
 
 def _report(panel: JobsHost, results: list[Any]) -> None:
