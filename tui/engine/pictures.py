@@ -1,0 +1,168 @@
+"""Pictures of the media, extracted once and kept on disk (the local ``pictures`` extension).
+
+Blocking functions: the routes (``tui/engine/routes/pictures.py``) run them in the engine's
+media pool. Each answer is cached under ``<data dir>/pictures/<user>/<media id>/<key>.<ext>``,
+``key`` a hash of the media file's name, size and mtime (nanoseconds) and of the parameters
+asked: a replaced or modified file gets new keys (its old pictures are never served), and the
+same question answers from the disk without decoding. The cache is a folder of its own, out
+of ``media/`` and ``renders/`` (the start-up sweep there removes files no upload names); at
+most :data:`MAX_FILES_PER_MEDIA` entries are kept per media, the oldest removed first.
+Two requests for the same key at once decode once (a lock per key).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui.engine.housekeeping import private_dir
+
+MAX_FILES_PER_MEDIA = 600
+CACHE_VERSION = 1  # part of every key: a change of the extraction makes the old entries unused
+
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(key: str) -> threading.Lock:
+    with _locks_guard:
+        if len(_locks) > 4096:  # forget idle locks now and then
+            for k in [k for k, v in _locks.items() if not v.locked()]:
+                del _locks[k]
+        return _locks.setdefault(key, threading.Lock())
+
+
+@dataclass(frozen=True)
+class CacheDir:
+    """The cache of one media: ``folder`` and the media ``source`` file whose state keys it."""
+
+    folder: Path
+    source: Path
+
+    def key(self, kind: str, **params: Any) -> str:
+        """A key for ``kind`` ("thumb", "peaks", "board") and ``params`` on the source as it is now."""
+        st = self.source.stat()
+        facts = [CACHE_VERSION, kind, self.source.name, st.st_size, st.st_mtime_ns, sorted(params.items())]
+        return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()[:32]
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            return (self.folder / name).read_bytes()
+        except OSError:
+            return None
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write ``name`` atomically (0600); then trim the folder to MAX_FILES_PER_MEDIA."""
+        private_dir(self.folder)
+        tmp = self.folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, self.folder / name)
+        self._trim()
+
+    def _trim(self) -> None:
+        entries = []
+        for p in self.folder.iterdir():
+            with contextlib.suppress(OSError):
+                entries.append((p.stat().st_mtime_ns, p))
+        if len(entries) <= MAX_FILES_PER_MEDIA:
+            return
+        entries.sort()
+        for _, p in entries[: len(entries) - MAX_FILES_PER_MEDIA]:
+            p.unlink(missing_ok=True)
+
+
+def cache_dir(data_dir: Path, user_id: str, media_id: str, source: Path) -> CacheDir:
+    """The cache of ``media_id`` (an upload or render id of ``user_id``) whose file is ``source``."""
+    return CacheDir(Path(data_dir) / "pictures" / user_id / media_id, Path(source))
+
+
+def _cached(cache: CacheDir, name: str, make: Any) -> bytes:
+    """The cached bytes of ``name``, else ``make()`` written to the cache, one maker per key."""
+    data = cache.read(name)
+    if data is not None:
+        return data
+    with _lock_for(str(cache.folder / name)):
+        data = cache.read(name)
+        if data is None:
+            data = make()
+            cache.write(name, data)
+        return data
+
+
+def thumbnail(
+    cache: CacheDir, t: float, width: int, height: int | None, *, exact: bool, fmt: str
+) -> tuple[bytes, str, float]:
+    """``(image bytes, mime, frame time s)`` of the source at ``t`` (see ``media.thumbs.thumbnail``).
+    Raises ``media.thumbs.NoVideo`` / ``MediaError``."""
+    from tui.engine.media import thumbs
+
+    fmt = "jpeg" if fmt in ("jpeg", "jpg") else "png"
+    width = thumbs.clamp_side(width) or thumbs.MIN_SIDE
+    height = thumbs.clamp_side(height)
+    key = cache.key("thumb", t=round(t, 3), w=width, h=height, exact=exact, fmt=fmt)
+
+    def make() -> bytes:
+        pic = thumbs.frames(cache.source, [t], width, height, exact=exact, fmt=fmt)[0]
+        return json.dumps({"t": pic.t, "mime": pic.mime}).encode() + b"\n" + pic.data
+
+    head, _, data = _cached(cache, f"{key}.pic", make).partition(b"\n")
+    meta = json.loads(head)
+    return data, str(meta["mime"]), float(meta["t"])
+
+
+def peaks(cache: CacheDir, count: int, duration: float | None) -> dict[str, Any]:
+    """The peaks answer ``{"peaks": [float], "count", "duration", "has_audio"}`` (see ``media.peaks``)."""
+    from tui.engine.media import peaks as peaks_module
+
+    n = peaks_module.clamp_count(count)
+    key = cache.key("peaks", n=n, duration=round(duration or 0.0, 3))
+
+    def make() -> bytes:
+        p = peaks_module.peaks(cache.source, n, duration)
+        body = {"peaks": list(p.values), "count": len(p.values), "duration": round(p.duration, 3),
+                "has_audio": p.has_audio}  # fmt: skip
+        return json.dumps(body).encode()
+
+    result: dict[str, Any] = json.loads(_cached(cache, f"{key}.json", make))
+    return result
+
+
+def storyboard(
+    cache: CacheDir, times: Sequence[float] | None, count: int, width: int, height: int | None, fmt: str
+) -> dict[str, Any]:
+    """``{"duration", "frames": [{"t", "mime", "data" (base64)}]}`` at ``times`` or at the middles
+    of ``count`` equal spans of the duration (exact frames)."""
+    from tui.engine.media import thumbs
+
+    fmt = "jpeg" if fmt in ("jpeg", "jpg") else "png"
+    width = thumbs.clamp_side(width) or thumbs.MIN_SIDE
+    height = thumbs.clamp_side(height)
+    key = cache.key("board", times=list(times) if times is not None else None, n=count, w=width, h=height, fmt=fmt)
+
+    def make() -> bytes:
+        container, stream = thumbs.open_video(cache.source)
+        try:
+            total = thumbs.duration_s(container, stream) or 0.0
+        finally:
+            container.close()
+        at = list(times) if times is not None else [total * (i + 0.5) / count for i in range(count)]
+        pics = thumbs.frames(cache.source, at, width, height, exact=True, fmt=fmt)
+        frames = [{"t": p.t, "mime": p.mime, "width": p.width, "height": p.height,
+                   "data": base64.b64encode(p.data).decode("ascii")} for p in pics]  # fmt: skip
+        return json.dumps({"duration": round(total, 3), "frames": frames}).encode()
+
+    result: dict[str, Any] = json.loads(_cached(cache, f"{key}.json", make))
+    return result
+
+
+__all__ = ["MAX_FILES_PER_MEDIA", "CacheDir", "cache_dir", "peaks", "storyboard", "thumbnail"]
