@@ -60,7 +60,6 @@ def peaks(path: Path | str, count: int, duration: float | None = None, *, time_l
         stream = next(iter(container.streams.audio), None)
         if stream is None or total <= 0:
             return Peaks((0.0,) * n, float(total), False)
-        stream.thread_type = "AUTO"
         origin = float(container.start_time) / 1e6 if container.start_time is not None else 0.0
         total_samples = max(1, int(round(total * RATE)))
         out = np.zeros(n, dtype=np.float32)
