@@ -94,3 +94,14 @@ def plain(ffmpeg: str, folder: Path, seconds: int = 6) -> Path:
              "-f", "lavfi", "-i", f"sine=frequency=330:duration={seconds}", *X264, "-c:a", "aac", "-shortest",
              str(out))  # fmt: skip
     return out
+
+
+def with_b_frames(ffmpeg: str, folder: Path) -> Path:
+    """4 s of a moving test pattern, 320x240 at 25 fps, H.264 with B-frames (3 between refs,
+    none of them references) and a keyframe every 2 s, as cameras and sites write it."""
+    out = folder / "b_frames.mp4"
+    if not out.exists():
+        _run(ffmpeg, "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=4", "-c:v", "libx264",
+             "-preset", "medium", "-bf", "3", "-b_strategy", "0", "-x264-params", "b-pyramid=none",
+             "-g", "50", "-pix_fmt", "yuv420p", str(out))  # fmt: skip
+    return out

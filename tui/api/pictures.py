@@ -100,9 +100,9 @@ async def thumbnail(
     exact: bool = True,
     fmt: str = "png",
 ) -> bytes:
-    """The picture of an upload at ``at_s`` seconds from its start, ``width`` px wide (or, with
-    ``height``, fitted inside ``width`` x ``height``), keeping the display aspect (SAR and
-    rotation applied). ``exact=False`` answers the keyframe at or before ``at_s`` instead
+    """The picture of an upload at ``at_s`` seconds from its start (the frame nearest that
+    time), ``width`` px wide (or, with ``height``, fitted inside ``width`` x ``height``),
+    keeping the display aspect (SAR and rotation applied). ``exact=False`` answers the keyframe at or before ``at_s`` instead
     (cheaper: no decoding forward; good for a strip of small frames). ``fmt``: "png" | "jpeg".
 
     Returns the image bytes. Raises PicturesUnavailable/NoPicture, MediaNotFound, NetworkError,

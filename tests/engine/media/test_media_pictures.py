@@ -109,3 +109,23 @@ def test_peaks_span_the_duration_given(ffmpeg_exe, folder):
     values = peaks.peaks(pm.half_silent_sine(ffmpeg_exe, folder), 6, duration=12.0).values
     assert values[0] > 0.3 and values[1] < 0.05 and values[2] > 0.3  # 2–4 s silent (a little ringing at 2 s)
     assert values[3:] == (0.0, 0.0, 0.0)
+
+
+def test_with_b_frames_the_exact_picture_is_ffmpegs_frame_at_that_time(ffmpeg_exe, folder):
+    import av
+
+    path = pm.with_b_frames(ffmpeg_exe, folder)
+    with av.open(str(path)) as c:  # the clip has frames nothing refers to (which the engine skips)
+        kinds = {int(f.pict_type) for f in c.decode(video=0)}
+    assert 3 in kinds  # AV_PICTURE_TYPE_B
+    for t in (1.3, 3.71):
+        pic = thumbs.thumbnail(path, t, 320)
+        assert abs(pic.t - t) < 0.021  # the frame nearest t (25 fps)
+        ours = np.asarray(pm.image(pic.data), dtype=float)
+        near = {}
+        for at in (pic.t, pic.t + 0.04):  # ffmpeg answers the first frame at or after the time
+            ref = folder / f"b_{at}.png"
+            subprocess.run([ffmpeg_exe, "-v", "error", "-y", "-ss", str(at), "-i", str(path), "-frames:v", "1",
+                            str(ref)], check=True)  # fmt: skip
+            near[at] = np.abs(ours - np.asarray(pm.image(ref.read_bytes()), dtype=float)).mean()
+        assert near[pic.t] == 0.0 < near[pic.t + 0.04], near  # the same picture, bit for bit

@@ -3,9 +3,12 @@
 Blocking (the routes run it in the engine's media pool). One frame costs a keyframe seek
 (``container.seek(..., backward=True, any_frame=False)``: FFmpeg's ``avformat_seek_file`` to
 the keyframe at or before the time), then either that keyframe (``exact=False``) or decoding
-forward to the first frame whose time is at least the asked time minus half a frame, which is
-what ``ffmpeg -ss T -i FILE -frames:v 1`` answers (its accurate seek). No process starts, and
-the scaling and the pixel format conversion are one swscale pass at the small size.
+forward to the frame nearest the time (the first whose time is at least the asked time minus
+half a frame), the work ``ffmpeg -ss T -i FILE -frames:v 1`` does (its accurate seek, which
+answers the first frame at or after T). No process starts, the frames before the time that
+no other frame refers to (most B-frames) are skipped (``skip_frame`` NONREF: the picture is
+the same, bit for bit), and the scaling and the pixel format conversion are one swscale pass
+at the small size.
 
 The picture keeps the display aspect: the stored size times the sample aspect ratio (SAR,
 anamorphic video: 720x576 at 16:15 shows as 768x576), then the display matrix's rotation
@@ -138,7 +141,7 @@ def duration_s(container: Any, stream: Any) -> float | None:
 
 
 def decode_at(container: Any, stream: Any, t: float, *, exact: bool = True, time_limit: float = TIME_LIMIT_S) -> Any:
-    """The video frame shown at ``t`` seconds from the media's start (``exact``), or the
+    """The video frame nearest ``t`` seconds from the media's start (``exact``), or the
     keyframe at or before it. Raises MediaError when nothing decodes."""
     origin = origin_s(container)
     target = origin + max(0.0, t)
@@ -152,8 +155,14 @@ def decode_at(container: Any, stream: Any, t: float, *, exact: bool = True, time
     deadline = time.monotonic() + time_limit
     last = None
     count = 0
+    context = stream.codec_context
     try:
         for packet in container.demux(stream):
+            if exact and packet.pts is not None:
+                # A frame no other frame refers to (most B-frames), shown before the time asked,
+                # need not be decoded: FFmpeg's skip_frame=NONREF, per packet (its own pts).
+                early = packet.pts * time_base < target - half
+                context.skip_frame = "NONREF" if early else "DEFAULT"
             for frame in packet.decode():
                 last = frame
                 count += 1

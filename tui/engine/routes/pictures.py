@@ -10,8 +10,8 @@ read afresh). Client: ``tui/api/pictures.py``.
 ``GET /api/local/thumbnail/{upload_id}?t=<s>&w=<px>[&h=<px>][&f=png|jpeg][&exact=0|1]``
     The picture of an upload at ``t`` seconds from its start (clamped to its span), ``w`` px
     wide, or fitted inside ``w`` x ``h``; the display aspect is kept (SAR, rotation). Sides
-    are clamped to 16–1920 px. ``exact=1`` (default): the frame shown at ``t`` (decoded
-    forward from the keyframe before it, as ``ffmpeg -ss t -i``); ``exact=0``: that keyframe
+    are clamped to 16–1920 px. ``exact=1`` (default): the frame nearest ``t`` (decoded
+    forward from the keyframe before it, as ``ffmpeg -ss t -i`` does); ``exact=0``: that keyframe
     (cheaper; for strips of small frames). The answer is the image itself (``image/png`` or
     ``image/jpeg``) with ``X-Frame-Time: <s>``, the time of the frame returned.
 
