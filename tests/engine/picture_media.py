@@ -105,3 +105,29 @@ def with_b_frames(ffmpeg: str, folder: Path) -> Path:
              "-preset", "medium", "-bf", "3", "-b_strategy", "0", "-x264-params", "b-pyramid=none",
              "-g", "50", "-pix_fmt", "yuv420p", str(out))  # fmt: skip
     return out
+
+
+def photo_rotated(folder: Path) -> Path:
+    """A JPEG stored 320x240 (left half blue, right half red) whose EXIF orientation 6 says
+    "turn 90° clockwise to view": upright it is 240x320, blue on top, red below."""
+    out = folder / "photo_rotated.jpg"
+    if not out.exists():
+        img = Image.new("RGB", (320, 240), (200, 30, 30))
+        img.paste((30, 30, 200), (0, 0, 160, 240))
+        exif = img.getexif()
+        exif[0x0112] = 6
+        img.save(out, exif=exif)
+    return out
+
+
+def halves(data: bytes) -> tuple[str, str]:
+    """The dominant colours of the top and bottom halves of a picture."""
+    img = image(data)
+    top = img.crop((0, 0, img.width, img.height // 2))
+    bottom = img.crop((0, img.height - img.height // 2, img.width, img.height))
+    out = []
+    for part in (top, bottom):
+        buf = io.BytesIO()
+        part.save(buf, "PNG")
+        out.append(dominant(buf.getvalue()))
+    return out[0], out[1]

@@ -137,6 +137,42 @@ def test_a_video_without_sound_has_flat_peaks_and_a_sound_has_no_thumbnail(alice
     assert board.status_code == 422 and board.json()["code"] == 4006
 
 
+def test_a_photo_has_an_upright_thumbnail(alice, folder):
+    _, uid = upload(alice, pm.photo_rotated(folder))
+    resp = thumb(alice, uid, t=3, w=60)
+    assert resp.status_code == 200 and pm.image(resp.content).size == (60, 80)
+    assert pm.halves(resp.content) == ("blue", "red") and resp.headers["x-frame-time"] == "0.000"
+    board = alice.http.get(f"/api/local/storyboard/{uid}", params={"w": 60}, headers=alice.auth).json()["data"]
+    assert len(board["frames"]) == 1 and pm.halves(base64.b64decode(board["frames"][0]["data"])) == ("blue", "red")
+
+
+def test_many_pictures_asked_at_once_decode_two_at_a_time(alice, ffmpeg_exe, folder, monkeypatch):
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, uid = upload(alice, pm.red_blue(ffmpeg_exe, folder))
+    running, most, lock = [0], [0], threading.Lock()
+    real = thumbs.frames
+
+    def slow_frames(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.15)
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(thumbs, "frames", slow_frames)
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda t: thumb(alice, uid, t=t, w=32), [0.5, 1.0, 1.5, 3.0, 3.5, 4.5]))
+    assert [pm.dominant(a.content) for a in answers] == ["red"] * 3 + ["blue"] * 3
+    assert most[0] == 2  # the others waited for a slot (the media threads stay free for probes)
+
+
 def test_only_the_owner_sees_pictures_of_a_media(alice, url, ffmpeg_exe, folder):
     _, uid = upload(alice, pm.red_blue(ffmpeg_exe, folder))
     bob = Api(url, client_id="bob").login()

@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,7 +86,7 @@ def cache_dir(data_dir: Path, user_id: str, media_id: str, source: Path) -> Cach
     return CacheDir(Path(data_dir) / "pictures" / user_id / media_id, Path(source))
 
 
-def _cached(cache: CacheDir, name: str, make: Any) -> bytes:
+def _cached(cache: CacheDir, name: str, make: Callable[[], bytes]) -> bytes:
     """The cached bytes of ``name``, else ``make()`` written to the cache, one maker per key."""
     data = cache.read(name)
     if data is not None:
@@ -99,33 +99,64 @@ def _cached(cache: CacheDir, name: str, make: Any) -> bytes:
         return data
 
 
-def thumbnail(
-    cache: CacheDir, t: float, width: int, height: int | None, *, exact: bool, fmt: str
-) -> tuple[bytes, str, float]:
-    """``(image bytes, mime, frame time s)`` of the source at ``t`` (see ``media.thumbs.thumbnail``).
-    Raises ``media.thumbs.NoVideo`` / ``MediaError``."""
+@dataclass(frozen=True)
+class Job:
+    """One answer: ``hit`` its cached bytes (read when the job was made), else ``run()`` makes
+    them (decoding: slow, for the media threads) and caches them."""
+
+    cache: CacheDir
+    name: str
+    make: Callable[[], bytes]
+    hit: bytes | None
+
+    def run(self) -> bytes:
+        return _cached(self.cache, self.name, self.make)
+
+
+def _job(cache: CacheDir, kind: str, ext: str, make: Callable[[], bytes], **params: Any) -> Job:
+    name = f"{cache.key(kind, **params)}.{ext}"
+    return Job(cache, name, make, cache.read(name))
+
+
+def _fmt(fmt: str) -> str:
+    return "jpeg" if fmt in ("jpeg", "jpg") else "png"
+
+
+def thumbnail_job(
+    cache: CacheDir, t: float, width: int, height: int | None, *, exact: bool, fmt: str, still: bool = False
+) -> Job:
+    """The picture of the source at ``t`` (see ``media.thumbs``); ``still``: the source is a
+    photo (EXIF orientation applied). Its bytes are read by :func:`read_thumbnail`.
+    Raises FileNotFoundError when the source is gone; ``run()`` raises NoVideo / MediaError."""
     from tui.engine.media import thumbs
 
-    fmt = "jpeg" if fmt in ("jpeg", "jpg") else "png"
+    fmt = _fmt(fmt)
     width = thumbs.clamp_side(width) or thumbs.MIN_SIDE
     height = thumbs.clamp_side(height)
-    key = cache.key("thumb", t=round(t, 3), w=width, h=height, exact=exact, fmt=fmt)
 
     def make() -> bytes:
-        pic = thumbs.frames(cache.source, [t], width, height, exact=exact, fmt=fmt)[0]
+        if still:
+            pic = thumbs.still(cache.source, width, height, fmt=fmt)
+        else:
+            pic = thumbs.frames(cache.source, [t], width, height, exact=exact, fmt=fmt)[0]
         return json.dumps({"t": pic.t, "mime": pic.mime}).encode() + b"\n" + pic.data
 
-    head, _, data = _cached(cache, f"{key}.pic", make).partition(b"\n")
+    t = 0.0 if still else round(t, 3)
+    return _job(cache, "thumb", "pic", make, t=t, w=width, h=height, exact=exact, fmt=fmt)
+
+
+def read_thumbnail(data: bytes) -> tuple[bytes, str, float]:
+    """``(image bytes, mime, frame time s)`` of a thumbnail job's bytes."""
+    head, _, image = data.partition(b"\n")
     meta = json.loads(head)
-    return data, str(meta["mime"]), float(meta["t"])
+    return image, str(meta["mime"]), float(meta["t"])
 
 
-def peaks(cache: CacheDir, count: int, duration: float | None) -> dict[str, Any]:
-    """The peaks answer ``{"peaks": [float], "count", "duration", "has_audio"}`` (see ``media.peaks``)."""
+def peaks_job(cache: CacheDir, count: int, duration: float | None) -> Job:
+    """The peaks answer, JSON ``{"peaks": [float], "count", "duration", "has_audio"}`` (see ``media.peaks``)."""
     from tui.engine.media import peaks as peaks_module
 
     n = peaks_module.clamp_count(count)
-    key = cache.key("peaks", n=n, duration=round(duration or 0.0, 3))
 
     def make() -> bytes:
         p = peaks_module.peaks(cache.source, n, duration)
@@ -133,23 +164,33 @@ def peaks(cache: CacheDir, count: int, duration: float | None) -> dict[str, Any]
                 "has_audio": p.has_audio}  # fmt: skip
         return json.dumps(body).encode()
 
-    result: dict[str, Any] = json.loads(_cached(cache, f"{key}.json", make))
-    return result
+    return _job(cache, "peaks", "json", make, n=n, duration=round(duration or 0.0, 3))
 
 
-def storyboard(
-    cache: CacheDir, times: Sequence[float] | None, count: int, width: int, height: int | None, fmt: str
-) -> dict[str, Any]:
-    """``{"duration", "frames": [{"t", "mime", "data" (base64)}]}`` at ``times`` or at the middles
-    of ``count`` equal spans of the duration (exact frames)."""
+def storyboard_job(
+    cache: CacheDir,
+    times: Sequence[float] | None,
+    count: int,
+    width: int,
+    height: int | None,
+    fmt: str,
+    still: bool = False,
+) -> Job:
+    """JSON ``{"duration", "frames": [{"t", "mime", "width", "height", "data" (base64)}]}``: exact
+    frames at ``times``, or at the middles of ``count`` equal spans of the duration; a photo
+    (``still``) is one frame, upright."""
     from tui.engine.media import thumbs
 
-    fmt = "jpeg" if fmt in ("jpeg", "jpg") else "png"
+    fmt = _fmt(fmt)
     width = thumbs.clamp_side(width) or thumbs.MIN_SIDE
     height = thumbs.clamp_side(height)
-    key = cache.key("board", times=list(times) if times is not None else None, n=count, w=width, h=height, fmt=fmt)
 
     def make() -> bytes:
+        if still:
+            pic = thumbs.still(cache.source, width, height, fmt=fmt)
+            frame = {"t": 0.0, "mime": pic.mime, "width": pic.width, "height": pic.height,
+                     "data": base64.b64encode(pic.data).decode("ascii")}  # fmt: skip
+            return json.dumps({"duration": 0.0, "frames": [frame]}).encode()
         container, stream = thumbs.open_video(cache.source)
         try:
             total = thumbs.duration_s(container, stream) or 0.0
@@ -161,8 +202,19 @@ def storyboard(
                    "data": base64.b64encode(p.data).decode("ascii")} for p in pics]  # fmt: skip
         return json.dumps({"duration": round(total, 3), "frames": frames}).encode()
 
-    result: dict[str, Any] = json.loads(_cached(cache, f"{key}.json", make))
-    return result
+    listed = list(times) if times is not None else None
+    return _job(cache, "board", "json", make, times=listed, n=count, w=width, h=height, fmt=fmt, still=still)
 
 
-__all__ = ["MAX_FILES_PER_MEDIA", "CacheDir", "cache_dir", "peaks", "storyboard", "thumbnail"]
+def thumbnail(
+    cache: CacheDir, t: float, width: int, height: int | None, *, exact: bool, fmt: str
+) -> tuple[bytes, str, float]:
+    """:func:`thumbnail_job` answered at once, from the cache or decoded (blocking)."""
+    job = thumbnail_job(cache, t, width, height, exact=exact, fmt=fmt)
+    return read_thumbnail(job.hit if job.hit is not None else job.run())
+
+
+__all__ = [
+    "MAX_FILES_PER_MEDIA", "CacheDir", "Job", "cache_dir", "peaks_job", "read_thumbnail", "storyboard_job",
+    "thumbnail", "thumbnail_job",
+]  # fmt: skip

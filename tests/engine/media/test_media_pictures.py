@@ -129,3 +129,9 @@ def test_with_b_frames_the_exact_picture_is_ffmpegs_frame_at_that_time(ffmpeg_ex
                             str(ref)], check=True)  # fmt: skip
             near[at] = np.abs(ours - np.asarray(pm.image(ref.read_bytes()), dtype=float)).mean()
         assert near[pic.t] == 0.0 < near[pic.t + 0.04], near  # the same picture, bit for bit
+
+
+def test_a_photo_is_shown_upright_by_its_exif_orientation(folder):
+    pic = thumbs.still(pm.photo_rotated(folder), 120)
+    assert pm.image(pic.data).size == (120, 160) and (pic.width, pic.height, pic.t) == (120, 160, 0.0)
+    assert pm.halves(pic.data) == ("blue", "red")

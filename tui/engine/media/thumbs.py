@@ -206,6 +206,32 @@ def render(frame: Any, stream: Any, width: int, height: int | None, fmt: str = "
     return out.getvalue(), image.width, image.height
 
 
+def still(path: Path | str, width: int, height: int | None = None, *, fmt: str = "png") -> Picture:
+    """A photo ``width`` px wide or inside ``width`` x ``height`` (clamped to 16–1920 px), turned
+    upright by its EXIF orientation (Pillow ``ImageOps.exif_transpose``); ``t`` is 0.
+
+    Raises MediaError when Pillow cannot read it (the engine's probe admitted it)."""
+    from PIL import Image, ImageOps
+
+    width = clamp_side(width) or MIN_SIDE
+    height = clamp_side(height)
+    pil_format, mime = FORMATS.get(fmt, FORMATS["png"])
+    try:
+        with Image.open(path) as opened:
+            side = 2 * max(width, height or 0)
+            opened.draft("RGB", (side, side))  # a JPEG decodes at a reduced scale, still >= 2x the size
+            image = ImageOps.exif_transpose(opened).convert("RGB")
+    except Exception:
+        raise MediaError(f"{Path(path).name} is not a picture that can be read.") from None
+    image = image.resize(fit(image.size, width, height), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if pil_format == "JPEG":
+        image.save(out, "JPEG", quality=88)
+    else:
+        image.save(out, "PNG", compress_level=1)
+    return Picture(out.getvalue(), mime, image.width, image.height, 0.0)
+
+
 def thumbnail(
     path: Path | str, t: float, width: int, height: int | None = None, *, exact: bool = True, fmt: str = "png"
 ) -> Picture:
@@ -247,4 +273,6 @@ def frames(
         container.close()
 
 
-__all__ = ["MAX_SIDE", "MIN_SIDE", "NoVideo", "Picture", "clamp_side", "decode_at", "fit", "frames", "thumbnail"]
+__all__ = [
+    "MAX_SIDE", "MIN_SIDE", "NoVideo", "Picture", "clamp_side", "decode_at", "fit", "frames", "still", "thumbnail",
+]  # fmt: skip

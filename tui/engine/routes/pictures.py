@@ -37,7 +37,12 @@ not be read; 400 HTTP 400 a malformed query value.
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import json
 import math
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +54,10 @@ from tui.contract import Paths
 from tui.engine import pictures
 from tui.engine.deps import Caller, authed
 from tui.engine.envelope import Fail, ok, scrub_paths
+from tui.engine.service import Engine
 
 MAX_STORYBOARD = 24
+DECODES_AT_ONCE = 2
 CAPABILITY = {
     "thumbnail": Paths.LOCAL_THUMBNAIL.replace("{uid}", "{upload_id}"),
     "peaks": Paths.LOCAL_PEAKS.replace("{uid}", "{upload_id}"),
@@ -95,19 +102,52 @@ async def _upload(caller: Caller, upload_id: str) -> dict[str, Any]:
     return row
 
 
-async def _run(caller: Caller, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """``fn`` in the media pool; the media layer's errors as envelope errors."""
+_slots: weakref.WeakKeyDictionary[Engine, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _decode_slots(engine: Engine) -> asyncio.Semaphore:
+    """At most :data:`DECODES_AT_ONCE` extractions per engine hold media threads: a timeline
+    asking for many pictures never starves the probes of new uploads."""
+    slots = _slots.get(engine)
+    if slots is None:
+        slots = _slots[engine] = asyncio.Semaphore(DECODES_AT_ONCE)
+    return slots
+
+
+async def _answer(caller: Caller, plan: Callable[[], pictures.Job]) -> bytes:
+    """The bytes of ``plan()``'s job: from the disk cache (a worker thread), else extracted in
+    the media pool (one of the decode slots); the media layer's errors as envelope errors."""
     from tui.engine.media.errors import MediaError
     from tui.engine.media.thumbs import NoVideo
 
+    eng = caller.engine
     try:
-        return await caller.engine.in_media_pool(fn, *args, **kwargs)
+        job = await eng.db(plan)
+        if job.hit is not None:
+            return job.hit
+        async with _decode_slots(eng):
+            return await eng.in_media_pool(job.run)
     except NoVideo as exc:
         raise Fail(4006, scrub_paths(exc.message), 422) from None
     except MediaError as exc:
         raise Fail(4007, scrub_paths(exc.message), 422) from None
     except FileNotFoundError:
         raise Fail(4004, "Media not found: the file is gone.", 404) from None
+
+
+async def _probe(caller: Caller, path: Path) -> Any:
+    """The probe of a render's output (cached by the probe itself), in the media pool."""
+    from tui.engine.media.errors import MediaError
+    from tui.engine.media.probe import probe
+
+    try:
+        return await caller.engine.in_media_pool(probe, path)
+    except MediaError as exc:
+        raise Fail(4007, scrub_paths(exc.message), 422) from None
+
+
+def _cache(caller: Caller, media_id: str, path: str | Path) -> pictures.CacheDir:
+    return pictures.cache_dir(caller.engine.store.data_dir, caller.user_id, media_id, Path(path))
 
 
 @authed()
@@ -117,22 +157,25 @@ async def thumbnail(request: Request, caller: Caller) -> Response:
     width = _size(request, "w", 320) or 320
     height = _size(request, "h", None)
     exact = request.query_params.get("exact", "1") not in ("0", "false", "no")
-    cache = pictures.cache_dir(caller.engine.store.data_dir, caller.user_id, row["upload_id"], Path(row["path"]))
+    fmt = _format(request)
     if row.get("file_type") == "audio":
         raise Fail(4006, f"{row['filename']} has no picture: it is a sound.", 422)
-    data, mime, at = await _run(caller, pictures.thumbnail, cache, t, width, height, exact=exact, fmt=_format(request))
-    return Response(
-        data, media_type=mime, headers={"X-Frame-Time": f"{at:.3f}", "Cache-Control": "private, max-age=3600"}
+    cache, still = _cache(caller, row["upload_id"], row["path"]), row.get("file_type") == "image"
+    data = await _answer(
+        caller, functools.partial(pictures.thumbnail_job, cache, t, width, height, exact=exact, fmt=fmt, still=still)
     )
+    image, mime, at = pictures.read_thumbnail(data)
+    headers = {"X-Frame-Time": f"{at:.3f}", "Cache-Control": "private, max-age=3600"}
+    return Response(image, media_type=mime, headers=headers)
 
 
 @authed()
 async def peaks(request: Request, caller: Caller) -> Response:
     row = await _upload(caller, request.path_params["uid"])
     n = int(_number(request, "n", 100) or 1)
-    cache = pictures.cache_dir(caller.engine.store.data_dir, caller.user_id, row["upload_id"], Path(row["path"]))
-    duration = float(row["duration"]) if row.get("duration") else None
-    return ok(await _run(caller, pictures.peaks, cache, n, duration))
+    duration = float(row["duration"]) if row.get("duration") and row.get("file_type") != "image" else None
+    cache = _cache(caller, row["upload_id"], row["path"])
+    return ok(json.loads(await _answer(caller, functools.partial(pictures.peaks_job, cache, n, duration))))
 
 
 def _times(request: Request) -> list[float] | None:
@@ -152,14 +195,13 @@ def _times(request: Request) -> list[float] | None:
 async def storyboard(request: Request, caller: Caller) -> Response:
     eng, media_id = caller.engine, request.path_params["mid"]
     facts: dict[str, Any]
+    row: dict[str, Any] = {}
     render = await eng.db(eng.store.render, media_id)
     if render is not None and render.get("user_id") == caller.user_id:
         path = Path(render["path"] or "")
         if render["status"] != "completed" or not render["path"] or not path.is_file():
             raise Fail(4004, f"The export {media_id[:80]} is not finished.", 404)
-        from tui.engine.media.probe import probe
-
-        info = await _run(caller, probe, path)
+        info = await _probe(caller, path)
         facts = {"kind": "render", "duration": info.duration_s, "width": info.width, "height": info.height,
                  "vcodec": info.vcodec, "acodec": info.acodec, "size": path.stat().st_size}  # fmt: skip
     else:
@@ -173,10 +215,11 @@ async def storyboard(request: Request, caller: Caller) -> Response:
     times = _times(request)
     count = max(1, min(MAX_STORYBOARD, int(_number(request, "n", 6) or 1)))
     width = _size(request, "w", 320) or 320
-    cache = pictures.cache_dir(eng.store.data_dir, caller.user_id, media_id, path)
-    board = await _run(caller, pictures.storyboard, cache, times, count, width, _size(request, "h", None),
-                       _format(request))  # fmt: skip
-    return ok({"media_id": media_id, **facts, "duration": board["duration"] or facts["duration"],
+    still = facts["kind"] == "upload" and row.get("file_type") == "image"
+    job = functools.partial(pictures.storyboard_job, _cache(caller, media_id, path), times, count, width,
+                            _size(request, "h", None), _format(request), still)  # fmt: skip
+    board = json.loads(await _answer(caller, job))
+    return ok({"media_id": media_id, **facts, "duration": facts["duration"] or board["duration"],
                "frames": board["frames"]})  # fmt: skip
 
 
