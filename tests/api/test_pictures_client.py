@@ -54,6 +54,10 @@ async def test_thumbnails_peaks_and_storyboard_through_the_client(engine_url, ff
         assert len(values) == 12 and all(0.0 <= v <= 1.0 for v in values)
         assert max(values[5:8]) < 0.02 and min(values[:4] + values[8:]) > 0.3
 
+        wave = await pictures.waveform(client, sound, 3)
+        assert wave.has_audio and wave.duration == pytest.approx(6.0, abs=0.01) and wave.peaks[1] < 0.05
+        assert (await pictures.waveform(client, video, 3)).has_audio  # the red/blue clip has a tone
+
         frames = await pictures.storyboard(client, video, count=4, width=64)
         assert [t for t, _ in frames] == pytest.approx([0.625, 1.875, 3.125, 4.375], abs=0.021)  # 4 spans' middles
         assert [pm.dominant(img) for _, img in frames] == ["red", "red", "blue", "blue"]
@@ -65,10 +69,16 @@ async def test_thumbnails_peaks_and_storyboard_through_the_client(engine_url, ff
 
 
 async def test_the_engines_refusals_are_typed_errors(engine_url, ffmpeg_exe, folder, tmp_path):
-    client, (video, sound) = await _client_with(
-        engine_url, pm.red_blue(ffmpeg_exe, folder), pm.sound_only(ffmpeg_exe, folder)
+    client, (video, sound, mute) = await _client_with(
+        engine_url,
+        pm.red_blue(ffmpeg_exe, folder),
+        pm.sound_only(ffmpeg_exe, folder),
+        pm.silent_video(ffmpeg_exe, folder),
     )
     async with client:
+        no_sound = await pictures.waveform(client, mute, 4)  # a video without an audio stream
+        assert no_sound.peaks == (0.0,) * 4 and no_sound.has_audio is False
+        assert await pictures.peaks(client, mute, 4) == [0.0] * 4
         with pytest.raises(pictures.NoPicture) as no_picture:
             await pictures.thumbnail(client, sound, 0.5, 64)
         assert no_picture.value.code == 4006 and isinstance(no_picture.value, pictures.PicturesUnavailable)

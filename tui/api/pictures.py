@@ -119,18 +119,38 @@ async def thumbnail(
     return resp.content
 
 
-async def peaks(client: NemoClient, upload_id: str, count: int) -> list[float]:
-    """``count`` values in 0.0–1.0: the absolute peak of the media's mono mix over ``count``
-    equal time buckets spanning its duration (full scale = 1.0). A media without sound gives
-    all zeros. The engine clamps ``count`` to 1–10000 (the list has the clamped length).
+@dataclass(frozen=True)
+class Waveform:
+    """The peaks of a media (see :func:`peaks`), its ``duration`` in s (None when unknown) and
+    ``has_audio`` (False: the media has no sound at all, every peak is 0.0)."""
 
-    Raises PicturesUnavailable, MediaNotFound, NetworkError, ApiError.
-    """
+    peaks: tuple[float, ...]
+    duration: float | None
+    has_audio: bool
+
+
+async def waveform(client: NemoClient, upload_id: str, count: int) -> Waveform:
+    """:func:`peaks` with the duration they span and whether the media has sound at all (same errors)."""
     data = _data(await _get(client, paths.local_peaks(upload_id), {"n": int(count)}))
     values = data.get("peaks")
     if not isinstance(values, list):
         raise PicturesUnavailable("The engine's peaks answer has no peaks.")
-    return [min(1.0, max(0.0, float(v))) if _number(v) else 0.0 for v in values]
+    return Waveform(
+        peaks=tuple(min(1.0, max(0.0, float(v))) if _number(v) else 0.0 for v in values),
+        duration=float(data["duration"]) if _number(data.get("duration")) else None,
+        has_audio=data.get("has_audio") is not False,
+    )
+
+
+async def peaks(client: NemoClient, upload_id: str, count: int) -> list[float]:
+    """``count`` values in 0.0–1.0: the absolute peak of the media's mono mix over ``count``
+    equal time buckets spanning its duration (full scale = 1.0). A media without sound gives
+    all zeros (:func:`waveform` tells it apart from silence). The engine clamps ``count`` to
+    1–10000 (the list has the clamped length).
+
+    Raises PicturesUnavailable, MediaNotFound, NetworkError, ApiError.
+    """
+    return list((await waveform(client, upload_id, count)).peaks)
 
 
 async def storyboard_sheet(
@@ -260,9 +280,11 @@ __all__ = [
     "NoPicture",
     "PicturesUnavailable",
     "Storyboard",
+    "Waveform",
     "available",
     "peaks",
     "storyboard",
     "storyboard_sheet",
     "thumbnail",
+    "waveform",
 ]

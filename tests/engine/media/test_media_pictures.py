@@ -135,3 +135,9 @@ def test_a_photo_is_shown_upright_by_its_exif_orientation(folder):
     pic = thumbs.still(pm.photo_rotated(folder), 120)
     assert pm.image(pic.data).size == (120, 160) and (pic.width, pic.height, pic.t) == (120, 160, 0.0)
     assert pm.halves(pic.data) == ("blue", "red")
+
+
+def test_decoding_forward_is_bounded_and_says_which_frame_it_answers(ffmpeg_exe, folder, monkeypatch):
+    monkeypatch.setattr(thumbs, "MAX_FRAMES_FORWARD", 3)  # as if the keyframe were too far back
+    pic = thumbs.thumbnail(pm.red_blue(ffmpeg_exe, folder), 1.9, 32)
+    assert pic.t == pytest.approx(0.08, abs=0.001)  # the third frame after the keyframe at 0 s, said so
