@@ -246,3 +246,20 @@ def test_the_storyboard_of_an_upload_gives_its_facts(alice, ffmpeg_exe, folder):
     data = alice.http.get(f"/api/local/storyboard/{uid}", params={"n": 2, "w": 64}, headers=alice.auth).json()["data"]
     assert (data["kind"], data["width"], data["height"], data["vcodec"]) == ("upload", 320, 240, "h264")
     assert [pm.dominant(base64.b64decode(f["data"])) for f in data["frames"]] == ["red", "blue"]  # 1.25 s, 3.75 s
+
+
+def test_the_cache_stays_within_its_bounds(tmp_path, ffmpeg_exe, folder, monkeypatch):
+    from tui.engine import pictures
+
+    monkeypatch.setattr(pictures, "MAX_FILES_PER_MEDIA", 3)
+    cache = pictures.cache_dir(tmp_path, "u1", "upl_1", pm.red_blue(ffmpeg_exe, folder))
+    for t in (0.5, 1.0, 1.5, 3.0, 4.0):
+        pictures.thumbnail(cache, t, 32, None, exact=True, fmt="png")
+    kept = sorted(cache.folder.iterdir(), key=lambda p: p.stat().st_mtime_ns)
+    assert len(kept) == 3  # the two oldest went
+    assert pictures.thumbnail_job(cache, 4.0, 32, None, exact=True, fmt="png").hit is not None
+    assert pictures.thumbnail_job(cache, 0.5, 32, None, exact=True, fmt="png").hit is None
+
+    monkeypatch.setattr(pictures, "MAX_BYTES_PER_MEDIA", len(kept[-1].read_bytes()) * 2 + 10)
+    pictures.thumbnail(cache, 2.0, 32, None, exact=True, fmt="png")
+    assert len(list(cache.folder.iterdir())) == 2  # the bytes bound: the newest two fit

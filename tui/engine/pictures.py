@@ -5,9 +5,12 @@ media pool. Each answer is cached under ``<data dir>/pictures/<user>/<media id>/
 ``key`` a hash of the media file's name, size and mtime (nanoseconds) and of the parameters
 asked: a replaced or modified file gets new keys (its old pictures are never served), and the
 same question answers from the disk without decoding. The cache is a folder of its own, out
-of ``media/`` and ``renders/`` (the start-up sweep there removes files no upload names); at
-most :data:`MAX_FILES_PER_MEDIA` entries are kept per media, the oldest removed first.
-Two requests for the same key at once decode once (a lock per key).
+of ``media/`` and ``renders/`` (the start-up sweep there removes files no upload names). It is
+bounded: at most :data:`MAX_FILES_PER_MEDIA` entries and :data:`MAX_BYTES_PER_MEDIA` per media,
+:data:`MAX_BYTES_PER_USER` per user; the oldest entries go first. Two requests for the same
+key at once decode once (a lock per key). Each answer is a :class:`Job`: its cached bytes when
+there are some (cheap: the route reads them in a worker thread), else ``run()`` extracts them
+(the route runs it in the media pool, a few at a time).
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from typing import Any
 from tui.engine.housekeeping import private_dir
 
 MAX_FILES_PER_MEDIA = 600
+MAX_BYTES_PER_MEDIA = 64 * 1024 * 1024
+MAX_BYTES_PER_USER = 512 * 1024 * 1024
+USER_CHECK_EVERY = 32  # writes between two checks of a user's whole cache
+_writes = 0
 CACHE_VERSION = 1  # part of every key: a change of the extraction makes the old entries unused
 
 _locks: dict[str, threading.Lock] = {}
@@ -60,7 +67,7 @@ class CacheDir:
             return None
 
     def write(self, name: str, data: bytes) -> None:
-        """Write ``name`` atomically (0600); then trim the folder to MAX_FILES_PER_MEDIA."""
+        """Write ``name`` atomically (0600); then keep the cache within its bounds."""
         private_dir(self.folder)
         tmp = self.folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -70,14 +77,31 @@ class CacheDir:
         self._trim()
 
     def _trim(self) -> None:
-        entries = []
-        for p in self.folder.iterdir():
-            with contextlib.suppress(OSError):
-                entries.append((p.stat().st_mtime_ns, p))
-        if len(entries) <= MAX_FILES_PER_MEDIA:
-            return
-        entries.sort()
-        for _, p in entries[: len(entries) - MAX_FILES_PER_MEDIA]:
+        _trim(self.folder, MAX_FILES_PER_MEDIA, MAX_BYTES_PER_MEDIA)
+        global _writes
+        with _locks_guard:
+            _writes += 1
+            due = _writes % USER_CHECK_EVERY == 0
+        if due:
+            _trim(self.folder.parent, None, MAX_BYTES_PER_USER)
+
+
+def _trim(folder: Path, max_files: int | None, max_bytes: int) -> None:
+    """Remove the oldest cached answers under ``folder`` beyond ``max_files`` or ``max_bytes``
+    (files being written, named ``.*.tmp``, are left alone)."""
+    entries = []
+    for p in folder.rglob("*"):
+        if p.name.startswith("."):
+            continue
+        with contextlib.suppress(OSError):
+            st = p.stat()
+            if not p.is_dir():
+                entries.append((st.st_mtime_ns, st.st_size, p))
+    entries.sort(reverse=True)  # newest first: they stay
+    kept_bytes = 0
+    for i, (_, size, p) in enumerate(entries):
+        kept_bytes += size
+        if (max_files is not None and i >= max_files) or kept_bytes > max_bytes:
             p.unlink(missing_ok=True)
 
 

@@ -3,9 +3,10 @@
 The embedded engine only (the cloud lacks them; ``GET /api/local/capabilities`` lists
 ``"pictures"``). Every route takes the bearer token and answers for the caller's own media
 only; an unknown id or another user's media answers code 4004, HTTP 404. Pictures are
-extracted once (PyAV, in the engine's media threads) and served from a disk cache after
-that (``tui/engine/pictures.py``: keyed by the file's size and mtime, so a changed file is
-read afresh). Client: ``tui/api/pictures.py``.
+extracted once (PyAV, in the engine's media threads, at most :data:`DECODES_AT_ONCE` at a
+time so that probes of new uploads never wait behind a timeline's pictures) and served from a
+disk cache after that (``tui/engine/pictures.py``: keyed by the file's size and mtime, so a
+changed file is read afresh; bounded per media and per user). Client: ``tui/api/pictures.py``.
 
 ``GET /api/local/thumbnail/{upload_id}?t=<s>&w=<px>[&h=<px>][&f=png|jpeg][&exact=0|1]``
     The picture of an upload at ``t`` seconds from its start (clamped to its span), ``w`` px
