@@ -141,3 +141,9 @@ def test_decoding_forward_is_bounded_and_says_which_frame_it_answers(ffmpeg_exe,
     monkeypatch.setattr(thumbs, "MAX_FRAMES_FORWARD", 3)  # as if the keyframe were too far back
     pic = thumbs.thumbnail(pm.red_blue(ffmpeg_exe, folder), 1.9, 32)
     assert pic.t == pytest.approx(0.08, abs=0.001)  # the third frame after the keyframe at 0 s, said so
+
+
+def test_fit_keeps_the_aspect_inside_the_bounds():
+    assert thumbs.fit((1920, 1080), 320, None) == (320, 180)
+    assert thumbs.fit((1080, 1920), 320, 180) == (101, 180)
+    assert thumbs.fit((16, 4000), 1920, None) == (8, 1920)  # a sliver of a picture stays within 1920 px

@@ -62,12 +62,14 @@ def clamp_side(value: int | None) -> int | None:
 
 def fit(display: tuple[int, int], width: int, height: int | None) -> tuple[int, int]:
     """The size of a picture of a ``display`` (w, h) video ``width`` px wide, or fitted inside
-    ``width`` x ``height`` (aspect kept, each side at least 1 px)."""
+    ``width`` x ``height`` (aspect kept, each side at least 1 px); without ``height``, a very
+    tall picture is still at most :data:`MAX_SIDE` px high."""
     dw, dh = max(1, display[0]), max(1, display[1])
     w = float(width)
     h = w * dh / dw
-    if height is not None and h > height:
-        h = float(height)
+    bound = MAX_SIDE if height is None else height
+    if h > bound:
+        h = float(bound)
         w = h * dw / dh
     return max(1, round(w)), max(1, round(h))
 
@@ -151,7 +153,10 @@ def decode_at(container: Any, stream: Any, t: float, *, exact: bool = True, time
     try:
         container.seek(int(target / time_base), stream=stream, backward=True, any_frame=False)
     except Exception:
-        container.seek(0, stream=stream)
+        try:  # a file without an index: from the start
+            container.seek(0, stream=stream)
+        except Exception:
+            pass  # not seekable at all: read on from where the file is
     deadline = time.monotonic() + time_limit
     last = None
     count = 0
