@@ -12,8 +12,10 @@ the same every run) and measures, interleaved so that load hits all alike:
   * the same with ``exact=False``: the keyframe before T (what a timeline strip asks for);
   * ``tui.engine.pictures.thumbnail``: the engine's path (exact + writing the disk cache), then
     the same question again (served from the disk cache).
-Medians are compared. Goal of issue 18: the engine's thumbnail <= 0.5x ffmpeg's time. The
-first round checks that the exact picture is ffmpeg's picture (mean difference per channel).
+Medians are compared, of wall time (the goal) and of CPU time (this process with its threads,
+and the ffmpeg child: steadier when other work shares the machine). Goal of issue 18: the
+engine's thumbnail <= 0.5x ffmpeg's time. The first round checks that the exact picture is
+ffmpeg's picture scaled alike (mean difference per channel: the scalers differ slightly).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import io
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -62,10 +65,17 @@ def source(seconds: int) -> Path:
     return out
 
 
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
-    started = time.perf_counter()
+def cpu_now() -> float:
+    """CPU seconds used so far by this process (all its threads) and its waited-for children."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float, object]:
+    """(wall seconds, CPU seconds, result) of ``fn()``."""
+    cpu, started = cpu_now(), time.perf_counter()
     result = fn()
-    return time.perf_counter() - started, result
+    return time.perf_counter() - started, cpu_now() - cpu, result
 
 
 def ms(values: list[float]) -> str:
@@ -84,9 +94,9 @@ def main() -> None:
     gops = int(args.seconds / GOP_S) - 1
     # arbitrary times: anywhere in a GOP but its first 0.1 s (so never the keyframe itself)
     times = [round(rng.randrange(gops) * GOP_S + rng.uniform(0.1, GOP_S - 0.05), 3) for _ in range(args.rounds)]
-    results: dict[str, list[float]] = {
-        k: [] for k in ("ffmpeg", "ffmpeg_scaled", "exact", "keyframe", "engine", "cached")
-    }
+    names = ("ffmpeg", "ffmpeg_scaled", "exact", "keyframe", "engine", "cached")
+    results: dict[str, list[float]] = {k: [] for k in names}
+    cpu: dict[str, list[float]] = {k: [] for k in names}
     w = args.width
     with tempfile.TemporaryDirectory(prefix="nemo-bench-thumb-") as tmp:
         folder = Path(tmp)
@@ -115,8 +125,9 @@ def main() -> None:
                 order = order[2:4] + order[:2] + order[4:]
             got: dict[str, object] = {}
             for name, fn in order:
-                took, got[name] = timed(fn)
+                took, used, got[name] = timed(fn)
                 results[name].append(took)
+                cpu[name].append(used)
             if i == 0:
                 ours = np.asarray(Image.open(io.BytesIO(got["exact"].data)).convert("RGB"), dtype=float)  # type: ignore[attr-defined]
                 theirs = np.asarray(Image.open(scaled).convert("RGB"), dtype=float)
@@ -140,6 +151,12 @@ def main() -> None:
         print(f"ratio {label} / ffmpeg: {r:.2f}  (goal <= 0.50: {verdict}); "
               f"vs the scaled ffmpeg command: {statistics.median(results[key]) / ref_scaled:.2f}")  # fmt: skip
     print(f"ratio cache hit / ffmpeg: {statistics.median(results['cached']) / ref:.3f}")
+    # CPU time moves less than wall time when other work shares the machine
+    ref_cpu = statistics.median(cpu["ffmpeg"])
+    print("CPU time (median): " + ", ".join(f"{k} {statistics.median(v) * 1000:.0f} ms" for k, v in cpu.items()))
+    print(f"ratio CPU exact / ffmpeg: {statistics.median(cpu['exact']) / ref_cpu:.2f}; "
+          f"keyframe / ffmpeg: {statistics.median(cpu['keyframe']) / ref_cpu:.2f}; "
+          f"exact / scaled ffmpeg: {statistics.median(cpu['exact']) / statistics.median(cpu['ffmpeg_scaled']):.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":
