@@ -132,6 +132,7 @@ class Paths:
     LOCAL_FORMATS = "/api/local/formats/{sid}"  # what a link offers, read without downloading (issue 17)
     LOCAL_THUMBNAIL = "/api/local/thumbnail/{uid}"  # a frame of a media at a time (issue 18)
     LOCAL_PEAKS = "/api/local/peaks/{uid}"  # an audio peaks array of a media (issue 18)
+    LOCAL_STORYBOARD = "/api/local/storyboard/{mid}"  # frames spread over a render or an upload (issue 18)
 
     def upload(self, session_id: str) -> str:
         return self.UPLOAD.format(sid=_seg(session_id))
@@ -162,6 +163,9 @@ class Paths:
 
     def local_peaks(self, upload_id: str) -> str:
         return self.LOCAL_PEAKS.format(uid=_seg(upload_id))
+
+    def local_storyboard(self, media_id: str) -> str:
+        return self.LOCAL_STORYBOARD.format(mid=_seg(media_id))
 
     def media(self, upload_id: str) -> str:
         return self.MEDIA.format(uid=_seg(upload_id))

@@ -2,7 +2,7 @@
 
 Listed by ``GET /api/local/capabilities``, which a client reads once after connecting::
 
-    {"code": 0, "data": {"extensions": ["fetch"],
+    {"code": 0, "data": {"extensions": ["fetch", "pictures"],
                           "fetch": {"path": "/api/local/fetch/{session_id}", "progress": true,
                                     "cancel": "close the stream", "max_height": true}}}
 
@@ -46,6 +46,7 @@ from tui.engine.deps import Caller, authed, read_json
 from tui.engine.egress import strip_credentials
 from tui.engine.fetch_pool import fetch_threads
 from tui.engine.media.fetch_options import parse_options
+from tui.engine.routes.pictures import CAPABILITY as PICTURES
 from tui.engine.sse import EventStream
 
 FETCH_SHAPE = '{"url": "https://…", "max_height": 720 | null}'
@@ -67,13 +68,14 @@ async def capabilities(request: Request, caller: Caller) -> Response:
             "code": 0,
             "message": "success",
             "data": {
-                "extensions": ["fetch"],
+                "extensions": ["fetch", "pictures"],
                 "fetch": {
                     "path": "/api/local/fetch/{session_id}",
                     "progress": True,
                     "cancel": "close the stream",
                     "max_height": True,
                 },
+                "pictures": PICTURES,  # tui/engine/routes/pictures.py
             },
         }
     )
