@@ -28,6 +28,7 @@ from tui.contract import VIDEO_EXTENSIONS as VIDEO_EXTENSIONS
 DEFAULT_API_URL = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_URL = "https://nemovideo.com"
 CONFIG_FILE_NAME = "config.toml"
+PICTURE_MODES = ("auto", "kitty", "sixel", "halfcell", "off")
 
 
 class ConfigError(Exception):
@@ -67,6 +68,10 @@ class Settings:
     # the local engine's limits and access settings (README, "Security notes"): the [engine]
     # table, names as tui.engine.options.EngineOptions (max_json_bytes = 1048576, ...)
     engine: Mapping[str, Any] = field(default_factory=dict)
+    # how pictures are drawn (timeline thumbnails, the export storyboard): "auto" picks from
+    # the terminal's environment without asking the terminal anything (never delays the first
+    # paint); "kitty", "sixel", "halfcell" force a protocol; "off" draws bars only. NEMO_PICTURES.
+    pictures: str = "auto"
 
     @property
     def config_file(self) -> Path:
@@ -107,7 +112,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     file = _read_toml(Path(config_dir) / CONFIG_FILE_NAME)
 
     values: dict[str, Any] = {"config_dir": Path(config_dir)}
-    for key in ("api_url", "web_url", "client_id", "language", "platform", "theme"):
+    for key in ("api_url", "web_url", "client_id", "language", "platform", "theme", "pictures"):
         if isinstance(file.get(key), str) and file[key]:
             values[key] = file[key]
     for key in ("data_dir", "download_dir"):
@@ -125,6 +130,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         "NEMO_CLIENT_ID": "client_id",
         "NEMO_LANGUAGE": "language",
         "NEMO_PLATFORM": "platform",
+        "NEMO_PICTURES": "pictures",
     }
     for name, key in env_map.items():
         if env.get(name):
@@ -134,6 +140,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         if path:
             values[key] = path
 
+    if str(values.get("pictures", "auto")).lower() not in PICTURE_MODES:
+        values["pictures"] = "auto"  # an unknown mode is not an error: pictures as detected
+    values["pictures"] = str(values.get("pictures", "auto")).lower()
     for key in ("api_url", "web_url"):
         if key in values:
             values[key] = values[key].rstrip("/")
