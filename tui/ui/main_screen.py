@@ -244,13 +244,10 @@ class MainScreen(Screen[None]):
     async def pictures_worker(self) -> None:
         """Pictures in the timeline when the backend serves them (the embedded engine lists
         the "pictures" capability); the cloud keeps the bars, with a one-line hint."""
-        import os
-
-        from tui.ui.timeline.graphics import picture_mode
+        from tui.ui.timeline.graphics import app_picture_mode
         from tui.ui.timeline.pictures import pictures_source
 
-        app = nemo_app(self)
-        mode = picture_mode(app.conn.settings.pictures, os.environ, app.no_color, app.is_web)
+        mode = app_picture_mode(self.app)
         client = self.conn.client
         if mode == "off" or client is None:
             return

@@ -133,3 +133,12 @@ def picture_widget(image: Image, cols: int, rows: int, mode: str, **kwargs: Any)
     static.styles.width = cols
     static.styles.height = rows
     return static
+
+
+def app_picture_mode(app: Any) -> str:
+    """The mode for this app: its settings' ``pictures``, its environment, NO_COLOR, web."""
+    import os
+
+    settings = getattr(getattr(app, "conn", None), "settings", None)
+    setting = getattr(settings, "pictures", "auto")
+    return picture_mode(setting, os.environ, bool(getattr(app, "no_color", False)), bool(getattr(app, "is_web", False)))
