@@ -36,13 +36,14 @@ class Storyboard:
 
     def facts(self) -> str:
         """``1280×720 · 8s · h264 · 1.2 MB``: the parts known."""
-        from tui.core.files import human_bytes, human_duration
+        from tui.core.files import human_bytes
+        from tui.core.timeline import format_ms
 
         parts = []
         if self.width and self.height:
             parts.append(f"{self.width}×{self.height}")
         if self.duration_s:
-            parts.append(human_duration(self.duration_s))
+            parts.append(format_ms(self.duration_s * 1000))
         if self.codec:
             parts.append(self.codec)
         if self.size_bytes:

@@ -32,7 +32,7 @@ def strip_text(board: Storyboard, width: int, mono: bool) -> Text:
         return Text("")
     cols = max(2, (width - GAP * (count - 1)) // count)
     first = board.frames[0][1]
-    rows = max(1, min(4, round(cols * first.height / max(1, first.width) / 2)))
+    rows = max(1, min(3, round(cols * first.height / max(1, first.width) / 2)))
     pictures = [halfblock_rows(image, cols, rows, mono) for _t, image in board.frames]
     text = Text(no_wrap=True, overflow="crop")
     for row in range(rows):
@@ -102,8 +102,9 @@ def show_storyboard(panel: Any, key: str, board: Storyboard) -> None:
     for old in panel.query(".storyboard"):
         old.remove()
     panel.storyboard = board
-    hint = f"{panel.app.key_for('storyboard')} or a click opens it larger"
+    hint = f"{panel.app.key_for('storyboard')}: larger"
     panel.mount(StoryboardStrip(board, panel.app.no_color, hint), after=row)
+    panel.call_after_refresh(panel.scroll_end, animate=False)
 
 
 def open_storyboard(app: Any, board: Storyboard | None) -> None:

@@ -263,7 +263,7 @@ class TimelineCanvas(Widget, can_focus=True):
         return Strip.blank(self.content_size.width)
 
     def _strip(self, label: str, style: Style | None, cells: CellRow) -> Strip:
-        return Strip([RichSegment(label, style), *segments_of(cells)], lay.LABEL_WIDTH + len(cells))
+        return Strip([RichSegment(label, style or Style()), *segments_of(cells)], lay.LABEL_WIDTH + len(cells))
 
     def _playhead_col(self, cols: int) -> int | None:
         col = lay.col_of(self.playhead_ms, self.ms_per_cell) - self.first_col

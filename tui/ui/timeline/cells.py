@@ -100,17 +100,21 @@ def waveform_rows(levels: list[float], rows: int, style: Style | None = None) ->
     return out
 
 
+NULL = Style()
+
+
 def segments_of(cells: CellRow) -> list[Segment]:
-    """Rich Segments for a row of cells, runs of one style joined into one Segment."""
+    """Rich Segments for a row of cells, runs of one style joined into one Segment (never a
+    None style: Textual's line filters, e.g. NO_COLOR's Monochrome, read every style)."""
     out: list[Segment] = []
     text: list[str] = []
     current: Style | None = None
     for char, style in cells:
         if style is not current and text:
-            out.append(Segment("".join(text), current))
+            out.append(Segment("".join(text), current or NULL))
             text = []
         current = style
         text.append(char)
     if text:
-        out.append(Segment("".join(text), current))
+        out.append(Segment("".join(text), current or NULL))
     return out
