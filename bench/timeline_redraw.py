@@ -33,7 +33,9 @@ class _Source:
 
         index = int(media_id[1:])
         image = Image.new("RGB", (w, h))
-        image.putdata([((index * 40 + x * 9) % 256, (y * 30) % 256, int(t * 25) % 256) for y in range(h) for x in range(w)])
+        image.putdata(
+            [((index * 40 + x * 9) % 256, (y * 30) % 256, int(t * 25) % 256) for y in range(h) for x in range(w)]
+        )
         return image
 
     async def peaks(self, media_id: str, n: int) -> list[float] | None:
@@ -43,7 +45,10 @@ class _Source:
 def _draft():
     from tui.api.models import Draft
 
-    video = [{"id": f"s{i}", "name": f"clip{i}.mp4", "src": f"m{i}", "s": i * 10_000, "d": 10_000, "in": 0} for i in range(20)]
+    video = [
+        {"id": f"s{i}", "name": f"clip{i}.mp4", "src": f"m{i}", "s": i * 10_000, "d": 10_000, "in": 0}
+        for i in range(20)
+    ]
     audio = [{"id": "a1", "name": "music.mp3", "src": "a1", "s": 0, "d": 200_000, "in": 0}]
     text = [{"id": "t1", "text": "Urban Dreams", "s": 0, "d": 5000}]
     return Draft.parse({"d": 200_000, "m": {"width": 1920, "height": 1080},
@@ -113,8 +118,12 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=200)
     args = parser.parse_args()
     times, reference = asyncio.run(run(args.steps))
-    print(f"timeline (20 segments, thumbnails)  p50 {statistics.median(times):.2f} ms  p95 {p95(times):.2f} ms per frame")
-    print(f"plain Static of the same size        p50 {statistics.median(reference):.2f} ms  p95 {p95(reference):.2f} ms")
+    print(
+        f"timeline (20 segments, thumbnails)  p50 {statistics.median(times):.2f} ms  p95 {p95(times):.2f} ms per frame"
+    )
+    print(
+        f"plain Static of the same size        p50 {statistics.median(reference):.2f} ms  p95 {p95(reference):.2f} ms"
+    )
     print(f"p95 per frame {p95(times):.2f} ms (goal <= 16 ms): {'met' if p95(times) <= 16 else 'NOT met'}")
     print(f"ratio (p95, timeline / plain text) {p95(times) / max(1e-6, p95(reference)):.1f}x")
 

@@ -25,13 +25,31 @@ def make_media(ffmpeg: str, folder: Path) -> dict[str, Path]:
     jobs = {
         "bars": ["-f", "lavfi", "-i", "smptebars=size=320x180:rate=25:duration=4", *video],
         "redblue": [
-            "-f", "lavfi", "-i", "color=c=red:size=320x180:rate=25:duration=2",
-            "-f", "lavfi", "-i", "color=c=blue:size=320x180:rate=25:duration=2",
-            "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]", "-map", "[v]", *video,
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:size=320x180:rate=25:duration=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=blue:size=320x180:rate=25:duration=2",
+            "-filter_complex",
+            "[0:v][1:v]concat=n=2:v=1:a=0[v]",
+            "-map",
+            "[v]",
+            *video,
         ],  # fmt: skip
         "sine": [
-            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=8",
-            "-af", f"volume=6,volume=enable='between(t,{SILENT[0]},{SILENT[1]})':volume=0", "-c:a", "aac", "-b:a", "96k",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=44100:duration=8",
+            "-af",
+            f"volume=6,volume=enable='between(t,{SILENT[0]},{SILENT[1]})':volume=0",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
         ],  # fmt: skip
     }
     for name, args in jobs.items():

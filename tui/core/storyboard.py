@@ -51,7 +51,9 @@ class Storyboard:
         return " · ".join(parts)
 
 
-def frame_times(duration_s: float, title_spans: Sequence[tuple[float, float]] = (), count: int = FRAMES) -> tuple[list[float], int | None]:
+def frame_times(
+    duration_s: float, title_spans: Sequence[tuple[float, float]] = (), count: int = FRAMES
+) -> tuple[list[float], int | None]:
     """``count`` times spread evenly over ``duration_s`` (the middle of each of ``count``
     equal parts); the one nearest the first title's middle moves there. Returns the times
     (ascending) and the index of the title's frame (None without a title)."""

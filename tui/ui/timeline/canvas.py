@@ -301,7 +301,8 @@ class TimelineCanvas(Widget, can_focus=True):
                 self._video(seg, row, cells)
             elif track.kind == "Audio":
                 wave = self._wave(seg, end - start)
-                self._paste(cells, start, wave[row] if wave else [("▒", PENDING)] * (end - start))
+                pending: CellRow = [("▒", PENDING) for _ in range(end - start)]
+                self._paste(cells, start, wave[row] if wave else pending)
             else:
                 self._paste(cells, start, self._words(seg, end - start))
         head = self._playhead_col(cols)
@@ -327,7 +328,9 @@ class TimelineCanvas(Widget, can_focus=True):
                 self._paste(cells, tile.col, found[row][: tile.width])
             else:
                 mark = "▏" if row == 0 else " "
-                self._paste(cells, tile.col, [(mark, PENDING)] + [("░", PENDING)] * (tile.width - 1))
+                placeholder: CellRow = [(mark, PENDING)]
+                placeholder += [("░", PENDING) for _ in range(tile.width - 1)]
+                self._paste(cells, tile.col, placeholder)
 
     def _wave(self, seg: Any, width: int) -> list[CellRow] | None:
         peaks = self.peaks.get(seg.source)

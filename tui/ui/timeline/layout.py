@@ -31,7 +31,7 @@ def track_rows(kind: str, pictures: bool) -> int:
 
 def length_ms(draft: Any) -> int:
     """The draft's duration or its last segment's end, whichever is later (at least 1 ms)."""
-    ends = [s.end_ms for t in getattr(draft, "tracks", []) or [] for s in t.segments]
+    ends = [int(s.end_ms) for t in getattr(draft, "tracks", []) or [] for s in t.segments]
     return max([1, int(getattr(draft, "duration_ms", 0) or 0), *ends])
 
 

@@ -208,7 +208,7 @@ class TimelineView(Vertical):
         data = getattr(event.node, "data", None)
         if not (isinstance(data, tuple) and data[0] == "segment") or not self.showing_pictures:
             return
-        for index, (track_key, nodes) in enumerate(self._segment_nodes.items()):
+        for index, nodes in enumerate(self._segment_nodes.values()):
             if nodes.get(data[1]) is event.node:
                 segments = list(getattr(self.draft.tracks[index], "segments", None) or [])
                 position = list(nodes).index(data[1])
