@@ -70,3 +70,28 @@ async def test_storyboard_dialog_in_kitty_mode_uses_textual_image():
         pictures = list(app.screen.query(textual_image_widgets().TGPImage))
         assert len(pictures) == 6
         assert all(p.size.width > 10 and p.size.height >= 3 for p in pictures)
+
+
+async def test_segment_details_first_frame_in_sixel_mode_uses_textual_image(picture_files):
+    from textual.app import App
+
+    from tests.ui.picture_media import AvPictureSource, picture_draft
+    from tests.ui.pilot_helpers import wait_until
+    from tui.api.models import Draft
+    from tui.ui.timeline.graphics import textual_image_widgets
+    from tui.ui.widgets.timeline import TimelineView
+
+    view = TimelineView()
+
+    class Host(App):
+        def compose(self):
+            yield view
+
+    async with Host().run_test(size=(100, 34)) as pilot:
+        view.set_pictures(AvPictureSource(picture_files), "sixel")
+        view.show_draft(Draft.parse(picture_draft()))
+        await wait_until(lambda: view.query(textual_image_widgets().SixelImage))
+        await pilot.pause()
+        (graphic,) = view.query(textual_image_widgets().SixelImage)
+        assert graphic.size.width > 10 and graphic.size.height == 6
+        assert "Video · bars.mp4" in view.query_one("#timeline-details").text

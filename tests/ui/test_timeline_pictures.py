@@ -10,7 +10,7 @@ import pytest
 from rich.color import Color
 from textual.app import App, ComposeResult
 
-from tests.ui.picture_media import SILENT, AvPictureSource, make_media, picture_draft
+from tests.ui.picture_media import SILENT, AvPictureSource, picture_draft
 from tests.ui.pilot_helpers import screen_text, wait_until
 from tests.ui.test_snapshots import ready
 from tui.api.models import Draft
@@ -19,11 +19,6 @@ from tui.ui.timeline.canvas import TimelineCanvas
 from tui.ui.widgets.timeline import TimelineView
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-
-
-@pytest.fixture(scope="session")
-def picture_files(ffmpeg_exe, media_cache):
-    return make_media(ffmpeg_exe, media_cache / "pictures")
 
 
 class Host(App):

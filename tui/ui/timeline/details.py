@@ -68,6 +68,8 @@ class SegmentDetails(Horizontal):
         picture = self.query_one("#details-picture", Static)
         picture.update("")
         picture.display = False
+        for graphic in self.query(".details-graphic"):
+            graphic.remove()
         if segment is not None and source is not None and getattr(track, "kind", "") == "Video" and segment.source:
             self.first_frame(segment, source, mode, aspect)
 
@@ -79,8 +81,15 @@ class SegmentDetails(Horizontal):
         from tui.ui.timeline.layout import tile_width
 
         cols = tile_width(PICTURE_ROWS, aspect)
-        image = await source.thumb(segment.source, segment.in_ms / 1000, cols, 2 * PICTURE_ROWS)
+        # Kitty and Sixel pictures are scaled by the terminal: ask for more pixels than cells
+        scale = 8 if mode in ("kitty", "sixel") else 1
+        image = await source.thumb(segment.source, segment.in_ms / 1000, cols * scale, 2 * PICTURE_ROWS * scale)
         if image is None or segment is not self.segment:
+            return
+        if mode in ("kitty", "sixel"):
+            from tui.ui.timeline.graphics import picture_widget
+
+            await self.mount(picture_widget(image, cols, PICTURE_ROWS, mode, classes="details-graphic"), before=0)
             return
         text = await asyncio.to_thread(cells_text, image, cols, PICTURE_ROWS, mode == "shades")
         picture = self.query_one("#details-picture", Static)
