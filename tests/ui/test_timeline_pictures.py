@@ -66,7 +66,7 @@ async def test_thumbnails_waveform_and_words_to_scale(picture_files):
             assert (r > 200 and b < 60) if tile.source_ms < 2000 else (b > 200 and r < 60), (tile, (r, g, b))
         # colour bars: many colours across a thumbnail's top row
         bars = canvas.thumbs.get(("bars", 0, width, 3, False))
-        assert len({rgb(style.color) for _c, style in bars[0]}) >= 5
+        assert len({rgb(cell.style.color) for cell in bars[0]}) >= 5
         # the screen shows half-blocks on the video rows
         video = track_lines(app, "Video", 3)
         assert all(line.count("▀") > 20 for line in video)

@@ -26,10 +26,11 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.ui.timeline import layout as lay
-from tui.ui.timeline.cells import CellRow, halfblock_rows, resample_peaks, segments_of, waveform_rows
+from tui.ui.timeline.cells import NULL, CellRow, halfblock_rows, resample_peaks, waveform_rows
 from tui.ui.timeline.pictures import CellCache, PictureSource
 
-BLANK: tuple[str, Style | None] = (" ", None)
+Row = list[RichSegment]  # one Segment per cell: lines are cut and joined without splitting
+BLANK = RichSegment(" ", NULL)
 PLAYHEAD = Style(bold=True, color="bright_white", bgcolor="red")
 PLAYHEAD_MONO = Style(bold=True, reverse=True)
 PENDING = Style(color="grey50")
@@ -38,6 +39,11 @@ TEXT_SPAN = Style(color="black", bgcolor="yellow")
 LABEL = Style(bold=True)
 SELECTED = Style(bold=True, reverse=True)
 RULER = Style(color="grey62")
+
+
+def as_segments(rows: list[CellRow]) -> list[Row]:
+    """Cells as one Rich Segment each (built once, when a picture or waveform is cached)."""
+    return [[RichSegment(char, style or NULL) for char, style in row] for row in rows]
 
 
 class TimelineCanvas(Widget, can_focus=True):
@@ -81,7 +87,7 @@ class TimelineCanvas(Widget, can_focus=True):
         self.track_index = 0
         self.thumbs = CellCache(limit=1024)
         self.peaks: dict[str, list[float]] = {}
-        self._waves: dict[tuple[Any, ...], list[CellRow]] = {}
+        self._waves: dict[tuple[Any, ...], list[Row]] = {}
         self._failed: set[Any] = set()
         self._picked: tuple[int, int | None] | None = None
 
@@ -239,7 +245,7 @@ class TimelineCanvas(Widget, can_focus=True):
             if image is None:
                 self._failed.add(key)
                 continue
-            cells = await asyncio.to_thread(halfblock_rows, image, width, rows, self.mono)
+            cells = await asyncio.to_thread(lambda: as_segments(halfblock_rows(image, width, rows, self.mono)))
             self.thumbs.put(key, cells)
             self.refresh()
 
@@ -262,15 +268,15 @@ class TimelineCanvas(Widget, can_focus=True):
             row -= height
         return Strip.blank(self.content_size.width)
 
-    def _strip(self, label: str, style: Style | None, cells: CellRow) -> Strip:
-        return Strip([RichSegment(label, style or Style()), *segments_of(cells)], lay.LABEL_WIDTH + len(cells))
+    def _strip(self, label: str, style: Style | None, cells: Row) -> Strip:
+        return Strip([RichSegment(label, style or NULL), *cells], lay.LABEL_WIDTH + len(cells))
 
     def _playhead_col(self, cols: int) -> int | None:
         col = lay.col_of(self.playhead_ms, self.ms_per_cell) - self.first_col
         return col if 0 <= col < cols else None
 
-    def _ruler(self, cols: int) -> CellRow:
-        cells: CellRow = [BLANK] * cols
+    def _ruler(self, cols: int) -> Row:
+        cells: Row = [BLANK] * cols
         from tui.core.timeline import format_ms
 
         step_ms = lay.tick_step_s(self.ms_per_cell) * 1000
@@ -282,15 +288,15 @@ class TimelineCanvas(Widget, can_focus=True):
             if col >= 0:
                 for i, char in enumerate("╷" + format_ms(tick)):
                     if col + i < cols:
-                        cells[col + i] = (char, RULER)
+                        cells[col + i] = RichSegment(char, RULER)
             tick += step_ms
         head = self._playhead_col(cols)
         if head is not None:
-            cells[head] = ("▼", PLAYHEAD_MONO if self.mono else PLAYHEAD)
+            cells[head] = RichSegment("▼", PLAYHEAD_MONO if self.mono else PLAYHEAD)
         return cells
 
-    def _track_cells(self, track: Any, row: int, cols: int) -> CellRow:
-        cells: CellRow = [BLANK] * cols
+    def _track_cells(self, track: Any, row: int, cols: int) -> Row:
+        cells: Row = [BLANK] * cols
         first, last = self.first_col, self.first_col + cols
         for seg in track.segments:
             start = lay.col_of(seg.start_ms, self.ms_per_cell)
@@ -301,23 +307,23 @@ class TimelineCanvas(Widget, can_focus=True):
                 self._video(seg, row, cells)
             elif track.kind == "Audio":
                 wave = self._wave(seg, end - start)
-                pending: CellRow = [("▒", PENDING) for _ in range(end - start)]
+                pending: Row = [RichSegment("▒", PENDING)] * (end - start)
                 self._paste(cells, start, wave[row] if wave else pending)
             else:
                 self._paste(cells, start, self._words(seg, end - start))
         head = self._playhead_col(cols)
         if head is not None:
-            cells[head] = ("┃", PLAYHEAD_MONO if self.mono else PLAYHEAD)
+            cells[head] = RichSegment("┃", PLAYHEAD_MONO if self.mono else PLAYHEAD)
         return cells
 
-    def _paste(self, cells: CellRow, col: int, row: CellRow) -> None:
+    def _paste(self, cells: Row, col: int, row: Row) -> None:
         """Put ``row`` (starting at absolute column ``col``) into the visible ``cells``."""
         start = col - self.first_col
         a, b = max(0, start), min(len(cells), start + len(row))
         if a < b:
             cells[a:b] = row[a - start : b - start]
 
-    def _video(self, seg: Any, row: int, cells: CellRow) -> None:
+    def _video(self, seg: Any, row: int, cells: Row) -> None:
         rows = lay.ROWS["Video"]
         width = lay.tile_width(rows, lay.aspect_of(self.draft))
         for tile in lay.tiles(seg, self.ms_per_cell, width):
@@ -328,11 +334,10 @@ class TimelineCanvas(Widget, can_focus=True):
                 self._paste(cells, tile.col, found[row][: tile.width])
             else:
                 mark = "▏" if row == 0 else " "
-                placeholder: CellRow = [(mark, PENDING)]
-                placeholder += [("░", PENDING) for _ in range(tile.width - 1)]
+                placeholder: Row = [RichSegment(mark, PENDING)] + [RichSegment("░", PENDING)] * (tile.width - 1)
                 self._paste(cells, tile.col, placeholder)
 
-    def _wave(self, seg: Any, width: int) -> list[CellRow] | None:
+    def _wave(self, seg: Any, width: int) -> list[Row] | None:
         peaks = self.peaks.get(seg.source)
         if not peaks:
             return None
@@ -344,14 +349,14 @@ class TimelineCanvas(Widget, can_focus=True):
             )
             total = max(1.0, duration * 1000)
             levels = resample_peaks(peaks, seg.in_ms / total, (seg.in_ms + seg.duration_ms) / total, width)
-            found = waveform_rows(levels, lay.ROWS["Audio"], None if self.mono else WAVE)
+            found = as_segments(waveform_rows(levels, lay.ROWS["Audio"], None if self.mono else WAVE))
             self._waves[key] = found
         return found
 
-    def _words(self, seg: Any, width: int) -> CellRow:
+    def _words(self, seg: Any, width: int) -> Row:
         words = " ".join((seg.text or seg.name or "title").split())
-        style = None if self.mono else TEXT_SPAN
+        style = NULL if self.mono else TEXT_SPAN
         if width < 3:
-            return [("▌", style)] * width
+            return [RichSegment("▌", style)] * width
         inner = words[: width - 2].ljust(width - 2)
-        return [("[", style), *((c, style) for c in inner), ("]", style)]
+        return [RichSegment("[", style), *(RichSegment(c, style) for c in inner), RichSegment("]", style)]

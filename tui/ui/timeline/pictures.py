@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
     from tui.api.client import NemoClient
-    from tui.ui.timeline.cells import CellRow
 
 PICTURES_CAPABILITY = "pictures"
 
@@ -111,19 +110,20 @@ async def pictures_source(client: NemoClient) -> ApiPictureSource | None:
 
 
 class CellCache:
-    """An LRU of cell rows keyed by anything hashable (media, time, size, mono)."""
+    """An LRU of rows of cells (a picture in cells) keyed by anything hashable (media, time,
+    size, mono)."""
 
     def __init__(self, limit: int = 512) -> None:
         self.limit = limit
-        self._items: OrderedDict[Hashable, list[CellRow]] = OrderedDict()
+        self._items: OrderedDict[Hashable, list[Any]] = OrderedDict()
 
-    def get(self, key: Hashable) -> list[CellRow] | None:
+    def get(self, key: Hashable) -> list[Any] | None:
         found = self._items.get(key)
         if found is not None:
             self._items.move_to_end(key)
         return found
 
-    def put(self, key: Hashable, rows: list[CellRow]) -> None:
+    def put(self, key: Hashable, rows: list[Any]) -> None:
         self._items[key] = rows
         self._items.move_to_end(key)
         while len(self._items) > self.limit:
