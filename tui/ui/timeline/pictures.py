@@ -17,6 +17,8 @@ from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+import httpx
+
 if TYPE_CHECKING:
     from PIL.Image import Image
 
@@ -68,7 +70,7 @@ class ApiPictureSource:
 
         try:
             data = await api.thumbnail(self.client, media_id, max(0.0, t), w, h)
-        except ApiError:
+        except (ApiError, httpx.HTTPError):
             return None
         return decode_image(data)
 
@@ -78,7 +80,7 @@ class ApiPictureSource:
 
         try:
             values = await api.peaks(self.client, media_id, n)
-        except ApiError:
+        except (ApiError, httpx.HTTPError):
             return None
         return [max(0.0, min(1.0, float(v))) for v in values]
 
