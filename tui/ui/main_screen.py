@@ -252,8 +252,9 @@ class MainScreen(Screen[None]):
         if mode == "off" or client is None:
             return
         source = await pictures_source(client) if self.conn.backend == "local" else None
-        if source is None:
-            self.timeline.set_hint("Thumbnails and waveforms show with the local engine (nemo-tui --local).")
+        if source is None:  # (an engine without the extension: bars, nothing to say)
+            if self.conn.backend != "local":
+                self.timeline.set_hint("Thumbnails and waveforms show with the local engine (nemo-tui --local).")
             return
         self.timeline.set_pictures(source, mode)
         self.state_worker()  # the media durations (video_infos) for the waveforms
