@@ -29,6 +29,7 @@ DEFAULT_API_URL = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_URL = "https://nemovideo.com"
 CONFIG_FILE_NAME = "config.toml"
 MAX_DOWNLOAD_CONCURRENCY = 8
+PICTURE_MODES = ("auto", "kitty", "sixel", "halfcell", "off")
 
 
 class ConfigError(Exception):
@@ -71,6 +72,10 @@ class Settings:
     # download jobs running at once (a playlist's entries wait their turn): 1-8, default 2;
     # file key download_concurrency, env NEMO_DOWNLOAD_CONCURRENCY
     download_concurrency: int = 2
+    # how pictures are drawn (timeline thumbnails, the export storyboard): "auto" picks from
+    # the terminal's environment without asking the terminal anything (never delays the first
+    # paint); "kitty", "sixel", "halfcell" force a protocol; "off" draws bars only. NEMO_PICTURES.
+    pictures: str = "auto"
 
     @property
     def config_file(self) -> Path:
@@ -111,7 +116,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     file = _read_toml(Path(config_dir) / CONFIG_FILE_NAME)
 
     values: dict[str, Any] = {"config_dir": Path(config_dir)}
-    for key in ("api_url", "web_url", "client_id", "language", "platform", "theme"):
+    for key in ("api_url", "web_url", "client_id", "language", "platform", "theme", "pictures"):
         if isinstance(file.get(key), str) and file[key]:
             values[key] = file[key]
     for key in ("data_dir", "download_dir"):
@@ -138,6 +143,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         "NEMO_CLIENT_ID": "client_id",
         "NEMO_LANGUAGE": "language",
         "NEMO_PLATFORM": "platform",
+        "NEMO_PICTURES": "pictures",
     }
     for name, key in env_map.items():
         if env.get(name):
@@ -147,6 +153,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         if path:
             values[key] = path
 
+    if str(values.get("pictures", "auto")).lower() not in PICTURE_MODES:
+        values["pictures"] = "auto"  # an unknown mode is not an error: pictures as detected
+    values["pictures"] = str(values.get("pictures", "auto")).lower()
     for key in ("api_url", "web_url"):
         if key in values:
             values[key] = values[key].rstrip("/")

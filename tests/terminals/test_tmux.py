@@ -170,6 +170,8 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
     tmux.wait_text("Exported", 40)
     files = list(downloads.glob("*.mp4"))
     assert len(files) == 1 and files[0].stat().st_size > 1000
+    # the export's storyboard (issue 18): its frames and facts under the row, drawn once
+    tmux.wait_for(lambda s: "f11: larger" in s and s.count("▀") > 30, "the export's storyboard", 30)
     # and idle again after uploads, an edit and an export: no progress bar or timer left running
     time.sleep(1.0)
     assert_idle(tmux, tmp_path / "idle-after-export.bin")

@@ -74,3 +74,11 @@ def make_app(backend, clock):
 
 async def _no_sleep(seconds: float) -> None:
     await asyncio.sleep(0)
+
+
+@pytest.fixture(scope="session")
+def picture_files(ffmpeg_exe, media_cache):
+    """The timeline picture tests' media (tests/ui/picture_media.py), made once."""
+    from tests.ui.picture_media import make_media
+
+    return make_media(ffmpeg_exe, media_cache / "pictures")

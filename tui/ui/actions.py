@@ -68,6 +68,15 @@ ACTIONS: tuple[Action, ...] = (
         modal=False,
     ),
     Action(
+        "storyboard",
+        "f11",
+        "Storyboard",
+        "jobs.storyboard",
+        "Show the storyboard",
+        "Show the frames of the latest export larger",
+        modal=False,
+    ),
+    Action(
         "open_web",
         "ctrl+backslash",
         "Open in browser",
@@ -176,6 +185,7 @@ _BINDING_ORDER = (
     "export",
     "export_options",
     "open_folder",
+    "storyboard",
     "upload",
     "add_url",
     "refresh",

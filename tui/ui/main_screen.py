@@ -164,6 +164,8 @@ class MainScreen(Screen[None]):
         elif isinstance(message, m.StateLoaded):
             self.conn.draft = message.state.draft
             self._back_online()
+            if hasattr(self.timeline.pictures, "set_infos"):  # media durations, for waveforms
+                self.timeline.pictures.set_infos(message.state.video_infos)
             self.timeline.show_draft(self.conn.draft)
         else:
             self.sse_log.add_many(message.events, nemo_app(self).wall_clock())
@@ -174,6 +176,7 @@ class MainScreen(Screen[None]):
     def on_session_opened(self, message: m.SessionOpened) -> None:
         self.conn.session = message.session
         self.header.session_id = message.session.session_id
+        self.pictures_worker()
         client = self.conn.client
         if self.conn.backend == "local":  # no web page for this machine's engine: nothing to link to
             self.last_link = None
@@ -236,6 +239,25 @@ class MainScreen(Screen[None]):
         self.post_message(m.CreditsLoaded(credits))
         if announce:
             self.chat.post_message(m.ChatNote(f"Credits: {credits_line(credits)}."))
+
+    @work(exclusive=True, group="pictures", exit_on_error=False)
+    async def pictures_worker(self) -> None:
+        """Pictures in the timeline when the backend serves them (the embedded engine lists
+        the "pictures" capability); the cloud keeps the bars, with a one-line hint."""
+        from tui.ui.timeline.graphics import app_picture_mode
+        from tui.ui.timeline.pictures import pictures_source
+
+        mode = app_picture_mode(self.app)
+        client = self.conn.client
+        if mode == "off" or client is None:
+            return
+        source = await pictures_source(client) if self.conn.backend == "local" else None
+        if source is None:  # (an engine without the extension: bars, nothing to say)
+            if self.conn.backend != "local":
+                self.timeline.set_hint("Thumbnails and waveforms show with the local engine (nemo-tui --local).")
+            return
+        self.timeline.set_pictures(source, mode)
+        self.state_worker()  # the media durations (video_infos) for the waveforms
 
     @work(exclusive=True, group="state", exit_on_error=False)
     async def state_worker(self, announce: bool = False) -> None:

@@ -227,7 +227,7 @@ async def export_job(
     else:
         panel.row(key, f"✅ {path} · {facts}", False, "done")
         resumed = f"the download resumed at {human_bytes(state.resumed_from)}" if state.resumed_from else ""
-    panel.post_message(ExportDone(path, facts, resumed, list(state.notes)))
+    panel.post_message(ExportDone(path, facts, resumed, list(state.notes), key=key))
 
 
 def after_user_cancel(panel: JobsHost, state: ExportJob) -> None:

@@ -37,6 +37,15 @@ class ExportDone(Message):
     facts: str
     resumed: str = ""
     notes: list[str] = field(default_factory=list)  # the render's own notes ("HDR was converted to SDR")
+    key: str = ""  # the export's row in the jobs panel (its storyboard goes under it)
+
+
+@dataclass
+class StoryboardReady(Message):
+    """The storyboard (tui.core.storyboard.Storyboard) of the export in row ``key``."""
+
+    key: str
+    board: Any
 
 
 @dataclass

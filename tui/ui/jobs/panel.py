@@ -23,7 +23,7 @@ from textual.widgets import Static
 from tui.ui import messages as m
 from tui.ui.base import allowed, need_connection, nemo_app, side_panes
 from tui.ui.connection import Connection
-from tui.ui.jobs.host import ExportDone, ExportJob, JobUpdate
+from tui.ui.jobs.host import ExportDone, ExportJob, JobUpdate, StoryboardReady
 
 if TYPE_CHECKING:
     from tui.core.download_intent import DownloadRequest
@@ -112,6 +112,7 @@ class JobsPanel(VerticalScroll):
         self.rows: dict[str, JobRow] = {}
         self.exports: dict[str, ExportJob] = {}
         self.last_export_path: Path | None = None
+        self.storyboard: Any = None  # the latest export's tui.core.storyboard.Storyboard
         self.downloads: DownloadJobs | None = None  # the running download jobs (Esc cancels them)
         self._export_seq = 0
         self._upload_seq = 0
@@ -317,6 +318,21 @@ class JobsPanel(VerticalScroll):
             except Exception:
                 pass
         self.post_message(m.ChatNote(text, "success"))
+        if message.key:
+            from tui.ui.jobs.storyboard import start_storyboard
+
+            start_storyboard(self, message.key, path)
+
+    @on(StoryboardReady)
+    def storyboard_ready(self, message: StoryboardReady) -> None:
+        from tui.ui.jobs.storyboard import show_storyboard
+
+        show_storyboard(self, message.key, message.board)
+
+    def action_storyboard(self) -> None:
+        from tui.ui.jobs.storyboard import open_storyboard
+
+        open_storyboard(self.app, self.storyboard)
 
     def cancel_latest(self) -> None:
         """Escape (when no run is active): the download jobs first, then the uploads, then the

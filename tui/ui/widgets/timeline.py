@@ -1,5 +1,9 @@
-"""The timeline pane: the one-line summary, a proportional bar per track, and the draft as a
-Tree (draft → tracks → segments) updated in place so expanded nodes and the cursor survive."""
+"""The timeline pane: the one-line summary, the draft drawn to scale, and the draft as a
+Tree (draft → tracks → segments) updated in place so expanded nodes and the cursor survive.
+
+To scale means pictures (``tui.ui.timeline``: thumbnails, waveforms, words in their span, a
+ruler and a playhead, details of the chosen segment) once ``set_pictures`` gives a source
+(the embedded engine), else one proportional bar per track and a one-line hint saying why."""
 
 from __future__ import annotations
 
@@ -106,6 +110,7 @@ class TimelineView(Vertical):
     TimelineView { height: 1fr; }
     TimelineView > #timeline-summary { height: auto; max-height: 4; padding: 0 1; color: $text; }
     TimelineView > #timeline-bars { height: auto; padding: 0 1; }
+    TimelineView > #timeline-hint { height: auto; padding: 0 1; color: $text-muted; display: none; }
     """
 
     def __init__(self, bars: Callable[[Any, int], list[tuple[str, str]]] | None = None, **kwargs: Any) -> None:
@@ -115,10 +120,14 @@ class TimelineView(Vertical):
         self._track_nodes: dict[str, TreeNode[Any]] = {}
         self._segment_nodes: dict[str, dict[str, TreeNode[Any]]] = {}
         self.summary_text = EMPTY_HINT
+        self.pictures: Any = None  # a tui.ui.timeline.pictures.PictureSource, once known
+        self.picture_mode = "halfcell"
+        self.hint = ""
 
     def compose(self) -> ComposeResult:
         yield Static(EMPTY_HINT, id="timeline-summary", markup=False)
         yield Static("", id="timeline-bars", markup=False)
+        yield Static("", id="timeline-hint", markup=False)
         # the Tree is mounted with the first draft (before that the hint above says it all)
 
     @property
@@ -148,6 +157,65 @@ class TimelineView(Vertical):
         self.query_one("#timeline-summary", Static).update(self.summary_text)
         self._update_tree(draft, tracks)
         self._draw_bars()
+        self._draw_pictures()
+
+    # ---- pictures ------------------------------------------------------------------------
+    def set_pictures(self, source: Any, mode: str) -> None:
+        """Draw with pictures from ``source`` (a PictureSource) in ``mode`` (graphics.picture_mode)."""
+        self.pictures, self.picture_mode = source, mode
+        self.set_hint("")
+        self._draw_bars()
+        self._draw_pictures()
+
+    def set_hint(self, hint: str) -> None:
+        """One line under the bars (why there are no pictures), shown with the bars; "" none."""
+        self.hint = hint
+        self.query_one("#timeline-hint", Static).update(hint)
+        self._draw_bars()
+
+    @property
+    def showing_pictures(self) -> bool:
+        return self.pictures is not None and self.picture_mode != "off"
+
+    def _draw_pictures(self) -> None:
+        tracks = list(getattr(self.draft, "tracks", None) or []) if self.draft is not None else []
+        if not self.showing_pictures or not tracks:
+            for canvas in self.query("#timeline-canvas"):
+                canvas.display = False
+            return
+        from tui.ui.timeline.canvas import TimelineCanvas
+        from tui.ui.timeline.details import SegmentDetails
+
+        found = list(self.query("#timeline-canvas").results(TimelineCanvas))
+        if found:
+            canvas = found[0]
+        else:
+            canvas = TimelineCanvas(id="timeline-canvas")
+            self.mount(canvas, after="#timeline-hint")
+            self.mount(SegmentDetails(id="timeline-details"), after=canvas)
+        canvas.display = True
+        canvas.show(self.draft, self.pictures, self.picture_mode == "shades")
+
+    def on_timeline_canvas_picked(self, message: Any) -> None:
+        from tui.ui.timeline.details import SegmentDetails
+        from tui.ui.timeline.layout import aspect_of
+
+        for details in self.query("#timeline-details").results(SegmentDetails):
+            details.show(message.track, message.segment, self.pictures, self.picture_mode, aspect_of(self.draft))
+
+    def on_tree_node_highlighted(self, event: Any) -> None:
+        """The tree's cursor on a segment puts the timeline's playhead at its start."""
+        data = getattr(event.node, "data", None)
+        if not (isinstance(data, tuple) and data[0] == "segment") or not self.showing_pictures:
+            return
+        for index, nodes in enumerate(self._segment_nodes.values()):
+            if nodes.get(data[1]) is event.node:
+                segments = list(getattr(self.draft.tracks[index], "segments", None) or [])
+                position = list(nodes).index(data[1])
+                if position < len(segments):
+                    for canvas in self.query("#timeline-canvas"):
+                        canvas.select(index, segments[position].start_ms)  # type: ignore[attr-defined]
+                return
 
     def on_resize(self) -> None:
         self._draw_bars()
@@ -156,7 +224,9 @@ class TimelineView(Vertical):
     def _draw_bars(self) -> None:
         bars_widget = self.query_one("#timeline-bars", Static)
         tracks = list(getattr(self.draft, "tracks", None) or []) if self.draft is not None else []
-        if not tracks:
+        hint = self.query_one("#timeline-hint", Static)
+        hint.display = bool(tracks) and bool(self.hint) and not self.showing_pictures
+        if not tracks or self.showing_pictures:
             bars_widget.update("")
             bars_widget.display = False
             return
