@@ -17,6 +17,9 @@ Writes one JSON object per line on stdout:
 - ``{"done": {"path", "title", "offered_height", "duration_s"}}``
 - ``{"error": "<plain words>", "kind": "refused" | "failed" | "cancelled"}``
 
+A job with ``"task": "info"`` downloads nothing: its ``done`` is what the link offers
+(``link_facts.read_link``; the job adds ``max_entries`` and ``max_page_bytes``).
+
 A plain media link (the server answers ``video/*``/``audio/*``) is saved from the one GET
 that looked at it: it is requested once, not twice (yt-dlp's generic extractor would GET it,
 drop the body and GET it again).
@@ -345,6 +348,11 @@ def main(argv: list[str]) -> int:
         _die_with_parent(int(job["parent"]))
     cancel = threading.Event()
     try:
+        if job.get("task") == "info":  # what the link offers, nothing downloaded (link_facts.py)
+            from tui.engine.media.link_facts import read_link
+
+            say({"done": read_link(job)})
+            return 0
         done = _direct(job, cancel)  # a plain file has one format: no height choice to make
         if done is None:
             done = _with_ytdlp(job, cancel)
