@@ -306,6 +306,11 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
     notes: list[str] = []
     if cap_bytes:
         extra["max_filesize"] = cap_bytes
+    # Issue 17, formats dialog: one row of /api/local/formats picked by the user. yt-dlp's
+    # format selector takes the id as it is (ingest merges the sound when the row has none).
+    format_id = (job.get("options") or {}).get("format_id")
+    if format_id:
+        extra["format"] = format_id
     try:
         path = ingest_url(
             job["url"],
