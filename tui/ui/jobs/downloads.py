@@ -75,6 +75,7 @@ async def download_worker(panel: JobsHost, request: DownloadRequest) -> None:
         key = f"dl:{event.job_id}"
         if isinstance(event, JobStarted):
             names[event.job_id] = _short_url(event.url)
+            panel.last_download_url = event.url  # the formats key's link (issue 17)
             panel.row(key, f"⬇ {names[event.job_id]} · waiting", None)
         elif isinstance(event, JobProgress):
             name = names.get(event.job_id, _short_url(event.url))
