@@ -102,7 +102,9 @@ async def test_errors_use_the_documented_envelope(fsite, engine_url):
         assert other.value.code == 1002
         token = client._token
         r = httpx.post(
-            f"{engine_url}/api/local/formats/{sid}", json={"url": "ftp://x"}, headers={"Authorization": f"Bearer {token}"}
+            f"{engine_url}/api/local/formats/{sid}",
+            json={"url": "ftp://x"},
+            headers={"Authorization": f"Bearer {token}"},
         )
         assert r.json()["code"] == 4001
         r = httpx.post(f"{engine_url}/api/local/formats/{sid}", json={"url": fsite.url("/v/plain.mp4")})

@@ -86,7 +86,9 @@ async def test_the_formats_key_on_a_pasted_feed_lists_entries_and_a_range_downlo
         text = screen_text(app)
         assert "Entries of Harbour diaries" in text and "3 entries." in text
         lines = text.splitlines()
-        order = [next(i for i, ln in enumerate(lines) if t in ln) for t in ("Morning ferry", "Fish market", "Night lights")]
+        order = [
+            next(i for i, ln in enumerate(lines) if t in ln) for t in ("Morning ferry", "Fish market", "Night lights")
+        ]
         assert order == sorted(order) and "0:02" in lines[order[0]]
         # space marks, "a" marks all and again none; a bad range says why and keeps the dialog
         await pilot.press("space")

@@ -189,7 +189,7 @@ def _plain_media(job: dict[str, Any]) -> dict[str, Any] | None:
             audio = next((s for s in container.streams.audio), None)
             duration = container.duration / 1_000_000 if container.duration else None
             fmt = container.format.name
-            row = {
+            row: dict[str, Any] = {
                 "format_id": ctype.split("/", 1)[1][:40] or "file",
                 "width": video.codec_context.width if video else None,
                 "height": video.codec_context.height if video else None,
@@ -205,7 +205,7 @@ def _plain_media(job: dict[str, Any]) -> dict[str, Any] | None:
         raise Stop("The link did not lead to a playable video or audio file.") from None
     title = urllib.parse.unquote(urllib.parse.urlsplit(final).path.rsplit("/", 1)[-1]).rpartition(".")[0]
     info = {"title": title or None, "duration": duration, "formats": [row]}
-    return facts(url, info, row["format_id"])
+    return facts(url, info, str(row["format_id"]))
 
 
 class _Quiet:
@@ -224,7 +224,7 @@ class _Quiet:
 
 
 def _is_playlist(info: Mapping[str, Any] | None) -> bool:
-    return bool(info) and info.get("_type") in ("playlist", "multi_video")  # type: ignore[union-attr]
+    return info is not None and info.get("_type") in ("playlist", "multi_video")
 
 
 def read_link(job: dict[str, Any]) -> dict[str, Any]:

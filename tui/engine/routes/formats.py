@@ -7,8 +7,9 @@ subtitle languages; a playlist's or feed's entries, at most ``MAX_ENTRIES``). No
 and no credits are used. Listed by ``GET /api/local/capabilities`` as the ``formats`` extension.
 
 Errors use the envelope: 1001 token, 1002 session, 4001 no web link in the body, 4003 the link
-cannot be read (not found, not a video, unsupported page), 4005 refused (a private address on
-an engine serving others, a page too large, the time limit), 4029 too many reads at once.
+cannot be read (not found, not a video, unsupported page), 4005 refused (the time limit, a
+page too large; an address that is not public on an engine serving others
+is 4003, as for a fetch), 4029 too many reads at once.
 The read runs in a fetch worker (``tui.engine.media.link_read``): bounded in time, killed with
 its process group, every request through the engine's egress proxy when it has one.
 """

@@ -68,7 +68,11 @@ def _duration(seconds: float | None) -> str:
     if seconds is None:
         return ""
     whole = int(round(seconds))
-    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}" if whole >= 3600 else f"{whole // 60}:{whole % 60:02d}"
+    return (
+        f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+        if whole >= 3600
+        else f"{whole // 60}:{whole % 60:02d}"
+    )
 
 
 class FormatsScreen(ModalScreen["DownloadRequest | None"]):
@@ -103,7 +107,7 @@ class FormatsScreen(ModalScreen["DownloadRequest | None"]):
             yield Label(f"Formats of {escape(self.url)}", id="formats-title", classes="title")
             yield Static("Reading what the link offers…", id="formats-status", markup=False)
             yield DataTable(id="formats-table", cursor_type="row", zebra_stripes=True)
-            yield Input(placeholder='entries to download: all, 1-5 or 2,4,7 (Enter)', id="formats-range")
+            yield Input(placeholder="entries to download: all, 1-5 or 2,4,7 (Enter)", id="formats-range")
             yield Static("Esc closes", id="formats-hint", classes="hint", markup=False)
 
     def on_mount(self) -> None:
@@ -158,7 +162,9 @@ class FormatsScreen(ModalScreen["DownloadRequest | None"]):
         table = self.query_one("#formats-table", DataTable)
         table.add_columns("✓", "#", "Title", "Duration")
         for entry in info.entries:
-            table.add_row("", str(entry.index), Text(entry.title or entry.url), _duration(entry.duration), key=str(entry.index))
+            table.add_row(
+                "", str(entry.index), Text(entry.title or entry.url), _duration(entry.duration), key=str(entry.index)
+            )
         name = info.title or self.url
         self.query_one("#formats-title", Label).update(escape(f"Entries of {name}"))
         more = " (the list stops there: the playlist has more)" if info.truncated else ""
