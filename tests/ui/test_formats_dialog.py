@@ -22,6 +22,7 @@ VIDEO = {
     "title": "Harbour [b]walk[/b]",
     "duration": 62.0,
     "default_format_id": "hls-4500",
+    "subtitles": ["de", "en"],
     "formats": [
         {"format_id": "hls-4500", "ext": "mp4", "vcodec": "avc1.640028", "acodec": "mp4a.40.2", "tbr": 4500,
          "filesize": 34_875_000, "filesize_approx": True},
@@ -76,6 +77,7 @@ async def test_a_pick_hands_back_that_format_and_its_height():
         text = screen_text(app)
         assert "Harbour [b]walk[/b]" in text  # a title with markup is shown as it is
         assert "audio only" in text and "English" in text and "~15.5 MB" in text
+        assert "Subtitles: de, en." in text
         await pilot.press("down", "enter")
         await wait_until(lambda: app.result != "open")
     assert app.result == DownloadRequest(urls=[VIDEO["url"]], format_id="hls-2000", max_height=720)

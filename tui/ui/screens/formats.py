@@ -150,10 +150,14 @@ class FormatsScreen(ModalScreen["DownloadRequest | None"]):
         title = f" — {info.title}" if info.title else ""
         self.query_one("#formats-title", Label).update(escape(f"Formats of {self.url}{title}"))
         count = len(info.formats)
+        subs = f" Subtitles: {', '.join(info.subtitles)}." if info.subtitles else ""
         self.query_one("#formats-status", Static).update(
-            f"{count} format{'s' if count != 1 else ''}; ★ is what a plain download takes (the highest)."
-            if count
-            else "The link lists no formats: a plain download takes what it serves."
+            (
+                f"{count} format{'s' if count != 1 else ''}; ★ is what a plain download takes (the highest)."
+                if count
+                else "The link lists no formats: a plain download takes what it serves."
+            )
+            + subs
         )
         self.query_one("#formats-hint", Static).update("↑↓ choose · Enter downloads that format · Esc closes")
 
