@@ -1,7 +1,8 @@
 """A loopback site for the formats tests, made by ffmpeg at test time (2-second media).
 
 - ``/show/master.m3u8``: an HLS master with 360p, 720p and 1080p variants whose 1080p line
-  has no RESOLUTION (real masters do that): only its bandwidth says it is the best;
+  has no RESOLUTION (real masters do that): only its bandwidth says it is the best; and an
+  English WebVTT subtitle rendition;
 - ``/dash/manifest.mpd``: a DASH manifest with 360p and 720p video and one AAC audio;
 - ``/feed.xml``: an RSS feed with three enclosures (``/ep/1.mp4`` … ``/ep/3.mp4``);
 - ``/clips.html``: a page with three ``<video>`` elements;
@@ -19,13 +20,22 @@ __all__ = ["Site", "build_formats_site"]
 
 MASTER = """#EXTM3U
 #EXT-X-VERSION:3
-#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360,FRAME-RATE=25.000,CODECS="avc1.64001e,mp4a.40.2"
+#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",AUTOSELECT=YES,URI="subs/en.m3u8"
+#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360,FRAME-RATE=25.000,CODECS="avc1.64001e,mp4a.40.2",SUBTITLES="subs"
 v360/index.m3u8
-#EXT-X-STREAM-INF:BANDWIDTH=2000000,RESOLUTION=1280x720,FRAME-RATE=25.000,CODECS="avc1.64001f,mp4a.40.2"
+#EXT-X-STREAM-INF:BANDWIDTH=2000000,RESOLUTION=1280x720,FRAME-RATE=25.000,CODECS="avc1.64001f,mp4a.40.2",SUBTITLES="subs"
 v720/index.m3u8
-#EXT-X-STREAM-INF:BANDWIDTH=4500000,CODECS="avc1.640028,mp4a.40.2"
+#EXT-X-STREAM-INF:BANDWIDTH=4500000,CODECS="avc1.640028,mp4a.40.2",SUBTITLES="subs"
 v1080/index.m3u8
 """
+SUBS = """#EXTM3U
+#EXT-X-TARGETDURATION:2
+#EXT-X-PLAYLIST-TYPE:VOD
+#EXTINF:2.0,
+en.vtt
+#EXT-X-ENDLIST
+"""
+VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nGood morning, harbour\n"
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
@@ -65,6 +75,9 @@ def build_formats_site(root: Path, ffmpeg: str) -> Path:
             str(out / "index.m3u8"),
         )
     (root / "show" / "master.m3u8").write_text(MASTER)
+    (root / "show" / "subs").mkdir()
+    (root / "show" / "subs" / "en.m3u8").write_text(SUBS)
+    (root / "show" / "subs" / "en.vtt").write_text(VTT)
     dash = root / "dash"
     dash.mkdir()
     parts = []

@@ -39,6 +39,7 @@ async def test_an_hls_master_lists_its_variants_and_marks_the_default_by_bandwid
         defaults = [f for f in info.formats if info.is_default(f)]
         assert defaults == [by_tbr[2]]
         assert info.formats[0] == by_tbr[2]  # best first
+        assert info.subtitles == ("en",)
         # nothing but the playlists was read: no media segment
         assert fsite.segment_hits("/show/") == 0
     finally:
