@@ -18,6 +18,8 @@ from tui.core.router import route
         "list formats for https://a.example/v please",
         "what resolutions can I download for https://a.example/v",
         "https://a.example/v 有哪些分辨率",
+        "what episodes are in https://a.example/feed.xml?",
+        "list the videos of https://a.example/playlist",
     ],
 )
 def test_asking_what_a_link_offers_opens_the_formats_dialog(text):

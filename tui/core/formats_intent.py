@@ -1,7 +1,7 @@
 """Asking what a link offers, and choosing entries of a playlist (issue 17). No Textual.
 
 - :func:`asks_formats`: "what resolutions are available for <link>?", "list the formats of
-  <link>", "formats <link>", "这个链接有哪些分辨率" → the ``formats`` route (the dialog), while
+  <link>", "formats <link>", "what episodes are in <feed>", "这个链接有哪些分辨率" → the ``formats`` route (the dialog), while
   "download <link> in 720p resolution" stays a download: a formats word alone is not enough,
   the line must ask (what/which/list/show/available…) or be only that word and links;
 - :func:`parse_range`: "1-5", "2,4,7", "3-", "all" → the 1-based entry numbers, in order.
@@ -13,7 +13,7 @@ import re
 
 _FORMAT_WORDS = frozenset(
     """resolution resolutions format formats quality qualities variant variants rendition
-    renditions stream streams options""".split()
+    renditions stream streams options entries episodes videos""".split()
 )
 _ASK_WORDS = frozenset(
     """what what's whats which list show available offer offers offered options choices choose
