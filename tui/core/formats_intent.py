@@ -23,6 +23,8 @@ _ZH_FORMAT = ("分辨率", "清晰度", "格式", "画质", "畫質", "解析度
 _ZH_ASK = ("哪些", "什么", "什麼", "有没有", "有沒有", "列出", "可用", "可选", "可選", "多少")
 _QUESTION_WORDS = frozenset("what what's whats which list show".split())
 MAX_WORDS = 14
+MAX_CHARS = 2000
+MAX_LINKS = 5
 _EDIT_WORDS = frozenset(
     "add put cut trim crop title titles music merge join combine edit remove replace insert overlay".split()
 )
@@ -31,6 +33,8 @@ _SAVE_WORDS = frozenset("download save grab get fetch keep rip".split())
 
 def asks_formats(text: str, urls: list[str]) -> bool:
     """True when ``text`` (which holds ``urls``) asks what the links offer."""
+    if len(text or "") > MAX_CHARS or len(urls) > MAX_LINKS:
+        return False  # a question about formats is short; a long line is for the agent or a download
     rest = text or ""
     for url in urls:
         rest = rest.replace(url, " ")
