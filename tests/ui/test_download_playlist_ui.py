@@ -29,14 +29,36 @@ async def test_a_feed_in_the_chat_saves_each_entry_and_ends_with_the_summary(
         assert engine.max_in_flight == 2  # the setting's default
 
 
-async def test_a_feed_without_a_choice_is_saved_whole_with_a_note(
+async def test_a_feed_without_a_choice_opens_the_entries_dialog(
     make_app, backend: FakeBackend, make_video, monkeypatch
 ):
+    from tui.ui.screens.formats import FormatsScreen
+
     engine = FakeEngine(make_video, LOCAL, entries=3)
     engine.install(monkeypatch)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await start(app, pilot)
         await send(pilot, FEED)
-        await wait_until(lambda: any("3 of 3 saved." == n for n in notes(app)), timeout=30)
-        assert any("a playlist of 3 entries: saving all of them" in n for n in notes(app))
+        await wait_until(lambda: isinstance(app.screen, FormatsScreen) and "Episode 3" in screen_text(app))
+        await pilot.press("down", "space")  # mark the second entry only
+        await pilot.press("enter")
+        await wait_until(lambda: "“Weekly show”: saving 1 of its 3 entries." in notes(app))
+        await wait_until(lambda: "Episode 2.mp4" in screen_text(app), timeout=30)
+        assert "Episode 1.mp4" not in screen_text(app) and "Episode 3.mp4" not in screen_text(app)
+
+
+async def test_closing_the_entries_dialog_saves_nothing(make_app, backend: FakeBackend, make_video, monkeypatch):
+    from tui.ui.screens.formats import FormatsScreen
+
+    engine = FakeEngine(make_video, LOCAL, entries=3)
+    engine.install(monkeypatch)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(app, pilot)
+        await send(pilot, FEED)
+        await wait_until(lambda: isinstance(app.screen, FormatsScreen) and "Episode 3" in screen_text(app))
+        await pilot.press("escape")
+        await wait_until(lambda: any("Nothing of the playlist was saved" in n for n in notes(app)))
+        await pilot.pause()
+        assert not any(".mp4" in n for n in notes(app))

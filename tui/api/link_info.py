@@ -12,7 +12,12 @@ envelope whose ``data`` is::
                   "filesize": int|null (bytes), "filesize_approx": bool, "note": str|null}],
      "subtitles": [str],                     # language codes the link offers
      "entries": [{"index": int (1-based), "url": str, "title": str|null,
-                  "duration": float|null}]}  # a playlist's or feed's videos; [] for one video
+                  "duration": float|null}],  # a playlist's or feed's videos; [] for one video
+     "truncated": bool}                      # the playlist has more entries than were listed
+
+``formats`` are listed best first. ``default_format_id`` may name two rows joined by ``+``
+(yt-dlp's merge of a video-only and a sound-only format, "137+140"): ``LinkInfo.is_default``.
+A plain media file has one row, read from its headers (the file is not downloaded).
 
 The cloud does not offer it (the service picks the format): callers check
 ``tui.api.ingest.capabilities`` for ``"formats"`` first. Every field is read tolerantly: a
@@ -80,10 +85,15 @@ class LinkInfo:
     formats: tuple[FormatRow, ...] = ()
     subtitles: tuple[str, ...] = ()
     entries: tuple[Entry, ...] = field(default_factory=tuple)
+    truncated: bool = False  # more entries than the engine lists (MAX_ENTRIES)
 
     @property
     def is_playlist(self) -> bool:
         return self.kind == "playlist" or bool(self.entries)
+
+    def is_default(self, row: FormatRow) -> bool:
+        """``row`` is (part of) what a plain download takes."""
+        return bool(self.default_format_id) and row.format_id in str(self.default_format_id).split("+")
 
 
 def _int(value: Any) -> int | None:
@@ -132,6 +142,7 @@ def parse_link_info(url: str, data: Any) -> LinkInfo:
         formats=formats,
         subtitles=tuple(s for s in d.get("subtitles") or [] if isinstance(s, str) and s),
         entries=entries,
+        truncated=d.get("truncated") is True,
     )
 
 

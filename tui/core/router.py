@@ -10,6 +10,7 @@ The seed's keyword table (English and Chinese) is handled here, without the netw
 | "upload" / "上传"                                      | upload    |
 | "upload ~/Videos/a.mp4" (local paths)                  | upload with those paths |
 | "upload clip.mp4 b.mp3" (media names, current folder)  | upload with those files |
+| "what resolutions are available for <link>?"           | formats (the link's formats dialog) |
 | anything with a URL in it                              | agent (the URLs are uploaded first) |
 | everything else                                        | agent     |
 
@@ -28,8 +29,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-Action = Literal["export", "credits", "status", "upload", "download", "agent"]
-ACTIONS: tuple[str, ...] = ("export", "credits", "status", "upload", "download", "agent")
+Action = Literal["export", "credits", "status", "upload", "download", "formats", "agent"]
+ACTIONS: tuple[str, ...] = ("export", "credits", "status", "upload", "download", "formats", "agent")
 
 MAX_COMMAND_WORDS = 12  # longer lines are conversation, whatever words they contain
 MAX_COMMAND_CHARS = 120
@@ -357,11 +358,14 @@ def route(text: str) -> Route:
     ``download`` job per link; links with edit words -> the agent (the project way); only
     local paths -> ``upload``."""
     from tui.core.download_intent import download_request
+    from tui.core.formats_intent import asks_formats
 
     message = (text or "").strip()
     paths, rest = extract_paths(message)
     urls = extract_urls(rest)
     if urls:
+        if not paths and asks_formats(message, urls):  # "what resolutions are available for <link>?"
+            return Route("formats", message, urls)
         if not paths and download_request(message, urls) is not None:
             return Route("download", message, urls)
         return Route("agent", message, urls)

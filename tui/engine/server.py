@@ -15,6 +15,7 @@ Routes (bearer token on all but the first two; templates in :class:`tui.contract
   GET  /api/render/proxy/{id}/download                 the MP4, with HTTP Range
   GET  /api/media/{upload_id}                          an uploaded file (its owner only)
   GET  /api/history/nemo_agent/me/{sid}                chat history and draft versions
+  POST /api/local/formats/{sid}                        what a link offers (local extension)
   GET  /api/local/thumbnail|peaks|storyboard/{id}      pictures of the media (local-only: routes/pictures.py)
 
 ``create_app(data_dir, **options)`` builds the Starlette app (options: :class:`EngineOptions`);
@@ -40,11 +41,11 @@ from starlette.routing import BaseRoute
 from tui.engine.envelope import EXCEPTION_HANDLERS, Fail, ok
 from tui.engine.guards import BodyTimeout
 from tui.engine.options import EngineOptions
-from tui.engine.routes import auth, downloads, pictures, renders, runs, sessions, uploads
+from tui.engine.routes import auth, downloads, formats, pictures, renders, runs, sessions, uploads
 from tui.engine.service import Engine, RealMedia
 
 # One module per resource; each has ``routes``. Adding a resource is one line here.
-ROUTE_MODULES: tuple[ModuleType, ...] = (auth, sessions, uploads, runs, renders, downloads, pictures)
+ROUTE_MODULES: tuple[ModuleType, ...] = (auth, sessions, uploads, runs, renders, downloads, formats, pictures)
 
 __all__ = ["ROUTE_MODULES", "Engine", "EngineOptions", "Fail", "RealMedia", "create_app", "main", "ok", "serve"]
 

@@ -54,6 +54,11 @@ class RealMedia:
 
         return fetch_media(url, dest_dir, **kwargs)
 
+    def read_link_info(self, url: str, **kwargs: Any) -> dict[str, Any]:
+        from tui.engine.media.link_read import read_link_info  # the formats extension (issue 17)
+
+        return read_link_info(url, **kwargs)
+
     def render_draft(self, draft: dict[str, Any], sources: Mapping[str, Path], out_path: Path, **kwargs: Any) -> Any:
         from tui.engine.media.stored_once import render_draft  # an untouched MP4: a hard link, else render
 

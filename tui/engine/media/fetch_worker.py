@@ -18,6 +18,9 @@ Writes one JSON object per line on stdout:
   ``fetch_deliver`` for audio only or subtitles)
 - ``{"error": "<plain words>", "kind": "refused" | "failed" | "cancelled"}``
 
+A job with ``"task": "info"`` downloads nothing: its ``done`` is what the link offers
+(``link_facts.read_link``; the job adds ``max_entries`` and ``max_page_bytes``).
+
 A plain media link (the server answers ``video/*``/``audio/*``) is saved from the one GET
 that looked at it: it is requested once, not twice (yt-dlp's generic extractor would GET it,
 drop the body and GET it again).
@@ -306,6 +309,11 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
     notes: list[str] = []
     if cap_bytes:
         extra["max_filesize"] = cap_bytes
+    # Issue 17, formats dialog: one row of /api/local/formats picked by the user. yt-dlp's
+    # format selector takes the id as it is (ingest merges the sound when the row has none).
+    format_id = (job.get("options") or {}).get("format_id")
+    if format_id:
+        extra["format"] = format_id
     extra = fetch_deliver.ytdlp_opts(job.get("options") or {}, extra)  # audio only, subtitles
     try:
         path = ingest_url(
@@ -349,6 +357,11 @@ def main(argv: list[str]) -> int:
         _die_with_parent(int(job["parent"]))
     cancel = threading.Event()
     try:
+        if job.get("task") == "info":  # what the link offers, nothing downloaded (link_facts.py)
+            from tui.engine.media.link_facts import read_link
+
+            say({"done": read_link(job)})
+            return 0
         done = _direct(job, cancel)  # a plain file has one format: no height choice to make
         if done is None:
             done = _with_ytdlp(job, cancel)

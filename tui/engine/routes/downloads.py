@@ -2,9 +2,12 @@
 
 Listed by ``GET /api/local/capabilities``, which a client reads once after connecting::
 
-    {"code": 0, "data": {"extensions": ["fetch", "pictures"],
+    {"code": 0, "data": {"extensions": ["fetch", "formats", "pictures"],
                           "fetch": {"path": "/api/local/fetch/{session_id}", "progress": true,
-                                    "cancel": "close the stream", "max_height": true}}}
+                                    "cancel": "close the stream", "max_height": true},
+                          "formats": {"path": "/api/local/formats/{session_id}", "max_entries": 500}}}
+
+(``formats``: what a link offers, read without downloading: ``tui/engine/routes/formats.py``.)
 
 ``POST /api/local/fetch/{session_id}`` with JSON ``{"url": "https://…", "max_height": 720 | null}``
 plus the optional ``format_id``, ``section``, ``audio`` and ``subs`` of
@@ -46,6 +49,7 @@ from tui.engine.deps import Caller, authed, read_json
 from tui.engine.egress import strip_credentials
 from tui.engine.fetch_pool import fetch_threads
 from tui.engine.media.fetch_options import parse_options
+from tui.engine.routes.formats import CAPABILITY as FORMATS_CAPABILITY
 from tui.engine.routes.pictures import CAPABILITY as PICTURES
 from tui.engine.sse import EventStream
 
@@ -68,13 +72,14 @@ async def capabilities(request: Request, caller: Caller) -> Response:
             "code": 0,
             "message": "success",
             "data": {
-                "extensions": ["fetch", "pictures"],
+                "extensions": ["fetch", "formats", "pictures"],
                 "fetch": {
                     "path": "/api/local/fetch/{session_id}",
                     "progress": True,
                     "cancel": "close the stream",
                     "max_height": True,
                 },
+                "formats": FORMATS_CAPABILITY,  # tui/engine/routes/formats.py
                 "pictures": PICTURES,  # tui/engine/routes/pictures.py
             },
         }

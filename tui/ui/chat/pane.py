@@ -111,6 +111,10 @@ class ChatPane(Vertical):
             request = download_request(text, list(decision.urls))
             if request is not None and self.need_connection():
                 self.jobs.download(request)
+        elif action == "formats":  # "what resolutions are available for <link>?"
+            from tui.ui.jobs.formats import open_formats
+
+            open_formats(self.jobs, decision.urls[0] if decision.urls else None)
         elif action == "upload":
             paths = list(getattr(decision, "paths", None) or [])
             if paths and self.need_connection():

@@ -87,6 +87,7 @@ async def download_worker(panel: JobsHost, request: DownloadRequest) -> None:
             panel.post_message(m.ChatNote(event.line))
         elif isinstance(event, JobStarted):
             names[event.job_id] = _short_url(event.title, 60) if event.title else _short_url(event.url)
+            panel.last_download_url = event.url  # the formats key's link (issue 17)
             panel.row(key, f"⬇ {names[event.job_id]} · waiting", None)
         elif isinstance(event, JobProgress):
             name = names.get(event.job_id, _short_url(event.url))
@@ -122,12 +123,28 @@ async def download_worker(panel: JobsHost, request: DownloadRequest) -> None:
 
 
 def answer_playlist(panel: JobsHost, event: PlaylistFound) -> None:
-    """A playlist link named no entries: save every entry and say how to choose some."""
-    n = len(event.info.entries)
-    panel.post_message(
-        m.ChatNote(f"This link is a playlist of {n} entries: saving all of them (say “entries 1-5” to choose).")
-    )
-    event.choose("all")
+    """A playlist link named no entries: the entries dialog (``screens/formats.py``) lists them;
+    the marked ones (or a range) are saved, Escape saves none of them."""
+    from tui.ui.screens.formats import FormatsScreen
+
+    info = event.info
+
+    async def load() -> Any:
+        return info
+
+    def picked(request: Any) -> None:
+        if request is None:
+            panel.post_message(m.ChatNote("Nothing of the playlist was saved (the choice was closed).", "warning"))
+            event.skip()
+            return
+        chosen = {e.url: e.index for e in info.entries}
+        indices = sorted({chosen[u] for u in request.urls if u in chosen})
+        if indices:
+            event.choose(",".join(str(i) for i in indices))
+        else:
+            event.skip()
+
+    panel.app.push_screen(FormatsScreen(event.url, load), picked)
 
 
 def _report(panel: JobsHost, results: list[Any]) -> None:

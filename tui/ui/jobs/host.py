@@ -74,6 +74,7 @@ class JobsHost(Protocol):
     exports: dict[str, ExportJob]
     last_export_path: Path | None
     downloads: DownloadJobs | None
+    last_download_url: str | None
 
     @property
     def conn(self) -> Connection: ...

@@ -114,6 +114,7 @@ class JobsPanel(VerticalScroll):
         self.last_export_path: Path | None = None
         self.storyboard: Any = None  # the latest export's tui.core.storyboard.Storyboard
         self.downloads: DownloadJobs | None = None  # the running download jobs (Esc cancels them)
+        self.last_download_url: str | None = None  # the formats key's link when the input has none
         self._export_seq = 0
         self._upload_seq = 0
 
@@ -245,6 +246,12 @@ class JobsPanel(VerticalScroll):
         from tui.ui.jobs.downloads import download_worker
 
         self.run_worker(download_worker(self, request), group="download", exit_on_error=False)
+
+    def action_formats(self) -> None:
+        """What the pasted link (or the last download's) offers: a dialog; a pick downloads."""
+        from tui.ui.jobs.formats import formats_link, open_formats
+
+        open_formats(self, formats_link(self))
 
     # ---- export ------------------------------------------------------------------------
     def action_export(self) -> None:
