@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from tests.ui.pilot_helpers import screen_text, wait_until
 from tui.ui.chat.reply import AgentMessage
 
-INTRO = "Sure! I'm adding the title \"Urban Dreams\"."
+INTRO = 'Sure! I\'m adding the title "Urban Dreams".'
 
 
 class Pane(Vertical):
