@@ -54,7 +54,7 @@ class Tmux:
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-t", "app")
 
-    def wait_for(self, condition, what: str, timeout: float = 20.0) -> str:
+    def wait_for(self, condition, what: str, timeout: float = 30.0) -> str:
         """Poll the screen until ``condition(screen_text)``; fail with the screen shown."""
         deadline = time.monotonic() + timeout
         while True:
@@ -65,7 +65,7 @@ class Tmux:
                 raise AssertionError(f"waited {timeout}s for {what}; the screen:\n{text}")
             time.sleep(0.05)
 
-    def wait_text(self, needle: str, timeout: float = 20.0) -> str:
+    def wait_text(self, needle: str, timeout: float = 30.0) -> str:
         return self.wait_for(lambda text: needle.lower() in text.lower(), repr(needle), timeout)
 
     def kill(self) -> None:
@@ -77,14 +77,22 @@ def app_command(env: dict[str, str]) -> str:
     return f"echo TERM=$TERM; {shlex.quote(sys.executable)} -m tui --local; echo EXITED $?; sleep 20"
 
 
-def assert_idle(tmux: Tmux, sent: Path, seconds: float = 2.0) -> None:
-    """Nothing at all reaches the terminal for ``seconds`` (tmux pipe-pane counts it)."""
-    time.sleep(0.5)
-    tmux.run("pipe-pane", "-o", "-t", "app", f"cat > {shlex.quote(str(sent))}")
-    time.sleep(seconds)
-    tmux.run("pipe-pane", "-t", "app")  # stop piping
-    assert sent.exists(), "tmux pipe-pane wrote nothing at all"
-    assert sent.stat().st_size == 0, f"sent while idle: {sent.read_bytes()[:400]!r}"
+def assert_idle(tmux: Tmux, sent: Path, seconds: float = 2.0, within: float = 30.0) -> None:
+    """The app settles: within ``within`` seconds comes a window of ``seconds`` in which nothing
+    at all reaches the terminal (tmux pipe-pane counts it). A one-off repaint that comes late on
+    a loaded machine (a refresh answered late) only delays it; anything that keeps repainting
+    (a timer, a progress bar left running) leaves no quiet window."""
+    deadline = time.monotonic() + within
+    while True:
+        sent.unlink(missing_ok=True)
+        tmux.run("pipe-pane", "-o", "-t", "app", f"cat > {shlex.quote(str(sent))}")
+        time.sleep(seconds)  # the window measured
+        tmux.run("pipe-pane", "-t", "app")  # stop piping
+        assert sent.exists(), "tmux pipe-pane wrote nothing at all"
+        if sent.stat().st_size == 0:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never idle for {seconds}s in {within}s; sent: {sent.read_bytes()[:400]!r}")
 
 
 @pytest.fixture
@@ -98,10 +106,11 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
     clip = tmp_path / "clip.mp4"
     shutil.copy(make_video(seconds=2), clip)
     downloads = Path(app_env["NEMO_DOWNLOAD_DIR"])
-    app_env["NEMO_ENGINE_CHUNK_DELAY"] = "0.05"  # the reply streams long enough for Escape to land
+    # the reply streams long enough for Escape to land: "help" is 22 pieces, 4.4 s
+    app_env["NEMO_ENGINE_CHUNK_DELAY"] = "0.2"
 
     tmux.start(app_command(app_env))
-    tmux.wait_text("connected · local", 30)
+    tmux.wait_text("connected · local", 60)
     tmux.wait_text("Ready")
     tmux.wait_text("Credits (local): 1,000 available")
 
@@ -126,7 +135,7 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
     # key says there is nothing to copy (never a cloud claim link with an empty token)
     tmux.keys("C-y")
     tmux.wait_text("Nothing to copy yet")
-    tmux.wait_for(lambda s: "nothing to copy yet" not in s.lower(), "the notification to go", timeout=15)
+    tmux.wait_for(lambda s: "nothing to copy yet" not in s.lower(), "the notification to go")
 
     # add URL (ctrl+l) opens the link box; refresh (ctrl+r) says it refreshes
     tmux.keys("C-l")
@@ -145,15 +154,15 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
     tmux.wait_for(lambda s: "search for commands" not in s.lower(), "the palette to close")
 
     # cancel: Escape while the agent is answering. The engine's answer to "help" streams for
-    # well under a second; on a loaded machine it can end before the Escape lands, so a
-    # finished answer is asked again (at most three times).
+    # seconds; on a loaded machine it can still end before the Escape lands, so a finished
+    # answer is asked again (at most three times). The run is over once the live "working…"
+    # line is gone (counting replies on the screen does not work: older ones scroll away).
     for _attempt in range(3):
-        replies = tmux.screen().count("export the video.")
         tmux.type("help")
         tmux.wait_text("working")
         tmux.keys("Escape")
         screen = tmux.wait_for(
-            lambda s: "stopped. nothing was re-sent" in s.lower() or s.count("export the video.") > replies,
+            lambda s: "stopped. nothing was re-sent" in s.lower() or "working" not in s.lower(),
             "the run to stop (or end)",
         )
         if "stopped. nothing was re-sent" in screen.lower():
@@ -165,22 +174,23 @@ def test_every_key_through_tmux(tmux, app_env, make_video, tmp_path):
     tmux.type(f"upload {clip}")
     tmux.wait_text("Added clip.mp4")
     tmux.type('add the title "Urban Dreams"')
-    tmux.wait_text('"Urban Dreams"  0', 30)  # the timeline tree shows the title segment
+    tmux.wait_text('"Urban Dreams"  0')  # the timeline tree shows the title segment
     tmux.keys("C-e")
-    tmux.wait_text("Exported", 40)
+    tmux.wait_text("Exported", 60)
     files = list(downloads.glob("*.mp4"))
     assert len(files) == 1 and files[0].stat().st_size > 1000
     # the export's storyboard (issue 18): its frames and facts under the row, drawn once
     tmux.wait_for(lambda s: "f11: larger" in s and s.count("▀") > 30, "the export's storyboard", 30)
     # and idle again after uploads, an edit and an export: no progress bar or timer left running
-    time.sleep(1.0)
+    # (the finished upload's row leaves the jobs panel 8 s after the upload: that repaint is due)
+    tmux.wait_for(lambda s: not re.search(r"clip\.mp4 · .*uploaded", s), "the upload row to leave")
     assert_idle(tmux, tmp_path / "idle-after-export.bin")
 
     # copy: now the exported file's path; it goes through the terminal as OSC 52 and tmux
     # (set-clipboard on) keeps it as a paste buffer
     tmux.keys("C-y")
     tmux.wait_text("Copied")
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30
     while not tmux.run("list-buffers", check=False).strip() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert tmux.run("show-buffer") == str(files[0]), "the copied path never reached tmux"

@@ -33,7 +33,7 @@ async def test_upload_edit_and_export_against_the_engine(local_engine, make_vide
     settings = replace(load_settings(), api_url=local_engine, token=None)
     app = NemoApp(settings, backend="local", export_poll_interval=0.2, tick_interval=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(lambda: "connected · local" in screen_text(app) and app.session is not None, timeout=20)
+        await wait_until(lambda: "connected · local" in screen_text(app) and app.session is not None, timeout=60)
         await wait_until(lambda: "Credits (local): 1,000 available" in screen_text(app))
         # upload through the picker's path box (ctrl+u)
         await pilot.press("ctrl+u")
@@ -45,7 +45,7 @@ async def test_upload_edit_and_export_against_the_engine(local_engine, make_vide
         # an edit through the agent, streamed, then the timeline refreshed
         await send(pilot, 'add the title "Urban Dreams"')
         await wait_until(lambda: not app.run_active and agent_texts(app), timeout=30)
-        await wait_until(lambda: '"Urban Dreams"' in app.timeline.summary_text, timeout=10)
+        await wait_until(lambda: '"Urban Dreams"' in app.timeline.summary_text)
         assert "Urban Dreams" in agent_texts(app)[0]
         await wait_until(
             lambda: any(" call " in line and "edit_multitrack" in line for line in app.sse_log.visible_lines())

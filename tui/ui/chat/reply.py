@@ -9,6 +9,7 @@ write). Its own module: Markdown loads only when a reply comes.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Markdown
@@ -60,7 +61,7 @@ class AgentMessage(Markdown):
             self._pending = ""
             stream, self._stream = self._stream, None
             if stream is not None:
-                await stream.stop()
+                await stop_stream(stream)
             await self.update(shown)
 
     def set_text(self, text: str) -> None:
@@ -86,9 +87,29 @@ class AgentMessage(Markdown):
             self._timer = None
         try:
             if stream is not None:
-                await stream.stop()
+                await stop_stream(stream)
         finally:
             # One full update: a half-streamed code fence can otherwise lose text.
             self.text = full
             await self.update(full)
         return full
+
+
+async def stop_stream(stream: MarkdownStream) -> None:
+    """``stream.stop()``, also when the stream's task was cancelled before it ever ran.
+
+    Textual's ``MarkdownStream.stop()`` cancels its task and awaits it. The first write runs
+    in the throttle timer's own task: it creates the stream (its task only scheduled) and
+    yields; if the chat pane's task stops the stream in that gap, the stream's task ends
+    cancelled without running its own ``except CancelledError``, and the await re-raises that
+    CancelledError in the pane's message pump, which then ends quietly: the pane leaves the
+    screen and its chat worker (the run being streamed) is cancelled (issue 15). Such an error
+    is not the caller's: it is dropped (every stop is followed by a full ``update``, so no
+    text is lost). A cancellation of the caller itself goes through.
+    """
+    try:
+        await stream.stop()
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
