@@ -69,7 +69,7 @@ def file_facts(path: Path | str) -> Mp4Facts:
 
         size = Path(path).stat().st_size
         try:
-            info = MP3(str(path)).info  # type: ignore[no-untyped-call]  # mutagen ships no type hints
+            info = MP3(str(path)).info  # type: ignore[no-untyped-call, unused-ignore]  # mutagen ships no type hints
             length = float(getattr(info, "length", None) or 0.0)
         except (MutagenError, OSError):
             return Mp4Facts(None, None, None, None, None, size)

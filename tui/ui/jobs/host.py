@@ -79,6 +79,9 @@ class JobsHost(Protocol):
     @property
     def conn(self) -> Connection: ...
 
+    @property
+    def app(self) -> Any: ...  # the Textual app (dialogs are pushed on it)
+
     def row(self, key: str, text: str, fraction: float | None | bool = False, state: str = "active") -> None: ...
 
     def drop_later(self, key: str) -> None: ...

@@ -79,7 +79,7 @@ def textual_image_widgets() -> Any:
 
             cell = _cell_size(real)
             if cell is not None and not hasattr(_terminal.get_cell_size, "_result"):
-                _terminal.get_cell_size._result = _terminal.CellSize(*cell)  # type: ignore[attr-defined]
+                _terminal.get_cell_size._result = _terminal.CellSize(*cell)  # type: ignore[attr-defined, unused-ignore]
             import textual_image.widget as widgets
         finally:
             sys.__stdout__ = real  # type: ignore[misc]
