@@ -143,6 +143,7 @@ def _hls_check(client: Any, url: str, text: str, job: dict[str, Any], depth: int
     if "#EXT-X-ENDLIST" not in text and "VOD" not in text.upper().split("PLAYLIST-TYPE:")[-1][:4]:
         raise Refused("This link is a live stream: only finished videos can be saved.")
     total = sum(float(m) for m in re.findall(r"#EXTINF:\s*([0-9.]+)", text))
+    job["playlist_duration_s"] = total  # a section's start is checked against it (fetch_tuning)
     cap = job.get("max_duration_s")
     if cap and total > cap:
         raise Refused(
@@ -155,10 +156,13 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
     import httpx
 
     url = job["url"]
+    section = (job.get("options") or {}).get("section")
+    # For a section only the answer's head is wanted: its body would fill the socket buffers.
+    peek = {"Range": "bytes=0-1023"} if section else {}
     with httpx.Client(
         follow_redirects=True, timeout=20.0, headers={"Accept-Encoding": "identity"}, proxy=job.get("proxy")
     ) as client:
-        with client.stream("GET", url) as resp:
+        with client.stream("GET", url, headers=peek) as resp:
             if resp.status_code >= 400:
                 return None  # yt-dlp gives the plain-words error (404, 403, ...)
             ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -166,6 +170,8 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
             is_media = ctype.startswith(_MEDIA_TYPES) or (ctype == "application/octet-stream" and ext in _MEDIA_EXTS)
             if any(t in ctype for t in _MANIFEST_TYPES) or ext in ("m3u8", "mpd"):
                 resp.read()
+                if resp.status_code == 206:  # the peek's part of a playlist: read it whole
+                    resp = client.get(url)
                 if "mpegurl" in ctype or ext == "m3u8":
                     _hls_check(client, str(resp.url), resp.text, job)
                 return None
@@ -178,33 +184,39 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
                     f"This file is {_size_text(total)}, over the {_size_text(cap)} limit (NEMO_FETCH_MAX_MB)."
                 )
             name = _media_name(url, resp)
+            if section:  # only that part, by ffmpeg's seeking over HTTP: the body is not read
+                from tui.engine.media.fetch_sections import direct_section
+
+                return direct_section(job, str(resp.url), name, cancel, say)
             path = Path(job["work_dir"]) / name
-            done, started, last = 0, time.monotonic(), 0.0
-            with open(path, "wb") as fh:
-                for chunk in resp.iter_bytes(_CHUNK):
-                    if cancel.is_set():
-                        raise Stop("The download was cancelled.")
-                    fh.write(chunk)
-                    done += len(chunk)
-                    if cap and done > cap:
-                        raise Refused(f"This file is over the {_size_text(cap)} limit (NEMO_FETCH_MAX_MB).")
-                    now = time.monotonic()
-                    if now - last >= _REPORT_EVERY:
-                        last = now
-                        speed = done / max(now - started, 1e-6)
-                        say(
-                            {
-                                "progress": {
-                                    "stage": "download",
-                                    "label": name,
-                                    "bytes": done,
-                                    "total": total,
-                                    "speed": speed,
-                                    "eta": (total - done) / speed if total and speed else None,
-                                    "percent": round(100.0 * done / total, 1) if total else None,
-                                }
+            started, last = time.monotonic(), [0.0]
+
+            def on_chunk(done: int) -> None:
+                if cancel.is_set():
+                    raise Stop("The download was cancelled.")
+                if cap and done > cap:
+                    raise Refused(f"This file is over the {_size_text(cap)} limit (NEMO_FETCH_MAX_MB).")
+                now = time.monotonic()
+                if now - last[0] >= _REPORT_EVERY:
+                    last[0] = now
+                    speed = done / max(now - started, 1e-6)
+                    say(
+                        {
+                            "progress": {
+                                "stage": "download",
+                                "label": name,
+                                "bytes": done,
+                                "total": total,
+                                "speed": speed,
+                                "eta": (total - done) / speed if total and speed else None,
+                                "percent": round(100.0 * done / total, 1) if total else None,
                             }
-                        )
+                        }
+                    )
+
+            from tui.engine.media.fetch_resume import save_body
+
+            done = save_body(client, resp, path, total, on_chunk)  # a cut connection resumes (Range)
             if total is not None and done != total:
                 raise Stop(f"The site sent {done} of {total} bytes: the download was cut off.")
             say(
@@ -297,7 +309,10 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
             cancel.set()
         say({"progress": p})
 
-    extra: dict[str, Any] = {"match_filter": match_filter}
+    from tui.engine.media.fetch_tuning import Tuner, ytdlp_extra
+
+    options = job.get("options") or {}
+    extra: dict[str, Any] = {**ytdlp_extra(options), "match_filter": match_filter}
     if job.get("proxy"):
         extra["proxy"] = job["proxy"]  # every request of yt-dlp (and the ffmpeg it runs) through the egress check
     notes: list[str] = []
@@ -312,6 +327,7 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
             max_height=job.get("max_height"),
             extra_opts=extra,
             notes=notes,
+            tune=Tuner(options, job.get("playlist_duration_s")),
         )
     except Exception:
         if refusal:

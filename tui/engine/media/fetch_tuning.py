@@ -1,0 +1,91 @@
+"""The fetch options that change how yt-dlp fetches (issue 17): the format, the section, the speed.
+
+``ytdlp_extra(options)`` gives the yt-dlp options added to every fetch by the fetch worker, and
+``Tuner(options, duration_s)`` is the hook ``ingest.ingest_url`` calls once the link's formats
+are known (``tune``), before anything is downloaded:
+
+- **format_id**: that format exactly, with the best sound merged when it is picture only
+  (``"<id>+bestaudio/<id>"``, yt-dlp's format selection syntax, README "FORMAT SELECTION");
+  its height becomes the height the download is checked against (``ingest_formats.verify``),
+  so a chosen 720p of a 1080p link is kept. An id the link does not list is refused in words;
+- **section**: ``fetch_sections.ytdlp_options`` (download ranges, exact cuts); a start at or
+  after the link's stated end is refused before anything is fetched;
+- **speed**: ``CONCURRENT_FRAGMENTS`` fragments of an HLS/DASH stream in flight at once
+  (yt-dlp ``concurrent_fragment_downloads``); the figure was picked by ``bench/fetch_speed.py``
+  (60 s 1080p HLS, 2 s fragments, 40 ms added to every request; see bench/RESULTS.md);
+- **resume**: ``continuedl`` with fragment and HTTP retries: a fragment or a file cut by a
+  network error is asked again from where it stopped, not the whole download.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import IngestError
+from .fetch_sections import check_start, ytdlp_options
+
+CONCURRENT_FRAGMENTS = 8
+RETRIES = 5  # HTTP and fragment retries: a cut is resumed this many times before the fetch fails
+
+
+def ytdlp_extra(options: Mapping[str, Any]) -> dict[str, Any]:
+    """yt-dlp options for a fetch with these options (speed and resume always, the section's when asked)."""
+    extra: dict[str, Any] = {
+        "concurrent_fragment_downloads": CONCURRENT_FRAGMENTS,
+        "continuedl": True,
+        "retries": RETRIES,
+        "fragment_retries": RETRIES,
+        "file_access_retries": 1,
+    }
+    section = options.get("section")
+    if section:
+        extra.update(ytdlp_options(section))
+    return extra
+
+
+def format_selector(formats: list[Mapping[str, Any]], format_id: str) -> tuple[str, int | None]:
+    """(yt-dlp format selector, the picture's height or None) for one row of the formats table.
+
+    Raises IngestError when the link does not list ``format_id`` (a selector such as
+    ``137+140`` is passed as it is: each part must be listed)."""
+    by_id = {str(f.get("format_id")): f for f in formats if isinstance(f, Mapping)}
+    parts = format_id.split("+")
+    missing = [p for p in parts if p not in by_id]
+    if missing:
+        raise IngestError(
+            f"This link has no format {missing[0]!r}: list its formats again and pick one of them."
+        )
+    heights = [by_id[p].get("height") for p in parts if by_id[p].get("vcodec") != "none"]
+    height = next((int(h) for h in heights if isinstance(h, int) and h > 0), None)
+    if len(parts) == 1:
+        chosen = by_id[format_id]
+        if chosen.get("vcodec") != "none" and chosen.get("acodec") == "none":
+            return f"{format_id}+bestaudio/{format_id}", height  # picture only: add the best sound
+    return format_id, height
+
+
+class Tuner:
+    """``ingest_url``'s ``tune`` hook for one fetch's options; ``duration_s``: the length the
+    link was found to have before yt-dlp ran (an HLS playlist's sum of EXTINF), or None."""
+
+    def __init__(self, options: Mapping[str, Any], duration_s: float | None = None) -> None:
+        self.options = options
+        self.duration_s = duration_s
+
+    def __call__(self, params: dict[str, Any], raw: Mapping[str, Any]) -> int | None:
+        """Set ``params["format"]`` for a chosen format; check a section's start against the
+        link's duration. Returns the height the download must have (or None: unchanged)."""
+        section = self.options.get("section")
+        if section:
+            duration = raw.get("duration")
+            check_start(section, float(duration) if isinstance(duration, (int, float)) else self.duration_s)
+        format_id = self.options.get("format_id")
+        if not format_id:
+            return None
+        selector, height = format_selector(list(raw.get("formats") or [raw]), str(format_id))
+        params["format"] = selector
+        return height
+
+
+__all__ = ["CONCURRENT_FRAGMENTS", "RETRIES", "Tuner", "format_selector", "ytdlp_extra"]
