@@ -6,8 +6,9 @@ a connection cut once, and added latency.
   gets the whole file, 200);
 - ``sent[path]``: the body bytes the server handed to the socket for each path (what a user
   would pay for), ``total_sent()``;
-- ``cut_once(path, at)``: the next GET of ``path`` sends ``at`` body bytes (of a full
-  ``Content-Length``) and then closes the connection, as a network failure would;
+- ``cut_once(path, at)``: the next GET of ``path`` whose body is longer than ``at`` sends
+  ``at`` bytes (of a full ``Content-Length``) and then closes the connection, as a network
+  failure would;
 - ``delay``: seconds slept before answering each request (a slow link's latency).
 
 Also ``make_long_source``: the 10-minute test source (160x90, 10 fps, 2 s GOPs) with the frame
@@ -90,6 +91,12 @@ class RangeSite:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass
 
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except OSError:  # the client went away (ffmpeg closes what it no longer needs)
+                    pass
+
             def do_HEAD(self) -> None:
                 self._answer(head=True)
 
@@ -140,7 +147,11 @@ class RangeSite:
                 if head:
                     return
                 with site._lock:
-                    cut = site._cuts.pop(path, None)
+                    cut = site._cuts.get(path)
+                    if cut is not None and end - start + 1 > cut:
+                        del site._cuts[path]
+                    else:
+                        cut = None
                 left = end - start + 1 if cut is None else min(cut, end - start + 1)
                 try:
                     with open(file, "rb") as fh:
@@ -172,9 +183,14 @@ class RangeSite:
         return self.base + path
 
     def cut_once(self, path: str, at: int) -> None:
-        """The next GET of ``path`` stops after ``at`` body bytes and the connection closes."""
+        """The next GET of ``path`` longer than ``at`` stops after ``at`` body bytes and the connection closes."""
         with self._lock:
             self._cuts[path] = at
+
+    def cuts_left(self) -> int:
+        """Cuts asked for that have not happened yet."""
+        with self._lock:
+            return len(self._cuts)
 
     def total_sent(self, prefix: str = "/") -> int:
         with self._lock:
