@@ -73,9 +73,10 @@ class Tuner:
         self.options = options
         self.duration_s = duration_s
 
-    def __call__(self, params: dict[str, Any], raw: Mapping[str, Any]) -> int | None:
-        """Set ``params["format"]`` for a chosen format; check a section's start against the
-        link's duration. Returns the height the download must have (or None: unchanged)."""
+    def __call__(self, ydl: Any, raw: Mapping[str, Any]) -> int | None:
+        """Give the ``yt_dlp.YoutubeDL`` a chosen format (its ``format`` param and the selector it
+        built from it in ``__init__``); check a section's start against the link's duration.
+        Returns the height the download must have (or None: unchanged)."""
         section = self.options.get("section")
         if section:
             duration = raw.get("duration")
@@ -84,7 +85,8 @@ class Tuner:
         if not format_id:
             return None
         selector, height = format_selector(list(raw.get("formats") or [raw]), str(format_id))
-        params["format"] = selector
+        ydl.params["format"] = selector
+        ydl.format_selector = ydl.build_format_selector(selector)
         return height
 
 
