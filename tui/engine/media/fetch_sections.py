@@ -233,4 +233,12 @@ def direct_section(
 
 
 __all__ = [
-    "direct_section","ENCODE_ARGS", "HTTP_INPUT_ARGS", "check_start", "clock", "cut_url", "label", "ytdlp_options"]
+    "direct_section",
+    "ENCODE_ARGS",
+    "HTTP_INPUT_ARGS",
+    "check_start",
+    "clock",
+    "cut_url",
+    "label",
+    "ytdlp_options",
+]

@@ -53,9 +53,7 @@ def format_selector(formats: list[Mapping[str, Any]], format_id: str) -> tuple[s
     parts = format_id.split("+")
     missing = [p for p in parts if p not in by_id]
     if missing:
-        raise IngestError(
-            f"This link has no format {missing[0]!r}: list its formats again and pick one of them."
-        )
+        raise IngestError(f"This link has no format {missing[0]!r}: list its formats again and pick one of them.")
     heights = [by_id[p].get("height") for p in parts if by_id[p].get("vcodec") != "none"]
     height = next((int(h) for h in heights if isinstance(h, int) and h > 0), None)
     if len(parts) == 1:
