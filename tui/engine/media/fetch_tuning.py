@@ -11,22 +11,53 @@ are known (``tune``), before anything is downloaded:
 - **section**: ``fetch_sections.ytdlp_options`` (download ranges, exact cuts); a start at or
   after the link's stated end is refused before anything is fetched;
 - **speed**: ``CONCURRENT_FRAGMENTS`` fragments of an HLS/DASH stream in flight at once
-  (yt-dlp ``concurrent_fragment_downloads``); the figure was picked by ``bench/fetch_speed.py``
-  (60 s 1080p HLS, 2 s fragments, 40 ms added to every request; see bench/RESULTS.md);
+  (yt-dlp ``concurrent_fragment_downloads``; env ``NEMO_FETCH_FRAGMENTS``, 1..32); the default
+  was picked by ``bench/fetch_speed.py`` (60 s 1080p HLS, 2 s fragments, 40 ms added to every
+  request; see bench/RESULTS.md);
 - **resume**: ``continuedl`` with fragment and HTTP retries: a fragment or a file cut by a
   network error is asked again from where it stopped, not the whole download.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
 from .errors import IngestError
 from .fetch_sections import check_start, ytdlp_options
 
-CONCURRENT_FRAGMENTS = 8
+
+def _fragments(env: Mapping[str, str]) -> int:
+    """``NEMO_FETCH_FRAGMENTS`` (1..32), else the measured default."""
+    try:
+        value = int(env.get("NEMO_FETCH_FRAGMENTS", ""))
+    except ValueError:
+        return DEFAULT_FRAGMENTS
+    return value if 1 <= value <= 32 else DEFAULT_FRAGMENTS
+
+
+DEFAULT_FRAGMENTS = 8
+CONCURRENT_FRAGMENTS = _fragments(os.environ)  # the worker process reads it at its first fetch
 RETRIES = 5  # HTTP and fragment retries: a cut is resumed this many times before the fetch fails
+
+
+def warm_up() -> None:
+    """Do, in a waiting spare worker, what yt-dlp otherwise does on a link's first look: compile
+    every extractor's URL pattern (``suitable``), load the generic extractor (which handles
+    direct HLS/DASH links and pages with a ``<video>``), the HLS and DASH downloaders and the
+    ffmpeg post-processors. About 1 s of CPU that a fetch then no longer waits for
+    (``bench/fetch_speed.py``). Touches no network."""
+    import yt_dlp
+    from yt_dlp.extractor import gen_extractor_classes
+
+    for ie in gen_extractor_classes():
+        ie.suitable("https://127.0.0.1/video.m3u8")
+    with yt_dlp.YoutubeDL({"quiet": True, "no_warnings": True, "cachedir": False}) as ydl:
+        ydl.get_info_extractor("Generic")
+    import yt_dlp.downloader.dash
+    import yt_dlp.downloader.hls
+    import yt_dlp.postprocessor.ffmpeg  # noqa: F401
 
 
 def ytdlp_extra(options: Mapping[str, Any]) -> dict[str, Any]:
@@ -88,4 +119,4 @@ class Tuner:
         return height
 
 
-__all__ = ["CONCURRENT_FRAGMENTS", "RETRIES", "Tuner", "format_selector", "ytdlp_extra"]
+__all__ = ["CONCURRENT_FRAGMENTS", "DEFAULT_FRAGMENTS", "RETRIES", "Tuner", "format_selector", "warm_up", "ytdlp_extra"]

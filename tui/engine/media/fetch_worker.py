@@ -351,6 +351,9 @@ def main(argv: list[str]) -> int:
         import yt_dlp  # noqa: F401
 
         from tui.engine.media import ingest, probe  # noqa: F401
+        from tui.engine.media.fetch_tuning import warm_up
+
+        warm_up()  # yt-dlp's first-link work, done while nothing is asked
 
         line = sys.stdin.readline()
         if not line.strip():
