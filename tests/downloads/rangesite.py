@@ -9,7 +9,8 @@ a connection cut once, and added latency.
 - ``cut_once(path, at)``: the next GET of ``path`` whose body is longer than ``at`` sends
   ``at`` bytes (of a full ``Content-Length``) and then closes the connection, as a network
   failure would;
-- ``delay``: seconds slept before answering each request (a slow link's latency).
+- ``delay``: seconds slept before answering each request (a slow link's latency);
+- ``rate``: bytes a second each answer's body is held to (0: as fast as it goes).
 
 Also ``make_long_source``: the 10-minute test source (160x90, 10 fps, 2 s GOPs) with the frame
 number drawn in the picture and a 100 ms beep at the start of every second, as a faststart MP4
@@ -75,9 +76,10 @@ def make_long_source(root: Path, ffmpeg: str, seconds: int = 600, height: int = 
 class RangeSite:
     """Serves ``root`` on a loopback port; see the module's docstring."""
 
-    def __init__(self, root: Path, delay: float = 0.0) -> None:
+    def __init__(self, root: Path, delay: float = 0.0, rate: float = 0.0) -> None:
         self.root = root
         self.delay = delay
+        self.rate = rate
         self.sent: Counter[str] = Counter()
         self.requests: Counter[str] = Counter()
         self.ranges: list[tuple[str, str | None]] = []  # (path, Range header) of each GET
@@ -153,14 +155,20 @@ class RangeSite:
                     else:
                         cut = None
                 left = end - start + 1 if cut is None else min(cut, end - start + 1)
+                began, given = time.monotonic(), 0
                 try:
                     with open(file, "rb") as fh:
                         fh.seek(start)
                         while left > 0:
+                            if site.rate:
+                                ahead = given / site.rate - (time.monotonic() - began)
+                                if ahead > 0:
+                                    time.sleep(ahead)
                             chunk = fh.read(min(left, 1 << 16))
                             if not chunk:
                                 break
                             self.wfile.write(chunk)
+                            given += len(chunk)
                             with site._lock:
                                 site.sent[path] += len(chunk)
                             left -= len(chunk)
