@@ -144,3 +144,13 @@ def test_section_name_says_the_part(rsite, tmp_path):
     result = fetch_media(rsite.url("/long.mp4"), tmp_path / "out", options={"section": [60.0, 70.0]})
     assert result.path.name == "long (1m00s-1m10s).mp4"
     shutil.rmtree(tmp_path / "out")
+
+
+def test_section_from_a_server_without_byte_ranges(site, tmp_path):
+    """A server that ignores Range sends the whole file whatever is asked: the part is cut from
+    that copy (VP9/Opus WebM in, H.264/AAC MP4 of 1 s out), and only the part is kept."""
+    result = fetch_media(site.url("/v/clip.webm"), tmp_path / "out", options={"section": [0.5, 1.5]})
+    assert abs(video_frames(result.path) - 25) <= 1  # 1 s at 25 fps
+    with av.open(str(result.path)) as c:
+        assert c.streams.video[0].codec_context.name == "h264" and c.streams.audio[0].codec_context.name == "aac"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["clip (0m00.5s-0m01.5s).mp4"]

@@ -112,6 +112,7 @@ def cut_url(
     """Write ``section`` of the media at ``url`` (a plain file served over HTTP) to ``out``
     (MP4, H.264/AAC, +faststart) with ffmpeg's input seeking; return ``out``.
 
+    ``url`` may also be a local file (a whole copy, from a server that sends no byte ranges).
     ``progress`` gets the fetch worker's progress dicts (stage "download", percent of the
     section). Raises IngestError in plain words (a section past the end included); a set
     ``cancel`` stops ffmpeg and raises IngestCancelled."""
@@ -119,7 +120,9 @@ def cut_url(
     args: list[str] = ["-y", "-v", "info", "-nostats", "-progress", "pipe:1"]
     if proxy:
         args += ["-http_proxy", proxy]
-    args += [*HTTP_INPUT_ARGS, "-ss", f"{start:.6f}"]
+    if url.startswith(("http://", "https://")):
+        args += HTTP_INPUT_ARGS
+    args += ["-ss", f"{start:.6f}"]
     if end is not None:
         args += ["-t", f"{float(end) - start:.6f}"]
     args += ["-i", url, "-map", "0:v:0?", "-map", "0:a:0?", *ENCODE_ARGS]
@@ -202,13 +205,21 @@ def direct_section(
     say: Callable[[dict[str, Any]], None],
 ) -> dict[str, Any]:
     """The fetch worker's ``done`` dict for the job's section of a plain media link (``url``,
-    its file name ``name``): ``"<stem> (<label>).mp4"`` in the job's folder."""
+    whose server answers byte ranges, or a whole local copy; ``name``: its file name):
+    ``"<stem> (<label>).mp4"`` in the job's folder."""
     from .probe import probe
 
     section = job["options"]["section"]
     stem = Path(name).stem
     out = Path(job["work_dir"]) / f"{stem} ({label(section)}).mp4"
-    cut_url(url, section, out, proxy=job.get("proxy"), cancel=cancel, progress=lambda p: say({"progress": p}))
+    cut_url(
+        url,
+        section,
+        out,
+        proxy=job.get("proxy"),
+        cancel=cancel,
+        progress=lambda p: say({"progress": p}),
+    )
     say({"progress": {"stage": "probe", "label": out.name, "bytes": None, "total": None, "speed": None,
                       "eta": None, "percent": None}})  # fmt: skip
     try:

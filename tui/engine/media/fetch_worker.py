@@ -184,7 +184,7 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
                     f"This file is {_size_text(total)}, over the {_size_text(cap)} limit (NEMO_FETCH_MAX_MB)."
                 )
             name = _media_name(url, resp)
-            if section:  # only that part, by ffmpeg's seeking over HTTP: the body is not read
+            if section and resp.status_code == 206:  # only that part, by ffmpeg's seeking over HTTP ranges
                 from tui.engine.media.fetch_sections import direct_section
 
                 return direct_section(job, str(resp.url), name, cancel, say)
@@ -259,6 +259,12 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
             f"This video is {info.duration_s / 60:.0f} min long, over the {cap_s / 60:.0f} min limit "
             "(NEMO_FETCH_MAX_MINUTES)."
         )
+    if section:  # the server sends whole files only (no byte ranges): the part is cut from this copy
+        from tui.engine.media.fetch_sections import direct_section
+
+        part = direct_section(job, str(path), name, cancel, say)
+        path.unlink(missing_ok=True)
+        return part
     return {
         "path": str(path),
         "title": Path(name).stem,
