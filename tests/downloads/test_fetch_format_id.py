@@ -55,3 +55,23 @@ def test_format_and_section_together(site, tmp_path):
     assert info.height == 360 and info.has_audio
     assert info.duration_s == pytest.approx(1.0, abs=0.05)
     assert site.segment_hits("/city-timelapse/v720/") == 0 and site.segment_hits("/city-timelapse/v1080/") == 0
+
+
+async def test_format_id_through_the_local_fetch_endpoint(site, engine_url):
+    """The client's FetchOptions(format_id=…) on /api/local/fetch: the 720p variant of a
+    360/720/1080 master arrives, and the link's highest is still reported."""
+    from tui.api.client import NemoClient
+    from tui.api.ingest import FetchOptions, fetch_link
+    from tui.config import load_settings
+
+    url = site.url("/city-timelapse/master.m3u8")
+    fid = next(f["format_id"] for f in _formats(url) if f.get("height") == 720)
+    client = NemoClient(load_settings(api_url=engine_url))
+    await client.connect()
+    try:
+        sid = (await client.create_session()).session_id
+        media = await fetch_link(client, sid, url, options=FetchOptions(format_id=fid))
+    finally:
+        await client.aclose()
+    assert (media.height, media.vcodec, media.acodec, media.offered_height) == (720, "h264", "aac", 1080)
+    assert site.segment_hits("/city-timelapse/v1080/") == 0

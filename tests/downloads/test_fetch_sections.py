@@ -7,7 +7,6 @@ as HLS (2 s segments) by ``rangesite.RangeSite``, which counts the bytes it send
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import av
@@ -140,10 +139,11 @@ def test_section_of_plain_link_survives_a_cut_connection(rsite, long_root, tmp_p
     assert sum(1 for path, _ in rsite.ranges if path == "/long.mp4") >= 3  # peek, cut request, its resumption
 
 
-def test_section_name_says_the_part(rsite, tmp_path):
-    result = fetch_media(rsite.url("/long.mp4"), tmp_path / "out", options={"section": [60.0, 70.0]})
-    assert result.path.name == "long (1m00s-1m10s).mp4"
-    shutil.rmtree(tmp_path / "out")
+@pytest.mark.parametrize(("kind", "name"), [("mp4", "long (1m00s-1m10s).mp4"), ("hls", "index (1m00s-1m10s).mp4")])
+def test_section_name_says_the_part(kind, name, rsite, tmp_path):
+    result = fetch_media(rsite.url(SOURCES[kind]), tmp_path / "out", options={"section": [60.0, 70.0]})
+    assert result.path.name == name
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [name]
 
 
 def test_section_from_a_server_without_byte_ranges(site, tmp_path):

@@ -71,6 +71,13 @@ def label(section: list[Any] | tuple[Any, ...]) -> str:
     return f"{clock(start)}-{clock(float(end)) if end is not None else 'end'}"
 
 
+def named_for(path: Path, section: list[Any]) -> Path:
+    """``path`` renamed to say its section, in its folder: ``clip.mp4`` -> ``clip (1m00s-2m30s).mp4``."""
+    target = path.with_name(f"{path.stem} ({label(section)}){path.suffix}")
+    path.replace(target)
+    return target
+
+
 def check_start(section: list[Any], duration_s: float | None) -> None:
     """IngestError when the section starts at or after the video's end (``duration_s``, when known)."""
     if duration_s and float(section[0]) >= duration_s - 0.001:
@@ -251,5 +258,6 @@ __all__ = [
     "clock",
     "cut_url",
     "label",
+    "named_for",
     "ytdlp_options",
 ]

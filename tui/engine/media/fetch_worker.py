@@ -339,6 +339,10 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
         if refusal:
             raise Refused(refusal[-1]) from None
         raise
+    if options.get("section"):
+        from tui.engine.media.fetch_sections import named_for
+
+        path = named_for(path, options["section"])  # "<title> (1m00s-2m30s).mp4", as a plain link's part
     info = probed.get("info")
     return {
         "path": str(path),
