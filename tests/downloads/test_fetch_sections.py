@@ -154,3 +154,15 @@ def test_section_from_a_server_without_byte_ranges(site, tmp_path):
     with av.open(str(result.path)) as c:
         assert c.streams.video[0].codec_context.name == "h264" and c.streams.audio[0].codec_context.name == "aac"
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["clip (0m00.5s-0m01.5s).mp4"]
+
+
+def test_hls_section_with_a_segment_cut_is_never_kept_with_a_gap(rsite, long_root, tmp_path):
+    """ffmpeg's HLS demuxer skips a segment whose connection broke: the gap is seen (frames
+    counted against the section) and the section fetched once more; the file is whole."""
+    seg = long_root / "long-hls" / "seg40.ts"  # 80-82 s, inside the section
+    rsite.cut_once("/long-hls/seg40.ts", seg.stat().st_size // 2)
+    result = fetch_media(rsite.url(SOURCES["hls"]), tmp_path / "out", options={"section": [60.5, 150.5]})
+    assert rsite.cuts_left() == 0 and rsite.requests["/long-hls/seg40.ts"] == 2
+    assert abs(video_frames(result.path) - 90 * FPS) <= 1
+    first_frame_is(long_root, result.path, 605)
+    assert rsite.total_sent() < 0.4 * whole_bytes(long_root, "hls")

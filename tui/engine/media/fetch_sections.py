@@ -78,6 +78,34 @@ def named_for(path: Path, section: list[Any]) -> Path:
     return target
 
 
+def frames_short(path: Path, section: list[Any], duration_s: float | None = None) -> str | None:
+    """Why the file at ``path`` lacks frames of ``section`` (None: it has them, ± 2 frames).
+
+    ffmpeg's HLS and DASH demuxers skip a segment whose connection broke mid-body (their
+    segment reads do not take the http ``reconnect`` options), so a cut can leave a gap:
+    the picture's frame count is checked against the section's length times the frame rate.
+    ``duration_s``: the link's length, for a section that runs to the end (unknown: not checked)."""
+    import av
+
+    start, end = float(section[0]), section[1]
+    length = (float(end) - start) if end is not None else ((duration_s - start) if duration_s else None)
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video or length is None:
+                return None
+            stream = container.streams.video[0]
+            rate = stream.guessed_rate or stream.base_rate  # the nominal rate: the average hides a gap
+            if not rate:
+                return None
+            frames = sum(1 for packet in container.demux(stream) if packet.size)
+    except (OSError, av.error.FFmpegError):
+        return "the file could not be read"
+    expected = float(rate) * length
+    if frames < expected - 2:
+        return f"{frames} of {expected:.0f} frames arrived"
+    return None
+
+
 def check_start(section: list[Any], duration_s: float | None) -> None:
     """IngestError when the section starts at or after the video's end (``duration_s``, when known)."""
     if duration_s and float(section[0]) >= duration_s - 0.001:
@@ -233,6 +261,9 @@ def direct_section(
         info = probe(out)
     except Exception:  # MediaError: ffmpeg wrote no playable file
         raise IngestError("The link did not lead to a playable video or audio file.") from None
+    short = frames_short(out, section, info.duration_s + float(section[0]) if section[1] is None else None)
+    if short:
+        raise IngestError(f"Part of the section was lost on the way ({short}): nothing was kept. Try again.")
     cap_s = job.get("max_duration_s")
     if cap_s and info.duration_s > cap_s:
         raise IngestError(f"The section is {info.duration_s / 60:.0f} min long, over the {cap_s / 60:.0f} min limit.")
@@ -252,6 +283,7 @@ def direct_section(
 
 __all__ = [
     "direct_section",
+    "frames_short",
     "ENCODE_ARGS",
     "HTTP_INPUT_ARGS",
     "check_start",

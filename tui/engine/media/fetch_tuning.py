@@ -21,11 +21,12 @@ are known (``tune``), before anything is downloaded:
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from .errors import IngestError
-from .fetch_sections import check_start, ytdlp_options
+from .fetch_sections import check_start, frames_short, named_for, ytdlp_options
 
 
 def _fragments(env: Mapping[str, str]) -> int:
@@ -94,6 +95,29 @@ def format_selector(formats: list[Mapping[str, Any]], format_id: str) -> tuple[s
     return format_id, height
 
 
+def tuned(ingest_url: Callable[..., Path], options: Mapping[str, Any], playlist_s: float | None) -> Callable[..., Path]:
+    """``ingest_url`` (``ingest.ingest_url``'s signature) with these options applied: the
+    ``Tuner`` hook, and for a section the file checked for lost frames (fetched once more when
+    a cut connection left a gap: ``fetch_sections.frames_short``; twice short: IngestError) and
+    named for its part (``"<title> (1m00s-2m30s).mp4"``). ``playlist_s``: the HLS playlist's
+    length the worker found, or None."""
+    section = options.get("section")
+
+    def run(url: str, dest_dir: Path, **kwargs: Any) -> Path:
+        for _attempt in range(2):
+            tuner = Tuner(options, playlist_s)
+            path = ingest_url(url, dest_dir, tune=tuner, **kwargs)
+            if not section:
+                return path
+            short = frames_short(path, section, tuner.duration_s)
+            if short is None:
+                return named_for(path, section)
+            path.unlink(missing_ok=True)
+        raise IngestError(f"Part of the section was lost on the way twice ({short}): nothing was kept. Try again.")
+
+    return run
+
+
 class Tuner:
     """``ingest_url``'s ``tune`` hook for one fetch's options; ``duration_s``: the length the
     link was found to have before yt-dlp ran (an HLS playlist's sum of EXTINF), or None."""
@@ -107,9 +131,11 @@ class Tuner:
         built from it in ``__init__``); check a section's start against the link's duration.
         Returns the height the download must have (or None: unchanged)."""
         section = self.options.get("section")
+        duration = raw.get("duration")
+        if isinstance(duration, (int, float)) and duration > 0:
+            self.duration_s = float(duration)  # the link's own word wins over the playlist's sum
         if section:
-            duration = raw.get("duration")
-            check_start(section, float(duration) if isinstance(duration, (int, float)) else self.duration_s)
+            check_start(section, self.duration_s)
         format_id = self.options.get("format_id")
         if not format_id:
             return None
@@ -119,4 +145,13 @@ class Tuner:
         return height
 
 
-__all__ = ["CONCURRENT_FRAGMENTS", "DEFAULT_FRAGMENTS", "RETRIES", "Tuner", "format_selector", "warm_up", "ytdlp_extra"]
+__all__ = [
+    "CONCURRENT_FRAGMENTS",
+    "DEFAULT_FRAGMENTS",
+    "RETRIES",
+    "Tuner",
+    "format_selector",
+    "tuned",
+    "warm_up",
+    "ytdlp_extra",
+]

@@ -35,6 +35,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from tui.engine.media.fetch_sections import direct_section  # stdlib and ffmpeg's path only: cheap
+
 _MEDIA_TYPES = ("video/", "audio/")
 _MANIFEST_TYPES = ("mpegurl", "dash+xml")
 _MEDIA_EXTS = frozenset({"mp4", "m4v", "mov", "webm", "mkv", "avi", "mp3", "m4a", "aac", "wav", "ogg", "opus"})
@@ -185,8 +187,6 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
                 )
             name = _media_name(url, resp)
             if section and resp.status_code == 206:  # only that part, by ffmpeg's seeking over HTTP ranges
-                from tui.engine.media.fetch_sections import direct_section
-
                 return direct_section(job, str(resp.url), name, cancel, say)
             path = Path(job["work_dir"]) / name
             started, last = time.monotonic(), [0.0]
@@ -260,8 +260,6 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
             "(NEMO_FETCH_MAX_MINUTES)."
         )
     if section:  # the server sends whole files only (no byte ranges): the part is cut from this copy
-        from tui.engine.media.fetch_sections import direct_section
-
         part = direct_section(job, str(path), name, cancel, say)
         path.unlink(missing_ok=True)
         return part
@@ -276,6 +274,7 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
 
 def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
     from tui.engine.media import ingest
+    from tui.engine.media.fetch_tuning import tuned, ytdlp_extra
 
     facts: dict[str, Any] = {}
     probed: dict[str, Any] = {}
@@ -286,7 +285,8 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
         return probed["info"]
 
     ingest.probe = recording_probe  # type: ignore[attr-defined]  # this child process only
-    ingest_url = ingest.ingest_url
+    options = job.get("options") or {}
+    ingest_url = tuned(ingest.ingest_url, options, job.get("playlist_duration_s"))  # format, section
     refusal: list[str] = []
 
     def match_filter(info: dict[str, Any], *, incomplete: bool = False) -> str | None:
@@ -315,9 +315,6 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
             cancel.set()
         say({"progress": p})
 
-    from tui.engine.media.fetch_tuning import Tuner, ytdlp_extra
-
-    options = job.get("options") or {}
     extra: dict[str, Any] = {**ytdlp_extra(options), "match_filter": match_filter}
     if job.get("proxy"):
         extra["proxy"] = job["proxy"]  # every request of yt-dlp (and the ffmpeg it runs) through the egress check
@@ -333,16 +330,11 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
             max_height=job.get("max_height"),
             extra_opts=extra,
             notes=notes,
-            tune=Tuner(options, job.get("playlist_duration_s")),
         )
     except Exception:
         if refusal:
             raise Refused(refusal[-1]) from None
         raise
-    if options.get("section"):
-        from tui.engine.media.fetch_sections import named_for
-
-        path = named_for(path, options["section"])  # "<title> (1m00s-2m30s).mp4", as a plain link's part
     info = probed.get("info")
     return {
         "path": str(path),
