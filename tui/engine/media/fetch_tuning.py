@@ -44,11 +44,11 @@ RETRIES = 5  # HTTP and fragment retries: a cut is resumed this many times befor
 
 
 def warm_up() -> None:
-    """Do, in a waiting spare worker, what yt-dlp otherwise does on a link's first look: compile
-    every extractor's URL pattern (``suitable``), load the generic extractor (which handles
-    direct HLS/DASH links and pages with a ``<video>``), the HLS and DASH downloaders and the
-    ffmpeg post-processors. About 1 s of CPU that a fetch then no longer waits for
-    (``bench/fetch_speed.py``). Touches no network."""
+    """Do, in a waiting spare worker, what a fetch otherwise does on its first link: compile
+    every yt-dlp extractor's URL pattern (``suitable``), load the generic extractor (which
+    handles direct HLS/DASH links and pages with a ``<video>``), the HLS and DASH downloaders,
+    the ffmpeg post-processors, PyAV and httpx's transport. About 1.5 s of CPU that a fetch
+    then no longer waits for (``bench/fetch_speed.py``). Touches no network."""
     import yt_dlp
     from yt_dlp.extractor import gen_extractor_classes
 
@@ -56,9 +56,22 @@ def warm_up() -> None:
         ie.suitable("https://127.0.0.1/video.m3u8")
     with yt_dlp.YoutubeDL({"quiet": True, "no_warnings": True, "cachedir": False}) as ydl:
         ydl.get_info_extractor("Generic")
+    # What the first fetch would import on its way: PyAV (the probe), httpx's transport, the
+    # bundled ffmpeg's path, yt-dlp's fragment threads.
+    import concurrent.futures.thread  # noqa: F401
+    import time
+
+    import av  # noqa: F401
+    import httpx
     import yt_dlp.downloader.dash
     import yt_dlp.downloader.hls
     import yt_dlp.postprocessor.ffmpeg  # noqa: F401
+
+    from . import ffmpeg as _ff
+
+    httpx.Client().close()
+    _ff.ffmpeg_exe()
+    time.strptime("2000", "%Y")
 
 
 def ytdlp_extra(options: Mapping[str, Any]) -> dict[str, Any]:

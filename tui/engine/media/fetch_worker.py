@@ -386,4 +386,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover - run by fetch.py in a child process
-    sys.exit(main(sys.argv))
+    code = main(sys.argv)
+    sys.stdout.flush()
+    os._exit(code)  # no interpreter teardown (yt-dlp's thousands of modules): the engine waits for our exit
