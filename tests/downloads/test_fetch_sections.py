@@ -113,9 +113,11 @@ async def test_ninety_seconds_of_ten_minutes_end_to_end(kind, rsite, long_root, 
     assert 0 < sent < 0.3 * whole_bytes(long_root, kind), (sent, whole_bytes(long_root, kind))
 
 
+@pytest.mark.parametrize("end", [None, 700.0])
 @pytest.mark.parametrize("kind", ["mp4", "hls"])
-def test_section_to_the_end(kind, rsite, long_root, tmp_path):
-    result = fetch_media(rsite.url(SOURCES[kind]), tmp_path / "out", options={"section": [592.0, None]})
+def test_section_to_the_end(kind, end, rsite, long_root, tmp_path):
+    """No end, or an end after the video's: the part runs to the video's end."""
+    result = fetch_media(rsite.url(SOURCES[kind]), tmp_path / "out", options={"section": [592.0, end]})
     assert abs(video_frames(result.path) - 8 * FPS) <= 1
     first_frame_is(long_root, result.path, 5920)
     assert rsite.total_sent() < 0.1 * whole_bytes(long_root, kind)

@@ -84,11 +84,15 @@ def frames_short(path: Path, section: list[Any], duration_s: float | None = None
     ffmpeg's HLS and DASH demuxers skip a segment whose connection broke mid-body (their
     segment reads do not take the http ``reconnect`` options), so a cut can leave a gap:
     the picture's frame count is checked against the section's length times the frame rate.
-    ``duration_s``: the link's length, for a section that runs to the end (unknown: not checked)."""
+    ``duration_s``: the link's length (a section running to the end, or past it, ends there;
+    unknown: a section without an end is not checked)."""
     import av
 
     start, end = float(section[0]), section[1]
-    length = (float(end) - start) if end is not None else ((duration_s - start) if duration_s else None)
+    stop = float(end) if end is not None else None
+    if duration_s:
+        stop = duration_s if stop is None else min(stop, duration_s)
+    length = (stop - start) if stop is not None else None
     try:
         with av.open(str(path)) as container:
             if not container.streams.video or length is None:
@@ -143,9 +147,10 @@ def cut_url(
     proxy: str | None = None,
     cancel: threading.Event | None = None,
     progress: Callable[[dict[str, Any]], None] | None = None,
-) -> Path:
+) -> tuple[Path, float | None]:
     """Write ``section`` of the media at ``url`` (a plain file served over HTTP) to ``out``
-    (MP4, H.264/AAC, +faststart) with ffmpeg's input seeking; return ``out``.
+    (MP4, H.264/AAC, +faststart) with ffmpeg's input seeking; return ``out`` and the
+    source's duration as ffmpeg read it (seconds, or None).
 
     ``url`` may also be a local file (a whole copy, from a server that sends no byte ranges).
     ``progress`` gets the fetch worker's progress dicts (stage "download", percent of the
@@ -229,7 +234,7 @@ def cut_url(
         out.unlink(missing_ok=True)
         lines = [ln for ln in tail if not ln.startswith((" ", "Input #", "Output #", "Stream"))]
         raise IngestError(f"The section could not be fetched: {_ff.last_lines(chr(10).join(lines), 3)}")
-    return out
+    return out, known
 
 
 def direct_section(
@@ -247,7 +252,7 @@ def direct_section(
     section = job["options"]["section"]
     stem = Path(name).stem
     out = Path(job["work_dir"]) / f"{stem} ({label(section)}).mp4"
-    cut_url(
+    _, source_s = cut_url(
         url,
         section,
         out,
@@ -261,7 +266,7 @@ def direct_section(
         info = probe(out)
     except Exception:  # MediaError: ffmpeg wrote no playable file
         raise IngestError("The link did not lead to a playable video or audio file.") from None
-    short = frames_short(out, section, info.duration_s + float(section[0]) if section[1] is None else None)
+    short = frames_short(out, section, source_s)
     if short:
         raise IngestError(f"Part of the section was lost on the way ({short}): nothing was kept. Try again.")
     cap_s = job.get("max_duration_s")
