@@ -38,7 +38,12 @@ PLAYLIST = {
     "kind": "playlist",
     "title": "Harbour diaries",
     "entries": [
-        {"index": i, "url": f"https://videos.example/{i}.mp4", "title": f"Episode {i} [red]x[/red]", "duration": 61.0 * i}
+        {
+            "index": i,
+            "url": f"https://videos.example/{i}.mp4",
+            "title": f"Episode {i} [red]x[/red]",
+            "duration": 61.0 * i,
+        }
         for i in range(1, 8)
     ],
     "truncated": True,

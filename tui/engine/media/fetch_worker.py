@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.engine.media import fetch_deliver
+from tui.engine.media.fetch_sections import direct_section  # stdlib and ffmpeg's path only: cheap
 
 _MEDIA_TYPES = ("video/", "audio/")
 _MANIFEST_TYPES = ("mpegurl", "dash+xml")
@@ -149,6 +150,7 @@ def _hls_check(client: Any, url: str, text: str, job: dict[str, Any], depth: int
     if "#EXT-X-ENDLIST" not in text and "VOD" not in text.upper().split("PLAYLIST-TYPE:")[-1][:4]:
         raise Refused("This link is a live stream: only finished videos can be saved.")
     total = sum(float(m) for m in re.findall(r"#EXTINF:\s*([0-9.]+)", text))
+    job["playlist_duration_s"] = total  # a section's start is checked against it (fetch_tuning)
     cap = job.get("max_duration_s")
     if cap and total > cap:
         raise Refused(
@@ -161,10 +163,13 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
     import httpx
 
     url = job["url"]
+    section = (job.get("options") or {}).get("section")
+    # For a section only the answer's head is wanted: its body would fill the socket buffers.
+    peek = {"Range": "bytes=0-1023"} if section else {}
     with httpx.Client(
         follow_redirects=True, timeout=20.0, headers={"Accept-Encoding": "identity"}, proxy=job.get("proxy")
     ) as client:
-        with client.stream("GET", url) as resp:
+        with client.stream("GET", url, headers=peek) as resp:
             if resp.status_code >= 400:
                 return None  # yt-dlp gives the plain-words error (404, 403, ...)
             ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -172,6 +177,8 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
             is_media = ctype.startswith(_MEDIA_TYPES) or (ctype == "application/octet-stream" and ext in _MEDIA_EXTS)
             if any(t in ctype for t in _MANIFEST_TYPES) or ext in ("m3u8", "mpd"):
                 resp.read()
+                if resp.status_code == 206:  # the peek's part of a playlist: read it whole
+                    resp = client.get(url)
                 if "mpegurl" in ctype or ext == "m3u8":
                     _hls_check(client, str(resp.url), resp.text, job)
                 return None
@@ -184,33 +191,37 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
                     f"This file is {_size_text(total)}, over the {_size_text(cap)} limit (NEMO_FETCH_MAX_MB)."
                 )
             name = _media_name(url, resp)
+            if section and resp.status_code == 206:  # only that part, by ffmpeg's seeking over HTTP ranges
+                return direct_section(job, str(resp.url), name, cancel, say)
             path = Path(job["work_dir"]) / name
-            done, started, last = 0, time.monotonic(), 0.0
-            with open(path, "wb") as fh:
-                for chunk in resp.iter_bytes(_CHUNK):
-                    if cancel.is_set():
-                        raise Stop("The download was cancelled.")
-                    fh.write(chunk)
-                    done += len(chunk)
-                    if cap and done > cap:
-                        raise Refused(f"This file is over the {_size_text(cap)} limit (NEMO_FETCH_MAX_MB).")
-                    now = time.monotonic()
-                    if now - last >= _REPORT_EVERY:
-                        last = now
-                        speed = done / max(now - started, 1e-6)
-                        say(
-                            {
-                                "progress": {
-                                    "stage": "download",
-                                    "label": name,
-                                    "bytes": done,
-                                    "total": total,
-                                    "speed": speed,
-                                    "eta": (total - done) / speed if total and speed else None,
-                                    "percent": round(100.0 * done / total, 1) if total else None,
-                                }
+            started, last = time.monotonic(), [0.0]
+
+            def on_chunk(done: int) -> None:
+                if cancel.is_set():
+                    raise Stop("The download was cancelled.")
+                if cap and done > cap:
+                    raise Refused(f"This file is over the {_size_text(cap)} limit (NEMO_FETCH_MAX_MB).")
+                now = time.monotonic()
+                if now - last[0] >= _REPORT_EVERY:
+                    last[0] = now
+                    speed = done / max(now - started, 1e-6)
+                    say(
+                        {
+                            "progress": {
+                                "stage": "download",
+                                "label": name,
+                                "bytes": done,
+                                "total": total,
+                                "speed": speed,
+                                "eta": (total - done) / speed if total and speed else None,
+                                "percent": round(100.0 * done / total, 1) if total else None,
                             }
-                        )
+                        }
+                    )
+
+            from tui.engine.media.fetch_resume import save_body
+
+            done = save_body(client, resp, path, total, on_chunk)  # a cut connection resumes (Range)
             if total is not None and done != total:
                 raise Stop(f"The site sent {done} of {total} bytes: the download was cut off.")
             say(
@@ -253,6 +264,10 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
             f"This video is {info.duration_s / 60:.0f} min long, over the {cap_s / 60:.0f} min limit "
             "(NEMO_FETCH_MAX_MINUTES)."
         )
+    if section:  # the server sends whole files only (no byte ranges): the part is cut from this copy
+        part = direct_section(job, str(path), name, cancel, say)
+        path.unlink(missing_ok=True)
+        return part
     return {
         "path": str(path),
         "title": Path(name).stem,
@@ -264,6 +279,7 @@ def _direct(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any] | No
 
 def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
     from tui.engine.media import ingest
+    from tui.engine.media.fetch_tuning import tuned, ytdlp_extra
 
     facts: dict[str, Any] = {}
     probed: dict[str, Any] = {}
@@ -274,7 +290,8 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
         return probed["info"]
 
     ingest.probe = recording_probe  # type: ignore[attr-defined]  # this child process only
-    ingest_url = ingest.ingest_url
+    options = job.get("options") or {}
+    ingest_url = tuned(ingest.ingest_url, options, job.get("playlist_duration_s"))  # format, section
     refusal: list[str] = []
 
     def match_filter(info: dict[str, Any], *, incomplete: bool = False) -> str | None:
@@ -303,17 +320,12 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
             cancel.set()
         say({"progress": p})
 
-    extra: dict[str, Any] = {"match_filter": match_filter}
+    extra: dict[str, Any] = {**ytdlp_extra(options), "match_filter": match_filter}
     if job.get("proxy"):
         extra["proxy"] = job["proxy"]  # every request of yt-dlp (and the ffmpeg it runs) through the egress check
     notes: list[str] = []
     if cap_bytes:
         extra["max_filesize"] = cap_bytes
-    # Issue 17, formats dialog: one row of /api/local/formats picked by the user. yt-dlp's
-    # format selector takes the id as it is (ingest merges the sound when the row has none).
-    format_id = (job.get("options") or {}).get("format_id")
-    if format_id:
-        extra["format"] = format_id
     extra = fetch_deliver.ytdlp_opts(job.get("options") or {}, extra)  # audio only, subtitles
     try:
         path = ingest_url(
@@ -343,10 +355,10 @@ def _with_ytdlp(job: dict[str, Any], cancel: threading.Event) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     if argv[1] == "--wait":  # a warm spare: imports done, the job comes on stdin
         _die_with_parent(int(argv[2]))
-        import httpx  # noqa: F401 - the slow imports, before the job arrives
-        import yt_dlp  # noqa: F401
+        from tui.engine.media import ingest, probe  # noqa: F401 - the slow imports, before the job arrives
+        from tui.engine.media.fetch_tuning import warm_up
 
-        from tui.engine.media import ingest, probe  # noqa: F401
+        warm_up()  # yt-dlp, httpx, PyAV and yt-dlp's first-link work, done while nothing is asked
 
         line = sys.stdin.readline()
         if not line.strip():
@@ -383,4 +395,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover - run by fetch.py in a child process
-    sys.exit(main(sys.argv))
+    code = main(sys.argv)
+    sys.stdout.flush()
+    os._exit(code)  # no interpreter teardown (yt-dlp's thousands of modules): the engine waits for our exit

@@ -192,6 +192,7 @@ def ingest_url(
     max_height: int | None = None,
     notes: list[str] | None = None,
     extra_opts: dict[str, Any] | None = None,
+    tune: Callable[[Any, dict[str, Any]], int | None] | None = None,
 ) -> Path:
     """Download url into dest_dir as an MP4 at the highest resolution; return the file's path.
 
@@ -203,6 +204,9 @@ def ingest_url(
     (subtitles kept or dropped, sound fetched separately).
     extra_opts: more yt-dlp options merged last (tui.engine.media.fetch passes its caps:
     match_filter, max_filesize).
+    tune(ydl, raw), when given, runs once the link's formats are known and before the download
+    (fetch_tuning.Tuner: a chosen format, a section's check); it may change the YoutubeDL's
+    format and returns the height the file must have when it chose one (else None).
     Setting cancel stops the download (IngestCancelled). Any failure raises IngestError in
     plain words, and nothing is left in dest_dir.
     """
@@ -318,6 +322,8 @@ def ingest_url(
                 raw = ydl.extract_info(url, download=False, process=False)
                 offer = read_offer(raw, max_height)
                 ydl.params["format_sort"] = offer.format_sort
+                if tune is not None and raw:
+                    max_height = tune(ydl, raw) or max_height
                 info = ydl.process_ie_result(copy.deepcopy(raw), download=True) if raw else None
         except DownloadCancelled as exc:
             raise IngestCancelled("The download was cancelled.") from exc

@@ -11,17 +11,38 @@ reads the link, and where its pick goes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui.ui import messages as m
 
 if TYPE_CHECKING:
     from tui.api.link_info import LinkInfo
     from tui.core.download_intent import DownloadRequest
-    from tui.ui.jobs.panel import JobsPanel
+    from tui.ui.connection import Connection
 
 
-def formats_link(panel: JobsPanel) -> str | None:
+class FormatsHost(Protocol):
+    """The jobs panel as the formats key uses it (no import of the panel: no cycle)."""
+
+    last_download_url: str | None
+
+    @property
+    def conn(self) -> Connection: ...
+
+    @property
+    def app(self) -> Any: ...
+
+    @property
+    def screen(self) -> Any: ...
+
+    def post_message(self, message: Any) -> bool: ...
+
+    def need_connection(self) -> bool: ...
+
+    def download(self, request: DownloadRequest) -> None: ...
+
+
+def formats_link(panel: FormatsHost) -> str | None:
     """The link in the chat input, else the last download job's link, else None."""
     from textual.widgets import Input
 
@@ -34,7 +55,7 @@ def formats_link(panel: JobsPanel) -> str | None:
     return panel.last_download_url
 
 
-def open_formats(panel: JobsPanel, url: str | None) -> None:
+def open_formats(panel: FormatsHost, url: str | None) -> None:
     """The formats dialog for ``url`` (a note in the chat when there is no link)."""
     from tui.ui.screens.formats import FormatsScreen
 
