@@ -134,7 +134,42 @@ def test_formats_json_and_table_from_the_engine(cli, formats_engine):
     assert "~200" in r.stdout and "subtitles: en" in r.stdout
 
 
-def test_formats_on_a_backend_without_the_extension_exits_1(cli, site):
-    r = cli("formats", site.url("/clip.mp4"), "--local")
+def test_formats_of_a_served_file_from_the_real_engine(cli, site):
+    r = cli("formats", site.url("/clip.mp4"), "--local", "--json")
+    assert r.returncode == 0, r.stderr
+    info = json.loads(r.stdout)
+    (row,) = info["formats"]
+    assert (row["width"], row["height"], row["vcodec"], row["acodec"]) == (640, 360, "h264", "aac")
+    assert info["default_format_id"] == row["format_id"]
+
+
+@pytest.fixture
+def engine_without_formats(isolated_dirs, monkeypatch):
+    """The real engine whose capabilities do not list "formats" (as a cloud-like backend)."""
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    import tui.engine.server as server
+    from tui.engine.embedded import EmbeddedEngine
+
+    real = server.create_app
+
+    async def capabilities(request):
+        return JSONResponse({"code": 0, "data": {"extensions": ["fetch"]}})
+
+    def create_app(*a, **kw):
+        app = real(*a, **kw)
+        app.router.routes[:0] = [Route("/api/local/capabilities", capabilities, methods=["GET"])]
+        return app
+
+    monkeypatch.setattr(server, "create_app", create_app)
+    engine = EmbeddedEngine(isolated_dirs["NEMO_DATA_DIR"] / "engine")
+    url = engine.start()
+    yield url
+    engine.stop()
+
+
+def test_formats_on_a_backend_without_the_extension_exits_1(cli, site, engine_without_formats):
+    r = cli("formats", site.url("/clip.mp4"), "--api-url", engine_without_formats)
     assert r.returncode == 1
     assert "does not list formats" in r.stderr and r.stdout == ""

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from tui.contract import format_bytes
 from tui.core.download_asks import span_words
 from tui.core.download_intent import DownloadRequest
 from tui.core.languages import language_name
@@ -77,7 +78,7 @@ class Facts:
             parts.append(f"{f.acodec} audio")
         if f.duration_s is not None:
             parts.append(f"{f.duration_s:.1f} s")
-        parts.append(f"{f.size_bytes / 1_000_000:.1f} MB")
+        parts.append(format_bytes(f.size_bytes))
         text = ", ".join(parts)
         if self.offered_height and f.height and f.height >= self.offered_height:
             text += " — the highest this link offers"
