@@ -3,9 +3,10 @@ engine, with media generated here by ffmpeg (nothing is downloaded).
 
     python screenshots/make.py            # SVGs (Textual's own) + PNGs (rsvg-convert) + the browser view
 
-Pictures: main.svg (mid-stream, a three-track timeline), upload.svg (the file picker),
-export.svg (an export in progress), compact.svg (80x24), browser.png (headless Chromium,
-taken by tests/terminals/test_browser.py). Needs the test extras, .ci/test-tools.sh
+Pictures: main.svg (mid-stream, a three-track timeline with thumbnails and a waveform),
+upload.svg (the file picker), export.svg (an export in progress), storyboard.svg (the
+finished export's frames), compact.svg (80x24), browser.png (headless Chromium, taken by
+tests/terminals/test_browser.py). Needs the test extras, .ci/test-tools.sh
 (tmux, chromium) and for the PNGs `apt-get install librsvg2-bin fonts-noto-color-emoji`.
 """
 
@@ -111,7 +112,12 @@ async def shoot(base_url: str, media: tuple[Path, Path], work: Path) -> list[Pat
 
         # mid-stream: the agent's answer arriving, the SSE log moving
         await say("what can you do?")
-        await wait_until(lambda: app.run_active and len(app._reply_text) > 500, what="a half-streamed reply")
+        from tui.ui.chat.reply import AgentMessage
+
+        def streamed() -> int:
+            return max((len(w.text) for w in app.query(AgentMessage)), default=0)
+
+        await wait_until(lambda: app.run_active and streamed() > 500, what="a half-streamed reply")
         await pilot.pause(0.3)  # the Markdown lays out the list it was just given
         shots.append(save(app, "main"))
         await wait_until(lambda: not app.run_active, what="the reply's end")
@@ -125,6 +131,13 @@ async def shoot(base_url: str, media: tuple[Path, Path], work: Path) -> list[Pat
         await wait_until(lambda: 30 <= rendering() <= 90, what="the export panel mid-render")
         shots.append(save(app, "export"))
         await wait_until(lambda: list((work / "downloads").glob("*.mp4")), what="the MP4")
+        from tui.ui.jobs.storyboard import StoryboardStrip
+
+        await wait_until(lambda: bool(app.query(StoryboardStrip)), what="the export's storyboard")
+        await pilot.press("f11")
+        await pilot.pause(1.0)
+        shots.append(save(app, "storyboard"))
+        await pilot.press("escape")
         await pilot.pause(0.5)
 
         # the same session at 80x24: one pane at a time, tabs on F2 F3 F4

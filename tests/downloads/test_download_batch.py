@@ -298,7 +298,7 @@ async def test_the_cloud_says_what_needs_the_local_engine(make_video, tmp_path, 
     backend = FakeBackend(make_video, frozenset())
     _, results, _ = await _run(backend, monkeypatch, tmp_path / "dl", DownloadRequest([VIDEO], audio="mp3"))
     failed = results[0]
-    assert isinstance(failed, JobFailed) and "the audio only need the local engine" in failed.message
+    assert isinstance(failed, JobFailed) and "Saving the audio only needs the local engine" in failed.message
     assert "nemo-tui --local" in failed.next_step
 
 

@@ -10,8 +10,8 @@ client's verified download (``tui.api.media_download``: ``.part``, resume, check
 - ``file_facts(path)``: what the saved file is: MP4/M4A from its boxes (``mp4_facts``), MP3 from
   its frames and Xing header (mutagen, ``mutagen.mp3.MP3``);
 - ``save_ready(...)``: the download with progress events, then the ``JobDone``;
-- ``check_ready(request, caps, media)``: a request for audio or subtitles that the backend
-  cannot make (the cloud) or did not make fails clearly instead of saving a plain MP4.
+- ``check_ready(request, media)``: a request for audio or subtitles that the engine did not
+  make fails clearly instead of saving a plain MP4.
 """
 
 from __future__ import annotations
@@ -43,20 +43,12 @@ def ready_name(media: FetchedMedia, url: str, title: str | None = None) -> str:
     return name[: -len(PurePath(name).suffix)] + suffix
 
 
-def check_ready(request: DownloadRequest, caps: frozenset[str] | None, media: FetchedMedia | None = None) -> None:
-    """Refuse (ApiError) a request for an audio file or subtitles that this backend cannot
-    make: before the fetch when it has no local ``fetch`` extension (the service only renders
-    video), after it (``media``) when the file it sent is not ready. Never a plain MP4 saved
-    in place of what was asked."""
+def check_ready(request: DownloadRequest, media: FetchedMedia) -> None:
+    """Refuse (ApiError) the engine's answer to a request for an audio file or subtitles when
+    the file it sent is not ready: never a plain MP4 saved in place of what was asked. (A
+    backend without the local fetch is refused before the fetch: ``download_plan.needs_local``.)"""
     wanted = "the audio only" if request.audio else "subtitles" if request.subs else None
-    if wanted is None:
-        return
-    if "fetch" not in (caps or ()):
-        raise ApiError(
-            f"Saving {wanted} needs the local engine: this service only saves whole videos.",
-            "Start nemo-tui --local, or ask for the video.",
-        )
-    if media is not None and not media.ready:
+    if wanted is not None and not media.ready:
         raise ApiError(f"The engine did not make {wanted} from this link, so nothing was saved.", "Try again.")
 
 

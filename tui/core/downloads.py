@@ -160,13 +160,12 @@ class DownloadJobs:
             request = replace(request, urls=[url], section=item.section, playlist=None)
             if "fetch" not in (self._caps or ()) and needs_local(request):
                 raise ApiError(
-                    f"The cloud service saves whole videos as MP4; {needs_local(request)} need the local engine.",
+                    f"Saving {needs_local(request)} needs the local engine: the cloud service saves whole videos as MP4.",
                     "Run nemo-tui --local for this, or ask for the whole video.",
                 )
             async with self._sem:
-                check_ready(request, self._caps)  # audio only, subtitles: made by the local engine only
                 media = await self._fetch(job_id, url, request)
-                check_ready(request, self._caps, media)
+                check_ready(request, media)
                 if media.ready:  # audio only, subtitles: the engine's file as it is, no render
                     name = ready_name(media, url, title)
                 else:
