@@ -36,8 +36,6 @@ def details_text(track: Any, segment: Any) -> str:
     if segment.volume is not None:
         place += " · muted" if segment.volume == 0 else f" · vol {segment.volume:g}%"
     lines.append(place)
-    if segment.source and kind != "Text":
-        lines.append(f"media {segment.source}")
     return "\n".join(lines)
 
 
