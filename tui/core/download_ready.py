@@ -69,6 +69,33 @@ def file_facts(path: Path | str) -> Mp4Facts:
     return mp4_facts(path)
 
 
+def download_progress(
+    job_id: str, url: str, emit: Callable[[DownloadEvent], None]
+) -> Callable[[int, int | None], None]:
+    """The download stage's progress callback (``received``, ``total`` bytes, as the client's
+    downloads call it): ``JobProgress`` events (speed, ETA, elapsed since the first byte)
+    through ``emit``, at most one every ``_EVERY`` s, and always the last one."""
+    meter = RateMeter()
+    first: list[float] = []
+    last = [0.0]
+
+    def on_download(received: int, total: int | None) -> None:
+        meter.add(received)
+        now = time.monotonic()
+        first[:] = first or [now]
+        if now - last[0] < _EVERY and not (total and received >= total):
+            return
+        last[0] = now
+        percent = round(100.0 * received / total, 1) if total else None
+        emit(
+            JobProgress(
+                job_id, url, "download", received, total, percent, meter.speed, meter.eta(total), now - first[0]
+            )
+        )
+
+    return on_download
+
+
 async def save_ready(
     client: Any,
     job_id: str,
@@ -84,35 +111,11 @@ async def save_ready(
 
     from tui.api.media_download import download_media
 
-    meter = RateMeter()
-    started = time.monotonic()
-    last = [0.0]
-
-    def on_download(received: int, total: int | None) -> None:
-        meter.add(received)
-        now = time.monotonic()
-        if now - last[0] < _EVERY and not (total and received >= total):
-            return
-        last[0] = now
-        emit(
-            JobProgress(
-                job_id,
-                url,
-                "download",
-                received,
-                total,
-                round(100.0 * received / total, 1) if total else None,
-                meter.speed,
-                meter.eta(total),
-                now - started,
-            )
-        )
-
-    path = await download_media(client, media.cdn_url, target, on_download)
+    path = await download_media(client, media.cdn_url, target, download_progress(job_id, url, emit))
     facts = Facts(
         await asyncio.to_thread(file_facts, path), media.offered_height if media.file_type != "audio" else None
     )
     return JobDone(job_id, url, Path(path), facts)
 
 
-__all__ = ["READY_SUFFIXES", "check_ready", "file_facts", "ready_name", "save_ready"]
+__all__ = ["READY_SUFFIXES", "check_ready", "download_progress", "file_facts", "ready_name", "save_ready"]

@@ -57,9 +57,8 @@ from tui.core.download_events import (
 )
 from tui.core.download_intent import DownloadRequest, download_name, release_path, reserve_path
 from tui.core.download_plan import PlannedJob, batch_done, expand_link, needs_local, section_name, span_problem
-from tui.core.download_ready import check_ready, ready_name, save_ready
+from tui.core.download_ready import check_ready, download_progress, ready_name, save_ready
 from tui.core.export import POLL_INTERVAL_S, export_draft
-from tui.core.files import RateMeter
 from tui.core.mp4_facts import mp4_facts
 
 _EVERY = 0.1  # seconds between two progress events of one job
@@ -312,9 +311,6 @@ class DownloadJobs:
                     f"You asked for {request.max_height}p; this link offers at most {best}p, so it was kept "
                     f"at {have}p (say “upscale” to enlarge it)"
                 )
-        started = time.monotonic()
-        meter = RateMeter()
-        last = [0.0]
         render_started = time.monotonic()
 
         async def on_status(job: Any) -> None:
@@ -331,25 +327,7 @@ class DownloadJobs:
                 )
             )
 
-        def on_download(received: int, total: int | None) -> None:  # called by the client, not awaited
-            meter.add(received)
-            now = time.monotonic()
-            if now - last[0] < _EVERY and not (total and received >= total):
-                return
-            last[0] = now
-            self._emit_soon(
-                JobProgress(
-                    job_id,
-                    url,
-                    "download",
-                    received,
-                    total,
-                    round(100.0 * received / total, 1) if total else None,
-                    meter.speed,
-                    meter.eta(total),
-                    now - started,
-                )
-            )
+        on_download = download_progress(job_id, url, self._emit_soon)  # called by the client, not awaited
 
         delay = [FIRST_POLL_S]
 
