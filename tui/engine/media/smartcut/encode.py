@@ -52,9 +52,14 @@ def edge_command(plan: SmartPlan, run: Run, sps_id: int, out: Path) -> list[str]
         seek = (facts.pts[key] - facts.start_ticks) * tb + Fraction(1, 2) / fps
         args += ["-noaccurate_seek", "-ss", _num(seek)]
     p0 = facts.pts[run.first]
-    p1 = facts.pts[run.first + run.count - 1] + 1
+    p1 = facts.pts[run.first + run.count - run.lead - 1] + 1
     offset = Fraction(run.out_start) / fps
-    chain = [f"trim=start_pts={p0}:end_pts={p1}", f"setpts=PTS-{p0}+{offset.numerator}/({offset.denominator}*TB)"]
+    chain = [f"trim=start_pts={p0}:end_pts={p1}"]
+    if run.lead:  # the full render's fps filter shows the first frame lead extra times (planner.Run)
+        chain.append(f"tpad=start={run.lead}:start_mode=clone")
+    # Output frame n of the edge at (out_start + n) / fps: exact fractions (an NTSC frame is 1001/30000 s).
+    ticks = Fraction(1) / (fps * tb)  # one frame in the source's time base (an integer for a planned source)
+    chain.append(f"setpts=N*{ticks.numerator}/{ticks.denominator}+{offset.numerator}/({offset.denominator}*TB)")
     t0, t1 = offset, Fraction(run.out_start + run.count - 1) / fps
     chain += [o.filter for o in plan.request.overlays if o.start_s <= t1 + 1e-6 and o.end_s >= t0 - 1e-6]
     chain.append("format=yuv420p")

@@ -20,6 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import MediaError
+from ..rates import exact_fps
 from .analysis import VideoFacts, analyse
 from .request import SmartRequest
 
@@ -36,6 +37,10 @@ class Run:
     copy: bool
     out_start: int
     stop_pts: int | None = None  # a copy stops before the keyframe packet with this pts (None: end of file)
+    # An edge's first picture is shown `lead` extra times before it (count includes them): the
+    # full render's fps filter (round=near, start_time=0) repeats a clip's first frame when it
+    # falls half a frame or more after the in-point. It shows frames first..first+count-lead-1.
+    lead: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,19 +79,27 @@ def _secs(value: Fraction) -> str:
     return f"{v:.0f}" if v >= 10 or v == int(v) else f"{v:.1f}"
 
 
-def _frames_of(facts: VideoFacts, in_s: float, dur_s: float, fps: Fraction) -> tuple[int, int] | str:
-    """(first frame index, count) the full render keeps, or why they cannot be copied."""
+def _frames_of(facts: VideoFacts, in_s: float, dur_s: float, fps: Fraction) -> tuple[int, int, int] | str:
+    """(first frame index, output frames, lead) the full render keeps, or why they cannot be copied.
+
+    ffmpeg's accurate -ss keeps the frames at or after the in-point; its fps filter (round=near,
+    start_time=0) puts the first one at output frame round(offset x fps), offset = its time
+    after the in-point, and repeats it before that (lead = 1 when offset >= half a frame).
+    """
     tb = facts.time_base
-    start = facts.start_ticks + Fraction(in_s) / tb - Fraction(_EPS_S) / tb
-    first = bisect.bisect_left(facts.pts, math.ceil(start))
+    in_ticks = facts.start_ticks + Fraction(in_s) / tb
+    first = bisect.bisect_left(facts.pts, math.ceil(in_ticks - Fraction(_EPS_S) / tb))
     count = math.ceil(Fraction(dur_s) * fps - Fraction(1, 1000))
-    end = facts.start_ticks + Fraction(in_s + dur_s) / tb - Fraction(_EPS_S) / tb
-    available = bisect.bisect_left(facts.pts, math.ceil(end)) - first
     if count <= 0:
         return "an empty clip"
-    if available < count:  # the full render repeats the last picture (tpad) to fill the span
+    if first >= len(facts.pts):
         return f"{facts.path.name}: the kept range runs past its last frame"
-    return first, count
+    lead = math.floor(max(Fraction(0), (facts.pts[first] - in_ticks) * tb * fps) + Fraction(1, 2))
+    end = facts.start_ticks + Fraction(in_s + dur_s) / tb - Fraction(_EPS_S) / tb
+    available = bisect.bisect_left(facts.pts, math.ceil(end)) - first
+    if available < count - lead:  # the full render repeats the last picture (tpad) to fill the span
+        return f"{facts.path.name}: the kept range runs past its last frame"
+    return first, count, lead
 
 
 def _units(facts: VideoFacts) -> list[tuple[int, int | None, int, int | None]]:
@@ -185,8 +198,8 @@ def plan_smart_render(req: SmartRequest) -> SmartPlan | Fallback:
         return Fallback("nothing to copy")
     if req.whole_picture_filters:
         return Fallback(f"a filter changes every frame ({req.whole_picture_filters[0]})")
-    fps = Fraction(req.fps).limit_denominator(1001)
-    if abs(float(fps) - req.fps) > 1e-9:
+    fps = exact_fps(req.fps)  # 29.97 -> 30000/1001, as the full render's ffmpeg arguments (rates.py)
+    if abs(float(fps) - req.fps) > 1e-3:
         return Fallback(f"the export's frame rate {req.fps} is not exact")
     windows: dict[Path, list[tuple[float, float]]] = {}
     for clip in req.clips:
@@ -217,16 +230,18 @@ def plan_smart_render(req: SmartRequest) -> SmartPlan | Fallback:
         span = _frames_of(f, clip.in_s, clip.dur_s, fps)
         if isinstance(span, str):
             return Fallback(span)
-        first, count = span
-        base = out
+        first, count, lead = span
+        base = out + lead  # output frame of source frame `first`
 
-        def shown(a: int, b: int, f: VideoFacts = f, first: int = first, base: int = base) -> bool:
-            return _touches_overlay(req, base + a - first, b - a, fps)
+        def shown(a: int, b: int, f: VideoFacts = f, first: int = first, base: int = base, lead: int = lead) -> bool:
+            # a repeated first frame is drawn by an edge: the stretch it opens is never copied
+            return (lead > 0 and a == first) or _touches_overlay(req, base + a - first, b - a, fps)
 
-        for a, b, stop in _chunks(f, first, count, shown):
+        for a, b, stop in _chunks(f, first, count - lead, shown):
             copy = stop != -1
             stop_pts = f.pts[stop] if copy and stop is not None else None
-            runs.append(Run(index, a, b - a, copy, base + a - first, stop_pts))
+            extra = lead if a == first else 0
+            runs.append(Run(index, a, b - a + extra, copy, base + a - first - extra, stop_pts, extra))
         out += count
     plan = SmartPlan(req, tuple(facts), tuple(runs), out, fps)
     if plan.reencoded_frames == plan.frames:
