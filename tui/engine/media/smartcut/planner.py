@@ -54,14 +54,20 @@ class SmartPlan:
     fps: Fraction
 
     @property
+    def hevc(self) -> bool:
+        """The sources are HEVC: the export is HEVC too (hev1 sample entry, parameter sets in-band)."""
+        return self.facts[0].hvcc is not None
+
+    @property
     def reencoded_frames(self) -> int:
         return sum(r.count for r in self.runs if not r.copy)
 
     def note(self) -> str:
         """The export's final line, e.g. "smart render: 6 s of 600 re-encoded"."""
-        return (
-            f"smart render: {_secs(self.reencoded_frames / self.fps)} s of {_secs(self.frames / self.fps)} re-encoded"
-        )
+        line = f"smart render: {_secs(self.reencoded_frames / self.fps)} s of {_secs(self.frames / self.fps)} re-encoded"
+        if self.hevc:  # in-band parameter sets (hev1): Apple's players only take hvc1
+            line += " (HEVC kept as HEVC, hev1: plays in VLC, Chrome, Android, ffmpeg; not Apple players)"
+        return line
 
 
 @dataclass(frozen=True)
@@ -163,14 +169,35 @@ def _colour_words(colour: tuple[int, int, int, int]) -> str:
 
 def _source_reason(facts: VideoFacts, req: SmartRequest, fps: Fraction) -> str | None:
     name = facts.path.name
+    if facts.codec == "hevc":
+        return _hevc_reason(facts, req, fps)
     if facts.codec != "h264":
-        return f"{name} is {facts.codec or 'not video'}, not H.264"
+        return f"{name} is {facts.codec or 'not video'}, not H.264 or HEVC"
     if facts.avcc is None:
         return f"{name} carries no avcC parameter sets"
     if facts.avcc.profile not in (66, 77, 100):  # what an 8-bit libx264 can match (Baseline/Main/High)
         return f"{name} uses H.264 profile {facts.avcc.profile}, which the edge encoder cannot match"
     if facts.avcc.length_size != 4:  # libx264 in MP4 writes 4-byte NAL lengths
         return f"{name} uses {facts.avcc.length_size}-byte NAL lengths"
+    return _picture_reason(facts, req, fps)
+
+
+def _hevc_reason(facts: VideoFacts, req: SmartRequest, fps: Fraction) -> str | None:
+    """Why an HEVC source cannot be copied with libx265 edges (hvcC: ISO/IEC 14496-15 8.3.3.1)."""
+    name, cfg = facts.path.name, facts.hvcc
+    if cfg is None:
+        return f"{name} carries no hvcC parameter sets"
+    if cfg.profile != 1 or cfg.bit_depth != 8 or cfg.chroma != 1:  # Main: what an 8-bit 4:2:0 export holds
+        return f"{name} uses HEVC profile {cfg.profile} ({cfg.bit_depth}-bit), which the edge encoder cannot match"
+    if cfg.tier != 0:
+        return f"{name} uses the HEVC High tier"
+    if cfg.length_size != 4:  # libx265 in MP4 writes 4-byte NAL lengths
+        return f"{name} uses {cfg.length_size}-byte NAL lengths"
+    return _picture_reason(facts, req, fps)
+
+
+def _picture_reason(facts: VideoFacts, req: SmartRequest, fps: Fraction) -> str | None:
+    name = facts.path.name
     if (facts.width, facts.height) != (req.width, req.height):
         return f"{name} is {facts.width}x{facts.height}, the export {req.width}x{req.height}"
     if facts.pix_fmt != "yuv420p":
@@ -217,7 +244,9 @@ def plan_smart_render(req: SmartRequest) -> SmartPlan | Fallback:
         if reason:
             return Fallback(reason)
         facts.append(f)
-    configs = {f.avcc.to_bytes() for f in cache.values() if f.avcc is not None}
+    if len({f.codec for f in cache.values()}) > 1:
+        return Fallback("the clips use different codecs")
+    configs = {c.to_bytes() for f in cache.values() for c in (f.avcc, f.hvcc) if c is not None}
     if len(configs) > 1:
         return Fallback("the clips were encoded with different parameters (SPS/PPS)")
     time_bases = {f.time_base for f in cache.values()}
