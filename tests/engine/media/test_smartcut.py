@@ -45,7 +45,14 @@ BT709 = "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt7
 
 
 def _encode(
-    ffmpeg_exe: str, out: Path, *extra: str, audio: str = MONO_TONE, colour: str = BT709, rate: str = str(FPS), gop: int = 25
+    ffmpeg_exe: str,
+    out: Path,
+    *extra: str,
+    audio: str = MONO_TONE,
+    colour: str = BT709,
+    rate: str = str(FPS),
+    gop: int = 25,
+    codec: str = "libx264",
 ) -> Path:
     subprocess.run(
         [
@@ -64,7 +71,7 @@ def _encode(
             "-vf",
             colour,
             "-c:v",
-            "libx264",
+            codec,
             "-preset",
             "veryfast",
             "-g",
@@ -262,7 +269,7 @@ def same_pictures(a: Path, b: Path) -> None:
     assert all(psnr(x, y) >= 40 for x, y in list(zip(fa, fb, strict=True))[::4])
 
 
-def check_against_full(ffmpeg_exe, tmp_path, sources, clips, titles=(), *, expect_smart=True, fps=FPS):
+def check_against_full(ffmpeg_exe, tmp_path, sources, clips, titles=(), *, expect_smart=True, fps=FPS, hevc=False):
     d = draft(clips, titles, fps=fps)
     srcs = {k: str(v) for k, v in sources.items()}
     smart = render_draft(d, srcs, tmp_path / "smart.mp4")
@@ -286,7 +293,11 @@ def check_against_full(ffmpeg_exe, tmp_path, sources, clips, titles=(), *, expec
     assert smart.route == "smart" and smart.note == plan.note(), smart.note
     got, ref = frames(smart.path), frames(full.path)
     assert len(got) == len(ref) == plan.frames
-    assert stream_format(smart.path) == stream_format(full.path)  # High, yuv420p, BT.709 tv, AAC-LC, faststart
+    if hevc:  # an HEVC source stays HEVC (the full render makes H.264): the rest is the same
+        assert stream_format(smart.path)[:2] == ("hevc", "Main")
+        assert stream_format(smart.path)[2:] == stream_format(full.path)[2:]
+    else:
+        assert stream_format(smart.path) == stream_format(full.path)  # High, yuv420p, BT.709 tv, AAC-LC, faststart
     assert probe(smart.path).duration_s == pytest.approx(probe(full.path).duration_s, abs=0.03)
     decodes_cleanly(ffmpeg_exe, smart.path)
 
