@@ -13,6 +13,7 @@ in-band, the edge's or the source's.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import threading
 from collections.abc import Callable, Iterator
@@ -181,6 +182,10 @@ def write_export(
 Head = Callable[[bytes], bytes]  # a stretch's first sample -> that sample with its parameter sets in front
 
 
+def _with_sets(data: bytes, *, sets: list[bytes], length_size: int) -> bytes:
+    return with_parameter_sets(data, sets, length_size)
+
+
 def _hevc_heads(plan: SmartPlan, edges: dict[int, Path]) -> tuple[bytes, dict[int, Head]]:
     """The source's hvcC for the sample entry, and per run the VPS/SPS/PPS to put in-band in
     front of its first picture: the source's before a copied stretch, the edge's own before
@@ -204,7 +209,7 @@ def _hevc_heads(plan: SmartPlan, edges: dict[int, Path]) -> tuple[bytes, dict[in
             if (edge.profile, edge.length_size, edge.bit_depth) != (source.profile, source.length_size, 8):
                 raise RenderError("The smart render's edge encode does not match the source's profile.")
             sets = edge.parameter_sets()
-        heads[index] = lambda data, sets=sets: with_parameter_sets(data, sets, source.length_size)
+        heads[index] = functools.partial(_with_sets, sets=sets, length_size=source.length_size)
     return source.to_bytes(), heads
 
 
@@ -241,7 +246,7 @@ def _avc_heads(plan: SmartPlan, edges: dict[int, Path]) -> tuple[bytes, dict[int
             pair = _prefix(source_cfg, source_cfg.sps[0], source_cfg.pps[0])
         else:
             pair = _prefix(source_cfg, extra_sps[0], extra_pps[0])
-        heads[index] = lambda data, pair=pair: pair + data
+        heads[index] = pair.__add__
     return merged.to_bytes(), heads
 
 
