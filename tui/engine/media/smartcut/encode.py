@@ -23,6 +23,9 @@ from .planner import Run, SmartPlan
 
 EDGE_PRESET = "veryfast"  # the full render's preset: same speed/quality trade-off
 EDGE_CRF = "16"  # a little above the full render's quality: edges sit between copied source frames
+# libx265 edges: superfast takes about half of veryfast's time (a 45-frame 1080p edge: 2.3 s vs
+# 4.0 s on 2 busy cores) and, at CRF 16, keeps the edges >= 40 dB of the source (test_smartcut_hevc).
+X265_PRESET = "superfast"
 _PROFILES = {66: "baseline", 77: "main", 100: "high"}
 
 
@@ -121,7 +124,7 @@ def _x265_args(facts: VideoFacts) -> list[str]:
         "-c:v",
         "libx265",
         "-preset",
-        EDGE_PRESET,
+        X265_PRESET,
         "-crf",
         EDGE_CRF,
         "-profile:v",
