@@ -7,6 +7,7 @@ re-encode's, A/V within one AAC frame, clean `-xerror` decodes from 5 seek point
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import av
@@ -25,8 +26,16 @@ def hevc(ffmpeg_exe, tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("smartcut-hevc")
     closed = _encode(ffmpeg_exe, folder / "hevc.mp4", "-x265-params", f"{X265}:open-gop=0", codec="libx265")
     opened = _encode(ffmpeg_exe, folder / "hevc_open.mp4", "-x265-params", f"{X265}:open-gop=1", codec="libx265")
+    # IDR_W_RADL keyframes with 2 RADL pictures shown before each (decoded after it)
+    radl = _encode(ffmpeg_exe, folder / "hevc_radl.mp4", "-x265-params", f"{X265}:open-gop=0:radl=2", codec="libx265")
+    hvc1 = folder / "hevc_hvc1.mp4"  # Apple's sample entry: parameter sets out of band only
+    subprocess.run(
+        [ffmpeg_exe, "-v", "error", "-y", "-i", str(closed), "-c", "copy", "-tag:v", "hvc1", str(hvc1)],
+        check=True,
+        capture_output=True,
+    )
     h264 = _encode(ffmpeg_exe, folder / "h264.mp4")
-    return {"hevc": closed, "hevc_open": opened, "h264": h264}
+    return {"hevc": closed, "hevc_open": opened, "hevc_radl": radl, "hevc_hvc1": hvc1, "h264": h264}
 
 
 def _tag(path: Path) -> str:
@@ -44,6 +53,8 @@ def _tag(path: Path) -> str:
         ("to the very end", [("hevc", 5.32, 2.68)], 1),
         ("a middle range cut out", [("hevc", 0.0, 2.6), ("hevc", 5.2, 2.8)], 2),
         ("open GOPs (CRA), from the start", [("hevc_open", 0.0, 3.1)], 1),
+        ("IDRs with leading RADL pictures", [("hevc_radl", 0.5, 6.0)], 1),
+        ("an hvc1 source (written as hev1)", [("hevc_hvc1", 1.52, 4.2)], 1),
     ],
 )
 def test_hevc_trims_equal_the_full_re_encode(ffmpeg_exe, tmp_path, hevc, name, clips, copied_runs):

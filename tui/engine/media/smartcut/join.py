@@ -57,7 +57,7 @@ def _copied(container: Any, plan: SmartPlan, run: Run) -> Iterator[Any]:
         if packet.size == 0 or packet.pts is None:
             continue
         if not started:
-            if not (packet.is_keyframe and packet.pts == start_pts):
+            if not (packet.is_keyframe and packet.pts >= start_pts):  # its IDR (HEVC: after its RADL pictures)
                 continue
             started = True
         elif stop_pts is not None and packet.is_keyframe and packet.pts == stop_pts:

@@ -144,7 +144,10 @@ def _chunks(
             continue
         if copies and copies[-1][1] == start:  # the next unit of a copy already running
             copies[-1] = (copies[-1][0], stop, nxt)
-        elif key in idr and start == key:  # a copy may only begin at an IDR
+        elif key in idr and (start == key or facts.hvcc is not None):
+            # A copy may only begin at an IDR. An HEVC IDR_W_RADL's leading pictures (shown before
+            # it, decoded after) are RADL: they refer to nothing before the IDR (H.265 7.4.2.2),
+            # so the copy from its packet shows them too.
             copies.append((start, stop, nxt))
     out: list[tuple[int, int, int | None]] = []
     at = first
