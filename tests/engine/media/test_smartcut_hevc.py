@@ -87,3 +87,33 @@ def test_hevc_and_h264_clips_are_not_mixed(hevc):
         )
     )
     assert isinstance(result, Fallback) and "different codecs" in result.reason
+
+
+def test_a_10_bit_hevc_source_is_declined(ffmpeg_exe, tmp_path):
+    """Main 10 cannot be copied into the 8-bit export: the full re-encode runs, and says why."""
+    src = tmp_path / "main10.mp4"
+    subprocess.run(
+        [
+            ffmpeg_exe,
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=25:duration=2",
+            "-c:v",
+            "libx265",
+            "-pix_fmt",
+            "yuv420p10le",
+            "-x265-params",
+            "log-level=error",
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    result = plan_smart_render(
+        SmartRequest(clips=(ClipSpan(src, 0.0, 2.0),), width=320, height=240, fps=25, total_s=2.0)
+    )
+    assert isinstance(result, Fallback) and "HEVC profile 2 (10-bit)" in result.reason, result
