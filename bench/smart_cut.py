@@ -9,7 +9,11 @@ generated once and kept in bench/cache/ (git-ignored). Measured with render_draf
 - trim `--trim` seconds starting between keyframes: the smart render vs the full re-encode
   (render_draft(allow_smart=False), what every edit cost before; goal >= 10x faster) and
   vs `ffmpeg -ss … -t … -c copy` (not frame-accurate; goal <= 2x its time);
-- a 3 s title on the whole source: smart render vs full re-encode (goal >= 20x faster).
+- a 3 s title on the whole source: smart render vs full re-encode (goal >= 20x faster);
+- HEVC (`--hevc-minutes`, default 1: a 1-minute 1080p30 HEVC Main source, libx265 ultrafast at
+  1 Mb/s, an IDR every 2 s, cached the same way): a `--trim`-second trim (at most a third of
+  it) between keyframes, smart render (HEVC copied, libx265 edges) vs the full re-encode
+  (which makes H.264). 0 skips it.
 """
 
 from __future__ import annotations
@@ -31,9 +35,10 @@ from tui.engine.media.render import render_draft  # noqa: E402
 CACHE = ROOT / "bench" / "cache"
 
 
-def source(minutes: int) -> Path:
+def source(minutes: int, codec: str = "libx264") -> Path:
     CACHE.mkdir(exist_ok=True)
-    out = CACHE / f"smart_src_{minutes}m_1080p30_high_bt709.mp4"
+    kind = "hevc_main" if codec == "libx265" else "high"
+    out = CACHE / f"smart_src_{minutes}m_1080p30_{kind}_bt709.mp4"
     if out.exists():
         return out
     seconds = minutes * 60
@@ -58,11 +63,11 @@ def source(minutes: int) -> Path:
             "-vf",
             "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709",
             "-c:v",
-            "libx264",
+            codec,
             "-preset",
             "ultrafast",
-            "-x264-params",
-            "8x8dct=1",
+            "-x265-params" if codec == "libx265" else "-x264-params",
+            "open-gop=0:scenecut=0:log-level=error" if codec == "libx265" else "8x8dct=1",
             "-b:v",
             "1M",
             "-g",
@@ -146,6 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=int, default=10)
     parser.add_argument("--trim", type=float, default=60.0)
+    parser.add_argument("--hevc-minutes", type=int, default=1)
     args = parser.parse_args()
     src = source(args.minutes)
     info = probe(src)
@@ -198,6 +204,26 @@ def main() -> None:
         t_full, _ = timed(lambda: render_draft(titled, sources, folder / "full_title.mp4", allow_smart=False))
         print(f"3 s title on {total:.0f} s: smart {t_smart:.2f} s ({smart.note}), full re-encode {t_full:.2f} s")
         print(f"speed-up smart vs full re-encode (title) = {t_full / t_smart:.1f}x  (goal >= 20x)")
+        if args.hevc_minutes > 0:
+            hevc_trim(folder, args.hevc_minutes, args.trim)
+
+
+def hevc_trim(folder: Path, minutes: int, trim: float) -> None:
+    """An HEVC source: trim between keyframes, smart render vs the full re-encode."""
+    src = source(minutes, codec="libx265")
+    info = probe(src)
+    sources = {"upl_src": src}
+    in_s = min(20.5, info.duration_s / 3 + 0.5)  # between two keyframes
+    trim = min(trim, info.duration_s / 3)
+    cut = draft(in_s, trim)
+    t_smart, smart = timed(lambda: render_draft(cut, sources, folder / "smart_hevc.mp4"))
+    assert smart.route == "smart", smart.note
+    t_full, _ = timed(lambda: render_draft(cut, sources, folder / "full_hevc.mp4", allow_smart=False))
+    print(
+        f"HEVC source : {info.width}x{info.height} {info.fps} fps, {info.duration_s:.0f} s; trim {trim:.0f} s "
+        f"from {in_s} s: smart {t_smart:.2f} s ({smart.note}), full re-encode {t_full:.2f} s"
+    )
+    print(f"speed-up smart vs full re-encode (HEVC trim) = {t_full / t_smart:.1f}x")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from pathlib import Path
 from . import effects as _fx
 from .plan import Clip, Plan, Title, even
 from .probe import MediaInfo
+from .rates import rate_arg
 from .titles import check_title
 
 SAMPLE_RATE = 48000
@@ -149,7 +150,7 @@ def video_clip_filters(n: int, index: int, clip: Clip, plan: Plan) -> str:
     """A video source on the video track -> [v{n}]: sped (timestamps scaled from the input's
     origin), late starts padded, normalised, fitted."""
     return (
-        f"[{index}:v:0]{_fx.video_speed(clip.speed)}fps={num(plan.fps)}:start_time=0,{_place(clip.info, plan)},"
+        f"[{index}:v:0]{_fx.video_speed(clip.speed)}fps={rate_arg(plan.fps)}:start_time=0,{_place(clip.info, plan)},"
         f"{_hold(clip.dur_s)}[v{n}]"
     )
 
@@ -161,14 +162,14 @@ def image_clip_filters(n: int, index: int, clip: Clip, plan: Plan) -> str:
     # Scaled before the fps filter repeats it: one big picture scaled once a second, not 30 times.
     return (
         f"[{index}:v:0]{upright}setpts=PTS-STARTPTS,{_fx.video_speed(clip.speed)}{_place(clip.info, plan)},"
-        f"fps={num(plan.fps)}:start_time=0,{_hold(clip.dur_s)}[v{n}]"
+        f"fps={rate_arg(plan.fps)}:start_time=0,{_hold(clip.dur_s)}[v{n}]"
     )
 
 
 def blank_clip_filters(n: int, clip: Clip, plan: Plan) -> str:
     """An audio file on the video track -> a black picture [v{n}] as long as the clip."""
     return (
-        f"color=c=black:s={plan.width}x{plan.height}:r={num(plan.fps)}:d={num(clip.dur_s)},"
+        f"color=c=black:s={plan.width}x{plan.height}:r={rate_arg(plan.fps)}:d={num(clip.dur_s)},"
         f"format=yuv420p,setsar=1[v{n}]"
     )
 
@@ -273,7 +274,7 @@ def encode_command(plan: Plan, out: Path) -> list[str]:
     if plan.clips:
         graph.append(f"{''.join(concat_inputs)}concat=n={len(plan.clips)}:v=1:a=1[vcat][acat]")
     else:
-        graph.append(f"color=c=black:s={W}x{H}:r={num(fps)}:d={T},format=yuv420p,setsar=1[vcat]")
+        graph.append(f"color=c=black:s={W}x{H}:r={rate_arg(fps)}:d={T},format=yuv420p,setsar=1[vcat]")
         graph.append(silence_filters("acat", plan.total_s))
 
     drawn = [f for f in (title_filter(t, W, H) for t in plan.titles) if f]
@@ -319,7 +320,7 @@ def encode_command(plan: Plan, out: Path) -> list[str]:
         "-color_range",
         "tv",
         "-r",
-        num(fps),
+        rate_arg(fps),
         "-profile:a",
         "aac_low",
         "-ar",

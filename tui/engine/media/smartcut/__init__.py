@@ -1,12 +1,14 @@
-"""Smart render: copy the untouched GOPs of an H.264 export, re-encode only the frames that change.
+"""Smart render: copy the untouched GOPs of an H.264/HEVC export, re-encode only the frames that change.
 
     decision = plan_smart_render(SmartRequest(...))   # SmartPlan, or Fallback(reason)
     if isinstance(decision, SmartPlan):
         note = run_smart_render(decision, tmp_path, audio_command=...)  # "smart render: 6 s of 600 re-encoded"
 
-analysis (PyAV demux: frames, IDR pictures, avcC) -> planner (copy/re-encode runs) ->
-encode (edges with the source's profile/level and their own SPS/PPS ids)
--> join (re-timed packets, merged avcC) -> one `-c copy` mux with the audio.
+analysis (PyAV demux: frames, IDR pictures, avcC/hvcC) -> planner (copy/re-encode runs) ->
+encode (edges with the source's profile/level: libx264 with their own SPS/PPS ids, or libx265)
+-> join (re-timed packets; a merged avcC, or HEVC's 'hev1' with each stretch's VPS/SPS/PPS
+in-band) -> one `-c copy` mux with the audio. Frame rates are exact fractions (rates.py:
+29.97 -> 30000/1001).
 """
 
 from __future__ import annotations

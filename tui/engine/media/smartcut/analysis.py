@@ -1,4 +1,4 @@
-"""What a source's video stream allows: frames, IDR keyframes and H.264 parameter sets (PyAV).
+"""What a source's video stream allows: frames, IDR keyframes and H.264/HEVC parameter sets (PyAV).
 
 One demux pass over the video packets (no decoding) gives every frame's presentation time,
 which packets start an IDR access unit (ITU-T H.264 7.4.1.2: nal_unit_type 5), and the
@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import MediaError
+from .hvcc import IDR_TYPES, HvcConfig, hevc_nal_types, parse_hvcc
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class VideoFacts:
     # are shown before it and belong to what follows). For an IDR it is the IDR itself.
     cuts: Mapping[int, int] = field(default_factory=dict)
     ends_at_eof: bool = True  # pts runs to the file's last frame
+    hvcc: HvcConfig | None = None  # an HEVC source's hvcC (then avcc is None; idr: IDR_W_RADL/IDR_N_LP)
 
     @property
     def fps(self) -> Fraction | None:
@@ -161,11 +163,17 @@ def analyse(path: Path, windows: Sequence[tuple[float, float]] = ()) -> VideoFac
         tb = Fraction(stream.time_base.numerator, stream.time_base.denominator)
         extradata = bytes(ctx.extradata or b"")
         avcc: AvcConfig | None = None
+        hvcc: HvcConfig | None = None
         if ctx.name == "h264":
             try:
                 avcc = parse_avcc(extradata)
             except ValueError:
                 avcc = None
+        elif ctx.name == "hevc":
+            try:
+                hvcc = parse_hvcc(extradata)
+            except ValueError:
+                hvcc = None
         start = container.start_time
         start_ticks = round(Fraction(start, 1_000_000) / tb) if start is not None else 0
         shown: dict[int, tuple[bool, bool]] = {}  # pts -> (IDR, keyframe)
@@ -193,6 +201,8 @@ def analyse(path: Path, windows: Sequence[tuple[float, float]] = ()) -> VideoFac
                 is_idr = False
                 if key and avcc is not None:
                     is_idr = 5 in set(nal_types(bytes(packet), avcc.length_size))
+                elif key and hvcc is not None:  # a CRA (open GOP) is a keyframe but not an IDR
+                    is_idr = bool(IDR_TYPES & set(hevc_nal_types(bytes(packet), hvcc.length_size)))
                 shown[packet.pts] = (is_idr, key)
                 order.append((packet.pts, key))
             lowest: int | None = None
@@ -236,6 +246,7 @@ def analyse(path: Path, windows: Sequence[tuple[float, float]] = ()) -> VideoFac
             keys=keys,
             frame_ticks=frame_ticks,
             avcc=avcc,
+            hvcc=hvcc,
             rotation=rotation,
             audio_channels=audio.codec_context.channels if audio is not None else None,
             reorders=reorders,

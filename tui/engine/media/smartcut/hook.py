@@ -17,7 +17,8 @@ The smart render only runs when it reproduces the full render exactly (graph.py:
 yuv420p limited range tagged BT.709, AAC-LC 48 kHz stereo, +faststart, every input on its
 own time origin). It declines, with the reason as the full re-encode's note, for anything
 it does not: a speed change, fades, a size cap or compact export, a crop-to-fill fit, a
-title off centre, a source that is not 8-bit H.264 High 4:2:0 tagged BT.709 limited range
+title off centre, a source that is not 8-bit H.264 High (or HEVC Main: the export then stays
+HEVC, 'hev1' with in-band parameter sets) 4:2:0 tagged BT.709 limited range
 (HDR, 10-bit, full range, Main/Baseline, BT.601 or untagged colour), non-square pixels or a rotation, and a source whose sound and
 picture do not start at its time origin (the full render pads such starts; the copy
 cannot). The sound is encoded with graph.py's own filters (the same AAC packets as the
@@ -69,12 +70,14 @@ def _clip_reason(clip: Clip) -> str | None:
         return f"{name} has non-square pixels or a rotation"
     if abs(info.video_start_s) > _ORIGIN_EPS_S or (info.has_audio and abs(info.av_offset_s) > _ORIGIN_EPS_S):
         return f"{name}'s sound and picture do not start together at its origin"
-    if info.vcodec != "h264":
-        return f"{name} is {info.vcodec or 'not video'}, not H.264"
+    if info.vcodec not in ("h264", "hevc"):
+        return f"{name} is {info.vcodec or 'not video'}, not H.264 or HEVC"
     if info.color_range == "pc":
         return f"{name} is full range (the export is limited range)"
     if info.color_transfer not in (None, "bt709"):
         return f"{name} has the {info.color_transfer} transfer (the export is BT.709)"
+    if info.vcodec == "hevc":  # an HEVC source stays HEVC (Main, 8-bit 4:2:0): planner._hevc_reason
+        return None if info.vprofile == "Main" else f"{name} is HEVC {info.vprofile or 'of an unknown profile'}"
     if info.vprofile != "High":
         return f"{name} is H.264 {info.vprofile or 'of an unknown profile'} (the export is High)"
     return None

@@ -20,6 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import MediaError
+from ..rates import exact_fps
 from .analysis import VideoFacts, analyse
 from .request import SmartRequest
 
@@ -36,6 +37,10 @@ class Run:
     copy: bool
     out_start: int
     stop_pts: int | None = None  # a copy stops before the keyframe packet with this pts (None: end of file)
+    # An edge's first picture is shown `lead` extra times before it (count includes them): the
+    # full render's fps filter (round=near, start_time=0) repeats a clip's first frame when it
+    # falls half a frame or more after the in-point. It shows frames first..first+count-lead-1.
+    lead: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,14 +54,22 @@ class SmartPlan:
     fps: Fraction
 
     @property
+    def hevc(self) -> bool:
+        """The sources are HEVC: the export is HEVC too (hev1 sample entry, parameter sets in-band)."""
+        return self.facts[0].hvcc is not None
+
+    @property
     def reencoded_frames(self) -> int:
         return sum(r.count for r in self.runs if not r.copy)
 
     def note(self) -> str:
         """The export's final line, e.g. "smart render: 6 s of 600 re-encoded"."""
-        return (
+        line = (
             f"smart render: {_secs(self.reencoded_frames / self.fps)} s of {_secs(self.frames / self.fps)} re-encoded"
         )
+        if self.hevc:  # in-band parameter sets (hev1): Apple's players only take hvc1
+            line += " (HEVC kept as HEVC, hev1: plays in VLC, Chrome, Android, ffmpeg; not Apple players)"
+        return line
 
 
 @dataclass(frozen=True)
@@ -74,19 +87,27 @@ def _secs(value: Fraction) -> str:
     return f"{v:.0f}" if v >= 10 or v == int(v) else f"{v:.1f}"
 
 
-def _frames_of(facts: VideoFacts, in_s: float, dur_s: float, fps: Fraction) -> tuple[int, int] | str:
-    """(first frame index, count) the full render keeps, or why they cannot be copied."""
+def _frames_of(facts: VideoFacts, in_s: float, dur_s: float, fps: Fraction) -> tuple[int, int, int] | str:
+    """(first frame index, output frames, lead) the full render keeps, or why they cannot be copied.
+
+    ffmpeg's accurate -ss keeps the frames at or after the in-point; its fps filter (round=near,
+    start_time=0) puts the first one at output frame round(offset x fps), offset = its time
+    after the in-point, and repeats it before that (lead = 1 when offset >= half a frame).
+    """
     tb = facts.time_base
-    start = facts.start_ticks + Fraction(in_s) / tb - Fraction(_EPS_S) / tb
-    first = bisect.bisect_left(facts.pts, math.ceil(start))
+    in_ticks = facts.start_ticks + Fraction(in_s) / tb
+    first = bisect.bisect_left(facts.pts, math.ceil(in_ticks - Fraction(_EPS_S) / tb))
     count = math.ceil(Fraction(dur_s) * fps - Fraction(1, 1000))
-    end = facts.start_ticks + Fraction(in_s + dur_s) / tb - Fraction(_EPS_S) / tb
-    available = bisect.bisect_left(facts.pts, math.ceil(end)) - first
     if count <= 0:
         return "an empty clip"
-    if available < count:  # the full render repeats the last picture (tpad) to fill the span
+    if first >= len(facts.pts):
         return f"{facts.path.name}: the kept range runs past its last frame"
-    return first, count
+    lead = math.floor(max(Fraction(0), (facts.pts[first] - in_ticks) * tb * fps) + Fraction(1, 2))
+    end = facts.start_ticks + Fraction(in_s + dur_s) / tb - Fraction(_EPS_S) / tb
+    available = bisect.bisect_left(facts.pts, math.ceil(end)) - first
+    if available < count - lead:  # the full render repeats the last picture (tpad) to fill the span
+        return f"{facts.path.name}: the kept range runs past its last frame"
+    return first, count, lead
 
 
 def _units(facts: VideoFacts) -> list[tuple[int, int | None, int, int | None]]:
@@ -125,7 +146,10 @@ def _chunks(
             continue
         if copies and copies[-1][1] == start:  # the next unit of a copy already running
             copies[-1] = (copies[-1][0], stop, nxt)
-        elif key in idr and start == key:  # a copy may only begin at an IDR
+        elif key in idr and (start == key or facts.hvcc is not None):
+            # A copy may only begin at an IDR. An HEVC IDR_W_RADL's leading pictures (shown before
+            # it, decoded after) are RADL: they refer to nothing before the IDR (H.265 7.4.2.2),
+            # so the copy from its packet shows them too.
             copies.append((start, stop, nxt))
     out: list[tuple[int, int, int | None]] = []
     at = first
@@ -150,14 +174,35 @@ def _colour_words(colour: tuple[int, int, int, int]) -> str:
 
 def _source_reason(facts: VideoFacts, req: SmartRequest, fps: Fraction) -> str | None:
     name = facts.path.name
+    if facts.codec == "hevc":
+        return _hevc_reason(facts, req, fps)
     if facts.codec != "h264":
-        return f"{name} is {facts.codec or 'not video'}, not H.264"
+        return f"{name} is {facts.codec or 'not video'}, not H.264 or HEVC"
     if facts.avcc is None:
         return f"{name} carries no avcC parameter sets"
     if facts.avcc.profile not in (66, 77, 100):  # what an 8-bit libx264 can match (Baseline/Main/High)
         return f"{name} uses H.264 profile {facts.avcc.profile}, which the edge encoder cannot match"
     if facts.avcc.length_size != 4:  # libx264 in MP4 writes 4-byte NAL lengths
         return f"{name} uses {facts.avcc.length_size}-byte NAL lengths"
+    return _picture_reason(facts, req, fps)
+
+
+def _hevc_reason(facts: VideoFacts, req: SmartRequest, fps: Fraction) -> str | None:
+    """Why an HEVC source cannot be copied with libx265 edges (hvcC: ISO/IEC 14496-15 8.3.3.1)."""
+    name, cfg = facts.path.name, facts.hvcc
+    if cfg is None:
+        return f"{name} carries no hvcC parameter sets"
+    if cfg.profile != 1 or cfg.bit_depth != 8 or cfg.chroma != 1:  # Main: what an 8-bit 4:2:0 export holds
+        return f"{name} uses HEVC profile {cfg.profile} ({cfg.bit_depth}-bit), which the edge encoder cannot match"
+    if cfg.tier != 0:
+        return f"{name} uses the HEVC High tier"
+    if cfg.length_size != 4:  # libx265 in MP4 writes 4-byte NAL lengths
+        return f"{name} uses {cfg.length_size}-byte NAL lengths"
+    return _picture_reason(facts, req, fps)
+
+
+def _picture_reason(facts: VideoFacts, req: SmartRequest, fps: Fraction) -> str | None:
+    name = facts.path.name
     if (facts.width, facts.height) != (req.width, req.height):
         return f"{name} is {facts.width}x{facts.height}, the export {req.width}x{req.height}"
     if facts.pix_fmt != "yuv420p":
@@ -185,8 +230,8 @@ def plan_smart_render(req: SmartRequest) -> SmartPlan | Fallback:
         return Fallback("nothing to copy")
     if req.whole_picture_filters:
         return Fallback(f"a filter changes every frame ({req.whole_picture_filters[0]})")
-    fps = Fraction(req.fps).limit_denominator(1001)
-    if abs(float(fps) - req.fps) > 1e-9:
+    fps = exact_fps(req.fps)  # 29.97 -> 30000/1001, as the full render's ffmpeg arguments (rates.py)
+    if abs(float(fps) - req.fps) > 1e-3:
         return Fallback(f"the export's frame rate {req.fps} is not exact")
     windows: dict[Path, list[tuple[float, float]]] = {}
     for clip in req.clips:
@@ -204,7 +249,9 @@ def plan_smart_render(req: SmartRequest) -> SmartPlan | Fallback:
         if reason:
             return Fallback(reason)
         facts.append(f)
-    configs = {f.avcc.to_bytes() for f in cache.values() if f.avcc is not None}
+    if len({f.codec for f in cache.values()}) > 1:
+        return Fallback("the clips use different codecs")
+    configs = {c.to_bytes() for f in cache.values() for c in (f.avcc, f.hvcc) if c is not None}
     if len(configs) > 1:
         return Fallback("the clips were encoded with different parameters (SPS/PPS)")
     time_bases = {f.time_base for f in cache.values()}
@@ -217,16 +264,18 @@ def plan_smart_render(req: SmartRequest) -> SmartPlan | Fallback:
         span = _frames_of(f, clip.in_s, clip.dur_s, fps)
         if isinstance(span, str):
             return Fallback(span)
-        first, count = span
-        base = out
+        first, count, lead = span
+        base = out + lead  # output frame of source frame `first`
 
-        def shown(a: int, b: int, f: VideoFacts = f, first: int = first, base: int = base) -> bool:
-            return _touches_overlay(req, base + a - first, b - a, fps)
+        def shown(a: int, b: int, f: VideoFacts = f, first: int = first, base: int = base, lead: int = lead) -> bool:
+            # a repeated first frame is drawn by an edge: the stretch it opens is never copied
+            return (lead > 0 and a == first) or _touches_overlay(req, base + a - first, b - a, fps)
 
-        for a, b, stop in _chunks(f, first, count, shown):
+        for a, b, stop in _chunks(f, first, count - lead, shown):
             copy = stop != -1
             stop_pts = f.pts[stop] if copy and stop is not None else None
-            runs.append(Run(index, a, b - a, copy, base + a - first, stop_pts))
+            extra = lead if a == first else 0
+            runs.append(Run(index, a, b - a + extra, copy, base + a - first - extra, stop_pts, extra))
         out += count
     plan = SmartPlan(req, tuple(facts), tuple(runs), out, fps)
     if plan.reencoded_frames == plan.frames:

@@ -87,10 +87,11 @@ def run_smart_render(
     progress(percent) follows the re-encoded frames (the copy and the join are quick).
     """
     sources = plan.facts[0].avcc
-    assert sources is not None
-    sps_id = max(sources.sps_ids | sources.pps_ids) + 1
-    if sps_id > 31:
-        raise RenderError("The source uses every SPS id: nothing left for the re-encoded edges.")
+    sps_id = 0  # HEVC: the edges' parameter sets replace the source's in-band at each stretch (join.py)
+    if sources is not None:
+        sps_id = max(sources.sps_ids | sources.pps_ids) + 1
+        if sps_id > 31:
+            raise RenderError("The source uses every SPS id: nothing left for the re-encoded edges.")
     total = max(1, plan.reencoded_frames)
     done = 0
     out.parent.mkdir(parents=True, exist_ok=True)
