@@ -116,6 +116,10 @@ async def test_a_feed_of_three_enclosures_saves_two_and_names_the_404(site, feed
     assert len(batch) == 1
     assert batch[0].line.startswith("2 of 3 saved; 1 failed: Gone episode: ")
     assert "404" in batch[0].line or "not found" in batch[0].line.lower()
+    gone = results[1]
+    assert isinstance(gone, JobFailed)
+    said = f"{gone.message} {gone.next_step}".lower()
+    assert said.count("check the") <= 1, said  # the engine's advice is not followed by a second one
     # never more than two jobs moving at once (the third waited for a free slot)
     moving: set[str] = set()
     most = 0

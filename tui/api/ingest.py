@@ -169,11 +169,10 @@ async def fetch_link(
                     if hasattr(result, "__await__"):
                         await result
                 elif kind == "error":
-                    raise FetchFailed(
-                        str(event.get("message") or "The download failed."),
-                        "Check the link, then try again.",
-                        code=_int(event.get("code")),
-                    )
+                    message = str(event.get("message") or "The download failed.")
+                    # the engine's words often say what to do already ("… (HTTP 404). Check the URL.")
+                    step = "" if "check the" in message.lower() else "Check the link, then try again."
+                    raise FetchFailed(message, step, code=_int(event.get("code")))
                 elif kind == "done" and isinstance(event.get("file"), dict):
                     f = event["file"]
                     return FetchedMedia(
