@@ -20,6 +20,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.api.errors import ApiError, SessionNotFound, redact
@@ -212,4 +213,29 @@ async def _main(command: str, settings: Settings, local: bool, body: Body) -> in
             backend.store.close()
 
 
-__all__ = ["Backend", "CommandError", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "printable", "run", "say"]
+def output_folder(value: Path | None, settings: Settings) -> Path:
+    """``-o DIR`` (made when missing), else the download folder. CommandError (usage) when it is
+    a file or cannot be made or written."""
+    folder = Path(value if value is not None else settings.download_dir).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise CommandError(f"-o {folder}: this is a file, not a folder", EXIT_USAGE)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(f"-o {folder}: cannot make this folder ({exc.strerror or exc})", EXIT_USAGE) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CommandError(f"-o {folder}: this folder cannot be written", EXIT_USAGE)
+    return folder
+
+
+__all__ = [
+    "Backend",
+    "CommandError",
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "output_folder",
+    "printable",
+    "run",
+    "say",
+]

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.commands.backend import EXIT_OK, EXIT_USAGE, Backend, CommandError, say
+from tui.commands.backend import EXIT_OK, EXIT_USAGE, Backend, CommandError, output_folder, say
 
 if TYPE_CHECKING:
     from tui.api.models import RenderJob
@@ -44,13 +44,7 @@ def target(value: Path | None, settings: Settings) -> tuple[Path, str | None]:
             if safe_filename(path.name, "") != path.name:
                 raise CommandError(f"-o {value}: this file name cannot be used on every system", EXIT_USAGE)
             folder, name = path.parent, path.name
-    if folder.exists() and not folder.is_dir():
-        raise CommandError(f"-o {value}: {folder} is a file, not a folder", EXIT_USAGE)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CommandError(f"-o {value}: cannot make {folder} ({exc.strerror or exc})", EXIT_USAGE) from None
-    return folder, name
+    return output_folder(folder, settings), name
 
 
 def facts_json(path: Path) -> dict[str, Any]:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.commands.backend import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Backend, CommandError, say
+from tui.commands.backend import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Backend, CommandError, output_folder, say
 
 if TYPE_CHECKING:
     from tui.config import Settings
@@ -57,21 +56,6 @@ def request_from(args: argparse.Namespace) -> DownloadRequest:
         burn_subs=bool(args.burn_subs),
         playlist=args.playlist,
     )
-
-
-def output_folder(value: Path | None, settings: Settings) -> Path:
-    """``-o DIR`` (made when missing), else the download folder. CommandError (usage) when it is
-    a file or cannot be made or written."""
-    folder = Path(value if value is not None else settings.download_dir).expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise CommandError(f"-o {folder}: this is a file, not a folder", EXIT_USAGE)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CommandError(f"-o {folder}: cannot make this folder ({exc.strerror or exc})", EXIT_USAGE) from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise CommandError(f"-o {folder}: this folder cannot be written", EXIT_USAGE)
-    return folder
 
 
 def _section(request: DownloadRequest) -> dict[str, float | None] | None:

@@ -100,3 +100,22 @@ def client_ip(request: Request, trusted: tuple[str, ...]) -> str:
         return str(ipaddress.ip_address(forwarded))
     except ValueError:
         return peer
+
+
+async def read_link(request: Request, caller: Caller, *, shape: str, verb: str) -> tuple[dict[str, Any], str]:
+    """The JSON body of a request about a link on the caller's session ``{sid}``, and the link
+    itself: credentials stripped (never sent, stored or echoed), and a public address when the
+    engine serves other people (``Engine.check_link``). Raises Fail(1002) for a session that is
+    not the caller's, Fail(4001, HTTP 400) without an http(s) ``url`` (``shape`` and ``verb``
+    word the message: "Send {shape}: a web link to {verb}.")."""
+    from tui.engine.egress import strip_credentials
+
+    eng = caller.engine
+    await eng.owned_session(caller.user_id, request.path_params["sid"])
+    body = await read_json(request, limit=eng.options.max_json_bytes, what=shape, code=4001)
+    url = body.get("url") if isinstance(body, dict) else None
+    if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
+        raise Fail(4001, f"Send {shape}: a web link to {verb}.", 400)
+    url = strip_credentials(url.strip())
+    await eng.check_link(url)
+    return body, url

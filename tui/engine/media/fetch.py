@@ -164,6 +164,51 @@ def stop_spare() -> None:
 atexit.register(stop_spare)
 
 
+def read_worker(
+    proc: subprocess.Popen[bytes],
+    outcome: dict[str, Any],
+    on_progress: Callable[[dict[str, Any]], None] | None,
+    name: str,
+) -> threading.Thread:
+    """A started daemon thread reading the worker's JSON lines (``fetch_worker`` documents them):
+    each ``progress`` object goes to ``on_progress`` (a listener's failure never breaks the
+    job), every other object is merged into ``outcome``. The thread ends with the stdout."""
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            try:
+                msg = json.loads(raw)
+            except ValueError:
+                continue
+            if not isinstance(msg, dict):
+                continue
+            if "progress" not in msg:
+                outcome.update(msg)
+            elif on_progress is not None:
+                try:
+                    on_progress(msg["progress"])
+                except Exception:  # a listener's failure never breaks the job
+                    pass
+
+    reader = threading.Thread(target=read, name=name, daemon=True)
+    reader.start()
+    return reader
+
+
+def worker_failure(outcome: dict[str, Any], default: str) -> IngestError:
+    """The exception for a worker that ended without ``done``: its ``kind`` "refused" is a
+    FetchRefused, "cancelled" an IngestCancelled, anything else an IngestError; the message
+    is the worker's plain words, else ``default``."""
+    message = str(outcome.get("error") or default)
+    kind = outcome.get("kind")
+    if kind == "refused":
+        return FetchRefused(message)
+    if kind == "cancelled":
+        return IngestCancelled(message)
+    return IngestError(message)
+
+
 def fetch_media(
     url: str,
     dest_dir: Path,
@@ -207,24 +252,11 @@ def fetch_media(
     proc = _worker(job)
     outcome: dict[str, Any] = {}
 
-    def read() -> None:
-        assert proc.stdout is not None
-        for raw in proc.stdout:
-            try:
-                msg = json.loads(raw)
-            except ValueError:
-                continue
-            if "progress" in msg:
-                if progress is not None and not (cancel is not None and cancel.is_set()):
-                    try:
-                        progress(msg["progress"])
-                    except Exception:  # a listener's failure never breaks the fetch
-                        pass
-            else:
-                outcome.update(msg)
+    def listen(p: dict[str, Any]) -> None:
+        if progress is not None and not (cancel is not None and cancel.is_set()):
+            progress(p)
 
-    reader = threading.Thread(target=read, name="nemo-fetch-reader", daemon=True)
-    reader.start()
+    reader = read_worker(proc, outcome, listen, "nemo-fetch-reader")
     try:
         while reader.is_alive():
             if cancel is not None and cancel.wait(0.1):
@@ -236,13 +268,7 @@ def fetch_media(
         if cancel is not None and cancel.is_set():
             raise IngestCancelled("The download was cancelled.")
         if "done" not in outcome:
-            message = str(outcome.get("error") or "The download failed.")
-            kind = outcome.get("kind")
-            if kind == "refused":
-                raise FetchRefused(message)
-            if kind == "cancelled":
-                raise IngestCancelled(message)
-            raise IngestError(message)
+            raise worker_failure(outcome, "The download failed.")
         done = outcome["done"]
         produced = Path(done["path"])
         if not produced.is_file() or work not in produced.parents:

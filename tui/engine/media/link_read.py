@@ -9,7 +9,6 @@ when one is given; credentials in the link are never sent.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -18,7 +17,7 @@ from typing import Any
 from tui.engine.egress import strip_credentials
 
 from .errors import IngestCancelled, IngestError
-from .fetch import FetchRefused, _kill_group, _worker
+from .fetch import FetchRefused, _kill_group, _worker, read_worker, worker_failure
 from .link_facts import MAX_ENTRIES, MAX_PAGE_BYTES
 
 
@@ -55,18 +54,7 @@ def read_link_info(
     proc = _worker(job)
     outcome: dict[str, Any] = {}
 
-    def read() -> None:
-        assert proc.stdout is not None
-        for raw in proc.stdout:
-            try:
-                msg = json.loads(raw)
-            except ValueError:
-                continue
-            if isinstance(msg, dict) and "progress" not in msg:
-                outcome.update(msg)
-
-    reader = threading.Thread(target=read, name="nemo-info-reader", daemon=True)
-    reader.start()
+    reader = read_worker(proc, outcome, None, "nemo-info-reader")
     deadline = time.monotonic() + limit
     try:
         while reader.is_alive():
@@ -82,10 +70,7 @@ def read_link_info(
     done = outcome.get("done")
     if isinstance(done, dict):
         return done
-    message = str(outcome.get("error") or "The link could not be read.")
-    if outcome.get("kind") == "refused":
-        raise FetchRefused(message)
-    raise IngestError(message)
+    raise worker_failure(outcome, "The link could not be read.")
 
 
 __all__ = ["read_link_info"]

@@ -45,8 +45,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tui.contract import Paths
-from tui.engine.deps import Caller, authed, read_json
-from tui.engine.egress import strip_credentials
+from tui.engine.deps import Caller, authed, read_link
+from tui.engine.envelope import Fail
 from tui.engine.fetch_pool import fetch_threads
 from tui.engine.media.fetch_options import parse_options
 from tui.engine.routes.formats import CAPABILITY as FORMATS_CAPABILITY
@@ -59,10 +59,6 @@ _running_lock = threading.Lock()
 MAX_FETCHES = 4  # extension fetches at once per engine; more get 4029 at once instead of queueing
 HEARTBEAT_S = 2.0
 PROGRESS_EVERY_S = 0.12
-
-
-def _error(code: int, message: str, status: int = 200) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message, "msg": message, "data": None}, status_code=status)
 
 
 @authed()
@@ -124,23 +120,17 @@ def _row(path: Path, upload_id: str, filename: str, info: dict[str, Any]) -> dic
 async def fetch(request: Request, caller: Caller) -> Response:
     eng, user_id = caller.engine, caller.user_id
     session_id = request.path_params["sid"]
-    await eng.owned_session(user_id, session_id)
-    body = await read_json(request, limit=eng.options.max_json_bytes, what=FETCH_SHAPE, code=4001)
-    url = body.get("url") if isinstance(body, dict) else None
-    if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
-        return _error(4001, f"Send {FETCH_SHAPE}: a web link to fetch.", 400)
-    url = strip_credentials(url.strip())  # credentials in a link are never sent, stored or echoed
-    await eng.check_link(url)  # public addresses only, when this engine serves other people
+    body, url = await read_link(request, caller, shape=FETCH_SHAPE, verb="fetch")
     max_height = body.get("max_height")
     max_height = int(max_height) if isinstance(max_height, (int, float)) and 16 <= max_height <= 8192 else None
     try:
         options = parse_options(body)
     except ValueError as exc:
-        return _error(4001, str(exc), 400)
+        return Fail(4001, str(exc), 400).response()
     extra = {"options": options} if options else {}  # a media layer without options is asked nothing new
     with _running_lock:
         if eng.local_fetches >= MAX_FETCHES:
-            return _error(4029, f"{MAX_FETCHES} links are being fetched already: wait for one to finish.", 429)
+            return Fail(4029, f"{MAX_FETCHES} links are being fetched already: wait for one to finish.", 429).response()
         eng.local_fetches += 1
     cancel = threading.Event()
     loop = asyncio.get_running_loop()

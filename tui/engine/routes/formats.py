@@ -25,8 +25,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tui.contract import Paths
-from tui.engine.deps import Caller, authed, read_json
-from tui.engine.egress import strip_credentials
+from tui.engine.deps import Caller, authed, read_link
 from tui.engine.envelope import Fail, ok
 from tui.engine.fetch_pool import in_fetch_pool, watch_disconnect
 
@@ -49,14 +48,8 @@ def _reader(media: Any) -> Any:
 @authed()
 async def formats(request: Request, caller: Caller) -> Response:
     global _reads
-    eng, user_id = caller.engine, caller.user_id
-    await eng.owned_session(user_id, request.path_params["sid"])
-    body = await read_json(request, limit=eng.options.max_json_bytes, what=SHAPE, code=4001)
-    url = body.get("url") if isinstance(body, dict) else None
-    if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
-        raise Fail(4001, f"Send {SHAPE}: a web link to read.", 400)
-    url = strip_credentials(url.strip())  # credentials in a link are never sent, stored or echoed
-    await eng.check_link(url)  # public addresses only, when this engine serves other people
+    eng = caller.engine
+    _, url = await read_link(request, caller, shape=SHAPE, verb="read")
     read = _reader(eng.media)
     with _reads_lock:
         if _reads >= MAX_READS:
